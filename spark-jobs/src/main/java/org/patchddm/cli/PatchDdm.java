@@ -1,0 +1,33 @@
+package org.patchddm.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code submit/patchddm} and of the shaded jar. Each subcommand is its own class
+ * in this package; this class only wires them together.
+ */
+@Command(
+    name = "patchddm",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "PatchDDM on Spark: preprocess BraTS cohorts, train and run 3D diffusion segmentation.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class PatchDdm implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Builds the command line; tests call this to run subcommands in-process. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new PatchDdm()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}
