@@ -15,13 +15,13 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="${PATCHDDM_JAR:-$root/spark-jobs/target/patchddm-spark-jobs-0.1.0-SNAPSHOT-spark.jar}"
-if [[ ! -f "$jar" ]]; then
-  echo "spark-submit.sh: $jar is missing; build it with: mvn -DskipTests package" >&2
-  exit 1
-fi
 if [[ $# -lt 1 || "$1" == "-h" || "$1" == "--help" ]]; then
   sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 0
+fi
+if [[ ! -f "$jar" ]]; then
+  echo "spark-submit.sh: $jar is missing; build it with: mvn -DskipTests package" >&2
+  exit 1
 fi
 
 jvm="-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false"
