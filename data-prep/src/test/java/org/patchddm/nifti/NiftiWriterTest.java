@@ -115,6 +115,36 @@ class NiftiWriterTest {
   }
 
   @Test
+  void moreDimensionsRoundTripInBothFormats() throws Exception {
+    for (int[] shape : new int[][] {{3, 2}, {2, 1, 2, 3, 2}, {2, 1, 1, 2, 1, 2, 2}}) {
+      int n = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+      int[] data = new int[n];
+      for (int i = 0; i < n; i++) {
+        data[i] = i * 100_003 - 50;
+      }
+      double[] pixdim = new double[shape.length];
+      java.util.Arrays.fill(pixdim, 1.5);
+      NiftiVolume v = NiftiVolume.ofInts(shape, data, pixdim, null);
+      for (NiftiFormat f : new NiftiFormat[] {NiftiFormat.NIFTI1, NiftiFormat.NIFTI2}) {
+        NiftiVolume back = roundTrip(v, NiftiWriter.Options.defaults().withFormat(f));
+        assertArrayEquals(shape, back.shape());
+        assertArrayEquals(pixdim, back.header().pixdim(), 1e-6);
+        assertArrayEquals(data, (int[]) back.rawData());
+      }
+    }
+  }
+
+  @Test
+  void niftiOneRejectsDimsBeyondShortRange() throws Exception {
+    NiftiVolume v = NiftiVolume.ofBytes(new int[] {40000, 1, 1}, new byte[40000], null, null);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> roundTrip(v, NiftiWriter.Options.defaults()));
+    assertTrue(e.getMessage().contains("NIFTI2"), e.getMessage());
+    NiftiVolume back = roundTrip(v, NiftiWriter.Options.defaults().withFormat(NiftiFormat.NIFTI2));
+    assertArrayEquals(new int[] {40000, 1, 1}, back.shape());
+  }
+
+  @Test
   void analyzeVolumeIsRewrittenAsNifti() throws Exception {
     HandBuiltNifti f = new HandBuiltNifti().shorts(new short[24]);
     f.magic = new byte[4];
