@@ -12,7 +12,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "PatchDDM on Spark: preprocess BraTS cohorts, train and run 3D diffusion segmentation.",
-    subcommands = {QuickstartCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      QuickstartCommand.class,
+      NiftiInfoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class PatchDdm implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
