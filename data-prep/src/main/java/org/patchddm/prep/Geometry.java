@@ -123,6 +123,26 @@ public record Geometry(int[] originalShape, double[][] affine, double[] pixdim, 
   }
 
   @Override
+  public double[] pixdim() {
+    return pixdim.clone();
+  }
+
+  @Override
+  public int[] reducedShape() {
+    return reducedShape.clone();
+  }
+
+  @Override
+  public double[] percentileLow() {
+    return percentileLow.clone();
+  }
+
+  @Override
+  public double[] percentileHigh() {
+    return percentileHigh.clone();
+  }
+
+  @Override
   public int[] paddedShape() {
     return paddedShape.clone();
   }

@@ -92,6 +92,19 @@ class SyntheticPipelineTest {
   }
 
   @Test
+  void sameSeedGivesByteIdenticalFiles(@TempDir Path out) throws Exception {
+    new CohortWriter(out.resolve("a"), false).write(new SyntheticCohort(12, SHAPE).training(4), true);
+    new CohortWriter(out.resolve("b"), false).write(new SyntheticCohort(12, SHAPE).training(4), true);
+    new CohortWriter(out.resolve("c"), false).write(new SyntheticCohort(13, SHAPE).training(4), true);
+    for (String k : new String[] {"t1", "t1ce", "t2", "flair", "seg"}) {
+      String f = "BraTS20_Training_004/BraTS20_Training_004_" + k + ".nii.gz";
+      byte[] a = Files.readAllBytes(out.resolve("a").resolve(f));
+      assertArrayEquals(a, Files.readAllBytes(out.resolve("b").resolve(f)), f);
+      assertTrue(!java.util.Arrays.equals(a, Files.readAllBytes(out.resolve("c").resolve(f))), f);
+    }
+  }
+
+  @Test
   void generatedVoxelsDoNotDependOnOtherSubjects() {
     SyntheticCohort c = new SyntheticCohort(4, SHAPE);
     short[] direct = c.training(3).image(Sequence.FLAIR);
