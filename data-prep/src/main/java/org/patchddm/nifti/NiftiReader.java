@@ -140,7 +140,10 @@ public final class NiftiReader {
       if (bytes > bound - skip) {
         throw truncated(src, bytes, offset, bound - skip);
       }
-    } else if (bound >= 0 && bytes + skip > bound) {
+    } else if (bound >= 0 && skip > bound) {
+      throw new NiftiException(src.name(), "vox_offset " + offset + " is past the end of the file (more than"
+          + " a gzip file of this size can hold)");
+    } else if (bound >= 0 && bytes > bound - skip) {
       throw new NiftiException(src.name(), "header declares " + bytes + " bytes of voxel data at offset "
           + offset + ", more than a gzip file of this size can hold");
     }
@@ -167,6 +170,9 @@ public final class NiftiReader {
       view.clear();
       VoxelArrays.decode(t, view, data, pos, want);
       pos += want;
+    }
+    if (src.isGzip()) {
+      src.skip(Long.MAX_VALUE); // reach the gzip trailer so that a CRC or length mismatch is detected
     }
     return data;
   }

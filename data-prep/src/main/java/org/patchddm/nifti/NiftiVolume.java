@@ -115,10 +115,15 @@ public final class NiftiVolume {
     return header.affine();
   }
 
-  /** Flat index of spatial voxel (x, y, z) in the first volume. */
+  /** Flat index of spatial voxel (x, y, z) in the first volume; each coordinate is range-checked. */
   public long index(int x, int y, int z) {
     long nx = header.spatialDim(0);
     long ny = header.spatialDim(1);
+    long nz = header.spatialDim(2);
+    if (x < 0 || x >= nx || y < 0 || y >= ny || z < 0 || z >= nz) {
+      throw new IndexOutOfBoundsException("voxel (" + x + ", " + y + ", " + z + ") outside ("
+          + nx + ", " + ny + ", " + nz + ")");
+    }
     return x + nx * (y + ny * (long) z);
   }
 

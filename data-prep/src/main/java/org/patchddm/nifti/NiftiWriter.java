@@ -126,6 +126,14 @@ public final class NiftiWriter {
   /** The header that {@link #write} stores for {@code v} with options {@code o}. */
   public static NiftiHeader headerFor(NiftiVolume v, Options o, boolean single) {
     NiftiHeader src = v.header();
+    if (o.format() == NiftiFormat.NIFTI1) {
+      for (long d : src.dims()) {
+        if (d > Short.MAX_VALUE) {
+          throw new IllegalArgumentException("dims " + java.util.Arrays.toString(src.dims())
+              + " do not fit a NIfTI-1 header (at most 32767 per dim); write NIFTI2");
+        }
+      }
+    }
     NiftiDataType t = o.datatype() != null ? o.datatype() : src.datatype();
     NiftiHeader.Builder b = src.toBuilder()
         .format(o.format())

@@ -110,7 +110,9 @@ class NiftiStandardTest {
 
   @Test
   void analyzePairWithoutMagicReadsAsAnalyze() throws Exception {
-    HandBuiltNifti f = new HandBuiltNifti().shorts(ramp(24));
+    HandBuiltNifti f = new HandBuiltNifti();
+    f.order = ByteOrder.BIG_ENDIAN; // classic Analyze files often come from big-endian workstations
+    f.shorts(ramp(24));
     f.magic = new byte[4];
     f.voxOffset = 0;
     f.sclSlope = 3; // Analyze has no scl_slope: ignored
@@ -122,6 +124,47 @@ class NiftiStandardTest {
     assertArrayEquals(ramp(24), (short[]) v.rawData());
     assertEquals(-7, v.getScaled(0), 0.0);
     assertAffine(NiftiAffine.diagonal(1.5, 2, 2.5), v.affine(), 0);
+  }
+
+  @Test
+  void handBuiltNifti2Header() throws Exception {
+    ByteBuffer b = ByteBuffer.allocate(544 + 4 * 6).order(ByteOrder.BIG_ENDIAN);
+    b.putInt(0, 540);
+    b.put(4, new byte[] {'n', '+', '2', 0, '\r', '\n', 0x1A, '\n'});
+    b.putShort(12, (short) 16); // float32
+    b.putShort(14, (short) 32);
+    long[] dim = {3, 3, 2, 1, 1, 1, 1, 1};
+    for (int i = 0; i < 8; i++) {
+      b.putLong(16 + 8 * i, dim[i]);
+    }
+    double[] pixdim = {1, 0.5, 0.25, 2, 1, 1, 1, 1};
+    for (int i = 0; i < 8; i++) {
+      b.putDouble(104 + 8 * i, pixdim[i]);
+    }
+    b.putLong(168, 544);
+    b.putDouble(176, 2.0); // scl_slope
+    b.putDouble(184, 0.5); // scl_inter
+    b.putInt(344, 0); // qform_code
+    b.putInt(348, 4); // sform_code (MNI)
+    double[][] srow = {{0.5, 0, 0, -1}, {0, 0.25, 0, -2}, {0, 0, 2, -3}};
+    for (int r = 0; r < 3; r++) {
+      for (int j = 0; j < 4; j++) {
+        b.putDouble(400 + 32 * r + 8 * j, srow[r][j]);
+      }
+    }
+    for (int i = 0; i < 6; i++) {
+      b.putFloat(544 + 4 * i, i - 2.5f);
+    }
+    NiftiVolume v = NiftiReader.read("h2.nii", new ByteArrayInputStream(b.array()), b.capacity());
+    assertEquals(NiftiFormat.NIFTI2, v.header().format());
+    assertEquals(ByteOrder.BIG_ENDIAN, v.header().byteOrder());
+    assertArrayEquals(new int[] {3, 2, 1}, v.shape());
+    assertArrayEquals(new double[] {0.5, 0.25, 2}, v.header().pixdim(), 0);
+    assertEquals(4, v.header().sformCode());
+    assertAffine(new double[][] {srow[0], srow[1], srow[2], {0, 0, 0, 1}}, v.affine(), 0);
+    for (int i = 0; i < 6; i++) {
+      assertEquals((i - 2.5) * 2.0 + 0.5, v.getScaled(i), 0);
+    }
   }
 
   @Test
