@@ -84,6 +84,18 @@ class BratsLoaderTest {
   }
 
   @Test
+  void streamOpenerWithoutLengthGivesTheSameVolumesAndChecksums(@TempDir Path root)
+      throws Exception {
+    writeSubject(root, "S1", true);
+    BratsSubject s = BratsCohort.scan(root).subjects().get(0);
+    LoadedSubject viaStreams = new BratsLoader(p -> Files.newInputStream(Path.of(p))).load(s);
+    LoadedSubject viaLocal = BratsLoader.local().load(s);
+    assertEquals(viaLocal.checksums(), viaStreams.checksums());
+    assertArrayEquals(viaLocal.image(Sequence.FLAIR).toFloatArray(),
+        viaStreams.image(Sequence.FLAIR).toFloatArray());
+  }
+
+  @Test
   void unreadableFileNamesSubjectAndPath(@TempDir Path root) throws Exception {
     writeSubject(root, "S1", false);
     Path bad = root.resolve("S1/S1_flair.nii.gz");
