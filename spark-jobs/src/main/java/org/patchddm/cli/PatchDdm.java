@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "PatchDDM on Spark: preprocess BraTS cohorts, train and run 3D diffusion segmentation.",
     subcommands = {
       QuickstartCommand.class,
+      SynthCommand.class,
       NiftiInfoCommand.class,
       CommandLine.HelpCommand.class
     })
