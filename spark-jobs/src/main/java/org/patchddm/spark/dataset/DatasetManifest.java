@@ -15,15 +15,22 @@ import java.util.Map;
  * @param runs the immutable run directories that hold active rows
  * @param subjects every active subject: which run holds its row, its split and input checksums
  * @param failures subjects that failed in the run that wrote this manifest
+ * @param failedChecksums input checksums of the failed subjects whose files could be hashed: a
+ *     re-run skips them while those inputs are unchanged (their failures are carried over)
  * @param lastRun what the run that wrote this manifest did
  * @param config the resolved {@code patchddm} configuration of that run (HOCON)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DatasetManifest(int formatVersion, int schemaVersion, long version, String createdAt,
-    List<RunEntry> runs, Map<String, SubjectEntry> subjects, List<Failure> failures, RunSummary lastRun,
+    List<RunEntry> runs, Map<String, SubjectEntry> subjects, List<Failure> failures,
+    Map<String, Map<String, String>> failedChecksums, RunSummary lastRun,
     String config) {
 
   public static final int FORMAT_VERSION = 1;
+
+  public DatasetManifest {
+    failedChecksums = failedChecksums == null ? Map.of() : failedChecksums;
+  }
 
   /** A run directory relative to the dataset root, e.g. {@code runs/run-000002-1a2b3c4d}. */
   @JsonIgnoreProperties(ignoreUnknown = true)
