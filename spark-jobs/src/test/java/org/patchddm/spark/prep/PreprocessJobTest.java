@@ -59,7 +59,7 @@ class PreprocessJobTest {
   }
 
   static Map<String, PreprocessedSubject> decodeAll(Path out) throws Exception {
-    return PreprocessedDataset.read(spark, out.toString()).collectAsList().stream()
+    return PreprocessedDataset.read(SparkSession.active(), out.toString()).collectAsList().stream()
         .map(SubjectRows::decode).collect(Collectors.toMap(PreprocessedSubject::subjectId, s -> s));
   }
 
