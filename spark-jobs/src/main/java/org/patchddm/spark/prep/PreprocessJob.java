@@ -194,7 +194,9 @@ public final class PreprocessJob {
     try (ProgressReporter progress = new ProgressReporter("preprocess", todo.size(), done::value,
         settings.progressInterval(), log)) {
       spark.createDataFrame(rows, SubjectRowSchema.SCHEMA).write().mode(SaveMode.ErrorIfExists)
-          .option("compression", settings.compression().sparkName()).parquet(runDir);
+          .option("compression", settings.compression().sparkName())
+          // a dictionary cannot help one huge binary value per column; skip the attempt
+          .option("parquet.enable.dictionary", "false").parquet(runDir);
       log.println(progress.line("preprocess") + " (done)");
     } catch (RuntimeException e) {
       if (settings.failFast()) {

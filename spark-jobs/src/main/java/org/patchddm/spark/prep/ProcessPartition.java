@@ -25,6 +25,7 @@ import org.patchddm.spark.dataset.SubjectRows;
  */
 final class ProcessPartition implements FlatMapFunction<Iterator<SubjectFiles>, Row> {
   private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessPartition.class);
   private final PrepSettings prep;
   private final HadoopConf conf;
   private final String runId;
@@ -53,7 +54,12 @@ final class ProcessPartition implements FlatMapFunction<Iterator<SubjectFiles>, 
         while (next == null && subjects.hasNext()) {
           SubjectFiles s = subjects.next();
           try {
-            next = SubjectRows.encode(process(preprocessor, s, conf.get()), runId);
+            long t0 = System.nanoTime();
+            PreprocessedSubject p = process(preprocessor, s, conf.get());
+            long t1 = System.nanoTime();
+            next = SubjectRows.encode(p, runId);
+            LOG.info(String.format(java.util.Locale.ROOT, "subject %s read+preprocessed in %.2f s, encoded in %.2f s",
+                s.subjectId(), (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9));
           } catch (SubjectFailure f) {
             if (failFast) {
               throw new IllegalStateException("subject " + f.failure.subject() + " failed (file "
