@@ -48,7 +48,7 @@ public final class PreprocessedDataset {
     return all;
   }
 
-  /** Rows of one split ("TRAIN", "VAL", "TEST"). */
+  /** Rows of one split ("train", "val" or "test", as {@code Split.label()}). */
   public static Dataset<Row> read(SparkSession spark, String dir, String split) throws IOException {
     return read(spark, dir).filter(col("split").equalTo(split));
   }
