@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code patchddm preprocess}: BraTS cohort to an incremental, atomically committed Parquet dataset.
  * Exit code 0 when every subject is fine, 2 when any subject failed, 1 for a usage or configuration
- * error.
+ * error (including an unreadable input), 3 when the Spark job itself failed (nothing committed).
  */
 @Command(name = "preprocess", mixinStandardHelpOptions = true,
     description = "Preprocess a BraTS cohort (file:// or hdfs://) into a Parquet dataset; re-runs add only new or changed subjects.")
@@ -58,6 +58,9 @@ public final class PreprocessCommand implements Callable<Integer> {
       PreprocessOutcome o = new PreprocessJob(spark, config, out).run(input, output);
       printSummary(o, out);
       return o.exitCode();
+    } catch (PreprocessJob.JobFailedException e) {
+      err.println("patchddm preprocess: " + e.getMessage());
+      return 3;
     } catch (IOException e) {
       err.println("patchddm preprocess: " + e.getMessage());
       return 1;

@@ -198,14 +198,15 @@ public final class PreprocessJob {
           // a dictionary cannot help one huge binary value per column; skip the attempt
           .option("parquet.enable.dictionary", "false").parquet(runDir);
       log.println(progress.line("preprocess") + " (done)");
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked in Java's eyes but thrown undeclared
       if (settings.failFast()) {
         String msg = rootMessage(e);
         String subject = msg.startsWith("subject ") && msg.indexOf(" failed") > 8
             ? msg.substring(8, msg.indexOf(" failed")) : "";
         throw new SubjectFailedException(new Failure(subject, "", "stopped at the first failure (--fail-fast): " + msg));
       }
-      throw e;
+      throw new JobFailedException("preprocessing stage failed, nothing committed (the dataset is unchanged): "
+          + rootMessage(e), e);
     }
     Map<String, Failure> byId = new TreeMap<>();
     for (Failure f : failed.value()) {
@@ -281,6 +282,15 @@ public final class PreprocessJob {
 
   private static double seconds(long t0) {
     return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** The Spark job itself failed (not one subject): nothing was committed. */
+  public static final class JobFailedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    JobFailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** Fail-fast stop inside the preprocessing stage. */

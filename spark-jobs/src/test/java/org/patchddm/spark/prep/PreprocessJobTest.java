@@ -190,6 +190,21 @@ class PreprocessJobTest {
     assertTrue(csv.contains("\"BraTS20_Training_003\",\"BraTS20_Training_003/BraTS20_Training_003_t1ce.nii.gz\""), csv);
     assertEquals(2, PreprocessedDataset.read(spark, out.toString()).count());
 
+    // Fail-fast inside the preprocessing stage (the truncated file is found by the executor).
+    Path in2 = dir.resolve("cohort2");
+    TestCohorts.writeTraining(in2, 3, 1, 1);
+    Files.createDirectories(in2.resolve("BraTS20_Training_003"));
+    try (var files = Files.list(in.resolve("BraTS20_Training_003"))) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Files.copy(p, in2.resolve("BraTS20_Training_003").resolve(p.getFileName()));
+      }
+    }
+    Path ff2 = dir.resolve("failfast2");
+    CommandRunner.Result stage = preprocess(in2, ff2, "--fail-fast");
+    assertEquals(2, stage.exitCode(), stage.out());
+    assertTrue(stage.out().contains("subject BraTS20_Training_003"), stage.out());
+    assertFalse(Files.exists(ff2.resolve(DatasetStore.MANIFESTS)), "fail-fast commits nothing");
+
     // With the failures still there and their inputs unchanged, a re-run writes nothing new.
     Map<String, String> before = TestCohorts.snapshot(out);
     CommandRunner.Result again = preprocess(in, out);
