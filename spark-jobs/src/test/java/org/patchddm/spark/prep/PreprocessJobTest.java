@@ -113,6 +113,9 @@ class PreprocessJobTest {
     assertEquals(List.of(32, 32, 32), ConfigFactory.parseFile(saved.toFile()).getIntList("patchddm.prep.target-shape"));
     assertEquals(3, m.subjects().size());
     assertEquals(3L, m.splitCounts().values().stream().mapToLong(Long::longValue).sum());
+    for (Map.Entry<String, Long> e : m.splitCounts().entrySet()) {
+      assertEquals(e.getValue(), PreprocessedDataset.read(spark, out.toString(), e.getKey()).count(), e.getKey());
+    }
   }
 
   @Test
