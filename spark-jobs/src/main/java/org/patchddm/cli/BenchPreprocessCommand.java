@@ -1,0 +1,145 @@
+package org.patchddm.cli;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.patchddm.brats.BratsCohort;
+import org.patchddm.brats.BratsLoader;
+import org.patchddm.prep.PrepSettings;
+import org.patchddm.prep.SubjectPreprocessor;
+import org.patchddm.spark.SparkSessions;
+import org.patchddm.spark.config.SparkSettings;
+import org.patchddm.spark.prep.PreprocessJob;
+import org.patchddm.spark.prep.PreprocessOutcome;
+import org.patchddm.synth.CohortWriter;
+import org.patchddm.synth.SyntheticCohort;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code patchddm bench-preprocess}: synthesizes N full-size subjects, preprocesses them with local
+ * Spark and prints JSON lines (subjects/s, s/subject, cores, peak RSS from /proc/self/status VmHWM,
+ * peak heap). Also times one subject through {@link SubjectPreprocessor} alone, without Spark. A
+ * benchmark, not a test: nothing is asserted.
+ */
+@Command(name = "bench-preprocess", mixinStandardHelpOptions = true,
+    description = "Benchmark the preprocessing job on a synthetic full-size cohort; prints JSON lines.")
+public final class BenchPreprocessCommand implements Callable<Integer> {
+  @Option(names = "--subjects", defaultValue = "4") int subjects;
+  @Option(names = "--shape", defaultValue = "240,240,155", split = ",", description = "Synthetic volume shape x,y,z.")
+  int[] shape;
+  @Option(names = "--target", defaultValue = "256,256,256", split = ",", description = "Target (padded) shape.")
+  int[] target;
+  @Option(names = "--seed", defaultValue = "1") long seed;
+  @Option(names = "--work", paramLabel = "DIR", description = "Work directory (default: a temp dir, deleted afterwards).")
+  Path work;
+  @Mixin ConfigOptions configOptions = new ConfigOptions();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    boolean temp = work == null;
+    Path dir = temp ? Files.createTempDirectory("patchddm-bench-") : work;
+    try {
+      Path input = dir.resolve("cohort");
+      long t0 = System.nanoTime();
+      SyntheticCohort cohort = new SyntheticCohort(seed, shape);
+      CohortWriter writer = new CohortWriter(input, true);
+      for (int k = 1; k <= subjects; k++) {
+        writer.write(cohort.training(k), true);
+      }
+      double synthSeconds = (System.nanoTime() - t0) / 1e9;
+      Config config = configOptions.load(Map.of("patchddm.prep.target-shape", List.of(target[0], target[1], target[2])));
+
+      // One subject, no Spark: the local cost of reading + preprocessing (single thread).
+      long t1 = System.nanoTime();
+      var listing = BratsCohort.scan(input);
+      new SubjectPreprocessor(PrepSettings.fromConfig(config)).process(BratsLoader.local().load(listing.subjects().get(0)));
+      double localSeconds = (System.nanoTime() - t1) / 1e9;
+
+      SparkSession spark = SparkSessions.getOrCreate(SparkSettings.fromConfig(config));
+      int cores = spark.sparkContext().defaultParallelism();
+      long t2 = System.nanoTime();
+      PreprocessOutcome o = new PreprocessJob(spark, config, System.err).run(input.toString(),
+          dir.resolve("dataset").toString());
+      double seconds = (System.nanoTime() - t2) / 1e9;
+      spark.stop();
+      out.println(String.format(Locale.ROOT,
+          "{\"bench\":\"preprocess\",\"subjects\":%d,\"shape\":[%d,%d,%d],\"target\":[%d,%d,%d],\"cores\":%d,"
+              + "\"seconds\":%.3f,\"subjects_per_s\":%.4f,\"seconds_per_subject\":%.3f,\"core_seconds_per_subject\":%.3f,"
+              + "\"failed\":%d,\"output_mb\":%.1f,\"synth_seconds\":%.2f,\"local_one_subject_seconds\":%.3f,"
+              + "\"peak_rss_mb\":%.0f,\"peak_heap_mb\":%.0f,\"max_heap_mb\":%.0f}",
+          subjects, shape[0], shape[1], shape[2], target[0], target[1], target[2], cores, seconds,
+          subjects / seconds, seconds / subjects, seconds * cores / subjects, o.failures().size(),
+          size(dir.resolve("dataset")) / 1e6, synthSeconds, localSeconds, peakRssMb(), peakHeapMb(),
+          Runtime.getRuntime().maxMemory() / 1048576.0));
+      return o.exitCode();
+    } finally {
+      if (temp) {
+        delete(dir);
+      }
+    }
+  }
+
+  /** VmHWM of this process (peak resident set), in MB; -1 where /proc is unavailable. */
+  static double peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** Sum of the heap pools' peak usage, in MB. */
+  static double peakHeapMb() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum / 1048576.0;
+  }
+
+  private static long size(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
+
+  private static void delete(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    List<Path> all = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      s.forEach(all::add);
+    }
+    all.sort(Comparator.reverseOrder());
+    for (Path p : all) {
+      Files.deleteIfExists(p);
+    }
+  }
+}

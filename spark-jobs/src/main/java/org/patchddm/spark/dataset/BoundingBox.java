@@ -1,0 +1,115 @@
+package org.patchddm.spark.dataset;
+
+import java.util.Arrays;
+
+/**
+ * An axis-aligned box of voxels inside a volume of shape {@code [nx, ny, nz]} (x fastest in memory:
+ * index = x + nx * (y + ny * z)). An empty box has size {@code [0, 0, 0]}.
+ *
+ * @param origin first voxel (x, y, z)
+ * @param size extent along x, y, z
+ */
+public record BoundingBox(int[] origin, int[] size) {
+
+  public BoundingBox {
+    if (origin.length != 3 || size.length != 3) {
+      throw new IllegalArgumentException("bounding box needs 3 origin and 3 size values, got "
+          + Arrays.toString(origin) + " / " + Arrays.toString(size));
+    }
+    origin = origin.clone();
+    size = size.clone();
+  }
+
+  public static BoundingBox empty() {
+    return new BoundingBox(new int[3], new int[3]);
+  }
+
+  public long voxels() {
+    return (long) size[0] * size[1] * size[2];
+  }
+
+  /** Checks that the box lies inside a volume of the given shape. */
+  public void checkInside(int[] shape, String what) {
+    for (int a = 0; a < 3; a++) {
+      if (origin[a] < 0 || size[a] < 0 || (long) origin[a] + size[a] > shape[a]) {
+        throw new IllegalArgumentException(what + ": bounding box origin " + Arrays.toString(origin) + " size "
+            + Arrays.toString(size) + " does not fit shape " + Arrays.toString(shape));
+      }
+    }
+  }
+
+  /**
+   * The smallest box holding every voxel that is nonzero in any of the float channels or byte
+   * masks (masks may be null).
+   */
+  public static BoundingBox ofNonzero(int[] shape, float[][] channels, byte[]... masks) {
+    int nx = shape[0];
+    int ny = shape[1];
+    int nz = shape[2];
+    int[] lo = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
+    int[] hi = {-1, -1, -1};
+    for (int z = 0; z < nz; z++) {
+      for (int y = 0; y < ny; y++) {
+        int row = nx * (y + ny * z);
+        int first = -1;
+        int last = -1;
+        for (int x = 0; x < nx; x++) {
+          if (nonzero(row + x, channels, masks)) {
+            first = x;
+            break;
+          }
+        }
+        if (first < 0) {
+          continue;
+        }
+        for (int x = nx - 1; x >= first; x--) {
+          if (nonzero(row + x, channels, masks)) {
+            last = x;
+            break;
+          }
+        }
+        lo[0] = Math.min(lo[0], first);
+        hi[0] = Math.max(hi[0], last);
+        lo[1] = Math.min(lo[1], y);
+        hi[1] = Math.max(hi[1], y);
+        lo[2] = Math.min(lo[2], z);
+        hi[2] = Math.max(hi[2], z);
+      }
+    }
+    if (hi[0] < 0) {
+      return empty();
+    }
+    return new BoundingBox(lo, new int[] {hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1});
+  }
+
+  private static boolean nonzero(int i, float[][] channels, byte[][] masks) {
+    for (float[] c : channels) {
+      if (c[i] != 0f) {
+        return true;
+      }
+    }
+    if (masks != null) {
+      for (byte[] m : masks) {
+        if (m != null && m[i] != 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BoundingBox b && Arrays.equals(origin, b.origin) && Arrays.equals(size, b.size);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(origin) + Arrays.hashCode(size);
+  }
+
+  @Override
+  public String toString() {
+    return "BoundingBox" + Arrays.toString(origin) + "+" + Arrays.toString(size);
+  }
+}

@@ -1,0 +1,53 @@
+package org.patchddm.spark.dataset;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A committed version of a preprocessed dataset: {@code <dataset>/_manifests/v-NNNNNN.json}. The
+ * highest manifest is the dataset; Parquet files not referenced by it are invisible to readers.
+ *
+ * @param formatVersion version of this manifest layout ({@link #FORMAT_VERSION})
+ * @param schemaVersion version of the row schema ({@link SubjectRowSchema#SCHEMA_VERSION})
+ * @param version the manifest number N
+ * @param createdAt ISO-8601 UTC time of the commit
+ * @param runs the immutable run directories that hold active rows
+ * @param subjects every active subject: which run holds its row, its split and input checksums
+ * @param failures subjects that failed in the run that wrote this manifest
+ * @param failedChecksums input checksums of the failed subjects whose files could be hashed: a
+ *     re-run skips them while those inputs are unchanged (their failures are carried over)
+ * @param lastRun what the run that wrote this manifest did
+ * @param config the resolved {@code patchddm} configuration of that run (HOCON)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record DatasetManifest(int formatVersion, int schemaVersion, long version, String createdAt,
+    List<RunEntry> runs, Map<String, SubjectEntry> subjects, List<Failure> failures,
+    Map<String, Map<String, String>> failedChecksums, RunSummary lastRun,
+    String config) {
+
+  public static final int FORMAT_VERSION = 1;
+
+  public DatasetManifest {
+    failedChecksums = failedChecksums == null ? Map.of() : failedChecksums;
+  }
+
+  /** A run directory relative to the dataset root, e.g. {@code runs/run-000002-1a2b3c4d}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record RunEntry(String id, String path, long rows) {}
+
+  /** Where a subject's row lives and what it was computed from. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record SubjectEntry(String run, String split, Map<String, String> checksums) {}
+
+  /** Counts of one preprocess run. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record RunSummary(int added, int changed, int unchanged, int failed, double seconds) {}
+
+  /** Number of active subjects per split. */
+  public Map<String, Long> splitCounts() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    subjects.values().forEach(s -> counts.merge(s.split(), 1L, Long::sum));
+    return counts;
+  }
+}
