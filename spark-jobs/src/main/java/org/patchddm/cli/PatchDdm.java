@@ -15,7 +15,11 @@ import picocli.CommandLine.Command;
     subcommands = {
       QuickstartCommand.class,
       SynthCommand.class,
+      PreprocessCommand.class,
+      DatasetInfoCommand.class,
+      ExportCommand.class,
       NiftiInfoCommand.class,
+      BenchPreprocessCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PatchDdm implements Runnable {
