@@ -50,7 +50,7 @@ public record SubjectFiles(String subjectId, List<String> sequences, String seg)
     return path.substring(path.lastIndexOf('/') + 1);
   }
 
-  /** Sorted map file name -> nothing yet; helper for building checksum maps in a stable order. */
+  /** An empty checksum map (file name -> SHA-256 hex) that iterates in file-name order. */
   static Map<String, String> newChecksumMap() {
     return new TreeMap<>();
   }
