@@ -67,10 +67,20 @@ public final class QuickstartCommand implements Callable<Integer> {
     rc = stage("3/3 dataset summary", List.of("dataset-info", "--dataset", dataset.toString()));
     if (rc == 0) {
       System.out.printf("quickstart: done. Look at a subject as the model sees it with:%n"
-          + "  submit/patchddm export --dataset %s --subject <ID> --out %s%n",
-          dataset, workdir.resolve("export"));
+          + "  submit/patchddm export --dataset %s --subject %s --out %s%n",
+          dataset, firstSubject(raw), workdir.resolve("export"));
     }
     return rc;
+  }
+
+  /** The first subject directory of the cohort, for the hint printed at the end. */
+  private static String firstSubject(Path raw) {
+    try (var dirs = Files.list(raw)) {
+      return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
+          .filter(n -> !n.startsWith(".")).sorted().findFirst().orElse("<ID>");
+    } catch (java.io.IOException e) {
+      return "<ID>";
+    }
   }
 
   private static int stage(String title, List<String> args) {
