@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -125,7 +124,7 @@ public final class UNet {
           in = ch;
           out = skips.isEmpty() ? s.modelChannels() : skips.peek().channels;
         } else {
-          g.addVertex(merged, new MergeVertex(), h, skip.name);
+          g.addVertex(merged, new ChannelConcatVertex(), h, skip.name);
           in = ch + skip.channels;
           out = s.width(level);
         }
