@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       DatasetInfoCommand.class,
       ExportCommand.class,
       NiftiInfoCommand.class,
+      BenchCommand.class,
       BenchPreprocessCommand.class,
       CommandLine.HelpCommand.class
     })
