@@ -9,8 +9,9 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * Peak memory of this process during a measurement: the kernel's resident high-water mark (VmHWM,
  * reset through /proc/self/clear_refs where allowed) and, sampled every few milliseconds in a
- * daemon thread, the off-heap bytes that javacpp tracks for ND4J ({@link Pointer#totalBytes()})
- * and javacpp's view of the physical (resident) bytes ({@link Pointer#physicalBytes()}).
+ * daemon thread, javacpp's resident bytes ({@link Pointer#physicalBytes()}) and the off-heap part
+ * of them, physical bytes minus the committed Java heap. (ND4J's native buffers are not counted in
+ * {@link Pointer#totalBytes()}, which stays near zero, so the off-heap figure is derived.)
  */
 final class MemoryWatch implements AutoCloseable {
 
@@ -37,8 +38,9 @@ final class MemoryWatch implements AutoCloseable {
   }
 
   private void sample() {
-    peakOffHeap.accumulateAndGet(Pointer.totalBytes(), Math::max);
-    peakPhysical.accumulateAndGet(Pointer.physicalBytes(), Math::max);
+    long physical = Pointer.physicalBytes();
+    peakOffHeap.accumulateAndGet(physical - Runtime.getRuntime().totalMemory(), Math::max);
+    peakPhysical.accumulateAndGet(physical, Math::max);
   }
 
   long peakOffHeapBytes() {
