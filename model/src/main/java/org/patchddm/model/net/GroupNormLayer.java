@@ -1,0 +1,203 @@
+package org.patchddm.model.net;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * GroupNorm (+ optional fused activation) on [N, C, D, H, W] with an explicit backward pass.
+ *
+ * <p>Per example n and group g (channels c of g, voxels s; M = (C/G)·S values): μ = mean(x),
+ * σ² = mean((x − μ)²), r = 1/sqrt(σ² + eps), x̂ = (x − μ)·r, z = γ_c x̂ + β_c, y = act(z). The
+ * forward pass is folded into one per-(n, c) affine map z = a·x + b with a = γ_c r and
+ * b = β_c − μ a, so the heavy work is two reductions and two broadcast passes.
+ *
+ * <p>Backward, with δ = dL/dz: dβ_c = Σ_{n,s} δ, dγ_c = Σ_{n,s} δ x̂, and per group
+ * dL/dx = r (γ_c δ − m1 − x̂ m2) where m1 = mean_M(γ δ) and m2 = mean_M(γ δ x̂). This is again affine
+ * per (n, c): dL/dx = A δ + B x + C0 with A = r γ_c, B = −r² m2, C0 = r (r m2 μ − m1). The small
+ * per-(n, c) coefficients are computed in double in Java; statistics are recomputed from the input
+ * instead of being cached across the forward/backward workspaces.
+ */
+public class GroupNormLayer extends BaseLayer<GroupNormalization> {
+
+  public GroupNormLayer(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  @Override
+  public Type type() {
+    return Type.NORMALIZATION;
+  }
+
+  @Override
+  public boolean isPretrainLayer() {
+    return false;
+  }
+
+  @Override
+  public boolean hasBias() {
+    return false;
+  }
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+    assertInputSet(false);
+    INDArray x = contiguous(input);
+    Stats st = stats(x);
+    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+    affine(x, st, out);
+    IActivation act = layerConf().getActivationFn();
+    if (!(act instanceof ActivationIdentity)) {
+      act.getActivation(out, training);
+    }
+    return out;
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    assertInputSet(true);
+    INDArray x = contiguous(input);
+    Stats st = stats(x);
+    IActivation act = layerConf().getActivationFn();
+    INDArray delta;
+    if (act instanceof ActivationIdentity) {
+      delta = contiguous(epsilon);
+    } else {
+      INDArray z = Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
+      affine(x, st, z);
+      delta = contiguous(act.backprop(z, contiguous(epsilon)).getFirst());
+    }
+    int n = st.n;
+    int c = st.c;
+    int groups = st.groups;
+    int cpg = c / groups;
+    long voxels = x.length() / ((long) n * c);
+    INDArray x2 = x.reshape('c', (long) n * c, voxels);
+    INDArray d2 = delta.reshape('c', (long) n * c, voxels);
+    double[] sumD = d2.sum(1).toDoubleVector();
+    double[] sumDx = Nd4j.getExecutioner().exec(new Dot(d2, x2, 1)).toDoubleVector();
+    double[] gamma = getParam(GroupNormParamInitializer.GAMMA).toDoubleVector();
+
+    double[] dGamma = new double[c];
+    double[] dBeta = new double[c];
+    double[] sumDxhat = new double[n * c];
+    for (int i = 0; i < n; i++) {
+      for (int ch = 0; ch < c; ch++) {
+        int k = i * c + ch;
+        int g = i * groups + ch / cpg;
+        sumDxhat[k] = st.rstd[g] * (sumDx[k] - st.mean[g] * sumD[k]);
+        dGamma[ch] += sumDxhat[k];
+        dBeta[ch] += sumD[k];
+      }
+    }
+    double m = (double) cpg * voxels;
+    double[] coefA = new double[n * c];
+    double[] coefB = new double[n * c];
+    double[] coefC = new double[n * c];
+    for (int i = 0; i < n; i++) {
+      for (int g = 0; g < groups; g++) {
+        double m1 = 0;
+        double m2 = 0;
+        for (int ch = g * cpg; ch < (g + 1) * cpg; ch++) {
+          m1 += gamma[ch] * sumD[i * c + ch];
+          m2 += gamma[ch] * sumDxhat[i * c + ch];
+        }
+        m1 /= m;
+        m2 /= m;
+        int gi = i * groups + g;
+        double r = st.rstd[gi];
+        for (int ch = g * cpg; ch < (g + 1) * cpg; ch++) {
+          int k = i * c + ch;
+          coefA[k] = r * gamma[ch];
+          coefB[k] = -r * r * m2;
+          coefC[k] = r * (r * m2 * st.mean[gi] - m1);
+        }
+      }
+    }
+    INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
+    INDArray dx2 = dx.reshape('c', (long) n * c, voxels);
+    Nd4j.getExecutioner().exec(new BroadcastMulOp(d2, column(coefA, x.dataType()), dx2, 0));
+    INDArray bx = Nd4j.createUninitialized(x.dataType(), x2.shape(), 'c');
+    Nd4j.getExecutioner().exec(new BroadcastMulOp(x2, column(coefB, x.dataType()), bx, 0));
+    dx2.addi(bx);
+    dx2.addiColumnVector(column(coefC, x.dataType()));
+
+    INDArray gGamma = gradientViews.get(GroupNormParamInitializer.GAMMA);
+    INDArray gBeta = gradientViews.get(GroupNormParamInitializer.BETA);
+    gGamma.assign(Nd4j.createFromArray(dGamma).castTo(gGamma.dataType()).reshape(gGamma.shape()));
+    gBeta.assign(Nd4j.createFromArray(dBeta).castTo(gBeta.dataType()).reshape(gBeta.shape()));
+    Gradient grad = new DefaultGradient(gradientsFlattened);
+    grad.setGradientFor(GroupNormParamInitializer.GAMMA, gGamma);
+    grad.setGradientFor(GroupNormParamInitializer.BETA, gBeta);
+    return new Pair<>(grad, dx);
+  }
+
+  /** z = a x + b per (n, c), written into {@code out} (same shape as x, c order). */
+  private void affine(INDArray x, Stats st, INDArray out) {
+    int n = st.n;
+    int c = st.c;
+    int cpg = c / st.groups;
+    double[] gamma = getParam(GroupNormParamInitializer.GAMMA).toDoubleVector();
+    double[] beta = getParam(GroupNormParamInitializer.BETA).toDoubleVector();
+    double[] a = new double[n * c];
+    double[] b = new double[n * c];
+    for (int i = 0; i < n; i++) {
+      for (int ch = 0; ch < c; ch++) {
+        int g = i * st.groups + ch / cpg;
+        a[i * c + ch] = gamma[ch] * st.rstd[g];
+        b[i * c + ch] = beta[ch] - st.mean[g] * a[i * c + ch];
+      }
+    }
+    long voxels = x.length() / ((long) n * c);
+    INDArray x2 = x.reshape('c', (long) n * c, voxels);
+    INDArray o2 = out.reshape('c', (long) n * c, voxels);
+    Nd4j.getExecutioner().exec(new BroadcastMulOp(x2, column(a, x.dataType()), o2, 0));
+    o2.addiColumnVector(column(b, x.dataType()));
+  }
+
+  private Stats stats(INDArray x) {
+    if (x.rank() != 5) {
+      throw new IllegalArgumentException("GroupNorm layer '" + layerConf().getLayerName()
+          + "' expects [N, C, D, H, W] input, got shape " + java.util.Arrays.toString(x.shape()));
+    }
+    int n = (int) x.size(0);
+    int c = (int) x.size(1);
+    int groups = layerConf().getNumGroups();
+    if (c != layerConf().getNOut() || c % groups != 0) {
+      throw new IllegalArgumentException("GroupNorm layer '" + layerConf().getLayerName()
+          + "': input has " + c + " channels, configured for " + layerConf().getNOut()
+          + " channels in " + groups + " groups");
+    }
+    INDArray xg = x.reshape('c', (long) n * groups, x.length() / ((long) n * groups));
+    double[] mean = xg.mean(1).toDoubleVector();
+    double[] var = xg.var(false, 1).toDoubleVector();
+    double[] rstd = new double[var.length];
+    for (int i = 0; i < var.length; i++) {
+      rstd[i] = 1.0 / Math.sqrt(var[i] + layerConf().getEps());
+    }
+    return new Stats(n, c, groups, mean, rstd);
+  }
+
+  private static INDArray column(double[] v, DataType type) {
+    return Nd4j.createFromArray(v).castTo(type).reshape(v.length, 1);
+  }
+
+  private static INDArray contiguous(INDArray a) {
+    return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+  }
+
+  /** Per-(example, group) statistics, index n·G + g. */
+  private record Stats(int n, int c, int groups, double[] mean, double[] rstd) {}
+}

@@ -1,0 +1,166 @@
+package org.patchddm.model.net;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.regularization.Regularization;
+
+/**
+ * Configuration of a GroupNorm layer (Wu and He, 2018) for 5D activations [N, C, D, H, W] (NCDHW),
+ * optionally followed by an activation (the U-Net fuses SiLU = {@code Activation.SWISH} here).
+ *
+ * <p>y = act(γ_c · (x − μ_{n,g}) / sqrt(σ²_{n,g} + eps) + β_c), where μ and σ² (population variance)
+ * are taken over the C/G channels of group g and all voxels of example n. γ starts at 1, β at 0. No
+ * running statistics: training and inference compute the same function.
+ *
+ * <p>DL4J has no GroupNorm; the implementation {@link GroupNormLayer} has a hand-derived backward
+ * pass. The configuration survives DL4J's JSON round trip (no-arg constructor and bean properties).
+ */
+public class GroupNormalization extends FeedForwardLayer {
+
+  private int numGroups;
+  private double eps;
+
+  /** For JSON deserialisation. */
+  public GroupNormalization() {
+    super();
+  }
+
+  private GroupNormalization(Builder b) {
+    super(b);
+    this.numGroups = b.numGroups;
+    this.eps = b.eps;
+    initializeConstraints(b);
+  }
+
+  public int getNumGroups() {
+    return numGroups;
+  }
+
+  public void setNumGroups(int numGroups) {
+    this.numGroups = numGroups;
+  }
+
+  public double getEps() {
+    return eps;
+  }
+
+  public void setEps(double eps) {
+    this.eps = eps;
+  }
+
+  @Override
+  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+      Collection<TrainingListener> listeners, int layerIndex, INDArray layerParamsView,
+      boolean initializeParams, DataType networkDataType) {
+    GroupNormLayer layer = new GroupNormLayer(conf, networkDataType);
+    layer.setListeners(listeners);
+    layer.setIndex(layerIndex);
+    layer.setParamsViewArray(layerParamsView);
+    Map<String, INDArray> table = initializer().init(conf, layerParamsView, initializeParams);
+    layer.setParamTable(table);
+    layer.setConf(conf);
+    return layer;
+  }
+
+  @Override
+  public ParamInitializer initializer() {
+    return GroupNormParamInitializer.INSTANCE;
+  }
+
+  @Override
+  public InputType getOutputType(int layerIndex, InputType inputType) {
+    requireCnn3d(inputType);
+    return inputType;
+  }
+
+  @Override
+  public void setNIn(InputType inputType, boolean override) {
+    requireCnn3d(inputType);
+    if (nIn <= 0 || override) {
+      nIn = ((InputType.InputTypeConvolutional3D) inputType).getChannels();
+      nOut = nIn;
+    }
+    if (numGroups <= 0 || nIn % numGroups != 0) {
+      throw new IllegalArgumentException("GroupNormalization layer '" + layerName + "': "
+          + numGroups + " groups must divide the " + nIn + " input channels");
+    }
+  }
+
+  @Override
+  public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+    requireCnn3d(inputType);
+    return null;
+  }
+
+  @Override
+  public List<Regularization> getRegularizationByParam(String paramName) {
+    return List.of();
+  }
+
+  @Override
+  public boolean isPretrainParam(String paramName) {
+    return false;
+  }
+
+  @Override
+  public LayerMemoryReport getMemoryReport(InputType inputType) {
+    long params = initializer().numParams(this);
+    return new LayerMemoryReport.Builder(layerName, GroupNormalization.class, inputType, inputType)
+        .standardMemory(params, params)
+        .workingMemory(0, 0, 0, 0)
+        .cacheMemory(0, 0)
+        .build();
+  }
+
+  private void requireCnn3d(InputType inputType) {
+    if (inputType == null || inputType.getType() != InputType.Type.CNN3D) {
+      throw new IllegalArgumentException("GroupNormalization layer '" + layerName
+          + "' needs 5D NCDHW (CNN3D) input, got " + inputType);
+    }
+  }
+
+  /** Builder: {@code new GroupNormalization.Builder().numGroups(29).activation(SWISH).build()}. */
+  public static class Builder extends FeedForwardLayer.Builder<Builder> {
+    private int numGroups = 32;
+    private double eps = 1e-5;
+
+    /** Number of groups G; must divide the channel count. */
+    public Builder numGroups(int groups) {
+      this.numGroups = groups;
+      return this;
+    }
+
+    /** The ε added to the variance (PyTorch's default 1e-5). */
+    public Builder eps(double value) {
+      this.eps = value;
+      return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public GroupNormalization build() {
+      if (numGroups <= 0) {
+        throw new IllegalArgumentException("GroupNormalization: numGroups must be positive, got "
+            + numGroups);
+      }
+      if (nIn > 0 && nIn % numGroups != 0) {
+        throw new IllegalArgumentException("GroupNormalization: " + numGroups
+            + " groups must divide the " + nIn + " channels");
+      }
+      if (nIn > 0) {
+        nOut = nIn;
+      }
+      return new GroupNormalization(this);
+    }
+  }
+}

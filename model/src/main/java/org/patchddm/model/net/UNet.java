@@ -1,0 +1,205 @@
+package org.patchddm.model.net;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling3D;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnn3DPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Builds the PatchDDM diffusion U-Net (improved-diffusion U-Net with the paper's changes: no
+ * attention, averaged skips, strided-conv downsampling, nearest + conv upsampling) as a DL4J
+ * {@link ComputationGraph}.
+ *
+ * <p>Inputs: {@value #INPUT_X} = [N, C_in, D, H, W] (NCDHW), the condition followed by x_t, channel
+ * order [t1, t1ce, t2, flair, x, y, z, noisy_label] for PatchDDM; {@value #INPUT_TEMB} = [N, dim],
+ * the sinusoidal embedding of t ({@link TimestepEmbedding}). Output {@value #OUTPUT}:
+ * ε̂ = [N, C_out, D, H, W], through a {@link Cnn3DLossLayer} with MSE and identity activation (the
+ * label is ε). D, H and W must be multiples of {@link UNetSettings#sizeDivisor()}; the graph is
+ * fully convolutional and runs at any such size without rebuilding.
+ *
+ * <p>Skip bookkeeping (as in improved-diffusion): the input conv, every encoder ResBlock and every
+ * downsampling conv push their output; each of the num-res-blocks + 1 decoder blocks per level pops
+ * one and merges it before its ResBlock. With {@link SkipMerge#AVERAGE} a decoder ResBlock outputs
+ * the width of the next skip to be popped, so the average is always between equal widths.
+ */
+public final class UNet {
+
+  public static final String INPUT_X = "x";
+  public static final String INPUT_TEMB = "temb";
+  public static final String OUTPUT = "out";
+  /** Shared SiLU(emb) vertex that every ResBlock's embedding projection reads. */
+  static final String EMB = "emb_silu";
+
+  private final UNetSettings s;
+  private final GraphBuilder g;
+
+  private UNet(UNetSettings settings, GraphBuilder builder) {
+    this.s = settings;
+    this.g = builder;
+  }
+
+  /** Builds and initialises the graph. */
+  public static ComputationGraph create(UNetSettings settings, UNetBuildOptions options) {
+    ComputationGraph graph = new ComputationGraph(configuration(settings, options));
+    graph.init();
+    return graph;
+  }
+
+  /** The graph configuration (serialisable with toJson / fromJson). */
+  public static ComputationGraphConfiguration configuration(UNetSettings settings,
+      UNetBuildOptions options) {
+    int nominal = 2 * settings.sizeDivisor();
+    GraphBuilder builder = new NeuralNetConfiguration.Builder()
+        .seed(options.seed())
+        .dataType(options.dataType())
+        .updater(options.updater())
+        .weightInit(WeightInit.LECUN_UNIFORM)
+        .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+        .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+        .graphBuilder()
+        .addInputs(INPUT_X, INPUT_TEMB)
+        .setInputTypes(
+            InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, nominal, nominal, nominal,
+                settings.inChannels()),
+            InputType.feedForward(settings.timeEmbedDim()));
+    new UNet(settings, builder).build();
+    return builder.build();
+  }
+
+  private void build() {
+    int e = s.embedWidth();
+    g.addLayer("temb_fc1", new DenseLayer.Builder().nIn(s.timeEmbedDim()).nOut(e)
+        .activation(Activation.SWISH).build(), INPUT_TEMB);
+    g.addLayer("temb_fc2", new DenseLayer.Builder().nIn(e).nOut(e)
+        .activation(Activation.IDENTITY).build(), "temb_fc1");
+    g.addLayer(EMB, new ActivationLayer.Builder().activation(Activation.SWISH).build(), "temb_fc2");
+
+    Deque<Skip> skips = new ArrayDeque<>();
+    int ch = s.modelChannels();
+    String h = conv3("in_conv", INPUT_X, s.inChannels(), ch, false);
+    skips.push(new Skip(h, ch));
+    for (int level = 0; level < s.levels(); level++) {
+      for (int b = 0; b < s.numResBlocks(); b++) {
+        int out = s.width(level);
+        h = resBlock("enc" + level + "_" + b, h, ch, out);
+        ch = out;
+        skips.push(new Skip(h, ch));
+      }
+      if (level != s.levels() - 1) {
+        h = downsample("down" + level, h, ch);
+        skips.push(new Skip(h, ch));
+      }
+    }
+    h = resBlock("mid0", h, ch, ch);
+    h = resBlock("mid1", h, ch, ch);
+    for (int level = s.levels() - 1; level >= 0; level--) {
+      for (int b = 0; b <= s.numResBlocks(); b++) {
+        String name = "dec" + level + "_" + b;
+        Skip skip = skips.pop();
+        int in;
+        int out;
+        String merged = name + "_merge";
+        if (s.skipMerge() == SkipMerge.AVERAGE) {
+          if (skip.channels != ch) {
+            throw new IllegalStateException("skip width " + skip.channels + " != " + ch + " at "
+                + name);
+          }
+          g.addVertex(merged, new ElementWiseVertex(ElementWiseVertex.Op.Average), h, skip.name);
+          in = ch;
+          out = skips.isEmpty() ? s.modelChannels() : skips.peek().channels;
+        } else {
+          g.addVertex(merged, new MergeVertex(), h, skip.name);
+          in = ch + skip.channels;
+          out = s.width(level);
+        }
+        h = resBlock(name, merged, in, out);
+        ch = out;
+        if (level > 0 && b == s.numResBlocks()) {
+          h = upsample("up" + level, h, ch);
+        }
+      }
+    }
+    g.addLayer("out_norm", groupNorm(ch), h);
+    conv3("out_conv", "out_norm", ch, s.outChannels(), true);
+    g.addLayer(OUTPUT, new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
+        .lossFunction(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build(),
+        "out_conv");
+    g.setOutputs(OUTPUT);
+  }
+
+  /**
+   * ResBlock: h = conv3(SiLU(GN(x))); h += Linear(SiLU(emb)) broadcast over space;
+   * h = conv3_zero(SiLU(GN(h))); out = skip(x) + h with skip = identity or a 1x1x1 conv.
+   */
+  private String resBlock(String name, String x, int in, int out) {
+    g.addLayer(name + "_gn1", groupNorm(in), x);
+    String c1 = conv3(name + "_conv1", name + "_gn1", in, out, false);
+    g.addLayer(name + "_emb", new DenseLayer.Builder().nIn(s.embedWidth()).nOut(out)
+        .activation(Activation.IDENTITY).build(), EMB);
+    g.addVertex(name + "_emb5", new PreprocessorVertex(
+        new FeedForwardToCnn3DPreProcessor(1, 1, 1, out, true)), name + "_emb");
+    g.addVertex(name + "_addemb", new ElementWiseVertex(ElementWiseVertex.Op.Add), c1,
+        name + "_emb5");
+    g.addLayer(name + "_gn2", groupNorm(out), name + "_addemb");
+    String c2 = conv3(name + "_conv2", name + "_gn2", out, out, true);
+    String skip = x;
+    if (in != out) {
+      skip = name + "_skip";
+      g.addLayer(skip, new Convolution3D.Builder().kernelSize(1, 1, 1).stride(1, 1, 1)
+          .dataFormat(Convolution3D.DataFormat.NCDHW).convolutionMode(ConvolutionMode.Same)
+          .nIn(in).nOut(out).activation(Activation.IDENTITY).build(), x);
+    }
+    g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), skip, c2);
+    return name;
+  }
+
+  private String conv3(String name, String x, int in, int out, boolean zero) {
+    Convolution3D.Builder b = new Convolution3D.Builder().kernelSize(3, 3, 3).stride(1, 1, 1)
+        .dataFormat(Convolution3D.DataFormat.NCDHW).convolutionMode(ConvolutionMode.Same)
+        .nIn(in).nOut(out).activation(Activation.IDENTITY);
+    if (zero) {
+      b.weightInit(WeightInit.ZERO);
+    }
+    g.addLayer(name, b.build(), x);
+    return name;
+  }
+
+  /** Strided 3^3 conv, stride 2, padding 1 (halves every even size, like PyTorch's). */
+  private String downsample(String name, String x, int ch) {
+    g.addLayer(name, new Convolution3D.Builder().kernelSize(3, 3, 3).stride(2, 2, 2)
+        .padding(1, 1, 1).convolutionMode(ConvolutionMode.Truncate)
+        .dataFormat(Convolution3D.DataFormat.NCDHW).nIn(ch).nOut(ch)
+        .activation(Activation.IDENTITY).build(), x);
+    return name;
+  }
+
+  /** Nearest-neighbour x2 then a 3^3 conv. */
+  private String upsample(String name, String x, int ch) {
+    g.addLayer(name + "_nn", new Upsampling3D.Builder(Convolution3D.DataFormat.NCDHW, 2).build(), x);
+    return conv3(name + "_conv", name + "_nn", ch, ch, false);
+  }
+
+  private GroupNormalization groupNorm(int channels) {
+    return new GroupNormalization.Builder().numGroups(s.groupNormGroups()).nIn(channels)
+        .nOut(channels).activation(Activation.SWISH).build();
+  }
+
+  private record Skip(String name, int channels) {}
+}
