@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -37,7 +36,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * <p>Skip bookkeeping (as in improved-diffusion): the input conv, every encoder ResBlock and every
  * downsampling conv push their output; each of the num-res-blocks + 1 decoder blocks per level pops
  * one and merges it before its ResBlock. With {@link SkipMerge#AVERAGE} a decoder ResBlock outputs
- * the width of the next skip to be popped, so the average is always between equal widths.
+ * the width of the next skip to be popped, so the average is always between equal widths (this is
+ * what gives the paper's 24,260,299 parameters). With {@link SkipMerge#CONCAT} the merge is a
+ * {@link ChannelConcatVertex} and decoder blocks output model-channels x mult, as in
+ * improved-diffusion (32,331,927 parameters for the paper's widths).
+ *
+ * <p>Parameter layout per vertex name: {@code enc<level>_<block>}, {@code down<level>},
+ * {@code mid0/mid1}, {@code dec<level>_<block>}, {@code up<level>_conv}, {@code out_norm},
+ * {@code out_conv}; inside a ResBlock {@code _gn1, _conv1, _emb, _gn2, _conv2 (zero-initialised),
+ * _skip}. The conv layers use LeCun-uniform initialisation; GroupNorm γ = 1, β = 0.
  */
 public final class UNet {
 
@@ -125,7 +132,7 @@ public final class UNet {
           in = ch;
           out = skips.isEmpty() ? s.modelChannels() : skips.peek().channels;
         } else {
-          g.addVertex(merged, new MergeVertex(), h, skip.name);
+          g.addVertex(merged, new ChannelConcatVertex(), h, skip.name);
           in = ch + skip.channels;
           out = s.width(level);
         }

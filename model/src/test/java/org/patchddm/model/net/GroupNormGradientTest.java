@@ -27,17 +27,17 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /** Numerical gradient checks (double precision) of the hand-written GroupNorm layer. */
 class GroupNormGradientTest {
 
-  private DataType savedDefault;
+  private final NetTestSupport.DoubleSingleThreaded mode =
+      new NetTestSupport.DoubleSingleThreaded();
 
   @BeforeEach
   void doublePrecision() {
-    savedDefault = Nd4j.dataType();
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    mode.enter();
   }
 
   @AfterEach
   void restorePrecision() {
-    Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
+    mode.exit();
   }
 
   /** conv1x1 (so that dL/dx of the norm is checked through the conv's weights) -> GN -> loss. */

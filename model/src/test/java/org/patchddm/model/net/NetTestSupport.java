@@ -20,6 +20,32 @@ final class NetTestSupport {
     return new UNetBuildOptions(DataType.DOUBLE, new NoOp(), seed);
   }
 
+  /**
+   * Gradient-check mode: double precision as ND4J's default type, and one native thread (the many
+   * tiny ops of a gradient check are latency-bound; on a shared 2-core machine one thread is about
+   * 5x faster than two).
+   */
+  static final class DoubleSingleThreaded {
+    private DataType savedType;
+    private int savedThreads;
+    private int savedMasterThreads;
+
+    void enter() {
+      savedType = Nd4j.dataType();
+      savedThreads = Nd4j.getEnvironment().maxThreads();
+      savedMasterThreads = Nd4j.getEnvironment().maxMasterThreads();
+      Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+      Nd4j.getEnvironment().setMaxThreads(1);
+      Nd4j.getEnvironment().setMaxMasterThreads(1);
+    }
+
+    void exit() {
+      Nd4j.setDefaultDataTypes(savedType, savedType);
+      Nd4j.getEnvironment().setMaxThreads(savedThreads);
+      Nd4j.getEnvironment().setMaxMasterThreads(savedMasterThreads);
+    }
+  }
+
   static INDArray gaussian(long seed, DataType type, long... shape) {
     return Nd4j.getRandomFactory().getNewRandomInstance(seed).nextGaussian(shape).castTo(type);
   }

@@ -1,0 +1,57 @@
+package org.patchddm.model.net;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Double-precision numerical gradient check of a whole small U-Net (channels 4, mult 1,2, one res
+ * block, 2 groups, 8^3 input) with all parameters randomised, so that the zero-initialised convs do
+ * not hide any path. Every parameter array of the network is checked on a sample of entries. Every
+ * GroupNorm sits behind a conv or dense layer with parameters, so a wrong dL/dInput of a GroupNorm
+ * would show up in those parameters' gradients.
+ */
+class UNetGradientTest {
+
+  /** Entries checked per parameter array (first, last and random ones): ~110 arrays. */
+  private static final int PER_ARRAY = 3;
+
+  private final NetTestSupport.DoubleSingleThreaded mode =
+      new NetTestSupport.DoubleSingleThreaded();
+
+  @BeforeEach
+  void doublePrecision() {
+    mode.enter();
+  }
+
+  @AfterEach
+  void restorePrecision() {
+    mode.exit();
+  }
+
+  private static void check(SkipMerge merge) {
+    UNetSettings s = NetTestSupport.tiny(merge);
+    ComputationGraph g = UNet.create(s, NetTestSupport.doubleNoOp(11));
+    g.params().assign(NetTestSupport.gaussian(12, DataType.DOUBLE, g.params().shape()).muli(0.3));
+    INDArray x = NetTestSupport.gaussian(13, DataType.DOUBLE, 1, s.inChannels(), 8, 8, 8);
+    INDArray temb = TimestepEmbedding.sinusoidal(new int[] {417}, s.timeEmbedDim(),
+        DataType.DOUBLE);
+    INDArray eps = NetTestSupport.gaussian(14, DataType.DOUBLE, 1, 1, 8, 8, 8);
+    ParamGradientCheck.assertParamGradients(g, new INDArray[] {x, temb}, new INDArray[] {eps},
+        PER_ARRAY, 15);
+  }
+
+  @Test
+  void averagingUNetGradientsMatchNumericalGradients() {
+    check(SkipMerge.AVERAGE);
+  }
+
+  @Test
+  void concatenatingUNetGradientsMatchNumericalGradients() {
+    check(SkipMerge.CONCAT);
+  }
+}

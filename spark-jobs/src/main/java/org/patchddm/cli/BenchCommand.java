@@ -1,0 +1,70 @@
+package org.patchddm.cli;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.patchddm.model.bench.Bench;
+import org.patchddm.model.bench.BenchSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code patchddm bench}: times the U-Net (train step, inference forward) on random data and prints
+ * one JSON line per measurement. A benchmark, not a test.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Time the diffusion U-Net: one JSON line per measurement (params, infer_forward,"
+        + " train_step).")
+public final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--size", description = "Edge of the cubic input (default ${DEFAULT-VALUE}).")
+  int size = 64;
+
+  @Option(names = "--channels", description = "Model channels (default ${DEFAULT-VALUE}).")
+  int channels = 29;
+
+  @Option(names = "--mult", split = ",",
+      description = "Channel multipliers (default 1,3,4,4,4,4,4).")
+  List<Integer> mult = List.of(1, 3, 4, 4, 4, 4, 4);
+
+  @Option(names = "--in-channels", description = "Input channels (default ${DEFAULT-VALUE}).")
+  int inChannels = 8;
+
+  @Option(names = "--batch", description = "Batch size (default ${DEFAULT-VALUE}).")
+  int batch = 1;
+
+  @Option(names = "--reps", description = "Timed repetitions (default ${DEFAULT-VALUE}).")
+  int reps = 3;
+
+  @Option(names = "--warmup", description = "Untimed repetitions first (default ${DEFAULT-VALUE}).")
+  int warmup = 1;
+
+  @Option(names = "--what", split = ",",
+      description = "Any of train, infer, params (default: all).")
+  List<String> what = List.of("train", "infer", "params");
+
+  @Override
+  public Integer call() {
+    Set<BenchSettings.What> set = EnumSet.noneOf(BenchSettings.What.class);
+    for (String w : what) {
+      try {
+        set.add(BenchSettings.What.valueOf(w.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        System.err.println("bench: --what accepts train, infer, params; got '" + w + "'");
+        return 2;
+      }
+    }
+    BenchSettings settings;
+    try {
+      settings = new BenchSettings(size, channels, mult, inChannels, batch, reps, warmup, set);
+      settings.network();
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    Bench.run(settings, System.out::println);
+    return 0;
+  }
+}

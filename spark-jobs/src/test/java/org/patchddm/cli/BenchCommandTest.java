@@ -1,0 +1,50 @@
+package org.patchddm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+
+  private static String[] runCapturing(String... args) {
+    PrintStream saved = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int rc;
+    try {
+      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+      rc = new CommandLine(new BenchCommand()).execute(args);
+    } finally {
+      System.setOut(saved);
+    }
+    assertEquals(0, rc, "exit code");
+    return buf.toString(StandardCharsets.UTF_8).lines()
+        .filter(l -> l.startsWith("{")).toArray(String[]::new);
+  }
+
+  @Test
+  void printsOneJsonLinePerMeasurementForATinyNetwork() {
+    String[] lines = runCapturing("--size", "8", "--channels", "4", "--mult", "1,2",
+        "--in-channels", "3", "--reps", "2", "--warmup", "0", "--what", "params,infer,train");
+    assertEquals(3, lines.length, String.join("\n", lines));
+    assertTrue(lines[0].startsWith("{\"what\":\"params\""), lines[0]);
+    assertTrue(lines[1].startsWith("{\"what\":\"infer_forward\""), lines[1]);
+    assertTrue(lines[2].startsWith("{\"what\":\"train_step\""), lines[2]);
+    for (String l : lines) {
+      assertTrue(l.contains("\"size\":8,\"channels\":4,\"mult\":\"1,2\""), l);
+      assertTrue(l.contains("\"peak_rss_mb\":"), l);
+    }
+    assertTrue(lines[2].contains("\"reps\":2,\"median_s\":"), lines[2]);
+  }
+
+  @Test
+  void rejectsASizeThatTheNetworkCannotHalveEnoughTimes() {
+    int rc = new CommandLine(new BenchCommand()).execute("--size", "12", "--channels", "4",
+        "--mult", "1,2,2,2", "--what", "params");
+    assertEquals(2, rc);
+  }
+}
