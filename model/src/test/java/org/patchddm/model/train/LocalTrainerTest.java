@@ -71,6 +71,17 @@ class LocalTrainerTest {
   }
 
   @Test
+  void halfResBatchesAreSubsampledAndHaveNoCoordinates() {
+    TrainSettings t = new TrainSettings(Optimizer.ADAM, 1e-3, 0.0, 2, 0.0, List.of(4, 4, 4), 5, 1, 0, 1,
+        TrainingMode.HALF_RES);
+    LocalTrainer trainer = LocalTrainer.create(TrainTestSupport.run(TrainingMode.HALF_RES, 1, t));
+    MultiDataSet b = trainer.batch(DATA, 0);
+    // 8³ volumes become 4³; channels [MR, x_t]
+    assertArrayEquals(new long[] {2, 2, 4, 4, 4}, b.getFeatures(0).shape());
+    assertTrue(Double.isFinite(trainer.fit(b)));
+  }
+
+  @Test
   void reportedLossIsTheMseOfTheNoisePrediction() {
     LocalTrainer t = LocalTrainer.create(patchRun(4));
     MultiDataSet batch = t.batch(DATA, 0);
