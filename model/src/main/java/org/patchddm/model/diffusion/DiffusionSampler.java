@@ -92,14 +92,13 @@ public final class DiffusionSampler {
    * σ_t = η sqrt((1 - ᾱ_{t-1}) / (1 - ᾱ_t)) sqrt(1 - ᾱ_t / ᾱ_{t-1}); ᾱ_{t-1} = 1 at i = 0, where no noise is added.
    */
   INDArray ddimStep(INDArray xt, int i, INDArray epsHat, SplittableRandom rng) {
-    int[] t = {i};
-    int n = (int) xt.size(0);
-    int[] ts = new int[n];
+    int[] ts = new int[(int) xt.size(0)];
     Arrays.fill(ts, i);
     INDArray x0 = clippedX0(xt, ts, epsHat);
+    // ε recomputed from the (clipped) x̂0, as improved-diffusion's ddim_sample does
     INDArray eps = spaced.epsFromX0(xt, ts, x0);
-    double a = spaced.alphaCumprod(t[0]);
-    double aPrev = spaced.alphaCumprodPrev(t[0]);
+    double a = spaced.alphaCumprod(i);
+    double aPrev = spaced.alphaCumprodPrev(i); // ᾱ of the next kept timestep, 1 after the last
     double sigma = eta * Math.sqrt((1 - aPrev) / (1 - a)) * Math.sqrt(1 - a / aPrev);
     double dirCoef = Math.sqrt(Math.max(0.0, 1 - aPrev - sigma * sigma));
     INDArray next = x0.muli(Math.sqrt(aPrev)).addi(eps.muli(dirCoef));
