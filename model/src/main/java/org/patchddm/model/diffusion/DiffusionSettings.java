@@ -1,0 +1,77 @@
+package org.patchddm.model.diffusion;
+
+import com.typesafe.config.Config;
+
+/**
+ * Settings of the Gaussian diffusion and its sampler, read from {@code patchddm.diffusion}.
+ *
+ * @param timesteps T, the length of the training schedule (paper: 1000)
+ * @param betaSchedule the β schedule (paper: LINEAR)
+ * @param sampler DDIM or DDPM (paper: DDIM)
+ * @param samplingSteps S, the number of respaced sampling steps (paper: about 20)
+ * @param eta η of DDIM eq. 16; 0 makes sampling deterministic given the initial noise
+ * @param clipX0 whether the predicted x̂0 is clipped to [-1, 1] at every step
+ */
+public record DiffusionSettings(
+    int timesteps,
+    BetaSchedule betaSchedule,
+    SamplerKind sampler,
+    int samplingSteps,
+    double eta,
+    boolean clipX0) {
+
+  /** The config path of this block. */
+  public static final String PATH = "patchddm.diffusion";
+
+  public DiffusionSettings {
+    if (timesteps < 1) {
+      throw new IllegalArgumentException(PATH + ".timesteps must be >= 1, got " + timesteps);
+    }
+    if (samplingSteps < 1 || samplingSteps > timesteps) {
+      throw new IllegalArgumentException(PATH + ".sampling-steps must be in 1.." + timesteps
+          + " (the timesteps), got " + samplingSteps);
+    }
+    if (!(eta >= 0.0) || Double.isInfinite(eta)) {
+      throw new IllegalArgumentException(PATH + ".eta must be a finite number >= 0, got " + eta);
+    }
+  }
+
+  /**
+   * Reads every key of {@code patchddm.diffusion} eagerly. An unknown enum value fails with the key and the
+   * allowed values named (Typesafe Config's {@code getEnum}).
+   *
+   * @param root the whole config (with reference.conf merged in), not the sub-block
+   */
+  public static DiffusionSettings fromConfig(Config root) {
+    Config c = root.getConfig(PATH);
+    return new DiffusionSettings(
+        c.getInt("timesteps"),
+        c.getEnum(BetaSchedule.class, "beta-schedule"),
+        c.getEnum(SamplerKind.class, "sampler"),
+        c.getInt("sampling-steps"),
+        c.getDouble("eta"),
+        c.getBoolean("clip-x0"));
+  }
+
+  /** The paper's settings: T = 1000, linear β, DDIM η = 0 with 20 steps, x̂0 clipped. */
+  public static DiffusionSettings paper() {
+    return new DiffusionSettings(1000, BetaSchedule.LINEAR, SamplerKind.DDIM, 20, 0.0, true);
+  }
+
+  /** A copy with another number of sampling steps. */
+  public DiffusionSettings withSamplingSteps(int steps) {
+    return new DiffusionSettings(timesteps, betaSchedule, sampler, steps, eta, clipX0);
+  }
+
+  /** The settings as a HOCON block under {@link #PATH}, for checkpoints and provenance. */
+  public String toHocon() {
+    return PATH + " {\n"
+        + "  timesteps = " + timesteps + "\n"
+        + "  beta-schedule = " + betaSchedule + "\n"
+        + "  sampler = " + sampler + "\n"
+        + "  sampling-steps = " + samplingSteps + "\n"
+        + "  eta = " + eta + "\n"
+        + "  clip-x0 = " + clipX0 + "\n"
+        + "}\n";
+  }
+}

@@ -1,0 +1,233 @@
+package org.patchddm.model.train;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Training checkpoints: one directory {@code step-00000123} per checkpoint, holding
+ * <ul>
+ *   <li>{@value #MODEL}: the network and its updater state (Adam moments, iteration count), ModelSerializer's zip;</li>
+ *   <li>{@value #SETTINGS}: {@link RunSettings#toHocon()};</li>
+ *   <li>{@value #STATE}: the step, the seed and how each step's RNG derives from them ({@link StepSeeds});</li>
+ *   <li>{@value #MANIFEST}: size and SHA-256 of each of the above; written last.</li>
+ * </ul>
+ * The directory is assembled under a temporary sibling name and renamed into place, so a crash never leaves a
+ * directory that looks complete. Loading verifies every checksum, then the settings, then parses the model.
+ */
+public final class Checkpoints {
+
+  public static final String MODEL = "model.zip";
+  public static final String SETTINGS = "settings.conf";
+  public static final String STATE = "state.properties";
+  public static final String MANIFEST = "manifest.properties";
+  private static final List<String> PAYLOAD = List.of(MODEL, SETTINGS, STATE);
+  private static final String PREFIX = "step-";
+
+  private Checkpoints() {}
+
+  /** A loaded checkpoint: the graph with its updater state, and the number of steps done. */
+  public record Loaded(Path path, ComputationGraph graph, long step, long seed) {}
+
+  /** The directory name of the checkpoint after {@code step} steps. */
+  public static String name(long step) {
+    return String.format("%s%08d", PREFIX, step);
+  }
+
+  /**
+   * Writes a checkpoint under {@code dir}, replacing one of the same step.
+   *
+   * @return the checkpoint directory
+   */
+  public static Path save(Path dir, ComputationGraph graph, RunSettings run, long step) {
+    try {
+      Files.createDirectories(dir);
+      Path target = dir.resolve(name(step));
+      Path tmp = Files.createTempDirectory(dir, "." + name(step) + ".tmp-");
+      ModelSerializer.writeModel(graph, tmp.resolve(MODEL).toFile(), true);
+      Files.writeString(tmp.resolve(SETTINGS), run.toHocon(), StandardCharsets.UTF_8);
+      Properties state = new Properties();
+      state.setProperty("format", "1");
+      state.setProperty("step", Long.toString(step));
+      state.setProperty("seed", Long.toString(run.train().seed()));
+      state.setProperty("rng", StepSeeds.describe(run.train().seed()));
+      store(state, tmp.resolve(STATE), "training state");
+      Properties manifest = new Properties();
+      for (String f : PAYLOAD) {
+        manifest.setProperty(f + ".sha256", sha256(tmp.resolve(f)));
+        manifest.setProperty(f + ".size", Long.toString(Files.size(tmp.resolve(f))));
+      }
+      store(manifest, tmp.resolve(MANIFEST), "SHA-256 of the checkpoint files");
+      Path old = null;
+      if (Files.exists(target)) {
+        old = dir.resolve("." + name(step) + ".old-" + System.nanoTime());
+        move(target, old);
+      }
+      move(tmp, target);
+      if (old != null) {
+        deleteTree(old);
+      }
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint of step " + step + " under " + dir, e);
+    }
+  }
+
+  /** The checkpoint with the most steps under {@code dir} (complete ones only: those with a manifest). */
+  public static Optional<Path> latest(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().matches(PREFIX + "\\d+"))
+          .filter(p -> Files.isRegularFile(p.resolve(MANIFEST)))
+          .max((a, b) -> Long.compare(stepOf(a), stepOf(b)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list checkpoints in " + dir, e);
+    }
+  }
+
+  /**
+   * Loads and verifies a checkpoint for a run with the {@code expected} settings.
+   *
+   * @throws CheckpointException naming the file when one is missing or corrupt, or naming every setting that differs
+   */
+  public static Loaded load(Path checkpoint, RunSettings expected) {
+    Path manifestFile = checkpoint.resolve(MANIFEST);
+    if (!Files.isRegularFile(manifestFile)) {
+      throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + MANIFEST + " is missing");
+    }
+    Properties manifest = read(manifestFile);
+    for (String f : PAYLOAD) {
+      Path p = checkpoint.resolve(f);
+      String want = manifest.getProperty(f + ".sha256");
+      if (want == null) {
+        throw new CheckpointException("checkpoint manifest " + manifestFile + " has no checksum for " + f);
+      }
+      if (!Files.isRegularFile(p)) {
+        throw new CheckpointException("checkpoint file " + p + " is missing");
+      }
+      try {
+        long size = Files.size(p);
+        String wantSize = manifest.getProperty(f + ".size");
+        if (wantSize != null && Long.parseLong(wantSize) != size) {
+          throw new CheckpointException("checkpoint file " + p + " is truncated or corrupt: " + size + " bytes, the "
+              + "manifest says " + wantSize);
+        }
+      } catch (IOException e) {
+        throw new CheckpointException("cannot read checkpoint file " + p, e);
+      }
+      String got = sha256(p);
+      if (!got.equals(want)) {
+        throw new CheckpointException("checkpoint file " + p + " is corrupt: SHA-256 " + got + ", the manifest says "
+            + want);
+      }
+    }
+    Config stored;
+    try {
+      stored = ConfigFactory.parseFile(checkpoint.resolve(SETTINGS).toFile());
+    } catch (ConfigException e) {
+      throw new CheckpointException("checkpoint file " + checkpoint.resolve(SETTINGS) + " is not valid HOCON: "
+          + e.getMessage(), e);
+    }
+    List<String> diff = expected.incompatibilities(stored);
+    if (!diff.isEmpty()) {
+      throw new CheckpointException("checkpoint " + checkpoint + " was written with other settings:\n  "
+          + String.join("\n  ", diff));
+    }
+    Properties state = read(checkpoint.resolve(STATE));
+    long step = Long.parseLong(state.getProperty("step"));
+    long seed = Long.parseLong(state.getProperty("seed"));
+    Path model = checkpoint.resolve(MODEL);
+    ComputationGraph graph;
+    try {
+      graph = ModelSerializer.restoreComputationGraph(model.toFile(), true);
+    } catch (IOException | RuntimeException e) {
+      throw new CheckpointException("checkpoint file " + model + " cannot be read as a network: " + e, e);
+    }
+    return new Loaded(checkpoint, graph, step, seed);
+  }
+
+  /** The lowercase hex SHA-256 of a file. */
+  public static String sha256(Path file) {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest())) {
+      byte[] buf = new byte[1 << 16];
+      while (in.read(buf) >= 0) {
+        // the digest stream hashes as it reads
+      }
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException("checkpoint file " + file + " is missing", e);
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read checkpoint file " + file, e);
+    }
+  }
+
+  private static long stepOf(Path p) {
+    return Long.parseLong(p.getFileName().toString().substring(PREFIX.length()));
+  }
+
+  private static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  private static Properties read(Path file) {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read checkpoint file " + file, e);
+    }
+    return p;
+  }
+
+  private static void store(Properties p, Path file, String comment) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      p.store(out, comment);
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (Files.isDirectory(p)) {
+      try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
+        for (Path c : s) {
+          deleteTree(c);
+        }
+      }
+    }
+    Files.deleteIfExists(p);
+  }
+}
