@@ -150,14 +150,8 @@ public final class NiftiVolume {
       System.arraycopy(f, 0, out, 0, count);
       return out;
     }
-    NiftiDataType t = header.datatype();
-    boolean scaled = header.hasScaling();
-    double s = header.effectiveSlope();
-    double c = header.effectiveInter();
-    for (int i = 0; i < count; i++) {
-      double v = VoxelArrays.get(t, data, i);
-      out[i] = (float) (scaled ? v * s + c : v);
-    }
+    VoxelArrays.toFloats(header.datatype(), data, count, header.hasScaling(), header.effectiveSlope(),
+        header.effectiveInter(), out);
     return out;
   }
 

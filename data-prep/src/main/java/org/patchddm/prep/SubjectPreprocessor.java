@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.patchddm.brats.LoadedSubject;
 import org.patchddm.brats.Sequence;
+import org.patchddm.nifti.NiftiDataType;
 import org.patchddm.nifti.NiftiVolume;
 
 /**
@@ -131,8 +132,13 @@ public final class SubjectPreprocessor {
   private static byte[] labelBytes(String id, NiftiVolume seg, int[] shape) {
     int n = PadCrop.size(shape);
     byte[] out = new byte[n];
+    // Unscaled 8/16-bit and float32 voxels are exact as floats: convert the whole volume in one
+    // tight loop; anything else (scaled, wider types) is checked voxel by voxel in double.
+    NiftiDataType t = seg.datatype();
+    boolean exact = !seg.header().hasScaling() && (t.bytesPerVoxel() <= 2 || t == NiftiDataType.FLOAT32);
+    float[] values = exact ? seg.toFloatArray() : null;
     for (int i = 0; i < n; i++) {
-      double v = seg.getScaled(i);
+      double v = exact ? values[i] : seg.getScaled(i);
       if (!(v >= 0 && v <= 255 && v == Math.rint(v))) {
         int x = i % shape[0];
         int y = (i / shape[0]) % shape[1];
