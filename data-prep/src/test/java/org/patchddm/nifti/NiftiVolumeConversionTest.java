@@ -1,6 +1,10 @@
 package org.patchddm.nifti;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -35,10 +39,20 @@ class NiftiVolumeConversionTest {
       for (NiftiVolume v : new NiftiVolume[] {plain, plain.withScaling(0.37, -12.5)}) {
         float[] bulk = v.toFloatArray();
         assertEquals(n, bulk.length);
+        float[] reused = new float[n];
+        assertSame(reused, v.toFloatArray(reused));
+        assertArrayEquals(bulk, reused, 0f);
         for (int i = 0; i < n; i++) {
           assertEquals((float) v.getScaled(i), bulk[i], 0f, t + " voxel " + i + " scaled=" + v.header().hasScaling());
         }
       }
     }
+  }
+
+  @Test
+  void reusedBufferOfTheWrongLengthIsRejected() {
+    NiftiVolume v = NiftiVolume.ofShorts(new int[] {2, 2, 1}, new short[] {1, 2, 3, 4}, null, null);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v.toFloatArray(new float[3]));
+    assertTrue(e.getMessage().contains("3 elements"), e.getMessage());
   }
 }

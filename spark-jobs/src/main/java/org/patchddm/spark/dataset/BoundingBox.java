@@ -65,13 +65,11 @@ public record BoundingBox(int[] origin, int[] size) {
   private static void extend(int[] shape, float[] a, int[] lo, int[] hi) {
     int nx = shape[0];
     int rows = shape[1] * shape[2];
+    float[] zeros = new float[nx];
     for (int r = 0; r < rows; r++) {
       int row = r * nx;
-      int first = 0;
-      while (first < nx && a[row + first] == 0f) {
-        first++;
-      }
-      if (first < nx) {
+      int first = firstNonzero(a, row, row + nx, zeros);
+      if (first >= 0) {
         int last = nx - 1;
         while (a[row + last] == 0f) {
           last--;
@@ -81,16 +79,35 @@ public record BoundingBox(int[] origin, int[] size) {
     }
   }
 
+  /**
+   * Offset from {@code from} of the first element of {@code a[from, to)} that is not 0 (NaN counts
+   * as nonzero, -0.0 as zero), or -1. Uses the vectorised {@link Arrays#mismatch} against zeros,
+   * which compares bits, so a -0.0 it stops at is skipped here.
+   */
+  private static int firstNonzero(float[] a, int from, int to, float[] zeros) {
+    int i = from;
+    while (i < to) {
+      int m = Arrays.mismatch(a, i, to, zeros, 0, to - i);
+      if (m < 0) {
+        return -1;
+      }
+      i += m;
+      if (a[i] != 0f) {
+        return i - from;
+      }
+      i++;
+    }
+    return -1;
+  }
+
   private static void extend(int[] shape, byte[] a, int[] lo, int[] hi) {
     int nx = shape[0];
     int rows = shape[1] * shape[2];
+    byte[] zeros = new byte[nx];
     for (int r = 0; r < rows; r++) {
       int row = r * nx;
-      int first = 0;
-      while (first < nx && a[row + first] == 0) {
-        first++;
-      }
-      if (first < nx) {
+      int first = Arrays.mismatch(a, row, row + nx, zeros, 0, nx);
+      if (first >= 0) {
         int last = nx - 1;
         while (a[row + last] == 0) {
           last--;

@@ -22,7 +22,9 @@ class BoundingBoxTest {
         if (mask != null && rng.nextBoolean()) {
           mask[i] = (byte) (1 + rng.nextInt(200));
         } else {
-          ch[rng.nextInt(ch.length)][i] = rng.nextBoolean() ? -0.5f : Float.NaN;
+          // -0.0 is zero (== 0f) although its bits differ; NaN is nonzero
+          float[] values = {-0.5f, Float.NaN, -0.0f, Float.MIN_VALUE};
+          ch[rng.nextInt(ch.length)][i] = values[rng.nextInt(values.length)];
         }
       }
       assertEquals(bruteForce(shape, ch, mask), BoundingBox.ofNonzero(shape, ch, mask, null),
