@@ -22,7 +22,8 @@ import java.util.Locale;
 public final class NiftiReader {
   private static final int SCRATCH_BYTES = 1 << 16;
   private static final int INITIAL_VOXELS = 1 << 20;
-  private static final long GZIP_GUESS_RATIO = 8;
+  private static final long GZIP_GUESS_RATIO = 16;
+  private static final long GUESS_CAP_BYTES = 1L << 29;
 
   private NiftiReader() {}
 
@@ -180,15 +181,15 @@ public final class NiftiReader {
 
   /**
    * First array size when the data size is not known exactly (gzip or unknown length): the declared
-   * count, but at most {@value #GZIP_GUESS_RATIO} times the compressed file size (and at least
-   * {@value #INITIAL_VOXELS} voxels), so that a lying header on a small file cannot make us allocate
-   * much more than the file could plausibly hold. Real images (gzip ratio below that) are read into
-   * one array of the final size, without the copies of growing.
+   * count, but at most {@value #GZIP_GUESS_RATIO} times the compressed file size and at most
+   * {@value #GUESS_CAP_BYTES} bytes (and at least {@value #INITIAL_VOXELS} voxels), so that a lying
+   * header cannot make us allocate much more than the file could plausibly hold. Real images (gzip
+   * ratio below that) are read into one array of the final size, without the copies of growing.
    */
   private static int initialVoxels(NiftiInput src, int n, int bpv) {
-    long guess = src.compressedLength() < 0 ? INITIAL_VOXELS
-        : Math.max(INITIAL_VOXELS, src.compressedLength() * GZIP_GUESS_RATIO / bpv);
-    return (int) Math.min(n, guess);
+    long bytes = src.compressedLength() < 0 ? 0
+        : Math.min(GUESS_CAP_BYTES, src.compressedLength() * GZIP_GUESS_RATIO);
+    return (int) Math.min(n, Math.max(INITIAL_VOXELS, bytes / bpv));
   }
 
   private static NiftiException truncated(NiftiInput src, long bytes, long offset, long available) {
