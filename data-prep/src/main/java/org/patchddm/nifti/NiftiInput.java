@@ -68,6 +68,11 @@ final class NiftiInput implements AutoCloseable {
     return gzip;
   }
 
+  /** Length of the underlying stream (compressed bytes for gzip), or -1 when unknown. */
+  long compressedLength() {
+    return length;
+  }
+
   /** Bytes delivered so far (decompressed bytes for gzip). */
   long position() {
     return position;

@@ -22,6 +22,8 @@ import java.util.Locale;
 public final class NiftiReader {
   private static final int SCRATCH_BYTES = 1 << 16;
   private static final int INITIAL_VOXELS = 1 << 20;
+  private static final long GZIP_GUESS_RATIO = 16;
+  private static final long GUESS_CAP_BYTES = 1L << 29;
 
   private NiftiReader() {}
 
@@ -152,7 +154,7 @@ public final class NiftiReader {
           + src.position() + " bytes)");
     }
     boolean exact = bound >= 0 && !src.isGzip();
-    Object data = VoxelArrays.allocate(t, exact ? n : Math.min(n, INITIAL_VOXELS));
+    Object data = VoxelArrays.allocate(t, exact ? n : initialVoxels(src, n, bpv));
     int capacity = VoxelArrays.length(data);
     byte[] scratch = new byte[(int) Math.min(SCRATCH_BYTES, Math.max(bytes, bpv))];
     ByteBuffer view = ByteBuffer.wrap(scratch).order(h.byteOrder());
@@ -175,6 +177,19 @@ public final class NiftiReader {
       src.skip(Long.MAX_VALUE); // reach the gzip trailer so that a CRC or length mismatch is detected
     }
     return data;
+  }
+
+  /**
+   * First array size when the data size is not known exactly (gzip or unknown length): the declared
+   * count, but at most {@value #GZIP_GUESS_RATIO} times the compressed file size and at most
+   * {@value #GUESS_CAP_BYTES} bytes (and at least {@value #INITIAL_VOXELS} voxels), so that a lying
+   * header cannot make us allocate much more than the file could plausibly hold. Real images (gzip
+   * ratio below that) are read into one array of the final size, without the copies of growing.
+   */
+  private static int initialVoxels(NiftiInput src, int n, int bpv) {
+    long bytes = src.compressedLength() < 0 ? 0
+        : Math.min(GUESS_CAP_BYTES, src.compressedLength() * GZIP_GUESS_RATIO);
+    return (int) Math.min(n, Math.max(INITIAL_VOXELS, bytes / bpv));
   }
 
   private static NiftiException truncated(NiftiInput src, long bytes, long offset, long available) {

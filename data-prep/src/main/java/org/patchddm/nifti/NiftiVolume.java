@@ -145,19 +145,26 @@ public final class NiftiVolume {
 
   /** All scaled values as floats, in flat-index order. */
   public float[] toFloatArray() {
-    float[] out = new float[count];
+    return toFloatArray(new float[count]);
+  }
+
+  /**
+   * All scaled values as floats, in flat-index order, written into {@code out} (which is returned),
+   * so that a caller converting several volumes can reuse one buffer.
+   *
+   * @throws IllegalArgumentException if {@code out.length != voxelCount()}
+   */
+  public float[] toFloatArray(float[] out) {
+    if (out.length != count) {
+      throw new IllegalArgumentException("output array has " + out.length + " elements, the volume "
+          + count + " voxels");
+    }
     if (data instanceof float[] f && !header.hasScaling()) {
       System.arraycopy(f, 0, out, 0, count);
       return out;
     }
-    NiftiDataType t = header.datatype();
-    boolean scaled = header.hasScaling();
-    double s = header.effectiveSlope();
-    double c = header.effectiveInter();
-    for (int i = 0; i < count; i++) {
-      double v = VoxelArrays.get(t, data, i);
-      out[i] = (float) (scaled ? v * s + c : v);
-    }
+    VoxelArrays.toFloats(header.datatype(), data, count, header.hasScaling(), header.effectiveSlope(),
+        header.effectiveInter(), out);
     return out;
   }
 

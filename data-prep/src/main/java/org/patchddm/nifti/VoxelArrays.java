@@ -55,6 +55,48 @@ final class VoxelArrays {
     };
   }
 
+  /**
+   * Fills {@code out[0..n)} with the values of {@code a} as floats: {@code (float) (raw * slope +
+   * inter)} computed in double when {@code scaled}, else {@code (float) raw}; equal to
+   * {@code (float) get(t, a, i)} (scaled as said) for every i. One tight loop per datatype, so
+   * converting a whole volume costs no per-voxel dispatch.
+   */
+  static void toFloats(NiftiDataType t, Object a, int n, boolean scaled, double slope, double inter,
+      float[] out) {
+    switch (t) {
+      case UINT8 -> {
+        byte[] v = (byte[]) a;
+        for (int i = 0; i < n; i++) out[i] = scaled ? (float) ((v[i] & 0xFF) * slope + inter) : v[i] & 0xFF;
+      }
+      case INT8 -> {
+        byte[] v = (byte[]) a;
+        for (int i = 0; i < n; i++) out[i] = scaled ? (float) (v[i] * slope + inter) : v[i];
+      }
+      case INT16 -> {
+        short[] v = (short[]) a;
+        for (int i = 0; i < n; i++) out[i] = scaled ? (float) (v[i] * slope + inter) : v[i];
+      }
+      case UINT16 -> {
+        short[] v = (short[]) a;
+        for (int i = 0; i < n; i++) out[i] = scaled ? (float) ((v[i] & 0xFFFF) * slope + inter) : v[i] & 0xFFFF;
+      }
+      case INT32 -> {
+        int[] v = (int[]) a;
+        for (int i = 0; i < n; i++) out[i] = scaled ? (float) (v[i] * slope + inter) : (float) v[i];
+      }
+      case FLOAT32 -> {
+        float[] v = (float[]) a;
+        for (int i = 0; i < n; i++) out[i] = scaled ? (float) (v[i] * slope + inter) : v[i];
+      }
+      default -> { // UINT32, INT64, FLOAT64: go through double exactly as get() does
+        for (int i = 0; i < n; i++) {
+          double v = get(t, a, i);
+          out[i] = (float) (scaled ? v * slope + inter : v);
+        }
+      }
+    }
+  }
+
   /** Stores {@code v} (already rounded and range-checked for integer types). */
   static void set(NiftiDataType t, Object a, int i, double v) {
     switch (t) {

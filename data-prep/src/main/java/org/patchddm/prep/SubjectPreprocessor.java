@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.patchddm.brats.LoadedSubject;
 import org.patchddm.brats.Sequence;
+import org.patchddm.nifti.NiftiDataType;
 import org.patchddm.nifti.NiftiVolume;
 
 /**
@@ -23,8 +24,9 @@ import org.patchddm.nifti.NiftiVolume;
  * </ol>
  *
  * <p>Memory: channels are converted, normalised, reduced and padded one at a time, so the peak is
- * the output (4 float volumes of the padded grid) plus one float copy of one input volume and a
- * boolean brain mask; nothing is held in double precision.
+ * the output (4 float volumes of the padded grid) plus one float buffer of the input grid (reused
+ * for every conversion, so a subject allocates it once) and a boolean brain mask; nothing is held
+ * in double precision.
  *
  * <p>A sequence whose high and low percentiles coincide (e.g. a constant image) cannot be
  * normalised: this is reported as a {@link PrepException} naming the subject and sequence rather
@@ -68,7 +70,8 @@ public final class SubjectPreprocessor {
         settings.downsample(), settings.downsampleMode(), settings.targetShape());
     int n = PadCrop.size(shape);
     boolean[] brain = new boolean[n];
-    for (NiftiVolume v : vols) Normalization.accumulateBrain(brain, v.toFloatArray());
+    float[] scratch = new float[n]; // one full-size float buffer, reused for every conversion
+    for (NiftiVolume v : vols) Normalization.accumulateBrain(brain, v.toFloatArray(scratch));
     long brainVoxels = 0;
     for (boolean b : brain) if (b) brainVoxels++;
     if (brainVoxels == 0) {
@@ -79,7 +82,7 @@ public final class SubjectPreprocessor {
     double[] lows = new double[vols.length];
     double[] highs = new double[vols.length];
     for (int c = 0; c < vols.length; c++) {
-      float[] a = vols[c].toFloatArray();
+      float[] a = vols[c].toFloatArray(scratch);
       double[] p;
       try {
         p = Percentiles.of(a, brain, settings.percentileLow(), settings.percentileHigh());
@@ -95,7 +98,7 @@ public final class SubjectPreprocessor {
       highs[c] = p[1];
       Normalization.clipAndScale(a, brain, p[0], p[1]);
       float[] reduced = Downsample.image(a, shape, plan.downsample(), plan.downsampleMode());
-      a = null; // let the full-size copy go before the padded array is allocated
+      // place() always copies into a new array, so scratch (possibly == reduced) is free again
       channels[c] = PadCrop.place(reduced, plan.reducedShape(), plan.paddedShape(),
           plan.padOffset());
     }
@@ -104,7 +107,7 @@ public final class SubjectPreprocessor {
     byte[] labels = null;
     byte[] whole = null;
     if (segOrNull != null) {
-      byte[] raw = labelBytes(subjectId, segOrNull, shape);
+      byte[] raw = labelBytes(subjectId, segOrNull, shape, scratch);
       byte[] reduced = Downsample.labels(raw, shape, plan.downsample(), plan.downsampleMode());
       labels = PadCrop.place(reduced, plan.reducedShape(), plan.paddedShape(), plan.padOffset());
       whole = new byte[labels.length];
@@ -128,11 +131,16 @@ public final class SubjectPreprocessor {
     }
   }
 
-  private static byte[] labelBytes(String id, NiftiVolume seg, int[] shape) {
+  private static byte[] labelBytes(String id, NiftiVolume seg, int[] shape, float[] scratch) {
     int n = PadCrop.size(shape);
     byte[] out = new byte[n];
+    // Unscaled 8/16-bit and float32 voxels are exact as floats: convert the whole volume in one
+    // tight loop; anything else (scaled, wider types) is checked voxel by voxel in double.
+    NiftiDataType t = seg.datatype();
+    boolean exact = !seg.header().hasScaling() && (t.bytesPerVoxel() <= 2 || t == NiftiDataType.FLOAT32);
+    float[] values = exact ? seg.toFloatArray(scratch) : null;
     for (int i = 0; i < n; i++) {
-      double v = seg.getScaled(i);
+      double v = exact ? values[i] : seg.getScaled(i);
       if (!(v >= 0 && v <= 255 && v == Math.rint(v))) {
         int x = i % shape[0];
         int y = (i / shape[0]) % shape[1];

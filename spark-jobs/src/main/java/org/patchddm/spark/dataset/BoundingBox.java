@@ -40,40 +40,20 @@ public record BoundingBox(int[] origin, int[] size) {
 
   /**
    * The smallest box holding every voxel that is nonzero in any of the float channels or byte
-   * masks (masks may be null).
+   * masks (masks may be null). Each array is scanned on its own, row by row (x rows of {@code nx}
+   * voxels), in a tight loop; the result is the union of the per-array boxes.
    */
   public static BoundingBox ofNonzero(int[] shape, float[][] channels, byte[]... masks) {
-    int nx = shape[0];
-    int ny = shape[1];
-    int nz = shape[2];
     int[] lo = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
     int[] hi = {-1, -1, -1};
-    for (int z = 0; z < nz; z++) {
-      for (int y = 0; y < ny; y++) {
-        int row = nx * (y + ny * z);
-        int first = -1;
-        int last = -1;
-        for (int x = 0; x < nx; x++) {
-          if (nonzero(row + x, channels, masks)) {
-            first = x;
-            break;
-          }
+    for (float[] c : channels) {
+      extend(shape, c, lo, hi);
+    }
+    if (masks != null) {
+      for (byte[] m : masks) {
+        if (m != null) {
+          extend(shape, m, lo, hi);
         }
-        if (first < 0) {
-          continue;
-        }
-        for (int x = nx - 1; x >= first; x--) {
-          if (nonzero(row + x, channels, masks)) {
-            last = x;
-            break;
-          }
-        }
-        lo[0] = Math.min(lo[0], first);
-        hi[0] = Math.max(hi[0], last);
-        lo[1] = Math.min(lo[1], y);
-        hi[1] = Math.max(hi[1], y);
-        lo[2] = Math.min(lo[2], z);
-        hi[2] = Math.max(hi[2], z);
       }
     }
     if (hi[0] < 0) {
@@ -82,20 +62,71 @@ public record BoundingBox(int[] origin, int[] size) {
     return new BoundingBox(lo, new int[] {hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1});
   }
 
-  private static boolean nonzero(int i, float[][] channels, byte[][] masks) {
-    for (float[] c : channels) {
-      if (c[i] != 0f) {
-        return true;
-      }
-    }
-    if (masks != null) {
-      for (byte[] m : masks) {
-        if (m != null && m[i] != 0) {
-          return true;
+  private static void extend(int[] shape, float[] a, int[] lo, int[] hi) {
+    int nx = shape[0];
+    int rows = shape[1] * shape[2];
+    float[] zeros = new float[nx];
+    for (int r = 0; r < rows; r++) {
+      int row = r * nx;
+      int first = firstNonzero(a, row, row + nx, zeros);
+      if (first >= 0) {
+        int last = nx - 1;
+        while (a[row + last] == 0f) {
+          last--;
         }
+        include(r, shape[1], first, last, lo, hi);
       }
     }
-    return false;
+  }
+
+  /**
+   * Offset from {@code from} of the first element of {@code a[from, to)} that is not 0 (NaN counts
+   * as nonzero, -0.0 as zero), or -1. Uses the vectorised {@link Arrays#mismatch} against zeros,
+   * which compares bits, so a -0.0 it stops at is skipped here.
+   */
+  private static int firstNonzero(float[] a, int from, int to, float[] zeros) {
+    int i = from;
+    while (i < to) {
+      int m = Arrays.mismatch(a, i, to, zeros, 0, to - i);
+      if (m < 0) {
+        return -1;
+      }
+      i += m;
+      if (a[i] != 0f) {
+        return i - from;
+      }
+      i++;
+    }
+    return -1;
+  }
+
+  private static void extend(int[] shape, byte[] a, int[] lo, int[] hi) {
+    int nx = shape[0];
+    int rows = shape[1] * shape[2];
+    byte[] zeros = new byte[nx];
+    for (int r = 0; r < rows; r++) {
+      int row = r * nx;
+      int first = Arrays.mismatch(a, row, row + nx, zeros, 0, nx);
+      if (first >= 0) {
+        int last = nx - 1;
+        while (a[row + last] == 0) {
+          last--;
+        }
+        include(r, shape[1], first, last, lo, hi);
+      }
+    }
+  }
+
+  /** Grows [lo, hi] to hold x in [first, last] of row {@code r = y + ny * z}. */
+  private static void include(int r, int ny, int first, int last, int[] lo, int[] hi) {
+    int y = r % ny;
+    int z = r / ny;
+    lo[0] = Math.min(lo[0], first);
+    hi[0] = Math.max(hi[0], last);
+    lo[1] = Math.min(lo[1], y);
+    hi[1] = Math.max(hi[1], y);
+    lo[2] = Math.min(lo[2], z);
+    hi[2] = Math.max(hi[2], z);
   }
 
   @Override

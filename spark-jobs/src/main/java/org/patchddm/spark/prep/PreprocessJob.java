@@ -195,6 +195,7 @@ public final class PreprocessJob {
         settings.progressInterval(), log)) {
       spark.createDataFrame(rows, SubjectRowSchema.SCHEMA).write().mode(SaveMode.ErrorIfExists)
           .option("compression", settings.compression().sparkName())
+          .option("parquet.compression.codec.zstd.level", settings.zstdLevel())
           // a dictionary cannot help one huge binary value per column; skip the attempt
           .option("parquet.enable.dictionary", "false").parquet(runDir);
       log.println(progress.line("preprocess") + " (done)");

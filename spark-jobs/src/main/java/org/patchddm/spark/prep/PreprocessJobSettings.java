@@ -10,9 +10,11 @@ import java.time.Duration;
  * @param failFast stop at the first failing subject
  * @param progressInterval time between two progress lines on the driver
  * @param checksumBatch subjects per checksum task
+ * @param zstdLevel ZSTD level (1..22) when {@code compression} is ZSTD; 2 costs about a third less
+ *     CPU than zstd's default 3 for about 10% larger rows on the synthetic cohort (BENCHMARKS.md)
  */
 public record PreprocessJobSettings(Compression compression, boolean failFast, Duration progressInterval,
-    int checksumBatch) {
+    int checksumBatch, int zstdLevel) {
 
   /** Parquet compression codecs (Spark's names in lower case). */
   public enum Compression { ZSTD, SNAPPY, GZIP, NONE;
@@ -25,11 +27,14 @@ public record PreprocessJobSettings(Compression compression, boolean failFast, D
     if (checksumBatch < 1) {
       throw new IllegalArgumentException("patchddm.spark.preprocess.checksum-batch must be >= 1, got " + checksumBatch);
     }
+    if (zstdLevel < 1 || zstdLevel > 22) {
+      throw new IllegalArgumentException("patchddm.spark.preprocess.zstd-level must be in 1..22, got " + zstdLevel);
+    }
   }
 
   public static PreprocessJobSettings fromConfig(Config root) {
     Config c = root.getConfig("patchddm.spark.preprocess");
     return new PreprocessJobSettings(c.getEnum(Compression.class, "compression"), c.getBoolean("fail-fast"),
-        c.getDuration("progress-interval"), c.getInt("checksum-batch"));
+        c.getDuration("progress-interval"), c.getInt("checksum-batch"), c.getInt("zstd-level"));
   }
 }
