@@ -117,12 +117,9 @@ public class FastConv3D extends FeedForwardLayer {
       throw new IllegalArgumentException("FastConv3D layer '" + layerName
           + "' needs 5D NCDHW (CNN3D) input, got " + inputType);
     }
-    InputType.InputTypeConvolutional3D in = (InputType.InputTypeConvolutional3D) inputType;
-    if (in.getDataFormat() != Convolution3D.DataFormat.NCDHW) {
-      throw new IllegalArgumentException("FastConv3D layer '" + layerName
-          + "' supports NCDHW only, got " + in.getDataFormat());
-    }
-    return in;
+    // Not checking the type's data format: DL4J's vertices (e.g. ElementWiseVertex) report NDHWC
+    // for NCDHW activations. The layer itself always reads [N, C, D, H, W].
+    return (InputType.InputTypeConvolutional3D) inputType;
   }
 
   /** Builder: {@code new FastConv3D.Builder().kernel(3).nIn(8).nOut(29).build()}. */

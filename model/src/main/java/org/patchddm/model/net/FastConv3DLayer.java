@@ -14,7 +14,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -24,11 +23,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <ul>
  *   <li>dL/dx = conv3d(δ, W') with W'[i, o, a, b, c] = W[o, i, k-1-a, k-1-b, k-1-c] (channel axes
  *       swapped, kernel flipped), again a oneDNN forward convolution;</li>
- *   <li>dL/dW without im2col: x zero-padded by p = k/2 gives P [C_in, N, D+2p, H+2p, W+2p],
- *       flattened to [C_in, T]; δ placed at the origin of the same padded grid gives G [C_out, T].
- *       For kernel offset (a, b, c) with flat shift s = (a (H+2p) + b)(W+2p) + c,
- *       dW[:, :, a, b, c] = G[:, 0:T-s] · P[:, s:T]^T: one GEMM per offset; the zeros of G cancel
- *       the wrapped positions;</li>
+ *   <li>dL/dW[o, i, a, b, c] = Σ_n Σ_{d,h,w} δ[n, o, d, h, w] x_pad[n, i, d+a, h+b, w+c]: per
+ *       example one more oneDNN forward convolution, of x_n (C_in as the batch, one channel) with
+ *       δ_n as a D×H×W kernel (C_out output channels), padding k/2, output k³ positions (no
+ *       im2col buffer; libnd4j's conv3d_bp uses oneDNN's im2col GEMM here);</li>
  *   <li>dL/db = Σ over n, d, h, w of δ.</li>
  * </ul>
  * The forward convolution is not recomputed in backprop.
@@ -96,51 +94,35 @@ public class FastConv3DLayer extends BaseLayer<FastConv3D> {
     return new Pair<>(grad, dx);
   }
 
-  /** dW [C_out, C_in, k, k, k] by one GEMM per kernel offset on the padded, flattened grids. */
+  /**
+   * dW [C_out, C_in, k, k, k] as one oneDNN forward convolution per example n: the input x_n seen
+   * as a batch of C_in single-channel volumes [C_in, 1, D, H, W], the "kernel" δ_n seen as
+   * [C_out, 1, D, H, W], padding p = k/2, output [C_in, C_out, k, k, k] (the cross-correlation
+   * of x_n with δ_n at every kernel offset). Both operands are views, nothing is copied.
+   */
   private static void weightGradient(INDArray x, INDArray delta, int k, INDArray gW) {
     long n = x.size(0);
     long ci = x.size(1);
     long co = delta.size(1);
     long d = x.size(2);
     long h = x.size(3);
-    long wd = x.size(4);
+    long w = x.size(4);
     int p = k / 2;
-    long dp = d + 2L * p;
-    long hp = h + 2L * p;
-    long wp = wd + 2L * p;
-    long total = n * dp * hp * wp;
-    DataType type = x.dataType();
-
-    INDArray pad = Nd4j.zeros(type, ci, n, dp, hp, wp);
-    pad.get(box(p, d, h, wd)).assign(x.permute(1, 0, 2, 3, 4));
-    INDArray grid = Nd4j.zeros(type, co, n, dp, hp, wp);
-    grid.get(box(0, d, h, wd)).assign(delta.permute(1, 0, 2, 3, 4));
-    INDArray p2 = pad.reshape('c', ci, total);
-    INDArray g2 = grid.reshape('c', co, total);
-
-    INDArray perOffset = Nd4j.createUninitialized(type, (long) k * k * k, co, ci);
-    int idx = 0;
-    for (int a = 0; a < k; a++) {
-      for (int b = 0; b < k; b++) {
-        for (int c = 0; c < k; c++) {
-          long s = (a * hp + b) * wp + c;
-          INDArray gv = g2.get(NDArrayIndex.all(), NDArrayIndex.interval(0, total - s));
-          INDArray pv = p2.get(NDArrayIndex.all(), NDArrayIndex.interval(s, total));
-          INDArray slot = perOffset.get(NDArrayIndex.point(idx), NDArrayIndex.all(),
-              NDArrayIndex.all());
-          Nd4j.gemm(gv, pv, slot, false, true, 1.0, 0.0);
-          idx++;
-        }
+    INDArray sum = null;
+    INDArray out = Nd4j.createUninitialized(x.dataType(), ci, co, k, k, k);
+    for (long i = 0; i < n; i++) {
+      INDArray xi = x.get(NDArrayIndex.point(i)).reshape('c', ci, 1, d, h, w);
+      INDArray di = delta.get(NDArrayIndex.point(i)).reshape('c', co, 1, d, h, w);
+      Nd4j.exec(DynamicCustomOp.builder("conv3dnew").addInputs(xi, di).addOutputs(out)
+          .addIntegerArguments((int) d, (int) h, (int) w, 1, 1, 1, p, p, p, 1, 1, 1, 0, 0, 1)
+          .build());
+      if (sum == null) {
+        sum = n == 1 ? out : out.dup('c');
+      } else {
+        sum.addi(out);
       }
     }
-    gW.assign(perOffset.permute(1, 2, 0).reshape('c', co, ci, k, k, k));
-  }
-
-  /** Index of the [D, H, W] block at offset {@code o} in every channel and example. */
-  private static INDArrayIndex[] box(long o, long d, long h, long w) {
-    return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.all(),
-        NDArrayIndex.interval(o, o + d), NDArrayIndex.interval(o, o + h),
-        NDArrayIndex.interval(o, o + w)};
+    gW.assign(sum.permute(1, 0, 2, 3, 4));
   }
 
   /** y = conv3d(x, w) (+ b), stride 1, zero padding k/2; w in [C_out, C_in, k, k, k]. */
