@@ -1,8 +1,10 @@
 package org.patchddm.model.bench;
 
+import com.typesafe.config.ConfigFactory;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.patchddm.model.net.ConvImpl;
 import org.patchddm.model.net.SkipMerge;
 import org.patchddm.model.net.UNetSettings;
 
@@ -46,12 +48,17 @@ public record BenchSettings(int size, int channels, List<Integer> mult, int inCh
     }
   }
 
-  /** The network: paper settings with these channels, multipliers and input channels. */
+  /**
+   * The network: paper settings with these channels, multipliers and input channels, and the
+   * convolution implementation of {@code patchddm.model.conv-impl} (default configuration, so
+   * {@code -Dpatchddm.model.conv-impl=DL4J} selects DL4J's Convolution3D).
+   */
   public UNetSettings network() {
     UNetSettings p = UNetSettings.paper();
+    ConvImpl impl = UNetSettings.fromConfig(ConfigFactory.load()).convImpl();
     int groups = channels % p.groupNormGroups() == 0 ? p.groupNormGroups() : gcdGroups(channels);
     return new UNetSettings(channels, mult, p.numResBlocks(), groups, inChannels, p.outChannels(),
-        SkipMerge.AVERAGE, channels);
+        SkipMerge.AVERAGE, channels, impl);
   }
 
   /** GroupNorm groups for a non-paper width: the largest divisor of channels up to 32. */

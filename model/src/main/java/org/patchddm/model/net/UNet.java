@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.Upsampling3D;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnn3DPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -169,23 +170,33 @@ public final class UNet {
     String skip = x;
     if (in != out) {
       skip = name + "_skip";
-      g.addLayer(skip, new Convolution3D.Builder().kernelSize(1, 1, 1).stride(1, 1, 1)
-          .dataFormat(Convolution3D.DataFormat.NCDHW).convolutionMode(ConvolutionMode.Same)
-          .nIn(in).nOut(out).activation(Activation.IDENTITY).build(), x);
+      g.addLayer(skip, conv(1, in, out, false), x);
     }
     g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), skip, c2);
     return name;
   }
 
   private String conv3(String name, String x, int in, int out, boolean zero) {
-    Convolution3D.Builder b = new Convolution3D.Builder().kernelSize(3, 3, 3).stride(1, 1, 1)
+    g.addLayer(name, conv(3, in, out, zero), x);
+    return name;
+  }
+
+  /** Stride-1 "same" conv with kernel k^3, identity activation, of the configured implementation. */
+  private Layer conv(int k, int in, int out, boolean zero) {
+    if (s.convImpl() == ConvImpl.FAST) {
+      FastConv3D.Builder b = new FastConv3D.Builder().kernel(k).nIn(in).nOut(out);
+      if (zero) {
+        b.weightInit(WeightInit.ZERO);
+      }
+      return b.build();
+    }
+    Convolution3D.Builder b = new Convolution3D.Builder().kernelSize(k, k, k).stride(1, 1, 1)
         .dataFormat(Convolution3D.DataFormat.NCDHW).convolutionMode(ConvolutionMode.Same)
         .nIn(in).nOut(out).activation(Activation.IDENTITY);
     if (zero) {
       b.weightInit(WeightInit.ZERO);
     }
-    g.addLayer(name, b.build(), x);
-    return name;
+    return b.build();
   }
 
   /** Strided 3^3 conv, stride 2, padding 1 (halves every even size, like PyTorch's). */

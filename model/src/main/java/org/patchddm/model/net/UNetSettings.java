@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param outChannels output channels (1: the predicted noise ε̂ of the label channel)
  * @param skipMerge how decoder blocks merge their skip
  * @param timeEmbedDim dimension of the sinusoidal timestep embedding (paper: 29 = model channels)
+ * @param convImpl layer used for the stride-1 convolutions (same function and parameters either way)
  */
 public record UNetSettings(
     int modelChannels,
@@ -25,7 +26,8 @@ public record UNetSettings(
     int inChannels,
     int outChannels,
     SkipMerge skipMerge,
-    int timeEmbedDim) {
+    int timeEmbedDim,
+    ConvImpl convImpl) {
 
   /** The configuration namespace read by {@link #fromConfig(Config)}. */
   public static final String PATH = "patchddm.model";
@@ -42,6 +44,9 @@ public record UNetSettings(
     require(inChannels > 0, "in-channels must be positive, got " + inChannels);
     require(outChannels > 0, "out-channels must be positive, got " + outChannels);
     require(timeEmbedDim > 1, "time-embed-dim must be at least 2, got " + timeEmbedDim);
+    if (convImpl == null) {
+      throw new IllegalArgumentException(PATH + ".conv-impl must be DL4J or FAST, got null");
+    }
     if (skipMerge == null) {
       throw new IllegalArgumentException("skip-merge must be AVERAGE or CONCAT, got null");
     }
@@ -52,6 +57,14 @@ public record UNetSettings(
       require(width % groupNormGroups == 0, "groupnorm-groups=" + groupNormGroups
           + " must divide every width, but not " + width + " (= " + m + " x " + modelChannels + ")");
     }
+  }
+
+  /** Same shape with the default convolution implementation {@link ConvImpl#FAST}. */
+  public UNetSettings(int modelChannels, List<Integer> channelMult, int numResBlocks,
+      int groupNormGroups, int inChannels, int outChannels, SkipMerge skipMerge,
+      int timeEmbedDim) {
+    this(modelChannels, channelMult, numResBlocks, groupNormGroups, inChannels, outChannels,
+        skipMerge, timeEmbedDim, ConvImpl.FAST);
   }
 
   /** The paper's network (PatchDDM input: 4 MR + 3 coordinate + 1 noisy label channels). */
@@ -76,6 +89,14 @@ public record UNetSettings(
         throw new IllegalArgumentException(PATH + ".skip-merge: expected AVERAGE or CONCAT, got '"
             + merge + "'", e);
       }
+      String impl = m.getString("conv-impl");
+      ConvImpl conv;
+      try {
+        conv = ConvImpl.valueOf(impl.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(PATH + ".conv-impl: expected DL4J or FAST, got '"
+            + impl + "'", e);
+      }
       return new UNetSettings(
           m.getInt("model-channels"),
           m.getIntList("channel-mult"),
@@ -84,7 +105,8 @@ public record UNetSettings(
           m.getInt("in-channels"),
           m.getInt("out-channels"),
           skip,
-          m.getInt("time-embed-dim"));
+          m.getInt("time-embed-dim"),
+          conv);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid " + PATH + " configuration: " + e.getMessage(), e);
     }
@@ -93,13 +115,19 @@ public record UNetSettings(
   /** Same network with another number of input channels (e.g. 5 for FullRes/HalfRes). */
   public UNetSettings withInChannels(int channels) {
     return new UNetSettings(modelChannels, channelMult, numResBlocks, groupNormGroups, channels,
-        outChannels, skipMerge, timeEmbedDim);
+        outChannels, skipMerge, timeEmbedDim, convImpl);
   }
 
   /** Same network with another skip merge. */
   public UNetSettings withSkipMerge(SkipMerge merge) {
     return new UNetSettings(modelChannels, channelMult, numResBlocks, groupNormGroups, inChannels,
-        outChannels, merge, timeEmbedDim);
+        outChannels, merge, timeEmbedDim, convImpl);
+  }
+
+  /** Same network with another convolution implementation. */
+  public UNetSettings withConvImpl(ConvImpl impl) {
+    return new UNetSettings(modelChannels, channelMult, numResBlocks, groupNormGroups, inChannels,
+        outChannels, skipMerge, timeEmbedDim, impl);
   }
 
   /** Number of resolution levels (channel-mult entries). */
