@@ -34,7 +34,10 @@ class UNetGradientTest {
   }
 
   private static void check(SkipMerge merge) {
-    UNetSettings s = NetTestSupport.tiny(merge);
+    check(NetTestSupport.tiny(merge));
+  }
+
+  private static void check(UNetSettings s) {
     ComputationGraph g = UNet.create(s, NetTestSupport.doubleNoOp(11));
     g.params().assign(NetTestSupport.gaussian(12, DataType.DOUBLE, g.params().shape()).muli(0.3));
     INDArray x = NetTestSupport.gaussian(13, DataType.DOUBLE, 1, s.inChannels(), 8, 8, 8);
@@ -53,5 +56,10 @@ class UNetGradientTest {
   @Test
   void concatenatingUNetGradientsMatchNumericalGradients() {
     check(SkipMerge.CONCAT);
+  }
+
+  @Test
+  void fastConvUNetGradientsMatchNumericalGradients() {
+    check(NetTestSupport.tiny(SkipMerge.AVERAGE).withConvImpl(ConvImpl.FAST));
   }
 }
