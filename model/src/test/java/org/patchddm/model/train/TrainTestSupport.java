@@ -35,10 +35,19 @@ final class TrainTestSupport {
    * centre lies within [n/4, 3n/4) per axis and the radius in [3n/16, 5n/16].
    */
   static TrainingVolumes.Volume blob(String id, int n, SplittableRandom rng) {
+    return blob(id, n, 3 * n / 16.0, 5 * n / 16.0, 0.2f, rng);
+  }
+
+  /**
+   * As {@link #blob(String, int, SplittableRandom)}, with the radius drawn uniformly from [rMin, rMax] voxels and
+   * the MR channel = 1 - noise inside + uniform noise in [0, noise).
+   */
+  static TrainingVolumes.Volume blob(String id, int n, double rMin, double rMax, float noise,
+      SplittableRandom rng) {
     double cz = n / 4.0 + rng.nextDouble() * n / 2;
     double cy = n / 4.0 + rng.nextDouble() * n / 2;
     double cx = n / 4.0 + rng.nextDouble() * n / 2;
-    double r = 3 * n / 16.0 + rng.nextDouble() * n / 8;
+    double r = rMin + rng.nextDouble() * (rMax - rMin);
     float[] mr = new float[n * n * n];
     float[] label = new float[n * n * n];
     int i = 0;
@@ -47,7 +56,7 @@ final class TrainTestSupport {
         for (int x = 0; x < n; x++) {
           boolean in = (z - cz) * (z - cz) + (y - cy) * (y - cy) + (x - cx) * (x - cx) <= r * r;
           label[i] = in ? 1f : 0f;
-          mr[i] = (in ? 0.8f : 0f) + 0.2f * (float) rng.nextDouble();
+          mr[i] = (in ? 1f - noise : 0f) + noise * (float) rng.nextDouble();
           i++;
         }
       }
@@ -58,10 +67,15 @@ final class TrainTestSupport {
   }
 
   static List<TrainingVolumes.Volume> blobs(int count, int n, long seed) {
+    return blobs(count, n, 3 * n / 16.0, 5 * n / 16.0, 0.2f, seed);
+  }
+
+  /** {@code count} seeded balls with radii in [rMin, rMax] voxels and condition noise amplitude {@code noise}. */
+  static List<TrainingVolumes.Volume> blobs(int count, int n, double rMin, double rMax, float noise, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     List<TrainingVolumes.Volume> out = new ArrayList<>();
     for (int k = 0; k < count; k++) {
-      out.add(blob("blob" + k, n, rng));
+      out.add(blob("blob" + k, n, rMin, rMax, noise, rng));
     }
     return out;
   }
