@@ -24,6 +24,8 @@ public record RunSettings(UNetSettings model, DiffusionSettings diffusion, Train
    */
   public static final Set<String> RESUMABLE_KEYS = Set.of(
       TrainSettings.PATH + ".steps",
+      // Same function and parameter layout either way, so a run may switch implementations.
+      UNetSettings.PATH + ".conv-impl",
       TrainSettings.PATH + ".checkpoint-every",
       TrainSettings.PATH + ".log-every",
       DiffusionSettings.PATH + ".sampler",
@@ -56,6 +58,7 @@ public record RunSettings(UNetSettings model, DiffusionSettings diffusion, Train
         + "  out-channels = " + m.outChannels() + "\n"
         + "  skip-merge = " + m.skipMerge() + "\n"
         + "  time-embed-dim = " + m.timeEmbedDim() + "\n"
+        + "  conv-impl = " + m.convImpl() + "\n"
         + "}\n"
         + diffusion.toHocon()
         + train.toHocon();
