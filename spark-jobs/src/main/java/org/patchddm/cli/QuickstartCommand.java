@@ -56,9 +56,15 @@ public final class QuickstartCommand implements Callable<Integer> {
       prep.addAll(List.of("--conf", profile.toString()));
     }
 
-    int rc = stage("1/3 synthetic cohort", synth);
-    if (rc != 0) {
-      return rc;
+    int rc;
+    if (hasSubjects(raw)) {
+      // synth refuses to overwrite subjects; re-runs reuse the cohort (the preprocess step is incremental).
+      System.out.printf("== 1/3 synthetic cohort: reusing %s (delete it to make a new one)%n", raw);
+    } else {
+      rc = stage("1/3 synthetic cohort", synth);
+      if (rc != 0) {
+        return rc;
+      }
     }
     rc = stage("2/3 preprocess", prep);
     if (rc != 0) {
@@ -71,6 +77,10 @@ public final class QuickstartCommand implements Callable<Integer> {
           dataset, firstSubject(raw), workdir.resolve("export"));
     }
     return rc;
+  }
+
+  private static boolean hasSubjects(Path raw) {
+    return !"<ID>".equals(firstSubject(raw));
   }
 
   /** The first subject directory of the cohort, for the hint printed at the end. */
