@@ -1,19 +1,13 @@
 package org.patchddm.model.net;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
@@ -26,7 +20,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * implementation {@link FastConv3DLayer} has a faster backward pass. Survives DL4J's JSON round
  * trip (no-arg constructor and bean properties).
  */
-public class FastConv3D extends FeedForwardLayer {
+public class FastConv3D extends Cnn3DLayerConfig {
 
   private int kernel;
 
@@ -50,17 +44,9 @@ public class FastConv3D extends FeedForwardLayer {
   }
 
   @Override
-  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-      Collection<TrainingListener> listeners, int layerIndex, INDArray layerParamsView,
-      boolean initializeParams, DataType networkDataType) {
-    FastConv3DLayer layer = new FastConv3DLayer(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(layerParamsView);
-    Map<String, INDArray> table = initializer().init(conf, layerParamsView, initializeParams);
-    layer.setParamTable(table);
-    layer.setConf(conf);
-    return layer;
+  protected org.deeplearning4j.nn.api.Layer newLayer(NeuralNetConfiguration conf,
+      DataType networkDataType) {
+    return new FastConv3DLayer(conf, networkDataType);
   }
 
   @Override
@@ -84,42 +70,10 @@ public class FastConv3D extends FeedForwardLayer {
   }
 
   @Override
-  public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-    requireCnn3d(inputType);
-    return null;
-  }
-
-  @Override
   public List<Regularization> getRegularizationByParam(String paramName) {
     List<Regularization> r = FastConv3DParamInitializer.WEIGHT.equals(paramName) ? regularization
         : regularizationBias;
     return r == null ? List.of() : r;
-  }
-
-  @Override
-  public boolean isPretrainParam(String paramName) {
-    return false;
-  }
-
-  @Override
-  public LayerMemoryReport getMemoryReport(InputType inputType) {
-    long params = initializer().numParams(this);
-    InputType out = getOutputType(-1, inputType);
-    return new LayerMemoryReport.Builder(layerName, FastConv3D.class, inputType, out)
-        .standardMemory(params, params)
-        .workingMemory(0, 0, 0, 0)
-        .cacheMemory(0, 0)
-        .build();
-  }
-
-  private InputType.InputTypeConvolutional3D requireCnn3d(InputType inputType) {
-    if (inputType == null || inputType.getType() != InputType.Type.CNN3D) {
-      throw new IllegalArgumentException("FastConv3D layer '" + layerName
-          + "' needs 5D NCDHW (CNN3D) input, got " + inputType);
-    }
-    // Not checking the type's data format: DL4J's vertices (e.g. ElementWiseVertex) report NDHWC
-    // for NCDHW activations. The layer itself always reads [N, C, D, H, W].
-    return (InputType.InputTypeConvolutional3D) inputType;
   }
 
   /** Builder: {@code new FastConv3D.Builder().kernel(3).nIn(8).nOut(29).build()}. */

@@ -1,17 +1,11 @@
 package org.patchddm.model.net;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
@@ -25,7 +19,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * <p>DL4J has no GroupNorm; the implementation {@link GroupNormLayer} has a hand-derived backward
  * pass. The configuration survives DL4J's JSON round trip (no-arg constructor and bean properties).
  */
-public class GroupNormalization extends FeedForwardLayer {
+public class GroupNormalization extends Cnn3DLayerConfig {
 
   private int numGroups;
   private double eps;
@@ -59,17 +53,9 @@ public class GroupNormalization extends FeedForwardLayer {
   }
 
   @Override
-  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-      Collection<TrainingListener> listeners, int layerIndex, INDArray layerParamsView,
-      boolean initializeParams, DataType networkDataType) {
-    GroupNormLayer layer = new GroupNormLayer(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(layerParamsView);
-    Map<String, INDArray> table = initializer().init(conf, layerParamsView, initializeParams);
-    layer.setParamTable(table);
-    layer.setConf(conf);
-    return layer;
+  protected org.deeplearning4j.nn.api.Layer newLayer(NeuralNetConfiguration conf,
+      DataType networkDataType) {
+    return new GroupNormLayer(conf, networkDataType);
   }
 
   @Override
@@ -97,36 +83,8 @@ public class GroupNormalization extends FeedForwardLayer {
   }
 
   @Override
-  public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-    requireCnn3d(inputType);
-    return null;
-  }
-
-  @Override
   public List<Regularization> getRegularizationByParam(String paramName) {
     return List.of();
-  }
-
-  @Override
-  public boolean isPretrainParam(String paramName) {
-    return false;
-  }
-
-  @Override
-  public LayerMemoryReport getMemoryReport(InputType inputType) {
-    long params = initializer().numParams(this);
-    return new LayerMemoryReport.Builder(layerName, GroupNormalization.class, inputType, inputType)
-        .standardMemory(params, params)
-        .workingMemory(0, 0, 0, 0)
-        .cacheMemory(0, 0)
-        .build();
-  }
-
-  private void requireCnn3d(InputType inputType) {
-    if (inputType == null || inputType.getType() != InputType.Type.CNN3D) {
-      throw new IllegalArgumentException("GroupNormalization layer '" + layerName
-          + "' needs 5D NCDHW (CNN3D) input, got " + inputType);
-    }
   }
 
   /** Builder: {@code new GroupNormalization.Builder().numGroups(29).activation(SWISH).build()}. */
