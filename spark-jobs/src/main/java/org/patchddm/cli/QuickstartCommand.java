@@ -27,7 +27,9 @@ public final class QuickstartCommand implements Callable<Integer> {
       description = "Where the cohort and the dataset go (default: ${DEFAULT-VALUE}).")
   Path workdir;
 
-  @Option(names = "--subjects", defaultValue = "8", description = "Synthetic subjects (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--subjects", defaultValue = "20",
+      description = "Synthetic subjects (default: ${DEFAULT-VALUE}; with the default split seed that gives"
+          + " 17 train, 2 val, 1 test).")
   int subjects;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic cohort (default: ${DEFAULT-VALUE}).")
