@@ -18,9 +18,8 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -34,18 +33,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 class FastConv3DTest {
 
-  private final NetTestSupport.DoubleSingleThreaded mode =
+  @RegisterExtension
+  final NetTestSupport.DoubleSingleThreaded doubleSingleThreaded =
       new NetTestSupport.DoubleSingleThreaded();
-
-  @BeforeEach
-  void doublePrecision() {
-    mode.enter();
-  }
-
-  @AfterEach
-  void restorePrecision() {
-    mode.exit();
-  }
 
   /** in [N, cin, 3, 4, 5] -> conv (fast or DL4J) -> MSE loss. */
   private static ComputationGraph net(boolean fast, int k, int cin, int cout, DataType type) {

@@ -13,9 +13,8 @@ import org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,18 +26,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /** Numerical gradient checks (double precision) of the hand-written GroupNorm layer. */
 class GroupNormGradientTest {
 
-  private final NetTestSupport.DoubleSingleThreaded mode =
+  @RegisterExtension
+  final NetTestSupport.DoubleSingleThreaded doubleSingleThreaded =
       new NetTestSupport.DoubleSingleThreaded();
-
-  @BeforeEach
-  void doublePrecision() {
-    mode.enter();
-  }
-
-  @AfterEach
-  void restorePrecision() {
-    mode.exit();
-  }
 
   /** conv1x1 (so that dL/dx of the norm is checked through the conv's weights) -> GN -> loss. */
   private static ComputationGraph net(Activation act, int channels, int groups) {

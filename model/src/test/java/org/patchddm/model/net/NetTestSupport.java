@@ -25,12 +25,19 @@ final class NetTestSupport {
    * tiny ops of a gradient check are latency-bound; on a shared 2-core machine one thread is about
    * 5x faster than two).
    */
-  static final class DoubleSingleThreaded {
+  /**
+   * JUnit extension: each test runs with ND4J in double precision and one native thread (gradient
+   * checks do thousands of tiny ops), and the previous settings are restored afterwards.
+   */
+  static final class DoubleSingleThreaded
+      implements org.junit.jupiter.api.extension.BeforeEachCallback,
+          org.junit.jupiter.api.extension.AfterEachCallback {
     private DataType savedType;
     private int savedThreads;
     private int savedMasterThreads;
 
-    void enter() {
+    @Override
+    public void beforeEach(org.junit.jupiter.api.extension.ExtensionContext context) {
       savedType = Nd4j.dataType();
       savedThreads = Nd4j.getEnvironment().maxThreads();
       savedMasterThreads = Nd4j.getEnvironment().maxMasterThreads();
@@ -39,7 +46,8 @@ final class NetTestSupport {
       Nd4j.getEnvironment().setMaxMasterThreads(1);
     }
 
-    void exit() {
+    @Override
+    public void afterEach(org.junit.jupiter.api.extension.ExtensionContext context) {
       Nd4j.setDefaultDataTypes(savedType, savedType);
       Nd4j.getEnvironment().setMaxThreads(savedThreads);
       Nd4j.getEnvironment().setMaxMasterThreads(savedMasterThreads);

@@ -1,9 +1,8 @@
 package org.patchddm.model.net;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,18 +19,9 @@ class UNetGradientTest {
   /** Entries checked per parameter array (first, last and random ones): ~110 arrays. */
   private static final int PER_ARRAY = 3;
 
-  private final NetTestSupport.DoubleSingleThreaded mode =
+  @RegisterExtension
+  final NetTestSupport.DoubleSingleThreaded doubleSingleThreaded =
       new NetTestSupport.DoubleSingleThreaded();
-
-  @BeforeEach
-  void doublePrecision() {
-    mode.enter();
-  }
-
-  @AfterEach
-  void restorePrecision() {
-    mode.exit();
-  }
 
   private static void check(SkipMerge merge) {
     check(NetTestSupport.tiny(merge));
