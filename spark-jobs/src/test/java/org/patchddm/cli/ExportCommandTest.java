@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patchddm.nifti.NiftiReader;
@@ -16,23 +13,13 @@ import org.patchddm.nifti.NiftiVolume;
 import org.patchddm.prep.Geometry;
 import org.patchddm.prep.PreprocessedSubject;
 import org.patchddm.spark.CommandRunner;
+import org.patchddm.spark.LocalSparkTest;
 import org.patchddm.spark.TestCohorts;
 import org.patchddm.spark.dataset.PreprocessedDataset;
 import org.patchddm.spark.dataset.SubjectRows;
 
-class ExportCommandTest {
-  static SparkSession spark;
+class ExportCommandTest extends LocalSparkTest {
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = TestCohorts.localSpark();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   @Test
   void exportWritesWhatTheModelSeesAndInfoSummarises() throws Exception {

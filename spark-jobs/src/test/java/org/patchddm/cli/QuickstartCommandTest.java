@@ -6,28 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patchddm.spark.CommandRunner;
+import org.patchddm.spark.LocalSparkTest;
 import org.patchddm.spark.TestCohorts;
 
 /** The README's main command, end to end on a tiny cohort: first run builds, second rewrites nothing. */
-class QuickstartCommandTest {
-  static SparkSession spark;
+class QuickstartCommandTest extends LocalSparkTest {
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = TestCohorts.localSpark();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   @Test
   void firstRunBuildsTheDatasetAndTheSecondRewritesNothing() throws Exception {

@@ -12,13 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.patchddm.prep.PreprocessedSubject;
+import org.patchddm.spark.LocalSparkTest;
 import org.patchddm.spark.TestCohorts;
 import org.patchddm.spark.dataset.DatasetStore;
 
@@ -26,19 +24,8 @@ import org.patchddm.spark.dataset.DatasetStore;
  * A preprocess run killed (SIGKILL) while writing leaves the previous dataset exactly readable,
  * and the next run cleans up and completes.
  */
-class KilledRunTest {
-  static SparkSession spark;
+class KilledRunTest extends LocalSparkTest {
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = TestCohorts.localSpark();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   static final List<String> JAVA17_OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
       "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",

@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patchddm.brats.BratsCohort;
@@ -28,6 +26,7 @@ import org.patchddm.prep.PrepSettings;
 import org.patchddm.prep.PreprocessedSubject;
 import org.patchddm.prep.SubjectPreprocessor;
 import org.patchddm.spark.CommandRunner;
+import org.patchddm.spark.LocalSparkTest;
 import org.patchddm.spark.TestCohorts;
 import org.patchddm.spark.config.ConfigLoader;
 import org.patchddm.spark.dataset.DatasetManifest;
@@ -37,19 +36,8 @@ import org.patchddm.spark.dataset.SubjectRowSchema;
 import org.patchddm.spark.dataset.SubjectRows;
 
 /** The preprocessing job end to end in local[2] on tiny synthetic cohorts. */
-class PreprocessJobTest {
-  static SparkSession spark;
+class PreprocessJobTest extends LocalSparkTest {
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = TestCohorts.localSpark();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   static CommandRunner.Result preprocess(Path in, Path out, String... extra) {
     List<String> args = new java.util.ArrayList<>(List.of("--input", in.toString(), "--output", out.toString(),
