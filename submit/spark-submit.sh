@@ -32,12 +32,20 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
 done
 jvm+=" -Dorg.bytedeco.javacpp.maxbytes=${OFFHEAP:-6G} -Dorg.bytedeco.javacpp.maxphysicalbytes=${OFFHEAP:-6G}"
 
+# Fixed 1 MB glibc mmap threshold for the driver (client mode: this process's environment) and
+# every executor: ND4J's freed large arrays are then returned to the OS (NativeMemory.java).
+mmap="${MALLOC_MMAP_THRESHOLD_:-1048576}"
+export MALLOC_MMAP_THRESHOLD_="$mmap"
+
 args=(--class org.patchddm.cli.PatchDdm
       --driver-memory "${DRIVER_MEMORY:-4g}"
       --executor-memory "${EXECUTOR_MEMORY:-4g}"
       --conf "spark.driver.extraJavaOptions=$jvm"
       --conf "spark.executor.extraJavaOptions=$jvm"
-      --conf "spark.executorEnv.OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}")
+      --conf "spark.executorEnv.OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}"
+      --conf "spark.executorEnv.MALLOC_MMAP_THRESHOLD_=$mmap"
+      --conf "spark.yarn.appMasterEnv.MALLOC_MMAP_THRESHOLD_=$mmap"
+      --conf "spark.kubernetes.driverEnv.MALLOC_MMAP_THRESHOLD_=$mmap")
 [[ -n "${MASTER:-}" ]] && args+=(--master "$MASTER")
 [[ -n "${DEPLOY_MODE:-}" ]] && args+=(--deploy-mode "$DEPLOY_MODE")
 [[ -n "${EXECUTOR_CORES:-}" ]] && args+=(--executor-cores "$EXECUTOR_CORES")

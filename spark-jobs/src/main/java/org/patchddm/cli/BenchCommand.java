@@ -47,6 +47,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    String memoryWarning = org.patchddm.model.train.NativeMemory.warningIfUnset();
+    if (memoryWarning != null) {
+      System.err.println("bench: " + memoryWarning);
+    }
     Set<BenchSettings.What> set = EnumSet.noneOf(BenchSettings.What.class);
     for (String w : what) {
       try {

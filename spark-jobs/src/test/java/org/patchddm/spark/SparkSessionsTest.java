@@ -23,6 +23,8 @@ class SparkSessionsTest {
       assertEquals("org.apache.spark.serializer.KryoSerializer", c.get("spark.serializer"));
       assertEquals("3", c.get("spark.sql.shuffle.partitions"));
       assertEquals("patchddm", c.get("spark.app.name"));
+      assertEquals("1048576", c.get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_"),
+          "executors get the fixed glibc mmap threshold");
     } finally {
       if (old != null) {
         System.setProperty("spark.master", old);

@@ -104,6 +104,9 @@ public final class Bench {
     b.append(",\"peak_physical_mb\":").append(mb(physical));
     String threads = System.getenv("OMP_NUM_THREADS");
     b.append(",\"omp_threads\":").append(threads == null ? "null" : "\"" + threads + "\"");
+    String mmap = org.patchddm.model.train.NativeMemory.mmapThreshold();
+    b.append(",\"malloc_mmap_threshold\":").append(mmap == null ? "null" : "\"" + mmap + "\"");
+    b.append(",\"conv_impl\":\"").append(s.network().convImpl()).append('"');
     b.append(",\"dtype\":\"FLOAT\",\"workspaces\":\"ENABLED\"");
     return b.append('}').toString();
   }

@@ -29,6 +29,13 @@ public class FastConv3D extends Cnn3DLayerConfig {
     super();
   }
 
+  /** For subclasses with their own builder. */
+  protected FastConv3D(FeedForwardLayer.Builder<?> b, int kernel) {
+    super(b);
+    this.kernel = kernel;
+    initializeConstraints(b);
+  }
+
   private FastConv3D(Builder b) {
     super(b);
     this.kernel = b.kernel;

@@ -13,7 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -54,7 +53,7 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
     assertInputSet(false);
-    INDArray x = contiguous(input);
+    INDArray x = contiguous(input, mgr, ArrayType.FF_WORKING_MEM);
     Stats st = stats(x);
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
     affine(x, st, out);
@@ -68,16 +67,19 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
     assertInputSet(true);
-    INDArray x = contiguous(input);
+    INDArray x = contiguous(input, mgr, ArrayType.BP_WORKING_MEM);
     Stats st = stats(x);
     IActivation act = layerConf().getActivationFn();
     INDArray delta;
     if (act instanceof ActivationIdentity) {
-      delta = contiguous(epsilon);
+      delta = contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM);
     } else {
-      INDArray z = Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
+      // Working arrays go through the workspace manager: plain Nd4j.create here lands outside
+      // every workspace and stays allocated until the Java GC runs (about 0.8 GB per 64^3 step).
+      INDArray z = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
       affine(x, st, z);
-      delta = contiguous(act.backprop(z, contiguous(epsilon)).getFirst());
+      delta = contiguous(act.backprop(z, contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM))
+          .getFirst(), mgr, ArrayType.BP_WORKING_MEM);
     }
     int n = st.n;
     int c = st.c;
@@ -129,7 +131,7 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
     INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
     INDArray dx2 = dx.reshape('c', (long) n * c, voxels);
     Nd4j.getExecutioner().exec(new BroadcastMulOp(d2, column(coefA, x.dataType()), dx2, 0));
-    INDArray bx = Nd4j.createUninitialized(x.dataType(), x2.shape(), 'c');
+    INDArray bx = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x2.shape(), 'c');
     Nd4j.getExecutioner().exec(new BroadcastMulOp(x2, column(coefB, x.dataType()), bx, 0));
     dx2.addi(bx);
     dx2.addiColumnVector(column(coefC, x.dataType()));
@@ -194,8 +196,9 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
     return Nd4j.createFromArray(v).castTo(type).reshape(v.length, 1);
   }
 
-  private static INDArray contiguous(INDArray a) {
-    return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+  /** a itself when dense row-major, else a workspace copy (never a detached one). */
+  static INDArray contiguous(INDArray a, LayerWorkspaceMgr mgr, ArrayType type) {
+    return OneDnnConv.isContiguous(a) ? a : mgr.dup(type, a, 'c');
   }
 
   /** Per-(example, group) statistics, index n·G + g. */

@@ -183,6 +183,13 @@ public final class UNet {
 
   /** Stride-1 "same" conv with kernel k^3, identity activation, of the configured implementation. */
   private Layer conv(int k, int in, int out, boolean zero) {
+    if (s.convImpl() == ConvImpl.ONEDNN) {
+      DnnlConv3D.Builder b = new DnnlConv3D.Builder().kernel(k).nIn(in).nOut(out);
+      if (zero) {
+        b.weightInit(WeightInit.ZERO);
+      }
+      return b.build();
+    }
     if (s.convImpl() == ConvImpl.FAST) {
       FastConv3D.Builder b = new FastConv3D.Builder().kernel(k).nIn(in).nOut(out);
       if (zero) {
@@ -201,6 +208,11 @@ public final class UNet {
 
   /** Strided 3^3 conv, stride 2, padding 1 (halves every even size, like PyTorch's). */
   private String downsample(String name, String x, int ch) {
+    if (s.convImpl() == ConvImpl.ONEDNN) {
+      g.addLayer(name, new DnnlConv3D.Builder().kernel(3).stride(2).padding(1).nIn(ch).nOut(ch)
+          .build(), x);
+      return name;
+    }
     g.addLayer(name, new Convolution3D.Builder().kernelSize(3, 3, 3).stride(2, 2, 2)
         .padding(1, 1, 1).convolutionMode(ConvolutionMode.Truncate)
         .dataFormat(Convolution3D.DataFormat.NCDHW).nIn(ch).nOut(ch)

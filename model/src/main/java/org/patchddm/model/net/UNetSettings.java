@@ -45,7 +45,7 @@ public record UNetSettings(
     require(outChannels > 0, "out-channels must be positive, got " + outChannels);
     require(timeEmbedDim > 1, "time-embed-dim must be at least 2, got " + timeEmbedDim);
     if (convImpl == null) {
-      throw new IllegalArgumentException(PATH + ".conv-impl must be DL4J or FAST, got null");
+      throw new IllegalArgumentException(PATH + ".conv-impl must be ONEDNN, FAST or DL4J, got null");
     }
     if (skipMerge == null) {
       throw new IllegalArgumentException("skip-merge must be AVERAGE or CONCAT, got null");
@@ -60,14 +60,14 @@ public record UNetSettings(
   }
 
   /**
-   * Same shape with the default convolution implementation {@link ConvImpl#DL4J}. FAST trains
-   * faster but peaks higher in memory (BENCHMARKS.md), so it is opt-in until that is understood.
+   * Same shape with the default convolution implementation {@link ConvImpl#ONEDNN}, the fastest
+   * (BENCHMARKS.md).
    */
   public UNetSettings(int modelChannels, List<Integer> channelMult, int numResBlocks,
       int groupNormGroups, int inChannels, int outChannels, SkipMerge skipMerge,
       int timeEmbedDim) {
     this(modelChannels, channelMult, numResBlocks, groupNormGroups, inChannels, outChannels,
-        skipMerge, timeEmbedDim, ConvImpl.DL4J);
+        skipMerge, timeEmbedDim, ConvImpl.ONEDNN);
   }
 
   /** The paper's network (PatchDDM input: 4 MR + 3 coordinate + 1 noisy label channels). */
@@ -97,7 +97,7 @@ public record UNetSettings(
       try {
         conv = ConvImpl.valueOf(impl.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(PATH + ".conv-impl: expected DL4J or FAST, got '"
+        throw new IllegalArgumentException(PATH + ".conv-impl: expected ONEDNN, FAST or DL4J, got '"
             + impl + "'", e);
       }
       return new UNetSettings(

@@ -1,0 +1,121 @@
+package org.patchddm.model.net;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Configuration of a 3D convolution on [N, C, D, H, W] with a cubic odd kernel k, stride s and
+ * zero padding p (front; the back padding is whatever keeps the size equation exact, so stride 2
+ * with p = 1 halves every even size like PyTorch's {@code Conv3d(padding=1, stride=2)}). Bias,
+ * identity activation. Parameters as DL4J's Convolution3D and {@link FastConv3D}:
+ * W [C_out, C_in, k, k, k], b [1, C_out]. Default p = k/2, s = 1 ("same").
+ *
+ * <p>The implementation {@link DnnlConv3DLayer} calls oneDNN directly in float32 (see
+ * {@link OneDnnConv}) and falls back to libnd4j's {@code conv3dnew} / {@code conv3dnew_bp} for
+ * other data types (the double-precision gradient checks) or when the binding cannot load.
+ */
+public class DnnlConv3D extends FastConv3D {
+
+  private int stride = 1;
+  private int padding = -1;
+
+  /** For JSON deserialisation. */
+  public DnnlConv3D() {
+    super();
+  }
+
+  private DnnlConv3D(Builder b) {
+    super(b, b.kernel);
+    this.stride = b.stride;
+    this.padding = b.padding < 0 ? b.kernel / 2 : b.padding;
+  }
+
+  public int getStride() {
+    return stride;
+  }
+
+  public void setStride(int stride) {
+    this.stride = stride;
+  }
+
+  /** Front zero padding; k/2 unless set. */
+  public int getPadding() {
+    return padding < 0 ? getKernel() / 2 : padding;
+  }
+
+  public void setPadding(int padding) {
+    this.padding = padding;
+  }
+
+  /** Output size along one axis of input size {@code in}. */
+  public long outSize(long in) {
+    return (in + 2L * getPadding() - getKernel()) / stride + 1;
+  }
+
+  @Override
+  protected org.deeplearning4j.nn.api.Layer newLayer(NeuralNetConfiguration conf,
+      DataType networkDataType) {
+    return new DnnlConv3DLayer(conf, networkDataType);
+  }
+
+  @Override
+  public InputType getOutputType(int layerIndex, InputType inputType) {
+    InputType.InputTypeConvolutional3D in = requireCnn3d(inputType);
+    return InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, outSize(in.getDepth()),
+        outSize(in.getHeight()), outSize(in.getWidth()), nOut);
+  }
+
+  /** Builder: {@code new DnnlConv3D.Builder().kernel(3).stride(2).nIn(29).nOut(29).build()}. */
+  public static class Builder extends FeedForwardLayer.Builder<Builder> {
+    private int kernel = 3;
+    private int stride = 1;
+    private int padding = -1;
+
+    public Builder() {
+      this.activationFn = new ActivationIdentity();
+    }
+
+    /** Odd cubic kernel size k. */
+    public Builder kernel(int k) {
+      this.kernel = k;
+      return this;
+    }
+
+    /** Stride along every axis (1 or 2 in the U-Net). */
+    public Builder stride(int s) {
+      this.stride = s;
+      return this;
+    }
+
+    /** Front zero padding along every axis; default k/2. */
+    public Builder padding(int p) {
+      this.padding = p;
+      return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public DnnlConv3D build() {
+      if (kernel <= 0 || kernel % 2 == 0) {
+        throw new IllegalArgumentException("DnnlConv3D: kernel must be odd and positive, got "
+            + kernel);
+      }
+      if (stride <= 0) {
+        throw new IllegalArgumentException("DnnlConv3D: stride must be positive, got " + stride);
+      }
+      if (padding >= kernel) {
+        throw new IllegalArgumentException("DnnlConv3D: padding " + padding
+            + " must be smaller than the kernel " + kernel);
+      }
+      if (activationFn != null && !(activationFn instanceof ActivationIdentity)) {
+        throw new IllegalArgumentException("DnnlConv3D: only the identity activation is"
+            + " supported, got " + activationFn);
+      }
+      return new DnnlConv3D(this);
+    }
+  }
+}

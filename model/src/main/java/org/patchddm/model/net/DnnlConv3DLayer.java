@@ -1,0 +1,124 @@
+package org.patchddm.model.net;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Implementation of {@link DnnlConv3D}: y = W * x + b with stride and padding, on [N, C, D, H, W].
+ *
+ * <p>Float32 on the CPU backend goes through {@link OneDnnConv} (oneDNN called directly,
+ * channels-last primitives, forward not recomputed in backprop). Anything else (float64 for the
+ * gradient checks, or a machine where the oneDNN binding does not load) goes through libnd4j's
+ * {@code conv3dnew} / {@code conv3dnew_bp}, the same function.
+ */
+public class DnnlConv3DLayer extends BaseLayer<DnnlConv3D> {
+
+  public DnnlConv3DLayer(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  @Override
+  public Type type() {
+    return Type.CONVOLUTIONAL3D;
+  }
+
+  @Override
+  public boolean isPretrainLayer() {
+    return false;
+  }
+
+  @Override
+  public boolean hasBias() {
+    return true;
+  }
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+    assertInputSet(false);
+    INDArray x = checkedInput(mgr, ArrayType.FF_WORKING_MEM);
+    INDArray w = getParam(FastConv3DParamInitializer.WEIGHT);
+    INDArray b = getParam(FastConv3DParamInitializer.BIAS).reshape(w.size(0));
+    DnnlConv3D c = layerConf();
+    long[] shape = {x.size(0), w.size(0), c.outSize(x.size(2)), c.outSize(x.size(3)),
+        c.outSize(x.size(4))};
+    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), shape, 'c');
+    if (useOneDnn(x)) {
+      OneDnnConv.plan(geometry(x)).forward(x, w, b, out);
+    } else {
+      Nd4j.exec(DynamicCustomOp.builder("conv3dnew").addInputs(x, w, b).addOutputs(out)
+          .addIntegerArguments(intArgs()).build());
+    }
+    return out;
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    assertInputSet(true);
+    INDArray x = checkedInput(mgr, ArrayType.BP_WORKING_MEM);
+    INDArray delta = GroupNormLayer.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM);
+    INDArray w = getParam(FastConv3DParamInitializer.WEIGHT);
+    INDArray b = getParam(FastConv3DParamInitializer.BIAS).reshape(w.size(0));
+    INDArray gW = gradientViews.get(FastConv3DParamInitializer.WEIGHT);
+    INDArray gB = gradientViews.get(FastConv3DParamInitializer.BIAS);
+    INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
+    if (useOneDnn(x) && OneDnnConv.isContiguous(gW)) {
+      OneDnnConv.plan(geometry(x)).backward(x, w, delta, dx, gW);
+      gB.assign(delta.sum(0, 2, 3, 4).reshape(gB.shape()));
+    } else {
+      INDArray dW = gW.ulike();
+      INDArray dB = b.ulike();
+      Nd4j.exec(DynamicCustomOp.builder("conv3dnew_bp").addInputs(x, w, b, delta)
+          .addOutputs(dx, dW, dB).addIntegerArguments(intArgs()).build());
+      gW.assign(dW);
+      gB.assign(dB.reshape(gB.shape()));
+    }
+    Gradient grad = new DefaultGradient(gradientsFlattened);
+    grad.setGradientFor(FastConv3DParamInitializer.BIAS, gB);
+    grad.setGradientFor(FastConv3DParamInitializer.WEIGHT, gW);
+    return new Pair<>(grad, dx);
+  }
+
+  private boolean useOneDnn(INDArray x) {
+    return x.dataType() == DataType.FLOAT && OneDnnConv.available();
+  }
+
+  private OneDnnConv.Geometry geometry(INDArray x) {
+    DnnlConv3D c = layerConf();
+    return new OneDnnConv.Geometry(x.size(0), c.getNIn(), c.getNOut(), x.size(2), x.size(3),
+        x.size(4), c.getKernel(), c.getStride(), c.getPadding());
+  }
+
+  /** conv3dnew arguments: kernel, stride, padding, dilation, explicit padding, NCDHW, [oC, iC, k³]. */
+  private int[] intArgs() {
+    DnnlConv3D c = layerConf();
+    int k = c.getKernel();
+    int s = c.getStride();
+    int p = c.getPadding();
+    return new int[] {k, k, k, s, s, s, p, p, p, 1, 1, 1, 0, 0, 1};
+  }
+
+  private INDArray checkedInput(LayerWorkspaceMgr mgr, ArrayType type) {
+    DnnlConv3D c = layerConf();
+    if (input.rank() != 5 || input.size(1) != c.getNIn()) {
+      throw new IllegalArgumentException("DnnlConv3D layer '" + c.getLayerName()
+          + "' expects [N, " + c.getNIn() + ", D, H, W] input, got shape "
+          + Arrays.toString(input.shape()));
+    }
+    if (!(c.getActivationFn() instanceof ActivationIdentity)) {
+      throw new IllegalStateException("DnnlConv3D layer '" + c.getLayerName()
+          + "' supports only the identity activation, got " + c.getActivationFn());
+    }
+    return GroupNormLayer.contiguous(input, mgr, type);
+  }
+}

@@ -1,0 +1,483 @@
+package org.patchddm.model.net;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_data_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_ncdhw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_ndhwc;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_oidhw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_a;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A float32 3D convolution (cubic kernel k, stride s, zero padding p in front) run by calling
+ * oneDNN directly, through the JavaCPP binding {@code org.bytedeco:dnnl}, on ND4J buffers.
+ *
+ * <p>Why not libnd4j's {@code conv3dnew}/{@code conv3dnew_bp}: they hand oneDNN plain NCDHW
+ * arrays, for which oneDNN 2.5 on AVX2 runs all three passes through its im2col + GEMM fallback
+ * for the weight gradient and reorders every operand on every call. Here every pass runs on
+ * channels-last (NDHWC) copies: forward and backward-data use oneDNN's {@code jit:avx2} kernels,
+ * the weight gradient its GEMM path on NDHWC, which is 2-3x faster than on NCDHW (measured in
+ * {@code BENCHMARKS.md}). The NCDHW to NDHWC reorders cost a few milliseconds at 64^3.
+ *
+ * <p>The caller's arrays stay NCDHW [N, C, D, H, W] and weights [C_out, C_in, k, k, k] (DL4J's
+ * Convolution3D layout). Primitives are built once per geometry and cached for the process;
+ * executing them is thread-safe (one oneDNN stream per thread).
+ */
+final class OneDnnConv {
+
+  /** Shape of one convolution; the output size follows from it. */
+  record Geometry(long n, long cin, long cout, long d, long h, long w, int k, int stride,
+      int pad) {
+    long outSize(long in) {
+      return (in + 2L * pad - k) / stride + 1;
+    }
+
+    /** Padding at the back so that oneDNN's size equation holds exactly (0 for stride 2, pad 1). */
+    long padBack(long in) {
+      return (outSize(in) - 1) * stride + k - in - pad;
+    }
+
+    long[] src() {
+      return new long[] {n, cin, d, h, w};
+    }
+
+    long[] dst() {
+      return new long[] {n, cout, outSize(d), outSize(h), outSize(w)};
+    }
+
+    long[] weights() {
+      return new long[] {cout, cin, k, k, k};
+    }
+  }
+
+  private static final Map<Geometry, OneDnnConv> CACHE = new ConcurrentHashMap<>();
+  private static volatile dnnl_engine engine;
+  private static final ThreadLocal<dnnl_stream> STREAM = ThreadLocal.withInitial(() -> {
+    dnnl_stream s = new dnnl_stream();
+    check(dnnl_stream_create(s, engine(), 0), "stream create");
+    return s;
+  });
+  private static volatile Boolean available;
+  private static volatile String unavailableReason = "";
+
+  private final Geometry g;
+  // user (ND4J) layouts
+  private final dnnl_memory_desc_t srcNc;
+  private final dnnl_memory_desc_t dstNc;
+  private final dnnl_memory_desc_t wUser;
+  private final dnnl_memory_desc_t biasUser;
+  // forward: layouts oneDNN picks (blocked nCdhw8c on AVX2)
+  private final dnnl_memory_desc_t srcFwd;
+  private final dnnl_memory_desc_t dstFwd;
+  private final dnnl_memory_desc_t wFwd;
+  private final dnnl_primitive fwd;
+  private final dnnl_primitive srcNcToFwd;
+  private final dnnl_primitive dstFwdToNc;
+  private final dnnl_primitive wToFwd;
+  // dL/dx: layouts oneDNN picks; for "same" stride-1 convolutions a forward convolution of δ with
+  // the flipped, transposed kernel, otherwise the backward-data primitive
+  private final dnnl_memory_desc_t deltaData;
+  private final dnnl_memory_desc_t dxData;
+  private final dnnl_memory_desc_t wDataUser;
+  private final dnnl_memory_desc_t wData;
+  private final boolean flipped;
+  private final dnnl_primitive data;
+  private final dnnl_primitive deltaNcToData;
+  private final dnnl_primitive dxDataToNc;
+  private final dnnl_primitive wToData;
+  // dL/dW: channels-last (the GEMM path; oneDNN 2.5 has no JIT 3D weight gradient on AVX2)
+  private final dnnl_memory_desc_t srcNx;
+  private final dnnl_memory_desc_t dstNx;
+  private final dnnl_memory_desc_t dwBwd;
+  private final dnnl_primitive bwdWeights;
+  private final dnnl_primitive srcNcToNx;
+  private final dnnl_primitive dstNcToNx;
+  private final dnnl_primitive dwToUser;
+
+  private OneDnnConv(Geometry g) {
+    this.g = g;
+    dnnl_engine eng = engine();
+    srcNc = md(g.src(), dnnl_ncdhw);
+    dstNc = md(g.dst(), dnnl_ncdhw);
+    srcNx = md(g.src(), dnnl_ndhwc);
+    dstNx = md(g.dst(), dnnl_ndhwc);
+    wUser = md(g.weights(), dnnl_oidhw);
+    biasUser = md(new long[] {g.cout()}, dnnl_a);
+    dnnl_memory_desc_t srcAny = md(g.src(), dnnl_format_tag_any);
+    dnnl_memory_desc_t dstAny = md(g.dst(), dnnl_format_tag_any);
+    dnnl_memory_desc_t wAny = md(g.weights(), dnnl_format_tag_any);
+    long[] strides = {g.stride(), g.stride(), g.stride()};
+    long[] padL = {g.pad(), g.pad(), g.pad()};
+    long[] padR = {g.padBack(g.d()), g.padBack(g.h()), g.padBack(g.w())};
+
+    dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
+    check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_direct,
+        srcAny, wAny, biasUser, dstAny, strides, padL, padR), "forward desc");
+    dnnl_primitive_desc fpd = new dnnl_primitive_desc();
+    check(dnnl_primitive_desc_create(fpd, new const_dnnl_op_desc_t(fd), null, eng, null),
+        "forward primitive desc");
+    srcFwd = copy(dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0));
+    dstFwd = copy(dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0));
+    wFwd = copy(dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0));
+    fwd = primitive(fpd, "forward");
+    srcNcToFwd = reorder(srcNc, srcFwd);
+    dstFwdToNc = reorder(dstFwd, dstNc);
+    wToFwd = reorder(wUser, wFwd);
+
+    flipped = g.stride() == 1 && 2 * g.pad() == g.k() - 1;
+    dnnl_primitive_desc dpd = new dnnl_primitive_desc();
+    if (flipped) {
+      // dL/dx = conv(δ, W') with W'[i, o, a, b, c] = W[o, i, k-1-a, k-1-b, k-1-c]: oneDNN 2.5's
+      // forward kernel is faster than its backward-data kernel (2x at 87 channels, 32^3).
+      long[] wt = {g.cin(), g.cout(), g.k(), g.k(), g.k()};
+      wDataUser = md(wt, dnnl_oidhw);
+      dnnl_convolution_desc_t td = new dnnl_convolution_desc_t();
+      check(dnnl_convolution_forward_desc_init(td, dnnl_forward_training,
+          dnnl_convolution_direct, dstAny, md(wt, dnnl_format_tag_any), null, srcAny, strides,
+          padL, padL), "transposed forward desc");
+      check(dnnl_primitive_desc_create(dpd, new const_dnnl_op_desc_t(td), null, eng, null),
+          "transposed forward primitive desc");
+      deltaData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_src_md, 0));
+      dxData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_dst_md, 0));
+    } else {
+      wDataUser = wUser;
+      dnnl_convolution_desc_t dd = new dnnl_convolution_desc_t();
+      check(dnnl_convolution_backward_data_desc_init(dd, dnnl_convolution_direct, srcAny, wAny,
+          dstAny, strides, padL, padR), "backward-data desc");
+      check(dnnl_primitive_desc_create(dpd, new const_dnnl_op_desc_t(dd), null, eng, fpd),
+          "backward-data primitive desc");
+      deltaData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_dst_md, 0));
+      dxData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_src_md, 0));
+    }
+    wData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_weights_md, 0));
+    data = primitive(dpd, "input-gradient");
+    deltaNcToData = reorder(dstNc, deltaData);
+    dxDataToNc = reorder(dxData, srcNc);
+    wToData = reorder(wDataUser, wData);
+
+    // No bias in the weight-gradient primitive: db is a plain sum over δ (measured faster).
+    dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
+    check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, srcNx, wAny,
+        null, dstNx, strides, padL, padR), "backward-weights desc");
+    dnnl_primitive_desc wpd = new dnnl_primitive_desc();
+    check(dnnl_primitive_desc_create(wpd, new const_dnnl_op_desc_t(wd), null, eng, fpd),
+        "backward-weights primitive desc");
+    dwBwd = copy(dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0));
+    bwdWeights = primitive(wpd, "backward-weights");
+    srcNcToNx = reorder(srcNc, srcNx);
+    dstNcToNx = reorder(dstNc, dstNx);
+    dwToUser = reorder(dwBwd, wUser);
+  }
+
+  /**
+   * Whether the binding loads on this machine (x86-64 Linux, CPU backend). When it does not, the
+   * layer falls back to libnd4j's convolution ops; {@link #unavailableReason()} says why.
+   */
+  static boolean available() {
+    Boolean a = available;
+    if (a == null) {
+      synchronized (OneDnnConv.class) {
+        if (available == null) {
+          try {
+            if (!Nd4j.getEnvironment().isCPU()) {
+              unavailableReason = "the ND4J backend is not the CPU backend";
+              available = false;
+            } else {
+              engine();
+              available = true;
+            }
+          } catch (Throwable t) {
+            unavailableReason = t.toString();
+            available = false;
+          }
+        }
+        a = available;
+      }
+    }
+    return a;
+  }
+
+  static String unavailableReason() {
+    return unavailableReason;
+  }
+
+  /** The cached plan for this geometry (built on first use, a few milliseconds). */
+  static OneDnnConv plan(Geometry g) {
+    return CACHE.computeIfAbsent(g, OneDnnConv::new);
+  }
+
+  /**
+   * y = conv(x, w) + b. x [N, C_in, D, H, W], y [N, C_out, D', H', W'], both contiguous c-order
+   * float; w [C_out, C_in, k, k, k]; b [C_out] or null.
+   */
+  void forward(INDArray x, INDArray w, INDArray b, INDArray y) {
+    requireFloatContiguous(x, "input");
+    requireFloatContiguous(y, "output");
+    INDArray wc = contiguous(w);
+    INDArray xF = Scratch.get(Scratch.SRC, srcFwd);
+    INDArray yF = Scratch.get(Scratch.DST, dstFwd);
+    INDArray wF = Scratch.get(Scratch.WEIGHTS, wFwd);
+    INDArray bias = b == null ? Nd4j.zeros(DataType.FLOAT, g.cout()) : contiguous(b);
+    try (Exec e = new Exec()) {
+      e.run(srcNcToFwd, "reorder input", DNNL_ARG_FROM, srcNc, x, DNNL_ARG_TO, srcFwd, xF);
+      e.run(wToFwd, "reorder weights", DNNL_ARG_FROM, wUser, wc, DNNL_ARG_TO, wFwd, wF);
+      e.run(fwd, "forward", DNNL_ARG_SRC, srcFwd, xF, DNNL_ARG_WEIGHTS, wFwd, wF,
+          DNNL_ARG_BIAS, biasUser, bias, DNNL_ARG_DST, dstFwd, yF);
+      e.run(dstFwdToNc, "reorder output", DNNL_ARG_FROM, dstFwd, yF, DNNL_ARG_TO, dstNc, y);
+    }
+  }
+
+  /**
+   * dL/dx (into dx, unless null) and dL/dW (into dw, [C_out, C_in, k, k, k], overwritten) for
+   * the upstream gradient delta [N, C_out, D', H', W']. The bias gradient is the caller's sum.
+   */
+  void backward(INDArray x, INDArray w, INDArray delta, INDArray dx, INDArray dw) {
+    requireFloatContiguous(x, "input");
+    requireFloatContiguous(delta, "output gradient");
+    requireFloatContiguous(dw, "weight gradient");
+    try (Exec e = new Exec()) {
+      if (dx != null) {
+        requireFloatContiguous(dx, "input gradient");
+        INDArray wc = contiguous(w);
+        INDArray dD = Scratch.get(Scratch.DST, deltaData);
+        INDArray dxD = Scratch.get(Scratch.SRC, dxData);
+        INDArray wD = Scratch.get(Scratch.WEIGHTS, wData);
+        INDArray wSrc = wc;
+        if (flipped) {
+          wSrc = Scratch.get(Scratch.WEIGHTS_USER, wDataUser);
+          flipTranspose(wc, wSrc);
+        }
+        e.run(deltaNcToData, "reorder output gradient", DNNL_ARG_FROM, dstNc, delta, DNNL_ARG_TO,
+            deltaData, dD);
+        e.run(wToData, "reorder weights", DNNL_ARG_FROM, wDataUser, wSrc, DNNL_ARG_TO, wData, wD);
+        if (flipped) {
+          e.run(data, "transposed forward", DNNL_ARG_SRC, deltaData, dD, DNNL_ARG_WEIGHTS, wData,
+              wD, DNNL_ARG_DST, dxData, dxD);
+        } else {
+          e.run(data, "backward-data", DNNL_ARG_DIFF_DST, deltaData, dD, DNNL_ARG_WEIGHTS, wData,
+              wD, DNNL_ARG_DIFF_SRC, dxData, dxD);
+        }
+        e.run(dxDataToNc, "reorder input gradient", DNNL_ARG_FROM, dxData, dxD, DNNL_ARG_TO,
+            srcNc, dx);
+      }
+      INDArray xNx = Scratch.get(Scratch.SRC, srcNx);
+      INDArray dNx = Scratch.get(Scratch.DST, dstNx);
+      INDArray dwB = Scratch.get(Scratch.WEIGHT_GRAD, dwBwd);
+      e.run(srcNcToNx, "reorder input", DNNL_ARG_FROM, srcNc, x, DNNL_ARG_TO, srcNx, xNx);
+      e.run(dstNcToNx, "reorder output gradient", DNNL_ARG_FROM, dstNc, delta, DNNL_ARG_TO,
+          dstNx, dNx);
+      e.run(bwdWeights, "backward-weights", DNNL_ARG_SRC, srcNx, xNx, DNNL_ARG_DIFF_DST, dstNx,
+          dNx, DNNL_ARG_DIFF_WEIGHTS, dwBwd, dwB);
+      e.run(dwToUser, "reorder weight gradient", DNNL_ARG_FROM, dwBwd, dwB, DNNL_ARG_TO, wUser,
+          dw);
+    }
+  }
+
+  /** out[i, o, a, b, c] = w[o, i, k-1-a, k-1-b, k-1-c] (both contiguous, a few 100k floats). */
+  private void flipTranspose(INDArray w, INDArray out) {
+    int co = (int) g.cout();
+    int ci = (int) g.cin();
+    int k3 = g.k() * g.k() * g.k();
+    float[] src = new float[co * ci * k3];
+    new org.bytedeco.javacpp.FloatPointer(address(w)).get(src);
+    float[] dst = new float[src.length];
+    for (int o = 0; o < co; o++) {
+      for (int i = 0; i < ci; i++) {
+        int from = (o * ci + i) * k3;
+        int to = (i * co + o) * k3;
+        for (int j = 0; j < k3; j++) {
+          dst[to + j] = src[from + k3 - 1 - j];
+        }
+      }
+    }
+    new org.bytedeco.javacpp.FloatPointer(address(out)).put(dst);
+  }
+
+  /**
+   * Per-thread working buffers, one per role, grown to the largest size seen and then reused by
+   * every layer on the thread: fresh buffers per call cost page faults that made the 64^3
+   * reorders 5x slower. At most a few times the largest activation (about 120 MB at 64^3).
+   */
+  private static final class Scratch {
+    static final int SRC = 0;
+    static final int DST = 1;
+    static final int WEIGHTS = 2;
+    static final int WEIGHTS_USER = 3;
+    static final int WEIGHT_GRAD = 4;
+    private static final ThreadLocal<INDArray[]> SLOTS =
+        ThreadLocal.withInitial(() -> new INDArray[5]);
+
+    static INDArray get(int slot, dnnl_memory_desc_t desc) {
+      long floats = (dnnl_memory_desc_get_size(desc) + 3) / 4;
+      INDArray[] slots = SLOTS.get();
+      INDArray a = slots[slot];
+      if (a == null || a.length() < floats) {
+        a = Nd4j.createUninitializedDetached(DataType.FLOAT, Math.max(floats, 1));
+        slots[slot] = a;
+      }
+      return a;
+    }
+  }
+
+  /** Runs primitives on this thread's stream and frees the memory objects it made. */
+  private final class Exec implements AutoCloseable {
+    private final dnnl_stream stream = STREAM.get();
+    private final java.util.List<dnnl_memory> made = new java.util.ArrayList<>();
+
+    /** args: (int argKind, dnnl_memory_desc_t desc, INDArray buffer) repeated. */
+    void run(dnnl_primitive p, String what, Object... args) {
+      int n = args.length / 3;
+      dnnl_exec_arg_t list = new dnnl_exec_arg_t(n);
+      for (int i = 0; i < n; i++) {
+        dnnl_memory m = new dnnl_memory();
+        check(dnnl_memory_create(m, (dnnl_memory_desc_t) args[3 * i + 1], engine(),
+            address((INDArray) args[3 * i + 2])), what + ": memory");
+        made.add(m);
+        list.position(i).arg((Integer) args[3 * i]).memory(m);
+      }
+      list.position(0);
+      check(dnnl_primitive_execute(p, stream, n, list), what + " " + g);
+      check(dnnl_stream_wait(stream), what + " " + g);
+    }
+
+    @Override
+    public void close() {
+      for (dnnl_memory m : made) {
+        dnnl_memory_destroy(m);
+      }
+    }
+  }
+
+  /** Raw address of the first element of a contiguous ND4J array (views included). */
+  static Pointer address(INDArray a) {
+    Pointer base = a.data().addressPointer();
+    long addr = base.address() + base.position() * base.sizeof();
+    return new Pointer() {
+      {
+        address = addr;
+      }
+    };
+  }
+
+  private static void requireFloatContiguous(INDArray a, String what) {
+    if (a.dataType() != DataType.FLOAT || !isContiguous(a)) {
+      throw new IllegalArgumentException("oneDNN convolution: the " + what
+          + " must be a contiguous c-order float array, got " + a.dataType() + " "
+          + a.ordering() + " " + a.shapeInfoToString());
+    }
+  }
+
+  private static INDArray contiguous(INDArray a) {
+    return isContiguous(a) ? a : a.dup('c');
+  }
+
+  /** Dense row-major memory: each stride is the product of the later sizes (size-1 axes free). */
+  static boolean isContiguous(INDArray a) {
+    long expected = 1;
+    long[] shape = a.shape();
+    long[] stride = a.stride();
+    for (int i = shape.length - 1; i >= 0; i--) {
+      if (shape[i] != 1 && stride[i] != expected) {
+        return false;
+      }
+      expected *= shape[i];
+    }
+    return true;
+  }
+
+  private static dnnl_engine engine() {
+    dnnl_engine e = engine;
+    if (e == null) {
+      synchronized (OneDnnConv.class) {
+        if (engine == null) {
+          dnnl_engine created = new dnnl_engine();
+          check(dnnl_engine_create(created, dnnl_cpu, 0), "engine create");
+          engine = created;
+        }
+        e = engine;
+      }
+    }
+    return e;
+  }
+
+  private static dnnl_memory_desc_t md(long[] dims, int tag) {
+    dnnl_memory_desc_t m = new dnnl_memory_desc_t();
+    check(dnnl_memory_desc_init_by_tag(m, dims.length, dims, dnnl_f32, tag), "memory desc");
+    return m;
+  }
+
+  /** A Java-owned copy of a descriptor that oneDNN returned by pointer into its primitive desc. */
+  private static dnnl_memory_desc_t copy(dnnl_memory_desc_t fromPd) {
+    dnnl_memory_desc_t m = new dnnl_memory_desc_t();
+    Pointer.memcpy(m, fromPd, m.sizeof());
+    return m;
+  }
+
+  private static dnnl_primitive primitive(dnnl_primitive_desc pd, String what) {
+    dnnl_primitive p = new dnnl_primitive();
+    check(dnnl_primitive_create(p, pd), what + " primitive");
+    return p;
+  }
+
+  private static dnnl_primitive reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
+    dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    check(dnnl_reorder_primitive_desc_create(pd, from, engine(), to, engine(), null),
+        "reorder desc");
+    return primitive(pd, "reorder");
+  }
+
+  private static void check(int status, String what) {
+    if (status != dnnl_success) {
+      throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
+    }
+  }
+}

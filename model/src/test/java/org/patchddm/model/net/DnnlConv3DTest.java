@@ -1,0 +1,280 @@
+package org.patchddm.model.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Path;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * {@link DnnlConv3D}: the float32 oneDNN path against a direct summation in double written out
+ * here (output, dL/dx, dL/dW, dL/db, for stride 1 and 2, kernel 1 and 3, channel counts that are
+ * not multiples of oneDNN's block of 8, views as inputs), and the float64 fallback path against
+ * numerical gradients.
+ */
+class DnnlConv3DTest {
+
+  /** Direct sums over the definition y[n,o,p] = b[o] + Σ_i Σ_a w[o,i,a] x[n,i,s·p - pad + a]. */
+  private static final class Reference {
+    final double[][][][][] y;
+    final double[][][][][] dx;
+    final double[][][][][] dw;
+    final double[] db;
+
+    Reference(INDArray xa, INDArray wa, INDArray ba, INDArray da, int s, int pad) {
+      long[] xs = xa.shape();
+      int n = (int) xs[0];
+      int ci = (int) xs[1];
+      int[] in = {(int) xs[2], (int) xs[3], (int) xs[4]};
+      int co = (int) wa.size(0);
+      int k = (int) wa.size(2);
+      int[] out = new int[3];
+      for (int a = 0; a < 3; a++) {
+        out[a] = (in[a] + 2 * pad - k) / s + 1;
+      }
+      y = new double[n][co][out[0]][out[1]][out[2]];
+      dx = new double[n][ci][in[0]][in[1]][in[2]];
+      dw = new double[co][ci][k][k][k];
+      db = new double[co];
+      for (int b = 0; b < n; b++) {
+        for (int o = 0; o < co; o++) {
+          for (int z = 0; z < out[0]; z++) {
+            for (int yy = 0; yy < out[1]; yy++) {
+              for (int xx = 0; xx < out[2]; xx++) {
+                double d = da.getDouble(b, o, z, yy, xx);
+                double acc = ba.getDouble(o);
+                db[o] += d;
+                for (int i = 0; i < ci; i++) {
+                  for (int p = 0; p < k; p++) {
+                    int iz = z * s - pad + p;
+                    if (iz < 0 || iz >= in[0]) {
+                      continue;
+                    }
+                    for (int q = 0; q < k; q++) {
+                      int iy = yy * s - pad + q;
+                      if (iy < 0 || iy >= in[1]) {
+                        continue;
+                      }
+                      for (int r = 0; r < k; r++) {
+                        int ix = xx * s - pad + r;
+                        if (ix < 0 || ix >= in[2]) {
+                          continue;
+                        }
+                        double wv = wa.getDouble(o, i, p, q, r);
+                        double xv = xa.getDouble(b, i, iz, iy, ix);
+                        acc += wv * xv;
+                        dx[b][i][iz][iy][ix] += wv * d;
+                        dw[o][i][p][q][r] += xv * d;
+                      }
+                    }
+                  }
+                }
+                y[b][o][z][yy][xx] = acc;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static void assertMatches(Object expected, INDArray actual, String what) {
+    INDArray e = Nd4j.create(flatten(expected)).castTo(DataType.DOUBLE);
+    INDArray a = actual.castTo(DataType.DOUBLE).reshape(-1);
+    assertEquals(e.length(), a.length(), what + " length");
+    double scale = Math.max(1.0, e.amaxNumber().doubleValue());
+    double diff = e.sub(a).amaxNumber().doubleValue();
+    assertTrue(diff <= 2e-5 * scale, what + ": max |difference| " + diff + " (scale " + scale
+        + ")");
+  }
+
+  private static double[] flatten(Object o) {
+    if (o instanceof double[] d) {
+      return d;
+    }
+    Object[] parts = (Object[]) o;
+    double[][] flat = new double[parts.length][];
+    int total = 0;
+    for (int i = 0; i < parts.length; i++) {
+      flat[i] = flatten(parts[i]);
+      total += flat[i].length;
+    }
+    double[] all = new double[total];
+    int at = 0;
+    for (double[] f : flat) {
+      System.arraycopy(f, 0, all, at, f.length);
+      at += f.length;
+    }
+    return all;
+  }
+
+  private static void checkOneDnn(int n, int ci, int co, long[] size, int k, int s, int pad) {
+    assertTrue(OneDnnConv.available(), "oneDNN binding did not load: "
+        + OneDnnConv.unavailableReason());
+    long[] xShape = {n, ci, size[0], size[1], size[2]};
+    // x as a view into a bigger array, so the buffer address has an offset.
+    INDArray big = NetTestSupport.gaussian(11, DataType.FLOAT, 2, n, ci, size[0], size[1],
+        size[2]);
+    INDArray x = big.get(NDArrayIndex.point(1));
+    assertTrue(x.offset() > 0 || x.data().offset() > 0, "test input should be a view");
+    INDArray w = NetTestSupport.gaussian(12, DataType.FLOAT, co, ci, k, k, k);
+    INDArray b = NetTestSupport.gaussian(13, DataType.FLOAT, co);
+    OneDnnConv.Geometry g = new OneDnnConv.Geometry(n, ci, co, size[0], size[1], size[2], k, s,
+        pad);
+    long[] yShape = g.dst();
+    INDArray delta = NetTestSupport.gaussian(14, DataType.FLOAT, yShape);
+    INDArray y = Nd4j.createUninitialized(DataType.FLOAT, yShape);
+    INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, xShape);
+    INDArray dw = Nd4j.createUninitialized(DataType.FLOAT, co, ci, k, k, k);
+    OneDnnConv plan = OneDnnConv.plan(g);
+    plan.forward(x, w, b, y);
+    plan.backward(x, w, delta, dx, dw);
+    Reference ref = new Reference(x, w, b, delta, s, pad);
+    String at = "k=" + k + " s=" + s + " " + java.util.Arrays.toString(xShape) + " -> " + co;
+    assertMatches(ref.y, y, "output " + at);
+    assertMatches(ref.dx, dx, "dL/dx " + at);
+    assertMatches(ref.dw, dw, "dL/dW " + at);
+  }
+
+  @Test
+  void oneDnnStride1MatchesDirectSums() {
+    checkOneDnn(2, 5, 7, new long[] {5, 6, 7}, 3, 1, 1);
+    checkOneDnn(1, 9, 3, new long[] {4, 4, 6}, 1, 1, 0);
+  }
+
+  @Test
+  void oneDnnStride2MatchesDirectSums() {
+    // the U-Net's downsampling: 3^3, stride 2, padding 1 halves even sizes
+    checkOneDnn(2, 6, 6, new long[] {6, 4, 8}, 3, 2, 1);
+    OneDnnConv.Geometry g = new OneDnnConv.Geometry(1, 1, 1, 64, 64, 64, 3, 2, 1);
+    assertEquals(32, g.dst()[2]);
+    assertEquals(0, g.padBack(64));
+  }
+
+  /** in [N, cin, 4, 4, 6] -> DnnlConv3D -> MSE loss. */
+  private static ComputationGraph net(DnnlConv3D conv, int cin, DataType type) {
+    ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(3).dataType(type).updater(new NoOp()).weightInit(WeightInit.XAVIER)
+        .graphBuilder()
+        .addInputs("in")
+        .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 4, 4, 6, cin))
+        .addLayer("conv", conv, "in")
+        .addLayer("out", new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
+            .lossFunction(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build(),
+            "conv")
+        .setOutputs("out")
+        .build();
+    ComputationGraph g = new ComputationGraph(conf);
+    g.init();
+    g.initGradientsView();
+    g.getLayer("conv").getParam("b").assign(
+        NetTestSupport.gaussian(42, type, g.getLayer("conv").getParam("b").shape()));
+    return g;
+  }
+
+  @Test
+  void doublePrecisionFallbackPassesGradientChecks() {
+    NetTestSupport.DoubleSingleThreaded mode = new NetTestSupport.DoubleSingleThreaded();
+    mode.beforeEach(null);
+    try {
+      for (int s : new int[] {1, 2}) {
+        DnnlConv3D conv = new DnnlConv3D.Builder().kernel(3).stride(s).nIn(3).nOut(2).build();
+        ComputationGraph g = net(conv, 3, DataType.DOUBLE);
+        INDArray x = NetTestSupport.gaussian(1, DataType.DOUBLE, 2, 3, 4, 4, 6);
+        long[] out = {2, 2, conv.outSize(4), conv.outSize(4), conv.outSize(6)};
+        INDArray y = NetTestSupport.gaussian(2, DataType.DOUBLE, out);
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
+            .inputs(new INDArray[] {x}).labels(new INDArray[] {y})
+            .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
+        assertTrue(ok, "parameter gradient check failed for stride " + s);
+        INDArray w = NetTestSupport.gaussian(7, DataType.DOUBLE, out);
+        InputGradientCheck.assertInputGradients(g.getLayer("conv"), x, w, 1e-6);
+      }
+    } finally {
+      mode.afterEach(null);
+    }
+  }
+
+  @Test
+  void floatLayerMatchesDoubleLayer() {
+    DnnlConv3D conv = new DnnlConv3D.Builder().kernel(3).stride(2).nIn(5).nOut(4).build();
+    ComputationGraph f = net(conv, 5, DataType.FLOAT);
+    ComputationGraph d = net(new DnnlConv3D.Builder().kernel(3).stride(2).nIn(5).nOut(4).build(),
+        5, DataType.DOUBLE);
+    d.params().assign(f.params().castTo(DataType.DOUBLE));
+    INDArray x = NetTestSupport.gaussian(5, DataType.DOUBLE, 2, 5, 4, 4, 6);
+    INDArray eps = NetTestSupport.gaussian(8, DataType.DOUBLE, 2, 4, 2, 2, 3);
+    LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+    INDArray[] dx = new INDArray[2];
+    INDArray[] grads = new INDArray[2];
+    int i = 0;
+    for (ComputationGraph g : new ComputationGraph[] {f, d}) {
+      DataType t = g.params().dataType();
+      Layer l = g.getLayer("conv");
+      l.setInput(x.castTo(t), mgr);
+      INDArray y = l.activate(true, mgr);
+      if (i == 1) {
+        assertEquals(y.castTo(DataType.FLOAT).sub(f.getLayer("conv").activate(true, mgr))
+            .amaxNumber().doubleValue(), 0.0, 1e-4, "outputs differ");
+        f.getLayer("conv").setInput(x.castTo(DataType.FLOAT), mgr);
+      }
+      dx[i] = l.backpropGradient(eps.castTo(t), mgr).getSecond().castTo(DataType.DOUBLE);
+      grads[i] = l.getGradientsViewArray().castTo(DataType.DOUBLE);
+      i++;
+    }
+    assertTrue(dx[0].sub(dx[1]).amaxNumber().doubleValue() < 1e-4, "dL/dx differ");
+    assertTrue(grads[0].sub(grads[1]).amaxNumber().doubleValue() < 1e-4, "gradients differ");
+  }
+
+  @Test
+  void configurationChecksShapesAndRoundTrips(@TempDir Path dir) throws Exception {
+    DnnlConv3D down = new DnnlConv3D.Builder().kernel(3).stride(2).padding(1).nIn(4).nOut(6)
+        .weightInit(WeightInit.ZERO).build();
+    assertEquals(6 + 6 * 4 * 27, FastConv3DParamInitializer.INSTANCE.numParams(down));
+    assertEquals(32, down.outSize(64));
+    assertEquals(1, new DnnlConv3D.Builder().kernel(3).build().getPadding());
+    assertThrows(IllegalArgumentException.class,
+        () -> new DnnlConv3D.Builder().kernel(2).nIn(1).nOut(1).build());
+    assertThrows(IllegalArgumentException.class,
+        () -> new DnnlConv3D.Builder().stride(0).nIn(1).nOut(1).build());
+    assertThrows(IllegalArgumentException.class,
+        () -> new DnnlConv3D.Builder().nIn(1).nOut(1).activation(Activation.RELU).build());
+
+    ComputationGraph g = net(new DnnlConv3D.Builder().kernel(3).stride(2).nIn(3).nOut(2)
+        .build(), 3, DataType.FLOAT);
+    String json = g.getConfiguration().toJson();
+    ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(json);
+    assertEquals(json, back.toJson());
+    DnnlConv3D restored = assertInstanceOf(DnnlConv3D.class,
+        ((LayerVertex) back.getVertices().get("conv")).getLayerConf().getLayer());
+    assertEquals(2, restored.getStride());
+    INDArray x = NetTestSupport.gaussian(9, DataType.FLOAT, 1, 3, 4, 4, 6);
+    File file = dir.resolve("dnnl.zip").toFile();
+    ModelSerializer.writeModel(g, file, true);
+    ComputationGraph loaded = ModelSerializer.restoreComputationGraph(file, true);
+    assertEquals(g.outputSingle(x), loaded.outputSingle(x));
+  }
+}
