@@ -2,9 +2,7 @@ package org.patchddm.model.net;
 
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -17,30 +15,16 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Implementation of {@link DnnlConv3D}: y = W * x + b with stride and padding, on [N, C, D, H, W].
  *
- * <p>Float32 on the CPU backend goes through {@link OneDnnConv} (oneDNN called directly,
- * channels-last primitives, forward not recomputed in backprop). Anything else (float64 for the
+ * <p>Float32 on the CPU backend goes through {@link OneDnnConv} (oneDNN called directly, its
+ * blocked layouts for the data passes and NDHWC for the weight gradient, forward not recomputed
+ * in backprop). Anything else (float64 for the
  * gradient checks, or a machine where the oneDNN binding does not load) goes through libnd4j's
  * {@code conv3dnew} / {@code conv3dnew_bp}, the same function.
  */
-public class DnnlConv3DLayer extends BaseLayer<DnnlConv3D> {
+public class DnnlConv3DLayer extends Conv3DLayerBase<DnnlConv3D> {
 
   public DnnlConv3DLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
-  }
-
-  @Override
-  public Type type() {
-    return Type.CONVOLUTIONAL3D;
-  }
-
-  @Override
-  public boolean isPretrainLayer() {
-    return false;
-  }
-
-  @Override
-  public boolean hasBias() {
-    return true;
   }
 
   @Override
@@ -83,10 +67,7 @@ public class DnnlConv3DLayer extends BaseLayer<DnnlConv3D> {
       gW.assign(dW);
       gB.assign(dB.reshape(gB.shape()));
     }
-    Gradient grad = new DefaultGradient(gradientsFlattened);
-    grad.setGradientFor(FastConv3DParamInitializer.BIAS, gB);
-    grad.setGradientFor(FastConv3DParamInitializer.WEIGHT, gW);
-    return new Pair<>(grad, dx);
+    return new Pair<>(gradientOfViews(), dx);
   }
 
   private boolean useOneDnn(INDArray x) {

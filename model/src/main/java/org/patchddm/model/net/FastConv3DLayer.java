@@ -2,9 +2,7 @@ package org.patchddm.model.net;
 
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -31,25 +29,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * </ul>
  * The forward convolution is not recomputed in backprop.
  */
-public class FastConv3DLayer extends BaseLayer<FastConv3D> {
+public class FastConv3DLayer extends Conv3DLayerBase<FastConv3D> {
 
   public FastConv3DLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
-  }
-
-  @Override
-  public Type type() {
-    return Type.CONVOLUTIONAL3D;
-  }
-
-  @Override
-  public boolean isPretrainLayer() {
-    return false;
-  }
-
-  @Override
-  public boolean hasBias() {
-    return true;
   }
 
   @Override
@@ -88,10 +71,7 @@ public class FastConv3DLayer extends BaseLayer<FastConv3D> {
     weightGradient(x, delta, k, gW);
     gB.assign(delta.sum(0, 2, 3, 4).reshape(gB.shape()));
 
-    Gradient grad = new DefaultGradient(gradientsFlattened);
-    grad.setGradientFor(FastConv3DParamInitializer.BIAS, gB);
-    grad.setGradientFor(FastConv3DParamInitializer.WEIGHT, gW);
-    return new Pair<>(grad, dx);
+    return new Pair<>(gradientOfViews(), dx);
   }
 
   /**

@@ -9,6 +9,10 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * and ~4 ms with 1); a single-threaded trainer, or one Spark task per core, avoids that.
  */
 public final class NativeThreads {
+  // Note: the convolutions of ConvImpl.ONEDNN run in the oneDNN library of org.bytedeco:dnnl,
+  // which has its own OpenMP runtime: its thread count comes from OMP_NUM_THREADS at process
+  // start and is not changed by limit(). Set OMP_NUM_THREADS for processes that must stay on
+  // fewer threads (surefire does; one Spark task per core should).
 
   private NativeThreads() {}
 

@@ -10,11 +10,7 @@ import java.nio.file.Path;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer;
-import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -26,8 +22,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * {@link DnnlConv3D}: the float32 oneDNN path against a direct summation in double written out
@@ -176,23 +170,7 @@ class DnnlConv3DTest {
 
   /** in [N, cin, 4, 4, 6] -> DnnlConv3D -> MSE loss. */
   private static ComputationGraph net(DnnlConv3D conv, int cin, DataType type) {
-    ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(3).dataType(type).updater(new NoOp()).weightInit(WeightInit.XAVIER)
-        .graphBuilder()
-        .addInputs("in")
-        .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 4, 4, 6, cin))
-        .addLayer("conv", conv, "in")
-        .addLayer("out", new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
-            .lossFunction(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build(),
-            "conv")
-        .setOutputs("out")
-        .build();
-    ComputationGraph g = new ComputationGraph(conf);
-    g.init();
-    g.initGradientsView();
-    g.getLayer("conv").getParam("b").assign(
-        NetTestSupport.gaussian(42, type, g.getLayer("conv").getParam("b").shape()));
-    return g;
+    return NetTestSupport.singleLayer(conv, 4, 4, 6, cin, type);
   }
 
   @Test

@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -24,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * {@link FastConv3D} against numerical gradients (double precision) and against DL4J's own
@@ -44,24 +39,7 @@ class FastConv3DTest {
         : new Convolution3D.Builder().kernelSize(k, k, k).stride(1, 1, 1)
             .dataFormat(Convolution3D.DataFormat.NCDHW).convolutionMode(ConvolutionMode.Same)
             .nIn(cin).nOut(cout).activation(Activation.IDENTITY).build();
-    ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(3).dataType(type).updater(new NoOp()).weightInit(WeightInit.XAVIER)
-        .graphBuilder()
-        .addInputs("in")
-        .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 3, 4, 5, cin))
-        .addLayer("conv", conv, "in")
-        .addLayer("out", new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
-            .lossFunction(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build(),
-            "conv")
-        .setOutputs("out")
-        .build();
-    ComputationGraph g = new ComputationGraph(conf);
-    g.init();
-    g.getLayer("conv").getParam("W").assign(
-        NetTestSupport.gaussian(41, type, g.getLayer("conv").getParam("W").shape()));
-    g.getLayer("conv").getParam("b").assign(
-        NetTestSupport.gaussian(42, type, g.getLayer("conv").getParam("b").shape()));
-    return g;
+    return NetTestSupport.singleLayer(conv, 3, 4, 5, cin, type);
   }
 
   private static void gradientCheck(int k) {

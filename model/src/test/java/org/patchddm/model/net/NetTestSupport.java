@@ -57,4 +57,36 @@ final class NetTestSupport {
   static INDArray gaussian(long seed, DataType type, long... shape) {
     return Nd4j.getRandomFactory().getNewRandomInstance(seed).nextGaussian(shape).castTo(type);
   }
+
+  /**
+   * in [N, cin, d, h, w] -> the given layer (named "conv") -> MSE loss, initialised with random
+   * weights (seed 41) and bias (seed 42) and with gradient views, for single-layer checks.
+   */
+  static org.deeplearning4j.nn.graph.ComputationGraph singleLayer(
+      org.deeplearning4j.nn.conf.layers.Layer layer, long d, long h, long w, long cin,
+      DataType type) {
+    org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf =
+        new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+            .seed(3).dataType(type).updater(new NoOp())
+            .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER)
+            .graphBuilder()
+            .addInputs("in")
+            .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional3D(
+                org.deeplearning4j.nn.conf.layers.Convolution3D.DataFormat.NCDHW, d, h, w, cin))
+            .addLayer("conv", layer, "in")
+            .addLayer("out", new org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer.Builder(
+                    org.deeplearning4j.nn.conf.layers.Convolution3D.DataFormat.NCDHW)
+                .lossFunction(org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE)
+                .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), "conv")
+            .setOutputs("out")
+            .build();
+    org.deeplearning4j.nn.graph.ComputationGraph g =
+        new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+    g.init();
+    g.initGradientsView();
+    org.deeplearning4j.nn.api.Layer l = g.getLayer("conv");
+    l.getParam("W").assign(gaussian(41, type, l.getParam("W").shape()));
+    l.getParam("b").assign(gaussian(42, type, l.getParam("b").shape()));
+    return g;
+  }
 }
