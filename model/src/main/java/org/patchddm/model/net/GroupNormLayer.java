@@ -11,6 +11,7 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.factory.Nd4j;
@@ -183,8 +184,14 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
           + " channels in " + groups + " groups");
     }
     INDArray xg = x.reshape('c', (long) n * groups, x.length() / ((long) n * groups));
-    double[] mean = xg.mean(1).toDoubleVector();
-    double[] var = xg.var(false, 1).toDoubleVector();
+    // libnd4j's "moments" op: the same (population) variance as xg.var(false, 1), about 3x faster
+    // (13 vs 37 ms for 29 groups of 64^3 voxels; var() goes through a summary-stats TAD loop).
+    INDArray m = Nd4j.createUninitialized(x.dataType(), (long) n * groups);
+    INDArray v = Nd4j.createUninitialized(x.dataType(), (long) n * groups);
+    Nd4j.exec(DynamicCustomOp.builder("moments").addInputs(xg).addOutputs(m, v)
+        .addIntegerArguments(1).build());
+    double[] mean = m.toDoubleVector();
+    double[] var = v.toDoubleVector();
     double[] rstd = new double[var.length];
     for (int i = 0; i < var.length; i++) {
       rstd[i] = 1.0 / Math.sqrt(var[i] + layerConf().getEps());
