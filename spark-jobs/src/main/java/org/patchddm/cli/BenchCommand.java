@@ -41,6 +41,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", description = "Untimed repetitions first (default ${DEFAULT-VALUE}).")
   int warmup = 1;
 
+  @Option(names = "--conv-impl",
+      description = "Convolution layer: ONEDNN, FAST or DL4J (default: patchddm.model.conv-impl,"
+          + " i.e. ONEDNN).")
+  String convImpl;
+
   @Option(names = "--what", split = ",",
       description = "Any of train, infer, params (default: all).")
   List<String> what = List.of("train", "infer", "params");
@@ -60,9 +65,19 @@ public final class BenchCommand implements Callable<Integer> {
         return 2;
       }
     }
+    org.patchddm.model.net.ConvImpl impl = null;
+    if (convImpl != null) {
+      try {
+        impl = org.patchddm.model.net.ConvImpl.valueOf(convImpl.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        System.err.println("bench: --conv-impl accepts ONEDNN, FAST, DL4J; got '" + convImpl + "'");
+        return 2;
+      }
+    }
     BenchSettings settings;
     try {
-      settings = new BenchSettings(size, channels, mult, inChannels, batch, reps, warmup, set);
+      settings = new BenchSettings(size, channels, mult, inChannels, batch, reps, warmup, set,
+          impl);
       settings.network();
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());

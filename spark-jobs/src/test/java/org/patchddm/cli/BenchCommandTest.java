@@ -37,8 +37,21 @@ class BenchCommandTest {
     for (String l : lines) {
       assertTrue(l.contains("\"size\":8,\"channels\":4,\"mult\":\"1,2\""), l);
       assertTrue(l.contains("\"peak_rss_mb\":"), l);
+      assertTrue(l.contains("\"conv_impl\":\"ONEDNN\""), l);
+      assertTrue(l.contains("\"malloc_mmap_threshold\":\"1048576\""), l);
     }
     assertTrue(lines[2].contains("\"reps\":2,\"median_s\":"), lines[2]);
+  }
+
+  @Test
+  void convImplOptionSelectsTheLayerAndRejectsUnknownNames() {
+    String[] lines = runCapturing("--size", "8", "--channels", "4", "--mult", "1,2",
+        "--in-channels", "3", "--reps", "1", "--warmup", "0", "--what", "infer",
+        "--conv-impl", "dl4j");
+    assertEquals(1, lines.length, String.join("\n", lines));
+    assertTrue(lines[0].contains("\"conv_impl\":\"DL4J\""), lines[0]);
+    assertEquals(2, new CommandLine(new BenchCommand()).execute("--what", "params",
+        "--conv-impl", "cudnn"));
   }
 
   @Test

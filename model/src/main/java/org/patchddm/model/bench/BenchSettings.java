@@ -19,9 +19,11 @@ import org.patchddm.model.net.UNetSettings;
  * @param reps timed repetitions per measurement
  * @param warmup untimed repetitions before the timed ones
  * @param what the measurements to run, in the order params, infer, train
+ * @param convImpl the convolution layer, or null for {@code patchddm.model.conv-impl} of the
+ *     default configuration
  */
 public record BenchSettings(int size, int channels, List<Integer> mult, int inChannels, int batch,
-    int reps, int warmup, Set<What> what) {
+    int reps, int warmup, Set<What> what, ConvImpl convImpl) {
 
   /** One kind of measurement. */
   public enum What {
@@ -50,12 +52,13 @@ public record BenchSettings(int size, int channels, List<Integer> mult, int inCh
 
   /**
    * The network: paper settings with these channels, multipliers and input channels, and the
-   * convolution implementation of {@code patchddm.model.conv-impl} (default configuration, so
-   * {@code -Dpatchddm.model.conv-impl=DL4J} selects DL4J's Convolution3D).
+   * given convolution implementation, else that of {@code patchddm.model.conv-impl} (default
+   * configuration, so {@code -Dpatchddm.model.conv-impl=DL4J} also selects it).
    */
   public UNetSettings network() {
     UNetSettings p = UNetSettings.paper();
-    ConvImpl impl = UNetSettings.fromConfig(ConfigFactory.load()).convImpl();
+    ConvImpl impl = convImpl != null ? convImpl
+        : UNetSettings.fromConfig(ConfigFactory.load()).convImpl();
     int groups = channels % p.groupNormGroups() == 0 ? p.groupNormGroups() : gcdGroups(channels);
     return new UNetSettings(channels, mult, p.numResBlocks(), groups, inChannels, p.outChannels(),
         SkipMerge.AVERAGE, channels, impl);
