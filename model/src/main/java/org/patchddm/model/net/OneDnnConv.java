@@ -1,6 +1,11 @@
 package org.patchddm.model.net;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_scratchpad_mode;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_scratchpad_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_scratchpad_mode_user;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
@@ -50,6 +55,7 @@ import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.Pointer;
@@ -107,6 +113,7 @@ final class OneDnnConv {
     return s;
   });
   private static volatile Boolean available;
+  private static volatile dnnl_primitive_attr userScratchpad;
   private static volatile String unavailableReason = "";
 
   private final Geometry g;
@@ -119,10 +126,10 @@ final class OneDnnConv {
   private final dnnl_memory_desc_t srcFwd;
   private final dnnl_memory_desc_t dstFwd;
   private final dnnl_memory_desc_t wFwd;
-  private final dnnl_primitive fwd;
-  private final dnnl_primitive srcNcToFwd;
-  private final dnnl_primitive dstFwdToNc;
-  private final dnnl_primitive wToFwd;
+  private final Prim fwd;
+  private final Prim srcNcToFwd;
+  private final Prim dstFwdToNc;
+  private final Prim wToFwd;
   // dL/dx: layouts oneDNN picks; for "same" stride-1 convolutions a forward convolution of δ with
   // the flipped, transposed kernel, otherwise the backward-data primitive
   private final dnnl_memory_desc_t deltaData;
@@ -130,18 +137,18 @@ final class OneDnnConv {
   private final dnnl_memory_desc_t wDataUser;
   private final dnnl_memory_desc_t wData;
   private final boolean flipped;
-  private final dnnl_primitive data;
-  private final dnnl_primitive deltaNcToData;
-  private final dnnl_primitive dxDataToNc;
-  private final dnnl_primitive wToData;
+  private final Prim data;
+  private final Prim deltaNcToData;
+  private final Prim dxDataToNc;
+  private final Prim wToData;
   // dL/dW: channels-last (the GEMM path; oneDNN 2.5 has no JIT 3D weight gradient on AVX2)
   private final dnnl_memory_desc_t srcNx;
   private final dnnl_memory_desc_t dstNx;
   private final dnnl_memory_desc_t dwBwd;
-  private final dnnl_primitive bwdWeights;
-  private final dnnl_primitive srcNcToNx;
-  private final dnnl_primitive dstNcToNx;
-  private final dnnl_primitive dwToUser;
+  private final Prim bwdWeights;
+  private final Prim srcNcToNx;
+  private final Prim dstNcToNx;
+  private final Prim dwToUser;
 
   private OneDnnConv(Geometry g) {
     this.g = g;
@@ -163,7 +170,7 @@ final class OneDnnConv {
     check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_direct,
         srcAny, wAny, biasUser, dstAny, strides, padL, padR), "forward desc");
     dnnl_primitive_desc fpd = new dnnl_primitive_desc();
-    check(dnnl_primitive_desc_create(fpd, new const_dnnl_op_desc_t(fd), null, eng, null),
+    check(dnnl_primitive_desc_create(fpd, new const_dnnl_op_desc_t(fd), userScratchpad(), eng, null),
         "forward primitive desc");
     srcFwd = copy(dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0));
     dstFwd = copy(dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0));
@@ -184,7 +191,7 @@ final class OneDnnConv {
       check(dnnl_convolution_forward_desc_init(td, dnnl_forward_training,
           dnnl_convolution_direct, dstAny, md(wt, dnnl_format_tag_any), null, srcAny, strides,
           padL, padL), "transposed forward desc");
-      check(dnnl_primitive_desc_create(dpd, new const_dnnl_op_desc_t(td), null, eng, null),
+      check(dnnl_primitive_desc_create(dpd, new const_dnnl_op_desc_t(td), userScratchpad(), eng, null),
           "transposed forward primitive desc");
       deltaData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_src_md, 0));
       dxData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_dst_md, 0));
@@ -193,7 +200,7 @@ final class OneDnnConv {
       dnnl_convolution_desc_t dd = new dnnl_convolution_desc_t();
       check(dnnl_convolution_backward_data_desc_init(dd, dnnl_convolution_direct, srcAny, wAny,
           dstAny, strides, padL, padR), "backward-data desc");
-      check(dnnl_primitive_desc_create(dpd, new const_dnnl_op_desc_t(dd), null, eng, fpd),
+      check(dnnl_primitive_desc_create(dpd, new const_dnnl_op_desc_t(dd), userScratchpad(), eng, fpd),
           "backward-data primitive desc");
       deltaData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_dst_md, 0));
       dxData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_src_md, 0));
@@ -209,7 +216,7 @@ final class OneDnnConv {
     check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, srcNx, wAny,
         null, dstNx, strides, padL, padR), "backward-weights desc");
     dnnl_primitive_desc wpd = new dnnl_primitive_desc();
-    check(dnnl_primitive_desc_create(wpd, new const_dnnl_op_desc_t(wd), null, eng, fpd),
+    check(dnnl_primitive_desc_create(wpd, new const_dnnl_op_desc_t(wd), userScratchpad(), eng, fpd),
         "backward-weights primitive desc");
     dwBwd = copy(dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0));
     bwdWeights = primitive(wpd, "backward-weights");
@@ -353,8 +360,9 @@ final class OneDnnConv {
     static final int WEIGHTS = 2;
     static final int WEIGHTS_USER = 3;
     static final int WEIGHT_GRAD = 4;
+    static final int SCRATCHPAD = 5;
     private static final ThreadLocal<INDArray[]> SLOTS =
-        ThreadLocal.withInitial(() -> new INDArray[5]);
+        ThreadLocal.withInitial(() -> new INDArray[6]);
 
     static INDArray get(int slot, dnnl_memory_desc_t desc) {
       long floats = (dnnl_memory_desc_get_size(desc) + 3) / 4;
@@ -374,9 +382,10 @@ final class OneDnnConv {
     private final java.util.List<dnnl_memory> made = new java.util.ArrayList<>();
 
     /** args: (int argKind, dnnl_memory_desc_t desc, INDArray buffer) repeated. */
-    void run(dnnl_primitive p, String what, Object... args) {
+    void run(Prim p, String what, Object... args) {
       int n = args.length / 3;
-      dnnl_exec_arg_t list = new dnnl_exec_arg_t(n);
+      int total = p.scratchBytes() > 0 ? n + 1 : n;
+      dnnl_exec_arg_t list = new dnnl_exec_arg_t(total);
       for (int i = 0; i < n; i++) {
         dnnl_memory m = new dnnl_memory();
         check(dnnl_memory_create(m, (dnnl_memory_desc_t) args[3 * i + 1], engine(),
@@ -384,8 +393,15 @@ final class OneDnnConv {
         made.add(m);
         list.position(i).arg((Integer) args[3 * i]).memory(m);
       }
+      if (total > n) {
+        dnnl_memory m = new dnnl_memory();
+        check(dnnl_memory_create(m, p.scratchpad(), engine(),
+            address(Scratch.get(Scratch.SCRATCHPAD, p.scratchpad()))), what + ": scratchpad");
+        made.add(m);
+        list.position(n).arg(DNNL_ARG_SCRATCHPAD).memory(m);
+      }
       list.position(0);
-      check(dnnl_primitive_execute(p, stream, n, list), what + " " + g);
+      check(dnnl_primitive_execute(p.primitive(), stream, total, list), what + " " + g);
       check(dnnl_stream_wait(stream), what + " " + g);
     }
 
@@ -462,15 +478,43 @@ final class OneDnnConv {
     return m;
   }
 
-  private static dnnl_primitive primitive(dnnl_primitive_desc pd, String what) {
+  /** A primitive and the scratchpad it needs (user-managed, see {@link #userScratchpad()}). */
+  private record Prim(dnnl_primitive primitive, dnnl_memory_desc_t scratchpad, long scratchBytes) {}
+
+  private static Prim primitive(dnnl_primitive_desc pd, String what) {
     dnnl_primitive p = new dnnl_primitive();
     check(dnnl_primitive_create(p, pd), what + " primitive");
-    return p;
+    dnnl_memory_desc_t sp = copy(dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0));
+    return new Prim(p, sp, dnnl_memory_desc_get_size(sp));
   }
 
-  private static dnnl_primitive reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
+  /**
+   * Primitive attributes asking for a user-managed scratchpad: every execution passes this
+   * thread's own scratchpad buffer. oneDNN's default library-managed scratchpad is shared between
+   * primitives unless the library was built with DNNL_ENABLE_CONCURRENT_EXEC, which its build
+   * notes require when distinct primitives may run concurrently (several Spark tasks in one
+   * executor); a user scratchpad is safe either way.
+   */
+  private static dnnl_primitive_attr userScratchpad() {
+    dnnl_primitive_attr a = userScratchpad;
+    if (a == null) {
+      synchronized (OneDnnConv.class) {
+        if (userScratchpad == null) {
+          dnnl_primitive_attr created = new dnnl_primitive_attr();
+          check(dnnl_primitive_attr_create(created), "attribute create");
+          check(dnnl_primitive_attr_set_scratchpad_mode(created, dnnl_scratchpad_mode_user),
+              "user scratchpad mode");
+          userScratchpad = created;
+        }
+        a = userScratchpad;
+      }
+    }
+    return a;
+  }
+
+  private static Prim reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    check(dnnl_reorder_primitive_desc_create(pd, from, engine(), to, engine(), null),
+    check(dnnl_reorder_primitive_desc_create(pd, from, engine(), to, engine(), userScratchpad()),
         "reorder desc");
     return primitive(pd, "reorder");
   }

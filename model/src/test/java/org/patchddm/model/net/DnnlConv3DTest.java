@@ -168,6 +168,57 @@ class DnnlConv3DTest {
     assertEquals(0, g.padBack(64));
   }
 
+  /** Output, dL/dx and dL/dW of one plan for input seed s (fresh arrays). */
+  private static INDArray[] runPlan(OneDnnConv plan, OneDnnConv.Geometry g, long s) {
+    INDArray x = NetTestSupport.gaussian(s, DataType.FLOAT, g.src());
+    INDArray w = NetTestSupport.gaussian(s + 1, DataType.FLOAT, g.weights());
+    INDArray b = NetTestSupport.gaussian(s + 2, DataType.FLOAT, g.cout());
+    INDArray delta = NetTestSupport.gaussian(s + 3, DataType.FLOAT, g.dst());
+    INDArray y = Nd4j.createUninitialized(DataType.FLOAT, g.dst());
+    INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, g.src());
+    INDArray dw = Nd4j.createUninitialized(DataType.FLOAT, g.weights());
+    plan.forward(x, w, b, y);
+    plan.backward(x, w, delta, dx, dw);
+    return new INDArray[] {y, dx, dw};
+  }
+
+  @Test
+  void oneCachedPlanRunsOnSeveralThreadsAtOnce() throws Exception {
+    assertTrue(OneDnnConv.available(), OneDnnConv.unavailableReason());
+    OneDnnConv.Geometry g = new OneDnnConv.Geometry(1, 13, 11, 12, 10, 8, 3, 1, 1);
+    OneDnnConv plan = OneDnnConv.plan(g);
+    int threads = 3;
+    INDArray[][] expected = new INDArray[threads][];
+    for (int t = 0; t < threads; t++) {
+      expected[t] = runPlan(plan, g, 100 * t + 7); // seed 0 would not be reproducible in ND4J
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        final int seedBase = 100 * t + 7;
+        final INDArray[] want = expected[t];
+        results.add(pool.submit(() -> {
+          for (int rep = 0; rep < 5; rep++) {
+            INDArray[] got = runPlan(plan, g, seedBase);
+            for (int k = 0; k < 3; k++) {
+              if (!got[k].equals(want[k])) {
+                return false;
+              }
+            }
+          }
+          return true;
+        }));
+      }
+      for (int t = 0; t < threads; t++) {
+        assertTrue(results.get(t).get(), "thread " + t + " got other results than alone");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** in [N, cin, 4, 4, 6] -> DnnlConv3D -> MSE loss. */
   private static ComputationGraph net(DnnlConv3D conv, int cin, DataType type) {
     return NetTestSupport.singleLayer(conv, 4, 4, 6, cin, type);
