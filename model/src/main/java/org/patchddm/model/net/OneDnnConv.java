@@ -152,7 +152,6 @@ final class OneDnnConv {
 
   private OneDnnConv(Geometry g) {
     this.g = g;
-    dnnl_engine eng = engine();
     srcNc = md(g.src(), dnnl_ncdhw);
     dstNc = md(g.dst(), dnnl_ncdhw);
     srcNx = md(g.src(), dnnl_ndhwc);
@@ -170,8 +169,7 @@ final class OneDnnConv {
     check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_direct,
         srcAny, wAny, biasUser, dstAny, strides, padL, padR), "forward desc");
     dnnl_primitive_desc fpd = new dnnl_primitive_desc();
-    check(dnnl_primitive_desc_create(fpd, new const_dnnl_op_desc_t(fd), userScratchpad(), eng, null),
-        "forward primitive desc");
+    create(fpd, fd, null, "forward primitive desc");
     srcFwd = copy(dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0));
     dstFwd = copy(dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0));
     wFwd = copy(dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0));
@@ -191,8 +189,7 @@ final class OneDnnConv {
       check(dnnl_convolution_forward_desc_init(td, dnnl_forward_training,
           dnnl_convolution_direct, dstAny, md(wt, dnnl_format_tag_any), null, srcAny, strides,
           padL, padL), "transposed forward desc");
-      check(dnnl_primitive_desc_create(dpd, new const_dnnl_op_desc_t(td), userScratchpad(), eng, null),
-          "transposed forward primitive desc");
+      create(dpd, td, null, "transposed forward primitive desc");
       deltaData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_src_md, 0));
       dxData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_dst_md, 0));
     } else {
@@ -200,8 +197,7 @@ final class OneDnnConv {
       dnnl_convolution_desc_t dd = new dnnl_convolution_desc_t();
       check(dnnl_convolution_backward_data_desc_init(dd, dnnl_convolution_direct, srcAny, wAny,
           dstAny, strides, padL, padR), "backward-data desc");
-      check(dnnl_primitive_desc_create(dpd, new const_dnnl_op_desc_t(dd), userScratchpad(), eng, fpd),
-          "backward-data primitive desc");
+      create(dpd, dd, fpd, "backward-data primitive desc");
       deltaData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_dst_md, 0));
       dxData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_src_md, 0));
     }
@@ -216,8 +212,7 @@ final class OneDnnConv {
     check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, srcNx, wAny,
         null, dstNx, strides, padL, padR), "backward-weights desc");
     dnnl_primitive_desc wpd = new dnnl_primitive_desc();
-    check(dnnl_primitive_desc_create(wpd, new const_dnnl_op_desc_t(wd), userScratchpad(), eng, fpd),
-        "backward-weights primitive desc");
+    create(wpd, wd, fpd, "backward-weights primitive desc");
     dwBwd = copy(dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0));
     bwdWeights = primitive(wpd, "backward-weights");
     srcNcToNx = reorder(srcNc, srcNx);
@@ -478,6 +473,13 @@ final class OneDnnConv {
     return m;
   }
 
+  /** Fills {@code pd} for a convolution descriptor (user scratchpad, optional forward hint). */
+  private static void create(dnnl_primitive_desc pd, dnnl_convolution_desc_t desc,
+      dnnl_primitive_desc hint, String what) {
+    check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), userScratchpad(),
+        engine(), hint), what);
+  }
+
   /** A primitive and the scratchpad it needs (user-managed, see {@link #userScratchpad()}). */
   private record Prim(dnnl_primitive primitive, dnnl_memory_desc_t scratchpad, long scratchBytes) {}
 
@@ -514,7 +516,8 @@ final class OneDnnConv {
 
   private static Prim reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    check(dnnl_reorder_primitive_desc_create(pd, from, engine(), to, engine(), userScratchpad()),
+    check(dnnl_reorder_primitive_desc_create(pd, from, engine(), to, engine(),
+        userScratchpad()),
         "reorder desc");
     return primitive(pd, "reorder");
   }
