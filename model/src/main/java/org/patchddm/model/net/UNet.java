@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -129,7 +128,7 @@ public final class UNet {
             throw new IllegalStateException("skip width " + skip.channels + " != " + ch + " at "
                 + name);
           }
-          g.addVertex(merged, new ElementWiseVertex(ElementWiseVertex.Op.Average), h, skip.name);
+          g.addVertex(merged, new SumVertex(true), h, skip.name);
           in = ch;
           out = skips.isEmpty() ? s.modelChannels() : skips.peek().channels;
         } else {
@@ -163,8 +162,7 @@ public final class UNet {
         .activation(Activation.IDENTITY).build(), EMB);
     g.addVertex(name + "_emb5", new PreprocessorVertex(
         new FeedForwardToCnn3DPreProcessor(1, 1, 1, out, true)), name + "_emb");
-    g.addVertex(name + "_addemb", new ElementWiseVertex(ElementWiseVertex.Op.Add), c1,
-        name + "_emb5");
+    g.addVertex(name + "_addemb", new SumVertex(false), c1, name + "_emb5");
     g.addLayer(name + "_gn2", groupNorm(out), name + "_addemb");
     String c2 = conv3(name + "_conv2", name + "_gn2", out, out, true);
     String skip = x;
@@ -172,7 +170,7 @@ public final class UNet {
       skip = name + "_skip";
       g.addLayer(skip, conv(1, in, out, false), x);
     }
-    g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), skip, c2);
+    g.addVertex(name, new SumVertex(false), skip, c2);
     return name;
   }
 

@@ -1,0 +1,116 @@
+package org.patchddm.model.net;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Runtime of {@link SumVertex}. */
+public class SumVertexImpl extends BaseGraphVertex {
+
+  private final boolean average;
+
+  public SumVertexImpl(ComputationGraph graph, String name, int index, DataType dataType,
+      boolean average) {
+    super(graph, name, index, null, null, dataType);
+    this.average = average;
+  }
+
+  @Override
+  public boolean hasLayer() {
+    return false;
+  }
+
+  @Override
+  public Layer getLayer() {
+    return null;
+  }
+
+  /** Whether b is [N, C, 1, 1, 1] against a [N, C, D, H, W]; otherwise the shapes must match. */
+  private boolean broadcast() {
+    INDArray a = inputs[0];
+    INDArray b = inputs[1];
+    if (a.equalShapes(b)) {
+      return false;
+    }
+    if (a.rank() == 5 && b.rank() == 5 && b.size(0) == a.size(0) && b.size(1) == a.size(1)
+        && b.size(2) == 1 && b.size(3) == 1 && b.size(4) == 1) {
+      return true;
+    }
+    throw new IllegalStateException("SumVertex '" + vertexName + "': cannot add "
+        + Arrays.toString(b.shape()) + " to " + Arrays.toString(a.shape()));
+  }
+
+  @Override
+  public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
+    if (!canDoForward()) {
+      throw new IllegalStateException("SumVertex '" + vertexName + "': inputs not set");
+    }
+    INDArray a = inputs[0];
+    INDArray b = inputs[1].castTo(a.dataType());
+    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, a.dataType(), a.shape(), 'c');
+    if (broadcast()) {
+      INDArray a2 = a.reshape('c', a.size(0), a.size(1), a.length() / (a.size(0) * a.size(1)));
+      INDArray o2 = out.reshape('c', a2.shape());
+      Nd4j.exec(new BroadcastAddOp(a2, b.reshape(b.size(0), b.size(1)), o2, 0, 1));
+    } else {
+      Nd4j.exec(new AddOp(a, b, out));
+    }
+    return average ? out.divi(2) : out;
+  }
+
+  @Override
+  public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr mgr) {
+    if (!canDoBackward()) {
+      throw new IllegalStateException("SumVertex '" + vertexName + "': no epsilon");
+    }
+    boolean bc = broadcast();
+    INDArray[] out = new INDArray[2];
+    // as ElementWiseVertex: copies of ε (or ε / 2) for same-shape inputs, ε summed over space
+    // for the broadcast one
+    if (!average) {
+      out[0] = mgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
+      if (!bc) {
+        out[1] = mgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
+      }
+    }
+    try (MemoryWorkspace ws = mgr.notifyScopeBorrowed(ArrayType.ACTIVATION_GRAD)) {
+      if (average) {
+        out[0] = epsilon.div(2);
+        out[1] = bc ? epsilon.div(2).sum(true, 2, 3, 4) : epsilon.div(2);
+      } else if (bc) {
+        out[1] = epsilon.sum(true, 2, 3, 4);
+      }
+    }
+    return new Pair<>(null, out);
+  }
+
+  @Override
+  public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+    if (backpropGradientsViewArray != null) {
+      throw new IllegalStateException("SumVertex has no parameters");
+    }
+  }
+
+  @Override
+  public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays,
+      MaskState currentMaskState, int minibatchSize) {
+    return new Pair<>(null, currentMaskState);
+  }
+
+  @Override
+  public String toString() {
+    return "SumVertexImpl(" + vertexName + ", average=" + average + ")";
+  }
+}

@@ -1,0 +1,105 @@
+package org.patchddm.model.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnn3DPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * {@link SumVertex} is DL4J's ElementWiseVertex (Add, Average, Add with a [N, C, 1, 1, 1]
+ * broadcast) to the bit: same outputs and same parameter gradients of the layers in front of it,
+ * in float32, in a graph x -> conv -> merge(·, y) -> loss, with y either a second conv of x or a
+ * dense layer of t reshaped to [N, C, 1, 1, 1]. The U-Net's gradient checks cover it in double.
+ */
+class SumVertexTest {
+
+  private static ComputationGraph net(GraphVertex merge, boolean broadcast) {
+    ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder()
+        .seed(9).dataType(DataType.FLOAT).updater(new NoOp()).weightInit(WeightInit.XAVIER)
+        .graphBuilder()
+        .allowDisconnected(true) // t is unused in the same-shape case
+        .addInputs("x", "t")
+        .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 4, 5, 6, 3),
+            InputType.feedForward(7))
+        .addLayer("c1", new DnnlConv3D.Builder().kernel(1).nIn(3).nOut(4).build(), "x");
+    if (broadcast) {
+      b.addLayer("d", new DenseLayer.Builder().nIn(7).nOut(4).activation(Activation.TANH)
+          .build(), "t");
+      b.addVertex("y", new PreprocessorVertex(new FeedForwardToCnn3DPreProcessor(1, 1, 1, 4,
+          true)), "d");
+    } else {
+      b.addLayer("y", new DnnlConv3D.Builder().kernel(3).nIn(3).nOut(4).build(), "x");
+    }
+    b.addVertex("merge", merge, "c1", "y")
+        .addLayer("out", new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
+            .lossFunction(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY)
+            .build(), "merge")
+        .setOutputs("out");
+    ComputationGraph g = new ComputationGraph(b.build());
+    g.init();
+    return g;
+  }
+
+  private static void assertSame(GraphVertex dl4j, GraphVertex ours, boolean broadcast) {
+    ComputationGraph ref = net(dl4j, broadcast);
+    ComputationGraph g = net(ours, broadcast);
+    g.params().assign(ref.params());
+    INDArray x = NetTestSupport.gaussian(31, DataType.FLOAT, 2, 3, 4, 5, 6);
+    INDArray t = NetTestSupport.gaussian(32, DataType.FLOAT, 2, 7);
+    INDArray label = NetTestSupport.gaussian(33, DataType.FLOAT, 2, 4, 4, 5, 6);
+    assertEquals(ref.outputSingle(x, t), g.outputSingle(x, t), ours + ": output");
+    for (ComputationGraph n : new ComputationGraph[] {ref, g}) {
+      n.setInputs(x, t);
+      n.setLabels(label);
+      n.computeGradientAndScore();
+    }
+    assertEquals(ref.score(), g.score(), 0.0, ours + ": loss");
+    assertEquals(ref.gradient().gradient(), g.gradient().gradient(), ours + ": gradients");
+  }
+
+  @Test
+  void sumIsElementWiseAdd() {
+    assertSame(new ElementWiseVertex(ElementWiseVertex.Op.Add), new SumVertex(false), false);
+  }
+
+  @Test
+  void averageIsElementWiseAverage() {
+    assertSame(new ElementWiseVertex(ElementWiseVertex.Op.Average), new SumVertex(true), false);
+  }
+
+  @Test
+  void broadcastSumIsElementWiseAddOfTheTimeEmbedding() {
+    assertSame(new ElementWiseVertex(ElementWiseVertex.Op.Add), new SumVertex(false), true);
+  }
+
+  @Test
+  void configurationRoundTripsAndRejectsOtherShapes() {
+    ComputationGraph g = net(new SumVertex(true), false);
+    String json = g.getConfiguration().toJson();
+    assertEquals(json, ComputationGraphConfiguration.fromJson(json).toJson());
+    assertEquals(new SumVertex(true),
+        ComputationGraphConfiguration.fromJson(json).getVertices().get("merge"));
+    SumVertexImpl v = new SumVertexImpl(g, "bad", 0, DataType.FLOAT, false);
+    v.setInputs(new INDArray[] {NetTestSupport.gaussian(1, DataType.FLOAT, 1, 2, 3, 3, 3),
+        NetTestSupport.gaussian(2, DataType.FLOAT, 1, 2, 3, 1, 3)});
+    assertThrows(IllegalStateException.class,
+        () -> v.doForward(false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()));
+  }
+}
