@@ -1,10 +1,7 @@
 package org.patchddm.model.net;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * skip). DL4J's MergeVertex computes the forward pass for rank 5 but its backward pass throws
  * "Invalid rank", so the U-Net uses this vertex. No parameters; JSON-serialisable (no fields).
  */
-public class ChannelConcatVertex extends GraphVertex {
+public class ChannelConcatVertex extends ParameterlessVertex {
 
   @Override
   public ChannelConcatVertex clone() {
@@ -29,16 +26,6 @@ public class ChannelConcatVertex extends GraphVertex {
   @Override
   public int hashCode() {
     return ChannelConcatVertex.class.hashCode();
-  }
-
-  @Override
-  public long numParams(boolean backprop) {
-    return 0;
-  }
-
-  @Override
-  public int minVertexInputs() {
-    return 2;
   }
 
   @Override
@@ -69,13 +56,6 @@ public class ChannelConcatVertex extends GraphVertex {
     }
     return InputType.convolutional3D(first.getDataFormat(), first.getDepth(), first.getHeight(),
         first.getWidth(), channels);
-  }
-
-  @Override
-  public MemoryReport getMemoryReport(InputType... inputTypes) {
-    InputType out = getOutputType(-1, inputTypes);
-    return new LayerMemoryReport.Builder(null, ChannelConcatVertex.class, inputTypes[0], out)
-        .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
   }
 
   @Override

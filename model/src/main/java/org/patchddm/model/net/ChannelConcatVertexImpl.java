@@ -1,10 +1,7 @@
 package org.patchddm.model.net;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -13,21 +10,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Runtime of {@link ChannelConcatVertex}: concat along dimension 1, split of ε in backprop. */
-public class ChannelConcatVertexImpl extends BaseGraphVertex {
+public class ChannelConcatVertexImpl extends ParameterlessVertexImpl {
 
   public ChannelConcatVertexImpl(ComputationGraph graph, String name, int index,
       DataType dataType) {
-    super(graph, name, index, null, null, dataType);
-  }
-
-  @Override
-  public boolean hasLayer() {
-    return false;
-  }
-
-  @Override
-  public Layer getLayer() {
-    return null;
+    super(graph, name, index, dataType);
   }
 
   @Override
@@ -70,19 +57,6 @@ public class ChannelConcatVertexImpl extends BaseGraphVertex {
       offset += c;
     }
     return new Pair<>(null, out);
-  }
-
-  @Override
-  public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-    if (backpropGradientsViewArray != null) {
-      throw new IllegalStateException("ChannelConcatVertex has no parameters");
-    }
-  }
-
-  @Override
-  public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays,
-      MaskState currentMaskState, int minibatchSize) {
-    return new Pair<>(null, currentMaskState);
   }
 
   @Override

@@ -1,10 +1,7 @@
 package org.patchddm.model.net;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (and divides), this one writes a + b in one pass. JSON-serialisable (bean property
  * {@code average}).
  */
-public class SumVertex extends GraphVertex {
+public class SumVertex extends ParameterlessVertex {
 
   private boolean average;
 
@@ -56,16 +53,6 @@ public class SumVertex extends GraphVertex {
   }
 
   @Override
-  public long numParams(boolean backprop) {
-    return 0;
-  }
-
-  @Override
-  public int minVertexInputs() {
-    return 2;
-  }
-
-  @Override
   public int maxVertexInputs() {
     return 2;
   }
@@ -84,13 +71,6 @@ public class SumVertex extends GraphVertex {
           + java.util.Arrays.toString(inputs));
     }
     return inputs[0];
-  }
-
-  @Override
-  public MemoryReport getMemoryReport(InputType... inputTypes) {
-    InputType out = getOutputType(-1, inputTypes);
-    return new LayerMemoryReport.Builder(null, SumVertex.class, inputTypes[0], out)
-        .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
   }
 
   @Override

@@ -1,11 +1,8 @@
 package org.patchddm.model.net;
 
 import java.util.Arrays;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -17,24 +14,14 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Runtime of {@link SumVertex}. */
-public class SumVertexImpl extends BaseGraphVertex {
+public class SumVertexImpl extends ParameterlessVertexImpl {
 
   private final boolean average;
 
   public SumVertexImpl(ComputationGraph graph, String name, int index, DataType dataType,
       boolean average) {
-    super(graph, name, index, null, null, dataType);
+    super(graph, name, index, dataType);
     this.average = average;
-  }
-
-  @Override
-  public boolean hasLayer() {
-    return false;
-  }
-
-  @Override
-  public Layer getLayer() {
-    return null;
   }
 
   /** Whether b is [N, C, 1, 1, 1] against a [N, C, D, H, W]; otherwise the shapes must match. */
@@ -94,19 +81,6 @@ public class SumVertexImpl extends BaseGraphVertex {
       }
     }
     return new Pair<>(null, out);
-  }
-
-  @Override
-  public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-    if (backpropGradientsViewArray != null) {
-      throw new IllegalStateException("SumVertex has no parameters");
-    }
-  }
-
-  @Override
-  public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays,
-      MaskState currentMaskState, int minibatchSize) {
-    return new Pair<>(null, currentMaskState);
   }
 
   @Override
