@@ -275,6 +275,8 @@ final class OneDnnConv {
       e.run(fwd, "forward", DNNL_ARG_SRC, srcFwd, xF, DNNL_ARG_WEIGHTS, wFwd, wF,
           DNNL_ARG_BIAS, biasUser, bias, DNNL_ARG_DST, dstFwd, yF);
       e.run(dstFwdToNc, "reorder output", DNNL_ARG_FROM, dstFwd, yF, DNNL_ARG_TO, dstNc, y);
+    } finally {
+      Scratch.trim();
     }
   }
 
@@ -321,6 +323,8 @@ final class OneDnnConv {
           dNx, DNNL_ARG_DIFF_WEIGHTS, dwBwd, dwB);
       e.run(dwToUser, "reorder weight gradient", DNNL_ARG_FROM, dwBwd, dwB, DNNL_ARG_TO, wUser,
           dw);
+    } finally {
+      Scratch.trim();
     }
   }
 
@@ -358,17 +362,56 @@ final class OneDnnConv {
     static final int SCRATCHPAD = 5;
     private static final ThreadLocal<INDArray[]> SLOTS =
         ThreadLocal.withInitial(() -> new INDArray[6]);
+    /** Slots larger than this are freed after each call (whole-volume inference: GBs each). */
+    static volatile long retainBytes = Long.getLong("patchddm.onednn.scratch-retain-mb", 256L)
+        << 20;
 
     static INDArray get(int slot, dnnl_memory_desc_t desc) {
       long floats = (dnnl_memory_desc_get_size(desc) + 3) / 4;
       INDArray[] slots = SLOTS.get();
       INDArray a = slots[slot];
       if (a == null || a.length() < floats) {
+        if (a != null) {
+          a.close(); // detached: frees the native buffer now, not at the next GC
+        }
         a = Nd4j.createUninitializedDetached(DataType.FLOAT, Math.max(floats, 1));
         slots[slot] = a;
       }
       return a;
     }
+
+    /** Frees this thread's slots above {@link #retainBytes}. */
+    static void trim() {
+      INDArray[] slots = SLOTS.get();
+      for (int i = 0; i < slots.length; i++) {
+        if (slots[i] != null && slots[i].length() * 4 > retainBytes) {
+          slots[i].close();
+          slots[i] = null;
+        }
+      }
+    }
+
+    static long retainedBytes() {
+      long sum = 0;
+      for (INDArray a : SLOTS.get()) {
+        sum += a == null ? 0 : a.length() * 4;
+      }
+      return sum;
+    }
+  }
+
+  /** Bytes of working buffers this thread keeps between calls (for tests and diagnostics). */
+  static long retainedScratchBytes() {
+    return Scratch.retainedBytes();
+  }
+
+  /**
+   * Sets the size above which a working buffer is freed after each call instead of kept for the
+   * next one (default 256 MB, system property {@code patchddm.onednn.scratch-retain-mb}).
+   */
+  static void setScratchRetainBytes(long bytes) {
+    Scratch.retainBytes = bytes;
+    Scratch.trim();
   }
 
   /** Runs primitives on this thread's stream and frees the memory objects it made. */

@@ -219,6 +219,27 @@ class DnnlConv3DTest {
     }
   }
 
+  @Test
+  void largeWorkingBuffersAreFreedAfterEachCall() {
+    OneDnnConv.Geometry g = new OneDnnConv.Geometry(1, 9, 9, 8, 8, 8, 3, 1, 1);
+    OneDnnConv plan = OneDnnConv.plan(g);
+    try {
+      OneDnnConv.setScratchRetainBytes(1L << 30);
+      INDArray[] kept = runPlan(plan, g, 51);
+      assertTrue(OneDnnConv.retainedScratchBytes() > 9 * 512 * 4,
+          "buffers below the cap are kept for the next call");
+      OneDnnConv.setScratchRetainBytes(1024);
+      INDArray[] freed = runPlan(plan, g, 51);
+      assertTrue(OneDnnConv.retainedScratchBytes() <= 6 * 1024,
+          "buffers above the cap are freed: " + OneDnnConv.retainedScratchBytes() + " bytes kept");
+      for (int k = 0; k < 3; k++) {
+        assertEquals(kept[k], freed[k], "same results with fresh buffers");
+      }
+    } finally {
+      OneDnnConv.setScratchRetainBytes(256L << 20);
+    }
+  }
+
   /** in [N, cin, 4, 4, 6] -> DnnlConv3D -> MSE loss. */
   private static ComputationGraph net(DnnlConv3D conv, int cin, DataType type) {
     return NetTestSupport.singleLayer(conv, 4, 4, 6, cin, type);
