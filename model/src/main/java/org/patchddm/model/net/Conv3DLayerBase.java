@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.BaseLayer;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What the project's 3D convolution layers share: a CNN3D layer with weights and bias named and
@@ -42,10 +41,5 @@ abstract class Conv3DLayerBase<C extends FastConv3D> extends BaseLayer<C> {
     grad.setGradientFor(FastConv3DParamInitializer.WEIGHT,
         gradientViews.get(FastConv3DParamInitializer.WEIGHT));
     return grad;
-  }
-
-  /** The weights [C_out, C_in, k, k, k]. */
-  protected INDArray weights() {
-    return getParam(FastConv3DParamInitializer.WEIGHT);
   }
 }

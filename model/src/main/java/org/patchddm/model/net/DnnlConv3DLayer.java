@@ -50,13 +50,13 @@ public class DnnlConv3DLayer extends Conv3DLayerBase<DnnlConv3D> {
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
     assertInputSet(true);
     INDArray x = checkedInput(mgr, ArrayType.BP_WORKING_MEM);
-    INDArray delta = GroupNormLayer.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM);
+    INDArray delta = LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM);
     INDArray w = getParam(FastConv3DParamInitializer.WEIGHT);
     INDArray b = getParam(FastConv3DParamInitializer.BIAS).reshape(w.size(0));
     INDArray gW = gradientViews.get(FastConv3DParamInitializer.WEIGHT);
     INDArray gB = gradientViews.get(FastConv3DParamInitializer.BIAS);
     INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
-    if (useOneDnn(x) && OneDnnConv.isContiguous(gW)) {
+    if (useOneDnn(x) && LayerArrays.isContiguous(gW)) {
       OneDnnConv.plan(geometry(x)).backward(x, w, delta, dx, gW);
       gB.assign(delta.sum(0, 2, 3, 4).reshape(gB.shape()));
     } else {
@@ -100,6 +100,6 @@ public class DnnlConv3DLayer extends Conv3DLayerBase<DnnlConv3D> {
       throw new IllegalStateException("DnnlConv3D layer '" + c.getLayerName()
           + "' supports only the identity activation, got " + c.getActivationFn());
     }
-    return GroupNormLayer.contiguous(input, mgr, type);
+    return LayerArrays.contiguous(input, mgr, type);
   }
 }

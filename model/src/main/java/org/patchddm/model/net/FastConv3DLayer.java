@@ -10,7 +10,6 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -52,7 +51,7 @@ public class FastConv3DLayer extends Conv3DLayerBase<FastConv3D> {
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
     assertInputSet(true);
     INDArray x = checkedInput();
-    INDArray delta = contiguous(epsilon);
+    INDArray delta = LayerArrays.contiguous(epsilon);
     INDArray w = getParam(FastConv3DParamInitializer.WEIGHT);
     int k = layerConf().getKernel();
 
@@ -131,10 +130,6 @@ public class FastConv3DLayer extends Conv3DLayerBase<FastConv3D> {
       throw new IllegalStateException("FastConv3D layer '" + layerConf().getLayerName()
           + "' supports only the identity activation, got " + layerConf().getActivationFn());
     }
-    return contiguous(input);
-  }
-
-  private static INDArray contiguous(INDArray a) {
-    return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+    return LayerArrays.contiguous(input);
   }
 }

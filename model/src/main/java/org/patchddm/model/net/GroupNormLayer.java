@@ -54,7 +54,7 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
     assertInputSet(false);
-    INDArray x = contiguous(input, mgr, ArrayType.FF_WORKING_MEM);
+    INDArray x = LayerArrays.contiguous(input, mgr, ArrayType.FF_WORKING_MEM);
     Stats st = stats(x);
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
     affine(x, st, out);
@@ -68,18 +68,18 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
     assertInputSet(true);
-    INDArray x = contiguous(input, mgr, ArrayType.BP_WORKING_MEM);
+    INDArray x = LayerArrays.contiguous(input, mgr, ArrayType.BP_WORKING_MEM);
     Stats st = stats(x);
     IActivation act = layerConf().getActivationFn();
     INDArray delta;
     if (act instanceof ActivationIdentity) {
-      delta = contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM);
+      delta = LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM);
     } else {
       // Working arrays go through the workspace manager: plain Nd4j.create here lands outside
       // every workspace and stays allocated until the Java GC runs (about 0.8 GB per 64^3 step).
       INDArray z = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
       affine(x, st, z);
-      delta = contiguous(act.backprop(z, contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM))
+      delta = LayerArrays.contiguous(act.backprop(z, LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM))
           .getFirst(), mgr, ArrayType.BP_WORKING_MEM);
     }
     int n = st.n;
@@ -203,10 +203,6 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
     return Nd4j.createFromArray(v).castTo(type).reshape(v.length, 1);
   }
 
-  /** a itself when dense row-major, else a workspace copy (never a detached one). */
-  static INDArray contiguous(INDArray a, LayerWorkspaceMgr mgr, ArrayType type) {
-    return OneDnnConv.isContiguous(a) ? a : mgr.dup(type, a, 'c');
-  }
 
   /** Per-(example, group) statistics, index n·G + g. */
   private record Stats(int n, int c, int groups, double[] mean, double[] rstd) {}

@@ -32,6 +32,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_ndhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oidhw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
@@ -68,11 +69,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * oneDNN directly, through the JavaCPP binding {@code org.bytedeco:dnnl}, on ND4J buffers.
  *
  * <p>Why not libnd4j's {@code conv3dnew}/{@code conv3dnew_bp}: they hand oneDNN plain NCDHW
- * arrays, for which oneDNN 2.5 on AVX2 runs all three passes through its im2col + GEMM fallback
- * for the weight gradient and reorders every operand on every call. Here every pass runs on
- * channels-last (NDHWC) copies: forward and backward-data use oneDNN's {@code jit:avx2} kernels,
- * the weight gradient its GEMM path on NDHWC, which is 2-3x faster than on NCDHW (measured in
- * {@code BENCHMARKS.md}). The NCDHW to NDHWC reorders cost a few milliseconds at 64^3.
+ * arrays, for which oneDNN 2.5 on AVX2 computes the weight gradient with its im2col + GEMM
+ * fallback on NCDHW, and DL4J recomputes the forward pass in backprop. Here the forward pass and
+ * dL/dx run oneDNN's {@code jit:avx2} kernels in the blocked layout oneDNN picks (dL/dx as a
+ * forward convolution with the flipped kernel where the geometry allows), and the weight gradient
+ * its GEMM path on channels-last (NDHWC) copies, 2-3x faster than on NCDHW (BENCHMARKS.md). The
+ * layout conversions are oneDNN reorders into per-thread working buffers.
  *
  * <p>The caller's arrays stay NCDHW [N, C, D, H, W] and weights [C_out, C_in, k, k, k] (DL4J's
  * Convolution3D layout). Primitives are built once per geometry and cached for the process;
@@ -218,6 +220,10 @@ final class OneDnnConv {
     srcNcToNx = reorder(srcNc, srcNx);
     dstNcToNx = reorder(dstNc, dstNx);
     dwToUser = reorder(dwBwd, wUser);
+    // the primitives keep what they need; the descriptors (and the hint) can go
+    dnnl_primitive_desc_destroy(fpd);
+    dnnl_primitive_desc_destroy(dpd);
+    dnnl_primitive_desc_destroy(wpd);
   }
 
   /**
@@ -240,6 +246,11 @@ final class OneDnnConv {
           } catch (Throwable t) {
             unavailableReason = t.toString();
             available = false;
+          }
+          if (!available) {
+            org.slf4j.LoggerFactory.getLogger(OneDnnConv.class).warn("oneDNN convolutions are"
+                + " not available ({}); the U-Net's float32 convolutions fall back to libnd4j's"
+                + " conv3dnew ops, which are slower", unavailableReason);
           }
         }
         a = available;
@@ -264,11 +275,11 @@ final class OneDnnConv {
   void forward(INDArray x, INDArray w, INDArray b, INDArray y) {
     requireFloatContiguous(x, "input");
     requireFloatContiguous(y, "output");
-    INDArray wc = contiguous(w);
+    INDArray wc = LayerArrays.contiguous(w);
     INDArray xF = Scratch.get(Scratch.SRC, srcFwd);
     INDArray yF = Scratch.get(Scratch.DST, dstFwd);
     INDArray wF = Scratch.get(Scratch.WEIGHTS, wFwd);
-    INDArray bias = b == null ? Nd4j.zeros(DataType.FLOAT, g.cout()) : contiguous(b);
+    INDArray bias = b == null ? Nd4j.zeros(DataType.FLOAT, g.cout()) : LayerArrays.contiguous(b);
     try (Exec e = new Exec()) {
       e.run(srcNcToFwd, "reorder input", DNNL_ARG_FROM, srcNc, x, DNNL_ARG_TO, srcFwd, xF);
       e.run(wToFwd, "reorder weights", DNNL_ARG_FROM, wUser, wc, DNNL_ARG_TO, wFwd, wF);
@@ -291,7 +302,7 @@ final class OneDnnConv {
     try (Exec e = new Exec()) {
       if (dx != null) {
         requireFloatContiguous(dx, "input gradient");
-        INDArray wc = contiguous(w);
+        INDArray wc = LayerArrays.contiguous(w);
         INDArray dD = Scratch.get(Scratch.DST, deltaData);
         INDArray dxD = Scratch.get(Scratch.SRC, dxData);
         INDArray wD = Scratch.get(Scratch.WEIGHTS, wData);
@@ -463,29 +474,11 @@ final class OneDnnConv {
   }
 
   private static void requireFloatContiguous(INDArray a, String what) {
-    if (a.dataType() != DataType.FLOAT || !isContiguous(a)) {
+    if (a.dataType() != DataType.FLOAT || !LayerArrays.isContiguous(a)) {
       throw new IllegalArgumentException("oneDNN convolution: the " + what
           + " must be a contiguous c-order float array, got " + a.dataType() + " "
           + a.ordering() + " " + a.shapeInfoToString());
     }
-  }
-
-  private static INDArray contiguous(INDArray a) {
-    return isContiguous(a) ? a : a.dup('c');
-  }
-
-  /** Dense row-major memory: each stride is the product of the later sizes (size-1 axes free). */
-  static boolean isContiguous(INDArray a) {
-    long expected = 1;
-    long[] shape = a.shape();
-    long[] stride = a.stride();
-    for (int i = shape.length - 1; i >= 0; i--) {
-      if (shape[i] != 1 && stride[i] != expected) {
-        return false;
-      }
-      expected *= shape[i];
-    }
-    return true;
   }
 
   private static dnnl_engine engine() {
@@ -560,9 +553,10 @@ final class OneDnnConv {
   private static Prim reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
     check(dnnl_reorder_primitive_desc_create(pd, from, engine(), to, engine(),
-        userScratchpad()),
-        "reorder desc");
-    return primitive(pd, "reorder");
+        userScratchpad()), "reorder desc");
+    Prim p = primitive(pd, "reorder");
+    dnnl_primitive_desc_destroy(pd);
+    return p;
   }
 
   private static void check(int status, String what) {

@@ -36,6 +36,19 @@ class UNetSettingsTest {
   }
 
   @Test
+  void convImplDefaultsToOneDnnAndBadNamesListTheChoices() {
+    assertEquals(ConvImpl.ONEDNN, UNetSettings.fromConfig(ConfigFactory.load()).convImpl());
+    assertEquals(ConvImpl.ONEDNN, UNetSettings.paper().convImpl());
+    assertEquals(ConvImpl.DL4J, UNetSettings.fromConfig(ConfigFactory.parseString(
+        "patchddm.model.conv-impl = dl4j").withFallback(ConfigFactory.load())).convImpl());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> UNetSettings.fromConfig(ConfigFactory.parseString(
+            "patchddm.model.conv-impl = cudnn").withFallback(ConfigFactory.load())));
+    assertTrue(e.getMessage().contains("conv-impl") && e.getMessage().contains("ONEDNN")
+        && e.getMessage().contains("'cudnn'"), e.getMessage());
+  }
+
+  @Test
   void groupsMustDivideEveryWidth() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new UNetSettings(6, List.of(1, 2), 1, 4, 3, 1, SkipMerge.AVERAGE, 8));
