@@ -13,12 +13,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Same arithmetic as DL4J's {@code ElementWiseVertex} (Add / Average), so results are
  * bit-identical, in fewer passes: that vertex copies a into its output and then adds b in place
- * (and divides), this one writes a + b in one pass. JSON-serialisable (bean property
- * {@code average}).
+ * (and divides), this one writes a + b in one pass. JSON-serialisable (bean properties
+ * {@code average} and {@code inPlaceInput}).
+ *
+ * <p>{@code inPlaceInput} (0 or 1; −1, the default, for none) names an input whose array this
+ * vertex may overwrite with its result during training. The graph builder sets it only where that
+ * input feeds nothing else and is not needed by any backward pass: a convolution's output (a
+ * convolution's backward pass needs its input, not its output) or a decoder block's output. The
+ * training forward pass keeps every vertex output for the backward pass, so each in-place sum
+ * saves one activation: about 0.5 GB of the 1.6 GB at 64^3 in the paper's U-Net. It only happens
+ * when that input lives in the same workspace the output would be created in (DL4J's training
+ * workspace holding all activations); otherwise, as in inference, where DL4J recycles a vertex's
+ * workspace once its consumers are done, the sum goes to a new array. The values are the same
+ * either way.
  */
 public class SumVertex extends ParameterlessVertex {
 
   private boolean average;
+  private int inPlaceInput = -1;
 
   /** For JSON deserialisation: a plain sum. */
   public SumVertex() {
@@ -26,7 +38,25 @@ public class SumVertex extends ParameterlessVertex {
   }
 
   public SumVertex(boolean average) {
+    this(average, -1);
+  }
+
+  /** With {@code inPlaceInput} 0 or 1: that input may be overwritten in training (see above). */
+  public SumVertex(boolean average, int inPlaceInput) {
     this.average = average;
+    setInPlaceInput(inPlaceInput);
+  }
+
+  public int getInPlaceInput() {
+    return inPlaceInput;
+  }
+
+  public void setInPlaceInput(int inPlaceInput) {
+    if (inPlaceInput < -1 || inPlaceInput > 1) {
+      throw new IllegalArgumentException("SumVertex inPlaceInput must be -1, 0 or 1, got "
+          + inPlaceInput);
+    }
+    this.inPlaceInput = inPlaceInput;
   }
 
   public boolean isAverage() {
@@ -39,17 +69,17 @@ public class SumVertex extends ParameterlessVertex {
 
   @Override
   public SumVertex clone() {
-    return new SumVertex(average);
+    return new SumVertex(average, inPlaceInput);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SumVertex s && s.average == average;
+    return o instanceof SumVertex s && s.average == average && s.inPlaceInput == inPlaceInput;
   }
 
   @Override
   public int hashCode() {
-    return Boolean.hashCode(average) + 31 * SumVertex.class.hashCode();
+    return Boolean.hashCode(average) + 7 * inPlaceInput + 31 * SumVertex.class.hashCode();
   }
 
   @Override
@@ -60,7 +90,7 @@ public class SumVertex extends ParameterlessVertex {
   @Override
   public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph,
       String name, int idx, INDArray paramsView, boolean initializeParams, DataType dataType) {
-    return new SumVertexImpl(graph, name, idx, dataType, average);
+    return new SumVertexImpl(graph, name, idx, dataType, average, inPlaceInput);
   }
 
   @Override
@@ -75,6 +105,6 @@ public class SumVertex extends ParameterlessVertex {
 
   @Override
   public String toString() {
-    return "SumVertex(average=" + average + ")";
+    return "SumVertex(average=" + average + ", inPlaceInput=" + inPlaceInput + ")";
   }
 }

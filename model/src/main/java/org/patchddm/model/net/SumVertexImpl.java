@@ -17,11 +17,39 @@ import org.nd4j.linalg.factory.Nd4j;
 public class SumVertexImpl extends ParameterlessVertexImpl {
 
   private final boolean average;
+  private final int inPlaceInput;
+  /** How many forward passes wrote into an input (for tests). */
+  private long inPlaceCount;
 
   public SumVertexImpl(ComputationGraph graph, String name, int index, DataType dataType,
-      boolean average) {
+      boolean average, int inPlaceInput) {
     super(graph, name, index, dataType);
     this.average = average;
+    this.inPlaceInput = inPlaceInput;
+  }
+
+  long inPlaceCount() {
+    return inPlaceCount;
+  }
+
+  /**
+   * The configured input when it may take the result: training, same shape and type as the
+   * output, contiguous, and attached to the workspace that ACTIVATIONS arrays are created in (so
+   * it lives exactly as long as the output would).
+   */
+  private INDArray inPlaceTarget(boolean training, LayerWorkspaceMgr mgr, boolean broadcast) {
+    if (!training || inPlaceInput < 0 || mgr.isScopedOut(ArrayType.ACTIVATIONS)) {
+      return null;
+    }
+    INDArray t = inputs[inPlaceInput];
+    INDArray other = inputs[1 - inPlaceInput];
+    if ((broadcast && inPlaceInput == 1) || t.dataType() != other.dataType() || t.isView()
+        || !LayerArrays.isContiguous(t) || !t.isAttached()) {
+      return null;
+    }
+    MemoryWorkspace ws = t.data().getParentWorkspace();
+    String activations = mgr.getWorkspaceName(ArrayType.ACTIVATIONS);
+    return ws != null && ws.getId().equals(activations) ? t : null;
   }
 
   /** Whether b is [N, C, 1, 1, 1] against a [N, C, D, H, W]; otherwise the shapes must match. */
@@ -46,8 +74,14 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
     }
     INDArray a = inputs[0];
     INDArray b = inputs[1].castTo(a.dataType());
-    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, a.dataType(), a.shape(), 'c');
-    if (broadcast()) {
+    boolean bc = broadcast();
+    INDArray out = inPlaceTarget(training, mgr, bc);
+    if (out != null) {
+      inPlaceCount++;
+    } else {
+      out = mgr.createUninitialized(ArrayType.ACTIVATIONS, a.dataType(), a.shape(), 'c');
+    }
+    if (bc) {
       INDArray a2 = a.reshape('c', a.size(0), a.size(1), a.length() / (a.size(0) * a.size(1)));
       INDArray o2 = out.reshape('c', a2.shape());
       Nd4j.exec(new BroadcastAddOp(a2, b.reshape(b.size(0), b.size(1)), o2, 0, 1));
@@ -85,6 +119,7 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
 
   @Override
   public String toString() {
-    return "SumVertexImpl(" + vertexName + ", average=" + average + ")";
+    return "SumVertexImpl(" + vertexName + ", average=" + average + ", inPlaceInput="
+        + inPlaceInput + ")";
   }
 }

@@ -128,7 +128,8 @@ public final class UNet {
             throw new IllegalStateException("skip width " + skip.channels + " != " + ch + " at "
                 + name);
           }
-          g.addVertex(merged, new SumVertex(true), h, skip.name);
+          // h (the previous decoder block, upsampling or middle block) feeds only this merge
+          g.addVertex(merged, new SumVertex(true, 0), h, skip.name);
           in = ch;
           out = skips.isEmpty() ? s.modelChannels() : skips.peek().channels;
         } else {
@@ -162,7 +163,8 @@ public final class UNet {
         .activation(Activation.IDENTITY).build(), EMB);
     g.addVertex(name + "_emb5", new PreprocessorVertex(
         new FeedForwardToCnn3DPreProcessor(1, 1, 1, out, true)), name + "_emb");
-    g.addVertex(name + "_addemb", new SumVertex(false), c1, name + "_emb5");
+    // conv1's output feeds only this add, and no backward pass needs it: overwritten in training
+    g.addVertex(name + "_addemb", new SumVertex(false, 0), c1, name + "_emb5");
     g.addLayer(name + "_gn2", groupNorm(out), name + "_addemb");
     String c2 = conv3(name + "_conv2", name + "_gn2", out, out, true);
     String skip = x;
@@ -170,7 +172,7 @@ public final class UNet {
       skip = name + "_skip";
       g.addLayer(skip, conv(1, in, out, false), x);
     }
-    g.addVertex(name, new SumVertex(false), skip, c2);
+    g.addVertex(name, new SumVertex(false, 1), skip, c2); // c2 feeds only this add
     return name;
   }
 

@@ -57,7 +57,8 @@ class SumVertexTest {
     return g;
   }
 
-  private static void assertSame(GraphVertex dl4j, GraphVertex ours, boolean broadcast) {
+  private static ComputationGraph assertSame(GraphVertex dl4j, GraphVertex ours,
+      boolean broadcast) {
     ComputationGraph ref = net(dl4j, broadcast);
     ComputationGraph g = net(ours, broadcast);
     g.params().assign(ref.params());
@@ -72,6 +73,11 @@ class SumVertexTest {
     }
     assertEquals(ref.score(), g.score(), 0.0, ours + ": loss");
     assertEquals(ref.gradient().gradient(), g.gradient().gradient(), ours + ": gradients");
+    return g;
+  }
+
+  private static long inPlaceCount(ComputationGraph g) {
+    return ((SumVertexImpl) g.getVertex("merge")).inPlaceCount();
   }
 
   @Test
@@ -90,13 +96,83 @@ class SumVertexTest {
   }
 
   @Test
+  void inPlaceSumsGiveTheSameOutputsAndGradientsAndHappenOnlyInTraining() {
+    ComputationGraph first = assertSame(new ElementWiseVertex(ElementWiseVertex.Op.Add),
+        new SumVertex(false, 0), false);
+    ComputationGraph second = assertSame(new ElementWiseVertex(ElementWiseVertex.Op.Average),
+        new SumVertex(true, 1), false);
+    ComputationGraph emb = assertSame(new ElementWiseVertex(ElementWiseVertex.Op.Add),
+        new SumVertex(false, 0), true);
+    // outputSingle (inference) allocates; computeGradientAndScore (training) reuses the input
+    for (ComputationGraph g : new ComputationGraph[] {first, second, emb}) {
+      assertEquals(1, inPlaceCount(g));
+    }
+    // the broadcast operand is never the target, and the plain vertex never writes in place
+    ComputationGraph bcSecond = assertSame(new ElementWiseVertex(ElementWiseVertex.Op.Add),
+        new SumVertex(false, 1), true);
+    assertEquals(0, inPlaceCount(bcSecond));
+    assertEquals(0, inPlaceCount(assertSame(new ElementWiseVertex(ElementWiseVertex.Op.Add),
+        new SumVertex(false), false)));
+  }
+
+  @Test
+  void inPlaceTrainingOfTheUNetMatchesTheAllocatingOne() {
+    // the same float32 U-Net with every SumVertex switched to allocate: identical loss and
+    // gradients, so no overwritten activation was needed by a backward pass
+    UNetSettings s = new UNetSettings(4, java.util.List.of(1, 2), 1, 2, 2, 1, SkipMerge.AVERAGE,
+        8);
+    UNetBuildOptions o = new UNetBuildOptions(DataType.FLOAT, new NoOp(), 5L);
+    ComputationGraphConfiguration conf = UNet.configuration(s, o);
+    ComputationGraphConfiguration plain = conf.clone();
+    int switched = 0;
+    for (GraphVertex v : plain.getVertices().values()) {
+      if (v instanceof SumVertex sv && sv.getInPlaceInput() >= 0) {
+        sv.setInPlaceInput(-1);
+        switched++;
+      }
+    }
+    // 8 ResBlocks (2 encoder, 2 middle, 4 decoder) with two adds each, and 4 decoder merges
+    assertEquals(2 * 8 + 4, switched);
+    ComputationGraph a = new ComputationGraph(conf);
+    a.init();
+    // random parameters: with the zero-initialised last convolutions an overwritten block input
+    // would still hold the right values
+    a.params().assign(NetTestSupport.gaussian(43, DataType.FLOAT, a.numParams()).muli(0.2));
+    ComputationGraph b = new ComputationGraph(plain);
+    b.init();
+    b.params().assign(a.params());
+    INDArray x = NetTestSupport.gaussian(41, DataType.FLOAT, 1, 2, 8, 8, 8);
+    INDArray temb = TimestepEmbedding.sinusoidal(new int[] {321}, s.timeEmbedDim());
+    INDArray label = NetTestSupport.gaussian(42, DataType.FLOAT, 1, 1, 8, 8, 8);
+    for (ComputationGraph n : new ComputationGraph[] {a, b}) {
+      n.setInputs(x, temb);
+      n.setLabels(label);
+      n.computeGradientAndScore();
+    }
+    assertEquals(b.score(), a.score(), 0.0);
+    assertEquals(b.gradient().gradient(), a.gradient().gradient());
+    long inPlace = 0;
+    for (org.deeplearning4j.nn.graph.vertex.GraphVertex v : a.getVertices()) {
+      if (v instanceof SumVertexImpl impl) {
+        inPlace += impl.inPlaceCount();
+      }
+    }
+    assertEquals(switched, inPlace);
+  }
+
+  @Test
   void configurationRoundTripsAndRejectsOtherShapes() {
-    ComputationGraph g = net(new SumVertex(true), false);
+    ComputationGraph g = net(new SumVertex(true, 1), false);
     String json = g.getConfiguration().toJson();
     assertEquals(json, ComputationGraphConfiguration.fromJson(json).toJson());
-    assertEquals(new SumVertex(true),
+    assertEquals(new SumVertex(true, 1),
         ComputationGraphConfiguration.fromJson(json).getVertices().get("merge"));
-    SumVertexImpl v = new SumVertexImpl(g, "bad", 0, DataType.FLOAT, false);
+    // a configuration written before inPlaceInput existed reads as "no in-place"
+    String old = json.replaceAll(",?\\s*\"inPlaceInput\"\\s*:\\s*1", "");
+    assertEquals(new SumVertex(true),
+        ComputationGraphConfiguration.fromJson(old).getVertices().get("merge"));
+    assertThrows(IllegalArgumentException.class, () -> new SumVertex(false, 2));
+    SumVertexImpl v = new SumVertexImpl(g, "bad", 0, DataType.FLOAT, false, -1);
     v.setInputs(new INDArray[] {NetTestSupport.gaussian(1, DataType.FLOAT, 1, 2, 3, 3, 3),
         NetTestSupport.gaussian(2, DataType.FLOAT, 1, 2, 3, 1, 3)});
     assertThrows(IllegalStateException.class,
