@@ -36,6 +36,20 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
     super(conf, dataType);
   }
 
+  /**
+   * Whether float32 GroupNorm layers use oneDNN's fused elementwise passes (the default) or the
+   * ND4J ones. The two agree to float rounding; the switch exists for comparisons and for runs
+   * that must repeat a trajectory computed with the ND4J passes. Process-wide; also settable
+   * with {@code -Dpatchddm.groupnorm.onednn=false}.
+   */
+  public static void useOneDnn(boolean on) {
+    OneDnnGroupNorm.enabled = on;
+  }
+
+  public static boolean usesOneDnn() {
+    return OneDnnGroupNorm.enabled;
+  }
+
   @Override
   public Type type() {
     return Type.NORMALIZATION;
@@ -57,8 +71,13 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
     INDArray x = LayerArrays.contiguous(input, mgr, ArrayType.FF_WORKING_MEM);
     Stats st = stats(x);
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
-    affine(x, st, out);
     IActivation act = layerConf().getActivationFn();
+    if (OneDnnGroupNorm.usable(x, act)) {
+      double[][] ab = affineCoefficients(st);
+      plan(x, act).forward(x, OneDnnGroupNorm.floats(ab[0]), OneDnnGroupNorm.floats(ab[1]), out);
+      return out;
+    }
+    affine(x, st, out);
     if (!(act instanceof ActivationIdentity)) {
       act.getActivation(out, training);
     }
@@ -71,8 +90,16 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
     INDArray x = LayerArrays.contiguous(input, mgr, ArrayType.BP_WORKING_MEM);
     Stats st = stats(x);
     IActivation act = layerConf().getActivationFn();
+    boolean dnnl = OneDnnGroupNorm.usable(x, act);
     INDArray delta;
-    if (act instanceof ActivationIdentity) {
+    if (dnnl && OneDnnGroupNorm.isSilu(act)) {
+      double[][] ab = affineCoefficients(st);
+      OneDnnGroupNorm p = plan(x, act);
+      INDArray z = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
+      p.affine(x, OneDnnGroupNorm.floats(ab[0]), OneDnnGroupNorm.floats(ab[1]), z);
+      delta = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
+      p.siluBackward(z, LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM), delta);
+    } else if (act instanceof ActivationIdentity) {
       delta = LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM);
     } else {
       // Working arrays go through the workspace manager: plain Nd4j.create here lands outside
@@ -130,12 +157,24 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
       }
     }
     INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
-    INDArray dx2 = dx.reshape('c', (long) n * c, voxels);
-    Nd4j.getExecutioner().exec(new BroadcastMulOp(d2, column(coefA, x.dataType()), dx2, 0));
-    INDArray bx = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x2.shape(), 'c');
-    Nd4j.getExecutioner().exec(new BroadcastMulOp(x2, column(coefB, x.dataType()), bx, 0));
-    dx2.addi(bx);
-    dx2.addiColumnVector(column(coefC, x.dataType()));
+    if (dnnl && allNonZero(coefA)) {
+      // dx = ((x B/A + δ) + C/A) A in one pass
+      float[] q = new float[n * c];
+      float[] r = new float[n * c];
+      for (int k = 0; k < q.length; k++) {
+        q[k] = (float) (coefB[k] / coefA[k]);
+        r[k] = (float) (coefC[k] / coefA[k]);
+      }
+      plan(x, act).inputGradient(x, delta, q, r, OneDnnGroupNorm.floats(coefA), dx);
+    } else {
+      INDArray dx2 = dx.reshape('c', (long) n * c, voxels);
+      Nd4j.getExecutioner().exec(new BroadcastMulOp(d2, column(coefA, x.dataType()), dx2, 0));
+      INDArray bx = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x2.shape(),
+          'c');
+      Nd4j.getExecutioner().exec(new BroadcastMulOp(x2, column(coefB, x.dataType()), bx, 0));
+      dx2.addi(bx);
+      dx2.addiColumnVector(column(coefC, x.dataType()));
+    }
 
     INDArray gGamma = gradientViews.get(GroupNormParamInitializer.GAMMA);
     INDArray gBeta = gradientViews.get(GroupNormParamInitializer.BETA);
@@ -147,8 +186,8 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
     return new Pair<>(grad, dx);
   }
 
-  /** z = a x + b per (n, c), written into {@code out} (same shape as x, c order). */
-  private void affine(INDArray x, Stats st, INDArray out) {
+  /** {a, b} of z = a x + b, indexed n·C + c. */
+  private double[][] affineCoefficients(Stats st) {
     int n = st.n;
     int c = st.c;
     int cpg = c / st.groups;
@@ -163,6 +202,30 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
         b[i * c + ch] = beta[ch] - st.mean[g] * a[i * c + ch];
       }
     }
+    return new double[][] {a, b};
+  }
+
+  private OneDnnGroupNorm plan(INDArray x, IActivation act) {
+    long c = x.size(1);
+    return OneDnnGroupNorm.plan(c, x.length() / (x.size(0) * c), OneDnnGroupNorm.isSilu(act));
+  }
+
+  private static boolean allNonZero(double[] v) {
+    for (double d : v) {
+      if (d == 0 || !Double.isFinite(d)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** z = a x + b per (n, c), written into {@code out} (same shape as x, c order). */
+  private void affine(INDArray x, Stats st, INDArray out) {
+    int n = st.n;
+    int c = st.c;
+    double[][] ab = affineCoefficients(st);
+    double[] a = ab[0];
+    double[] b = ab[1];
     long voxels = x.length() / ((long) n * c);
     INDArray x2 = x.reshape('c', (long) n * c, voxels);
     INDArray o2 = out.reshape('c', (long) n * c, voxels);

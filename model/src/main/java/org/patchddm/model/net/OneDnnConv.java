@@ -114,6 +114,11 @@ final class OneDnnConv {
     check(dnnl_stream_create(s, engine(), 0), "stream create");
     return s;
   });
+  /** This thread's oneDNN stream (for the other oneDNN-backed ops of this package). */
+  static dnnl_stream stream() {
+    return STREAM.get();
+  }
+
   private static volatile Boolean available;
   private static volatile dnnl_primitive_attr userScratchpad;
   private static volatile String unavailableReason = "";
@@ -481,7 +486,7 @@ final class OneDnnConv {
     }
   }
 
-  private static dnnl_engine engine() {
+  static dnnl_engine engine() {
     dnnl_engine e = engine;
     if (e == null) {
       synchronized (OneDnnConv.class) {
@@ -496,14 +501,14 @@ final class OneDnnConv {
     return e;
   }
 
-  private static dnnl_memory_desc_t md(long[] dims, int tag) {
+  static dnnl_memory_desc_t md(long[] dims, int tag) {
     dnnl_memory_desc_t m = new dnnl_memory_desc_t();
     check(dnnl_memory_desc_init_by_tag(m, dims.length, dims, dnnl_f32, tag), "memory desc");
     return m;
   }
 
   /** A Java-owned copy of a descriptor that oneDNN returned by pointer into its primitive desc. */
-  private static dnnl_memory_desc_t copy(dnnl_memory_desc_t fromPd) {
+  static dnnl_memory_desc_t copy(dnnl_memory_desc_t fromPd) {
     dnnl_memory_desc_t m = new dnnl_memory_desc_t();
     Pointer.memcpy(m, fromPd, m.sizeof());
     return m;
@@ -517,9 +522,9 @@ final class OneDnnConv {
   }
 
   /** A primitive and the scratchpad it needs (user-managed, see {@link #userScratchpad()}). */
-  private record Prim(dnnl_primitive primitive, dnnl_memory_desc_t scratchpad, long scratchBytes) {}
+  record Prim(dnnl_primitive primitive, dnnl_memory_desc_t scratchpad, long scratchBytes) {}
 
-  private static Prim primitive(dnnl_primitive_desc pd, String what) {
+  static Prim primitive(dnnl_primitive_desc pd, String what) {
     dnnl_primitive p = new dnnl_primitive();
     check(dnnl_primitive_create(p, pd), what + " primitive");
     dnnl_memory_desc_t sp = copy(dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0));
@@ -533,7 +538,7 @@ final class OneDnnConv {
    * notes require when distinct primitives may run concurrently (several Spark tasks in one
    * executor); a user scratchpad is safe either way.
    */
-  private static dnnl_primitive_attr userScratchpad() {
+  static dnnl_primitive_attr userScratchpad() {
     dnnl_primitive_attr a = userScratchpad;
     if (a == null) {
       synchronized (OneDnnConv.class) {
@@ -559,7 +564,7 @@ final class OneDnnConv {
     return p;
   }
 
-  private static void check(int status, String what) {
+  static void check(int status, String what) {
     if (status != dnnl_success) {
       throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
     }

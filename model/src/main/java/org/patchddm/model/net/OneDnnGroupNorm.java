@@ -1,0 +1,294 @@
+package org.patchddm.model.net;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_0;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_abc;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_add;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_mul;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_backward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_swish;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_binary;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_scratchpad_mode;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_scratchpad_mode_user;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_binary_desc_t;
+import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_post_ops;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSwish;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The elementwise passes of {@link GroupNormLayer} in float32 as single oneDNN passes, one
+ * example [C, S] at a time (S = D·H·W), with per-channel coefficients:
+ *
+ * <ul>
+ *   <li>forward: y = act(a_c x + b_c), act identity or SiLU: one binary primitive with a binary
+ *       and an eltwise post-op, instead of three ND4J passes (multiply, add, SiLU);
+ *   <li>backward, SiLU only: z = a_c x + b_c, then δ = ε · SiLU'(z) (oneDNN's eltwise backward);
+ *   <li>backward: dx = A_c δ + B_c x + C_c, written as ((x · B_c/A_c + δ) + C_c/A_c) · A_c in one
+ *       binary primitive with three post-ops instead of four ND4J passes. The caller keeps the
+ *       ND4J passes when some A_c = γ_c r is zero.
+ * </ul>
+ *
+ * <p>The results differ from the ND4J passes only by float rounding (oneDNN fuses multiply-adds
+ * and has its own exp for SiLU): {@code OneDnnGroupNormTest} bounds the difference. Plans are
+ * built once per (C, S, activation) and cached; execution is thread-safe (per-thread stream, no
+ * scratchpad, or a user scratchpad per call).
+ */
+final class OneDnnGroupNorm {
+
+  /** Off with {@code -Dpatchddm.groupnorm.onednn=false} (the ND4J passes, for comparisons). */
+  static volatile boolean enabled =
+      Boolean.parseBoolean(System.getProperty("patchddm.groupnorm.onednn", "true"));
+
+  private record Shape(long c, long s, boolean swish) {}
+
+  private static final Map<Shape, OneDnnGroupNorm> CACHE = new ConcurrentHashMap<>();
+
+  private final Shape shape;
+  private final dnnl_memory_desc_t data;
+  private final dnnl_memory_desc_t perChannel;
+  /** y = act(x a + b) with the layer's activation. */
+  private final OneDnnConv.Prim forward;
+  /** z = x a + b (SiLU layers only, for the backward pass). */
+  private final OneDnnConv.Prim affine;
+  /** δ = ε SiLU'(z) (SiLU layers only). */
+  private final OneDnnConv.Prim siluBackward;
+  /** dx = ((x q + δ) + r) A. */
+  private final OneDnnConv.Prim inputGradient;
+
+  private OneDnnGroupNorm(Shape shape) {
+    this.shape = shape;
+    data = OneDnnConv.md(new long[] {1, shape.c(), shape.s()}, dnnl_abc);
+    perChannel = OneDnnConv.md(new long[] {1, shape.c(), 1}, dnnl_abc);
+    forward = binary(dnnl_binary_mul, new int[] {dnnl_binary_add}, new boolean[] {false},
+        shape.swish(), "group-norm affine");
+    if (shape.swish()) {
+      affine = binary(dnnl_binary_mul, new int[] {dnnl_binary_add}, new boolean[] {false}, false,
+          "group-norm affine (backward)");
+      siluBackward = siluBackward();
+    } else {
+      affine = null;
+      siluBackward = null;
+    }
+    inputGradient = binary(dnnl_binary_mul,
+        new int[] {dnnl_binary_add, dnnl_binary_add, dnnl_binary_mul},
+        new boolean[] {true, false, false}, false, "group-norm input gradient");
+  }
+
+  /** Whether x (float32) and the activation can take this path on this machine. */
+  static boolean usable(INDArray x, IActivation act) {
+    return enabled && x.dataType() == DataType.FLOAT
+        && (act instanceof ActivationIdentity || isSilu(act)) && OneDnnConv.available();
+  }
+
+  /** DL4J's SWISH activation is x·sigmoid(x), oneDNN's swish with α = 1. */
+  static boolean isSilu(IActivation act) {
+    return act instanceof ActivationSwish;
+  }
+
+  static OneDnnGroupNorm plan(long channels, long voxels, boolean silu) {
+    return CACHE.computeIfAbsent(new Shape(channels, voxels, silu), OneDnnGroupNorm::new);
+  }
+
+  /** out = act(a x + b) per example; a, b indexed n·C + c; x and out contiguous [N, C, ...]. */
+  void forward(INDArray x, float[] a, float[] b, INDArray out) {
+    perExample(x, (i, off) -> run(forward, "group-norm forward",
+        DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel, vec(a, i),
+        postOp(0), perChannel, vec(b, i), DNNL_ARG_DST, data, at(out, off)));
+  }
+
+  /** z = a x + b (SiLU layers). */
+  void affine(INDArray x, float[] a, float[] b, INDArray z) {
+    perExample(x, (i, off) -> run(affine, "group-norm affine",
+        DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel, vec(a, i),
+        postOp(0), perChannel, vec(b, i), DNNL_ARG_DST, data, at(z, off)));
+  }
+
+  /** delta = eps · SiLU'(z) (SiLU layers). */
+  void siluBackward(INDArray z, INDArray eps, INDArray delta) {
+    perExample(z, (i, off) -> run(siluBackward, "group-norm SiLU backward",
+        DNNL_ARG_SRC, data, at(z, off), DNNL_ARG_DIFF_DST, data, at(eps, off),
+        DNNL_ARG_DIFF_SRC, data, at(delta, off)));
+  }
+
+  /** dx = ((x q + delta) + r) A with q = B / A, r = C / A (A non-zero), indexed n·C + c. */
+  void inputGradient(INDArray x, INDArray delta, float[] q, float[] r, float[] a, INDArray dx) {
+    perExample(x, (i, off) -> run(inputGradient, "group-norm input gradient",
+        DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel, vec(q, i),
+        postOp(0), data, at(delta, off), postOp(1), perChannel, vec(r, i),
+        postOp(2), perChannel, vec(a, i), DNNL_ARG_DST, data, at(dx, off)));
+  }
+
+  private interface ExampleOp {
+    void run(int example, long floatOffset);
+  }
+
+  private void perExample(INDArray x, ExampleOp op) {
+    long n = x.size(0);
+    if (x.length() != n * shape.c() * shape.s()) {
+      throw new IllegalArgumentException("group-norm plan for " + shape + " got shape "
+          + java.util.Arrays.toString(x.shape()));
+    }
+    for (int i = 0; i < n; i++) {
+      op.run(i, i * shape.c() * shape.s());
+    }
+  }
+
+  /** The per-channel slice of example i as native floats (freed after the call). */
+  private Pointer vec(float[] v, int example) {
+    int c = (int) shape.c();
+    FloatPointer p = new FloatPointer(c);
+    p.put(v, example * c, c);
+    return p;
+  }
+
+  private static Pointer at(INDArray a, long floatOffset) {
+    Pointer base = OneDnnConv.address(a);
+    long addr = base.address() + 4 * floatOffset;
+    return new Pointer() {
+      {
+        address = addr;
+      }
+    };
+  }
+
+  private static int postOp(int index) {
+    return DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (index + 1) | DNNL_ARG_SRC_1;
+  }
+
+  /** args: (int kind, dnnl_memory_desc_t desc, Pointer data) repeated. */
+  private static void run(OneDnnConv.Prim p, String what, Object... args) {
+    List<dnnl_memory> made = new ArrayList<>();
+    List<Pointer> owned = new ArrayList<>();
+    try {
+      int n = args.length / 3;
+      int total = p.scratchBytes() > 0 ? n + 1 : n;
+      dnnl_exec_arg_t list = new dnnl_exec_arg_t(total);
+      for (int i = 0; i < n; i++) {
+        Pointer ptr = (Pointer) args[3 * i + 2];
+        if (ptr instanceof FloatPointer) {
+          owned.add(ptr);
+        }
+        dnnl_memory m = new dnnl_memory();
+        OneDnnConv.check(dnnl_memory_create(m, (dnnl_memory_desc_t) args[3 * i + 1],
+            OneDnnConv.engine(), ptr), what + ": memory");
+        made.add(m);
+        list.position(i).arg((Integer) args[3 * i]).memory(m);
+      }
+      if (total > n) {
+        Pointer pad = new org.bytedeco.javacpp.BytePointer(p.scratchBytes());
+        owned.add(pad);
+        dnnl_memory m = new dnnl_memory();
+        OneDnnConv.check(dnnl_memory_create(m, p.scratchpad(), OneDnnConv.engine(), pad),
+            what + ": scratchpad");
+        made.add(m);
+        list.position(n).arg(DNNL_ARG_SCRATCHPAD).memory(m);
+      }
+      list.position(0);
+      OneDnnConv.check(dnnl_primitive_execute(p.primitive(), OneDnnConv.stream(), total, list),
+          what);
+      OneDnnConv.check(dnnl_stream_wait(OneDnnConv.stream()), what);
+    } finally {
+      for (dnnl_memory m : made) {
+        dnnl_memory_destroy(m);
+      }
+      for (Pointer ptr : owned) {
+        ptr.close();
+      }
+    }
+  }
+
+  /**
+   * dst = src0 ⊙ src1 (per channel) followed by binary post-ops (per channel, or the full tensor
+   * where {@code full}) and an optional SiLU.
+   */
+  private OneDnnConv.Prim binary(int alg, int[] postAlgs, boolean[] full, boolean silu,
+      String what) {
+    dnnl_binary_desc_t d = new dnnl_binary_desc_t();
+    OneDnnConv.check(dnnl_binary_desc_init(d, alg, data, perChannel, data), what + " desc");
+    dnnl_post_ops ops = new dnnl_post_ops();
+    OneDnnConv.check(dnnl_post_ops_create(ops), what + " post-ops");
+    for (int i = 0; i < postAlgs.length; i++) {
+      OneDnnConv.check(dnnl_post_ops_append_binary(ops, postAlgs[i],
+          full[i] ? data : perChannel), what + " binary post-op");
+    }
+    if (silu) {
+      OneDnnConv.check(dnnl_post_ops_append_eltwise(ops, 1f, dnnl_eltwise_swish, 1f, 0f),
+          what + " SiLU post-op");
+    }
+    dnnl_primitive_attr attr = new dnnl_primitive_attr();
+    OneDnnConv.check(dnnl_primitive_attr_create(attr), what + " attr");
+    OneDnnConv.check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user),
+        what + " scratchpad mode");
+    OneDnnConv.check(dnnl_primitive_attr_set_post_ops(attr, ops), what + " set post-ops");
+    dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    OneDnnConv.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(d), attr,
+        OneDnnConv.engine(), null), what + " primitive desc");
+    OneDnnConv.Prim p = OneDnnConv.primitive(pd, what);
+    dnnl_primitive_desc_destroy(pd);
+    return p;
+  }
+
+  private OneDnnConv.Prim siluBackward() {
+    dnnl_eltwise_desc_t fd = new dnnl_eltwise_desc_t();
+    OneDnnConv.check(dnnl_eltwise_forward_desc_init(fd, dnnl_forward_training,
+        dnnl_eltwise_swish, data, 1f, 0f), "SiLU forward desc");
+    dnnl_primitive_desc fpd = new dnnl_primitive_desc();
+    OneDnnConv.check(dnnl_primitive_desc_create(fpd, new const_dnnl_op_desc_t(fd),
+        OneDnnConv.userScratchpad(), OneDnnConv.engine(), null), "SiLU forward primitive desc");
+    dnnl_eltwise_desc_t bd = new dnnl_eltwise_desc_t();
+    OneDnnConv.check(dnnl_eltwise_backward_desc_init(bd, dnnl_eltwise_swish, data, data, 1f, 0f),
+        "SiLU backward desc");
+    dnnl_primitive_desc bpd = new dnnl_primitive_desc();
+    OneDnnConv.check(dnnl_primitive_desc_create(bpd, new const_dnnl_op_desc_t(bd),
+        OneDnnConv.userScratchpad(), OneDnnConv.engine(), fpd), "SiLU backward primitive desc");
+    OneDnnConv.Prim p = OneDnnConv.primitive(bpd, "SiLU backward");
+    dnnl_primitive_desc_destroy(fpd);
+    dnnl_primitive_desc_destroy(bpd);
+    return p;
+  }
+
+  /** Floats of a double array (the coefficients are computed in double). */
+  static float[] floats(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
+  }
+}

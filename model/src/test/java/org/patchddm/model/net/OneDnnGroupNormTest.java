@@ -1,0 +1,142 @@
+package org.patchddm.model.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The float32 GroupNorm layer on oneDNN's fused passes ({@link OneDnnGroupNorm}) against the same
+ * layer in float64 (ND4J passes, gradient-checked in {@link GroupNormGradientTest}): forward
+ * output, dL/dx, dL/dγ and dL/dβ agree to float32 rounding, with one and several channels per
+ * group, two examples, with and without the fused SiLU, and with a zero γ (the ND4J input-gradient
+ * passes then take over).
+ */
+class OneDnnGroupNormTest {
+
+  @AfterEach
+  void restore() {
+    OneDnnGroupNorm.enabled = true;
+  }
+
+  private static ComputationGraph net(DataType type, Activation act, int channels, int groups) {
+    ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(7).dataType(type).updater(new NoOp())
+        .graphBuilder()
+        .addInputs("in")
+        .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 5, 6, 7,
+            channels))
+        .addLayer("gn", new GroupNormalization.Builder().numGroups(groups).nIn(channels)
+            .nOut(channels).activation(act).build(), "in")
+        .addLayer("out", new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
+            .lossFunction(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build(),
+            "gn")
+        .setOutputs("out")
+        .build();
+    ComputationGraph g = new ComputationGraph(conf);
+    g.init();
+    g.initGradientsView();
+    return g;
+  }
+
+  /** [output, dL/dx, dL/dγ, dL/dβ] of the layer for input x and upstream gradient eps. */
+  private static INDArray[] run(ComputationGraph g, INDArray gamma, INDArray beta, INDArray x,
+      INDArray eps) {
+    GroupNormLayer layer = (GroupNormLayer) g.getLayer("gn");
+    DataType t = x.dataType();
+    layer.getParam(GroupNormParamInitializer.GAMMA).assign(gamma.castTo(t));
+    layer.getParam(GroupNormParamInitializer.BETA).assign(beta.castTo(t));
+    LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+    layer.setInput(x, mgr);
+    INDArray y = layer.activate(true, mgr).dup();
+    Pair<Gradient, INDArray> bp = layer.backpropGradient(eps, mgr);
+    return new INDArray[] {y, bp.getSecond().dup(),
+        bp.getFirst().getGradientFor(GroupNormParamInitializer.GAMMA).dup(),
+        bp.getFirst().getGradientFor(GroupNormParamInitializer.BETA).dup()};
+  }
+
+  /** max |a − b| / (max |b| + 1e-3), in double. */
+  private static double relErr(INDArray a, INDArray b) {
+    INDArray ad = a.castTo(DataType.DOUBLE);
+    INDArray bd = b.castTo(DataType.DOUBLE);
+    return ad.sub(bd).amaxNumber().doubleValue() / (bd.amaxNumber().doubleValue() + 1e-3);
+  }
+
+  private static double[] compare(Activation act, int channels, int groups, boolean zeroGamma,
+      boolean onednn) {
+    OneDnnGroupNorm.enabled = onednn;
+    INDArray x = NetTestSupport.gaussian(1, DataType.DOUBLE, 2, channels, 5, 6, 7).muli(3)
+        .addi(1.5);
+    INDArray eps = NetTestSupport.gaussian(2, DataType.DOUBLE, 2, channels, 5, 6, 7);
+    INDArray gamma = NetTestSupport.gaussian(3, DataType.DOUBLE, 1, channels).addi(1);
+    if (zeroGamma) {
+      gamma.putScalar(0, 1, 0.0);
+    }
+    INDArray beta = NetTestSupport.gaussian(4, DataType.DOUBLE, 1, channels);
+    INDArray[] ref = run(net(DataType.DOUBLE, act, channels, groups), gamma, beta, x, eps);
+    INDArray[] got = run(net(DataType.FLOAT, act, channels, groups), gamma, beta,
+        x.castTo(DataType.FLOAT), eps.castTo(DataType.FLOAT));
+    double[] err = new double[4];
+    for (int i = 0; i < 4; i++) {
+      err[i] = relErr(got[i], ref[i]);
+    }
+    return err;
+  }
+
+  private static void assertClose(Activation act, int channels, int groups, boolean zeroGamma) {
+    double[] fused = compare(act, channels, groups, zeroGamma, true);
+    double[] nd4j = compare(act, channels, groups, zeroGamma, false);
+    String[] what = {"output", "dL/dx", "dL/dgamma", "dL/dbeta"};
+    for (int i = 0; i < 4; i++) {
+      String msg = what[i] + " " + act + " C=" + channels + " G=" + groups + ": oneDNN "
+          + fused[i] + ", ND4J float " + nd4j[i];
+      assertTrue(fused[i] < 2e-5, msg);
+      // the ND4J float path is itself only float-accurate; the fused one is no worse than 10x it
+      assertTrue(fused[i] <= Math.max(10 * nd4j[i], 1e-6), msg);
+    }
+  }
+
+  @Test
+  void siluOneChannelPerGroup() {
+    assertClose(Activation.SWISH, 6, 6, false);
+  }
+
+  @Test
+  void siluSeveralChannelsPerGroup() {
+    assertClose(Activation.SWISH, 12, 3, false);
+  }
+
+  @Test
+  void identity() {
+    assertClose(Activation.IDENTITY, 8, 4, false);
+  }
+
+  @Test
+  void zeroGammaFallsBackForTheInputGradient() {
+    assertClose(Activation.SWISH, 6, 3, true);
+  }
+
+  @Test
+  void otherActivationsKeepTheNd4jPath() {
+    INDArray x = NetTestSupport.gaussian(1, DataType.FLOAT, 1, 4, 2, 2, 2);
+    assertTrue(OneDnnGroupNorm.usable(x, Activation.SWISH.getActivationFunction()));
+    assertEquals(false, OneDnnGroupNorm.usable(x, Activation.TANH.getActivationFunction()));
+    assertEquals(false, OneDnnGroupNorm.usable(x.castTo(DataType.DOUBLE),
+        Activation.SWISH.getActivationFunction()));
+  }
+}
