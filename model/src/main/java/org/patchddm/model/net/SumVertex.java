@@ -26,6 +26,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * workspace holding all activations); otherwise, as in inference, where DL4J recycles a vertex's
  * workspace once its consumers are done, the sum goes to a new array. The values are the same
  * either way.
+ *
+ * <p>For same-shape inputs the backward pass then also gives both inputs one gradient array
+ * (ε, or ε / 2) instead of two copies. DL4J adds later gradients of a multi-consumer vertex into
+ * the first array it received, so the builder also guarantees that the in-place input's producer
+ * does not write into its gradient and is backpropagated before the other input's remaining
+ * consumers (true for the U-Net: the convolution or decoder block behind the in-place input comes
+ * after every other consumer of the skip or block input in topological order).
  */
 public class SumVertex extends ParameterlessVertex {
 

@@ -98,6 +98,23 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
     }
     boolean bc = broadcast();
     INDArray[] out = new INDArray[2];
+    if (inPlaceInput >= 0 && !bc) {
+      // Both inputs get the same array (ε or ε / 2): one copy instead of two, and one array less
+      // held in DL4J's activation-gradient workspaces. Safe under the in-place contract (see
+      // SumVertex): DL4J only ever adds into the other input's epsilon, after the in-place
+      // input's producer has read it.
+      INDArray shared;
+      if (average) {
+        try (MemoryWorkspace ws = mgr.notifyScopeBorrowed(ArrayType.ACTIVATION_GRAD)) {
+          shared = epsilon.div(2);
+        }
+      } else {
+        shared = mgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
+      }
+      out[0] = shared;
+      out[1] = shared;
+      return new Pair<>(null, out);
+    }
     // as ElementWiseVertex: copies of ε (or ε / 2) for same-shape inputs, ε summed over space
     // for the broadcast one
     if (!average) {

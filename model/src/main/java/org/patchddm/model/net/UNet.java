@@ -66,7 +66,7 @@ public final class UNet {
   public static ComputationGraph create(UNetSettings settings, UNetBuildOptions options) {
     ComputationGraph graph = new ComputationGraph(configuration(settings, options));
     graph.init();
-    return graph;
+    return GraphWorkspaces.settleEarly(graph);
   }
 
   /** The graph configuration (serialisable with toJson / fromJson). */

@@ -24,6 +24,7 @@ import java.util.Properties;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.patchddm.model.net.GraphWorkspaces;
 
 /**
  * Training checkpoints: one directory {@code step-00000123} per checkpoint, holding
@@ -162,7 +163,7 @@ public final class Checkpoints {
     Path model = checkpoint.resolve(MODEL);
     ComputationGraph graph;
     try {
-      graph = ModelSerializer.restoreComputationGraph(model.toFile(), true);
+      graph = GraphWorkspaces.settleEarly(ModelSerializer.restoreComputationGraph(model.toFile(), true));
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException("checkpoint file " + model + " cannot be read as a network: " + e, e);
     }

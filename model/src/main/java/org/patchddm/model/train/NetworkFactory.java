@@ -14,6 +14,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
+import org.patchddm.model.net.GraphWorkspaces;
 import org.patchddm.model.net.UNet;
 import org.patchddm.model.net.UNetBuildOptions;
 
@@ -37,7 +38,7 @@ public final class NetworkFactory {
     configureLayers(conf, t);
     ComputationGraph graph = new ComputationGraph(conf);
     graph.init();
-    return graph;
+    return GraphWorkspaces.settleEarly(graph);
   }
 
   static void configureLayers(ComputationGraphConfiguration conf, TrainSettings t) {
