@@ -27,8 +27,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Backward, with δ = dL/dz: dβ_c = Σ_{n,s} δ, dγ_c = Σ_{n,s} δ x̂, and per group
  * dL/dx = r (γ_c δ − m1 − x̂ m2) where m1 = mean_M(γ δ) and m2 = mean_M(γ δ x̂). This is again affine
  * per (n, c): dL/dx = A δ + B x + C0 with A = r γ_c, B = −r² m2, C0 = r (r m2 μ − m1). The small
- * per-(n, c) coefficients are computed in double in Java; statistics are recomputed from the input
- * instead of being cached across the forward/backward workspaces.
+ * per-(n, c) coefficients are computed in double in Java. The statistics (a few doubles per group,
+ * on the Java heap) of a training forward pass are kept for the backward pass that follows, as
+ * DL4J's BatchNormalization does; any other backward pass recomputes them from the input.
  */
 public class GroupNormLayer extends BaseLayer<GroupNormalization> {
 
@@ -65,11 +66,22 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
     return false;
   }
 
+  /**
+   * The statistics of the last training forward pass and the input array they belong to: the
+   * backward pass that follows reuses them instead of reading the input once more. DL4J keeps a
+   * training forward pass's activations unchanged until its backward pass (no vertex of the U-Net
+   * writes into a GroupNorm input), so the same input object means the same values.
+   */
+  private Stats trainingStats;
+  private INDArray trainingStatsInput;
+
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
     assertInputSet(false);
     INDArray x = LayerArrays.contiguous(input, mgr, ArrayType.FF_WORKING_MEM);
     Stats st = stats(x);
+    trainingStats = training ? st : null;
+    trainingStatsInput = training ? input : null;
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
     IActivation act = layerConf().getActivationFn();
     if (OneDnnGroupNorm.usable(x, act)) {
@@ -88,7 +100,9 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
     assertInputSet(true);
     INDArray x = LayerArrays.contiguous(input, mgr, ArrayType.BP_WORKING_MEM);
-    Stats st = stats(x);
+    Stats st = trainingStats != null && trainingStatsInput == input ? trainingStats : stats(x);
+    trainingStats = null;
+    trainingStatsInput = null;
     IActivation act = layerConf().getActivationFn();
     boolean dnnl = OneDnnGroupNorm.usable(x, act);
     INDArray delta;

@@ -110,6 +110,40 @@ final class OneDnnGroupNorm {
         new boolean[] {true, false, false}, false, "group-norm input gradient");
   }
 
+  private static final Map<Shape, OneDnnConv.Prim> CHANNEL_ADD = new ConcurrentHashMap<>();
+
+  /**
+   * out = x + b broadcast over space, for x, out [N, C, ...] contiguous float32 (out may be x) and
+   * b with N·C values (the time-embedding add of the U-Net's ResBlocks). One oneDNN pass per
+   * example; the same float additions as ND4J's broadcast add, so bit-identical results, about
+   * twice as fast at 64³.
+   */
+  static void addPerChannel(INDArray x, float[] b, INDArray out) {
+    long n = x.size(0);
+    long c = x.size(1);
+    long s = x.length() / (n * c);
+    dnnl_memory_desc_t data = OneDnnConv.md(new long[] {1, c, s}, dnnl_abc);
+    dnnl_memory_desc_t perChannel = OneDnnConv.md(new long[] {1, c, 1}, dnnl_abc);
+    OneDnnConv.Prim p = CHANNEL_ADD.computeIfAbsent(new Shape(c, s, false), k -> {
+      dnnl_binary_desc_t d = new dnnl_binary_desc_t();
+      OneDnnConv.check(dnnl_binary_desc_init(d, dnnl_binary_add, data, perChannel, data),
+          "channel add desc");
+      dnnl_primitive_desc pd = new dnnl_primitive_desc();
+      OneDnnConv.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(d),
+          OneDnnConv.userScratchpad(), OneDnnConv.engine(), null), "channel add primitive desc");
+      OneDnnConv.Prim prim = OneDnnConv.primitive(pd, "channel add");
+      dnnl_primitive_desc_destroy(pd);
+      return prim;
+    });
+    for (int i = 0; i < n; i++) {
+      long off = i * c * s;
+      FloatPointer bi = new FloatPointer(c);
+      bi.put(b, (int) (i * c), (int) c);
+      run(p, "channel add", DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel, bi,
+          DNNL_ARG_DST, data, at(out, off));
+    }
+  }
+
   /** Whether x (float32) and the activation can take this path on this machine. */
   static boolean usable(INDArray x, IActivation act) {
     return enabled && x.dataType() == DataType.FLOAT

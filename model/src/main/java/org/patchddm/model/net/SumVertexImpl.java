@@ -81,7 +81,10 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
     } else {
       out = mgr.createUninitialized(ArrayType.ACTIVATIONS, a.dataType(), a.shape(), 'c');
     }
-    if (bc) {
+    if (bc && a.dataType() == DataType.FLOAT && LayerArrays.isContiguous(a)
+        && LayerArrays.isContiguous(out) && OneDnnConv.available()) {
+      OneDnnGroupNorm.addPerChannel(a, b.reshape(b.length()).toFloatVector(), out);
+    } else if (bc) {
       INDArray a2 = a.reshape('c', a.size(0), a.size(1), a.length() / (a.size(0) * a.size(1)));
       INDArray o2 = out.reshape('c', a2.shape());
       Nd4j.exec(new BroadcastAddOp(a2, b.reshape(b.size(0), b.size(1)), o2, 0, 1));

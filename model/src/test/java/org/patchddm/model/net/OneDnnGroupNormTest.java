@@ -132,6 +132,25 @@ class OneDnnGroupNormTest {
   }
 
   @Test
+  void backwardAfterAnotherInputsForwardRecomputesTheStatistics() {
+    ComputationGraph g = net(DataType.FLOAT, Activation.SWISH, 6, 3);
+    GroupNormLayer layer = (GroupNormLayer) g.getLayer("gn");
+    LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+    INDArray x1 = NetTestSupport.gaussian(11, DataType.FLOAT, 1, 6, 5, 6, 7);
+    INDArray x2 = NetTestSupport.gaussian(12, DataType.FLOAT, 1, 6, 5, 6, 7).muli(2).addi(1);
+    INDArray eps = NetTestSupport.gaussian(13, DataType.FLOAT, 1, 6, 5, 6, 7);
+    layer.setInput(x2, mgr);
+    layer.activate(true, mgr);
+    INDArray expected = layer.backpropGradient(eps, mgr).getSecond().dup();
+    // the training forward pass of x1 keeps x1's statistics; the backward pass of x2 must not
+    // use them
+    layer.setInput(x1, mgr);
+    layer.activate(true, mgr);
+    layer.setInput(x2, mgr);
+    assertEquals(expected, layer.backpropGradient(eps, mgr).getSecond());
+  }
+
+  @Test
   void otherActivationsKeepTheNd4jPath() {
     INDArray x = NetTestSupport.gaussian(1, DataType.FLOAT, 1, 4, 2, 2, 2);
     assertTrue(OneDnnGroupNorm.usable(x, Activation.SWISH.getActivationFunction()));
