@@ -44,8 +44,10 @@ import org.patchddm.model.patch.TrainingMode;
  *
  * <p>The same fast run with the default oneDNN GroupNorm passes (which differ from the ND4J ones only by float rounding)
  * gave 0.82, 0.70, 0.82, 0.80 and 0.68 for net seeds 1-5 (2026-11-26): the same spread as above, so the test pins the
- * ND4J passes, on which its seeds were chosen. A test of learning that does not hinge on seeds needs a longer run or
- * the majority vote, as in the slow test.
+ * ND4J passes, on which its seeds were chosen. 1024 training balls instead of 32 did not help (0.63 and 0.80 for net
+ * seeds 1 and 2 with the oneDNN passes). A test of learning that does not hinge on seeds needs a longer run or the
+ * majority vote, as in the slow test. For such scans the fast test reads -Dpatchddm.test.blob-data-seed, -net-seed,
+ * -train-balls and -nd4j-groupnorm (true by default).
  */
 class BlobLearningTest {
 
@@ -60,7 +62,7 @@ class BlobLearningTest {
     // default, equal to float rounding: OneDnnGroupNormTest) start other trajectories, which
     // for five net seeds gave 0.68-0.82 here. See the class comment.
     groupNormOneDnn = GroupNormLayer.usesOneDnn();
-    GroupNormLayer.useOneDnn(false);
+    GroupNormLayer.useOneDnn(!PIN_ND4J_GROUPNORM);
   }
 
   @AfterAll
@@ -103,12 +105,15 @@ class BlobLearningTest {
   /** Seeds of the fast test; -Dpatchddm.test.blob-data-seed / -net-seed override them (seed scans). */
   private static final long DATA_SEED = Long.getLong("patchddm.test.blob-data-seed", 7);
   private static final long NET_SEED = Long.getLong("patchddm.test.blob-net-seed", 1);
+  private static final int TRAIN_BALLS = Integer.getInteger("patchddm.test.blob-train-balls", 32);
+  private static final boolean PIN_ND4J_GROUPNORM =
+      Boolean.parseBoolean(System.getProperty("patchddm.test.blob-nd4j-groupnorm", "true"));
 
   @Test
   void lossFallsAndSingleDdimSamplesSegmentHeldOutBlobs() {
     long t0 = System.nanoTime();
-    TrainingVolumes data = TrainingVolumes.of(TrainTestSupport.blobs(32, N, R_MIN, R_MAX, NOISE,
-        DATA_SEED));
+    TrainingVolumes data = TrainingVolumes.of(TrainTestSupport.blobs(TRAIN_BALLS, N, R_MIN, R_MAX,
+        NOISE, DATA_SEED));
     List<Double> losses = new ArrayList<>();
     // 400 steps at 1e-2, then the same graph continues for 150 steps at 1e-3
     LocalTrainer coarse = LocalTrainer.create(run(400, 1e-2, NET_SEED));
