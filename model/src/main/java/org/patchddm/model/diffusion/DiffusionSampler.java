@@ -10,7 +10,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>At every step the network is called with the ORIGINAL timestep k_i (the one it was trained on) and with the
  * condition c (MR channels, then coordinates), which the {@link Denoiser} concatenates before x_t. Then
- * x̂0 = (x_t - sqrt(1-ᾱ) ε̂) / sqrt(ᾱ) is clipped to [-1, 1] (if enabled) and, as improved-diffusion does in
+ * x̂0 = (x_t - sqrt(1-ᾱ) ε̂) / sqrt(ᾱ) is clipped to [clip-x0-min, clip-x0-max] (if enabled; paper [-1, 1]) and, as improved-diffusion does in
  * {@code ddim_sample}, ε is recomputed from the clipped x̂0 so the DDIM update stays on the line through x_t and
  * x̂0. The last step (ᾱ_prev = 1) therefore returns the clipped x̂0 itself.
  *
@@ -24,6 +24,8 @@ public final class DiffusionSampler {
   private final SamplerKind kind;
   private final double eta;
   private final boolean clipX0;
+  private final double clipMin;
+  private final double clipMax;
 
   /**
    * @param base the T-step training diffusion
@@ -34,11 +36,13 @@ public final class DiffusionSampler {
       throw new IllegalArgumentException("diffusion has T = " + base.timesteps() + " but the settings say "
           + settings.timesteps());
     }
-    this.respacing = new Respacing(base, settings.samplingSteps());
+    this.respacing = new Respacing(base, settings.samplingSteps(), settings.firstTimestep());
     this.spaced = respacing.spacedDiffusion();
     this.kind = settings.sampler();
     this.eta = settings.eta();
     this.clipX0 = settings.clipX0();
+    this.clipMin = settings.clipMin();
+    this.clipMax = settings.clipMax();
   }
 
   /** The respaced timesteps in use. */
@@ -126,6 +130,6 @@ public final class DiffusionSampler {
 
   private INDArray clippedX0(INDArray xt, int[] ts, INDArray epsHat) {
     INDArray x0 = spaced.predictX0(xt, ts, epsHat);
-    return clipX0 ? Transforms.min(Transforms.max(x0, -1.0, false), 1.0, false) : x0;
+    return clipX0 ? Transforms.min(Transforms.max(x0, clipMin, false), clipMax, false) : x0;
   }
 }

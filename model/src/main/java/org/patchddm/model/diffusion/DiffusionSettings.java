@@ -10,7 +10,11 @@ import com.typesafe.config.Config;
  * @param sampler DDIM or DDPM (paper: DDIM)
  * @param samplingSteps S, the number of respaced sampling steps (paper: about 20)
  * @param eta η of DDIM eq. 16; 0 makes sampling deterministic given the initial noise
- * @param clipX0 whether the predicted x̂0 is clipped to [-1, 1] at every step
+ * @param clipX0 whether the predicted x̂0 is clipped to [clipMin, clipMax] at every step
+ * @param clipMin lower clip bound of x̂0 (paper: -1)
+ * @param clipMax upper clip bound of x̂0 (paper: 1)
+ * @param samplingStart the largest kept timestep: respacing at {@code round(linspace(start, 0, S))}
+ *     (paper: T - 1; -1 means T - 1)
  */
 public record DiffusionSettings(
     int timesteps,
@@ -18,7 +22,10 @@ public record DiffusionSettings(
     SamplerKind sampler,
     int samplingSteps,
     double eta,
-    boolean clipX0) {
+    boolean clipX0,
+    double clipMin,
+    double clipMax,
+    int samplingStart) {
 
   /** The config path of this block. */
   public static final String PATH = "patchddm.diffusion";
@@ -34,6 +41,26 @@ public record DiffusionSettings(
     if (!(eta >= 0.0) || Double.isInfinite(eta)) {
       throw new IllegalArgumentException(PATH + ".eta must be a finite number >= 0, got " + eta);
     }
+    if (!(clipMin < clipMax) || Double.isInfinite(clipMin) || Double.isInfinite(clipMax)) {
+      throw new IllegalArgumentException(PATH + ".clip-x0-min must be below " + PATH
+          + ".clip-x0-max (both finite), got " + clipMin + " and " + clipMax);
+    }
+    if (samplingStart != -1 && (samplingStart < samplingSteps - 1 || samplingStart > timesteps - 1)) {
+      throw new IllegalArgumentException(PATH + ".sampling-start must be -1 (T - 1) or in "
+          + (samplingSteps - 1) + ".." + (timesteps - 1) + " (sampling-steps - 1 .. timesteps - 1), got "
+          + samplingStart);
+    }
+  }
+
+  /** The paper's clipping range [-1, 1] and first timestep T - 1. */
+  public DiffusionSettings(int timesteps, BetaSchedule betaSchedule, SamplerKind sampler,
+      int samplingSteps, double eta, boolean clipX0) {
+    this(timesteps, betaSchedule, sampler, samplingSteps, eta, clipX0, -1.0, 1.0, -1);
+  }
+
+  /** The largest kept timestep of the respaced chain (T - 1 unless sampling-start says otherwise). */
+  public int firstTimestep() {
+    return samplingStart == -1 ? timesteps - 1 : samplingStart;
   }
 
   /**
@@ -50,7 +77,10 @@ public record DiffusionSettings(
         c.getEnum(SamplerKind.class, "sampler"),
         c.getInt("sampling-steps"),
         c.getDouble("eta"),
-        c.getBoolean("clip-x0"));
+        c.getBoolean("clip-x0"),
+        c.getDouble("clip-x0-min"),
+        c.getDouble("clip-x0-max"),
+        c.getInt("sampling-start"));
   }
 
   /** The paper's settings: T = 1000, linear β, DDIM η = 0 with 20 steps, x̂0 clipped. */
@@ -60,7 +90,8 @@ public record DiffusionSettings(
 
   /** A copy with another number of sampling steps. */
   public DiffusionSettings withSamplingSteps(int steps) {
-    return new DiffusionSettings(timesteps, betaSchedule, sampler, steps, eta, clipX0);
+    return new DiffusionSettings(timesteps, betaSchedule, sampler, steps, eta, clipX0, clipMin,
+        clipMax, samplingStart);
   }
 
   /** The settings as a HOCON block under {@link #PATH}, for checkpoints and provenance. */
@@ -72,6 +103,9 @@ public record DiffusionSettings(
         + "  sampling-steps = " + samplingSteps + "\n"
         + "  eta = " + eta + "\n"
         + "  clip-x0 = " + clipX0 + "\n"
+        + "  clip-x0-min = " + clipMin + "\n"
+        + "  clip-x0-max = " + clipMax + "\n"
+        + "  sampling-start = " + samplingStart + "\n"
         + "}\n";
   }
 }

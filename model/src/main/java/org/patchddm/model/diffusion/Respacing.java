@@ -21,8 +21,21 @@ public final class Respacing {
    * @param steps S, 1..T
    */
   public Respacing(GaussianDiffusion base, int steps) {
+    this(base, steps, base.timesteps() - 1);
+  }
+
+  /**
+   * @param base the diffusion with the full T-step schedule
+   * @param steps S, 1..first+1
+   * @param first the largest kept timestep: {@code round(linspace(first, 0, S))}
+   */
+  public Respacing(GaussianDiffusion base, int steps, int first) {
     int total = base.timesteps();
-    kept = keptTimesteps(total, steps);
+    if (first < 0 || first > total - 1) {
+      throw new IllegalArgumentException("the first sampling timestep must be in 0.." + (total - 1)
+          + ", got " + first);
+    }
+    kept = keptTimesteps(first + 1, steps);
     keptAlphasCumprod = new double[steps];
     double[] newBetas = new double[steps];
     double last = 1.0;

@@ -31,7 +31,10 @@ public record RunSettings(UNetSettings model, DiffusionSettings diffusion, Train
       DiffusionSettings.PATH + ".sampler",
       DiffusionSettings.PATH + ".sampling-steps",
       DiffusionSettings.PATH + ".eta",
-      DiffusionSettings.PATH + ".clip-x0");
+      DiffusionSettings.PATH + ".clip-x0",
+      DiffusionSettings.PATH + ".clip-x0-min",
+      DiffusionSettings.PATH + ".clip-x0-max",
+      DiffusionSettings.PATH + ".sampling-start");
 
   public RunSettings {
     if (model == null || diffusion == null || train == null) {

@@ -73,6 +73,38 @@ class DiffusionSamplerTest {
   }
 
   @Test
+  void clipRangeBoundsTheLastStepsX0() {
+    // one DDIM step at t = 999 returns the clipped x̂0 = (x_t - sqrt(1-ᾱ) ε̂) / sqrt(ᾱ); with ε̂ = -x_t the
+    // unclipped x̂0 is x_t (1 + sqrt(1-ᾱ)) / sqrt(ᾱ), far outside any range, with the sign of x_t
+    GaussianDiffusion base = GaussianDiffusion.of(BetaSchedule.LINEAR, 1000);
+    Denoiser away = (xt, t, cond) -> xt.neg();
+    INDArray xT = Nd4j.createFromArray(new double[] {-0.3, 0.2, 1.5, -2.0}).reshape(1, 1, 1, 2, 2);
+    DiffusionSettings paper = settings(1000, SamplerKind.DDIM, 1, 0.0, true);
+    DiffusionSettings label = new DiffusionSettings(1000, BetaSchedule.LINEAR, SamplerKind.DDIM, 1,
+        0.0, true, 0.0, 1.0, -1);
+    INDArray cond = Nd4j.zeros(DataType.DOUBLE, 1, 1, 1, 2, 2);
+    SplittableRandom rng = new SplittableRandom(1);
+    assertArrayEquals(new double[] {-1, 1, 1, -1},
+        new DiffusionSampler(base, paper).sample(away, cond, xT, rng).soft().data().asDouble(), 0.0);
+    assertArrayEquals(new double[] {0, 1, 1, 0},
+        new DiffusionSampler(base, label).sample(away, cond, xT, rng).soft().data().asDouble(), 0.0);
+  }
+
+  @Test
+  void firstTimestepIsTheFirstOneTheNetworkSees() {
+    GaussianDiffusion base = GaussianDiffusion.of(BetaSchedule.LINEAR, 1000);
+    java.util.List<Integer> seen = new java.util.ArrayList<>();
+    Denoiser recording = (xt, t, cond) -> {
+      seen.add(t[0]);
+      return xt.mul(0);
+    };
+    DiffusionSettings s = new DiffusionSettings(1000, BetaSchedule.LINEAR, SamplerKind.DDIM, 4,
+        0.0, true, -1.0, 1.0, 900);
+    new DiffusionSampler(base, s).sample(recording, Nd4j.zeros(DataType.DOUBLE, 1, 1, 2, 2, 2), 3L);
+    assertEquals(java.util.List.of(900, 600, 300, 0), seen);
+  }
+
+  @Test
   void ddimWithOracleReturnsX0() {
     GaussianDiffusion base = GaussianDiffusion.of(BetaSchedule.LINEAR, 1000);
     INDArray x0 = Nd4j.rand(DataType.DOUBLE, 2, 1, 3, 3, 3).muli(2).subi(1);

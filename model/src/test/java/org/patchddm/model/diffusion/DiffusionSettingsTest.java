@@ -29,6 +29,30 @@ class DiffusionSettingsTest {
   }
 
   @Test
+  void clipRangeAndFirstTimestepAreReadAndChecked() {
+    DiffusionSettings paper = DiffusionSettings.fromConfig(ConfigFactory.load());
+    assertEquals(-1.0, paper.clipMin());
+    assertEquals(1.0, paper.clipMax());
+    assertEquals(999, paper.firstTimestep());
+    Config c = ConfigFactory.parseString(
+        "patchddm.diffusion { clip-x0-min = 0, sampling-start = 900, sampling-steps = 10 }")
+        .withFallback(ConfigFactory.load());
+    DiffusionSettings s = DiffusionSettings.fromConfig(c);
+    assertEquals(0.0, s.clipMin());
+    assertEquals(900, s.firstTimestep());
+    assertEquals(s, DiffusionSettings.fromConfig(ConfigFactory.parseString(s.toHocon())
+        .withFallback(ConfigFactory.load())));
+    IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+        () -> DiffusionSettings.fromConfig(ConfigFactory.parseString(
+            "patchddm.diffusion { clip-x0-min = 1 }").withFallback(ConfigFactory.load())));
+    assertTrue(range.getMessage().contains("clip-x0-min"), range.getMessage());
+    IllegalArgumentException start = assertThrows(IllegalArgumentException.class,
+        () -> DiffusionSettings.fromConfig(ConfigFactory.parseString(
+            "patchddm.diffusion { sampling-start = 1000 }").withFallback(ConfigFactory.load())));
+    assertTrue(start.getMessage().contains("sampling-start"), start.getMessage());
+  }
+
+  @Test
   void unknownEnumNamesTheKey() {
     Config c = ConfigFactory.parseString("patchddm.diffusion.beta-schedule = QUADRATIC")
         .withFallback(ConfigFactory.load());

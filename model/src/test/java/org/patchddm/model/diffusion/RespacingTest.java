@@ -20,6 +20,17 @@ class RespacingTest {
   }
 
   @Test
+  void tenFromNineHundred() {
+    // linspace(900, 0, 10) = 900, 800, ..., 0 (improved-diffusion's "ddim10" spacing)
+    Respacing r = new Respacing(base, 10, 900);
+    assertArrayEquals(new int[] {900, 800, 700, 600, 500, 400, 300, 200, 100, 0},
+        r.samplingOrder());
+    assertEquals(base.alphaCumprod(900), r.alphaCumprod(9), 0.0);
+    assertThrows(IllegalArgumentException.class, () -> new Respacing(base, 10, 1000));
+    assertThrows(IllegalArgumentException.class, () -> new Respacing(base, 10, 8));
+  }
+
+  @Test
   void twentyOfThousandStartsAtTheEndAndStepsBy52or53() {
     int[] order = new Respacing(base, 20).samplingOrder();
     assertEquals(999, order[0]);
