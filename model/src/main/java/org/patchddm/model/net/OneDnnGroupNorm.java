@@ -64,6 +64,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       ND4J passes when some A_c = γ_c r is zero.
  * </ul>
  *
+ * <p>It also holds the per-channel broadcast add of {@link SumVertex} (the time-embedding add),
+ * which is bit-identical to ND4J's.
+ *
  * <p>The results differ from the ND4J passes only by float rounding (oneDNN fuses multiply-adds
  * and has its own exp for SiLU): {@code OneDnnGroupNormTest} bounds the difference. Plans are
  * built once per (C, S, activation) and cached; execution is thread-safe (per-thread stream, no
