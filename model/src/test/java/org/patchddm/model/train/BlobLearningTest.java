@@ -55,7 +55,8 @@ import org.patchddm.model.patch.TrainingMode;
  * -Dpatchddm.test.blob-data-seed, -net-seed, -train-balls and -nd4j-groupnorm (false: the default oneDNN passes).
  *
  * <p>The slow test keeps the harder task (radius 3-5, noise in [0, 0.2)) and trains longer (600 steps, the last 200
- * at 1e-3). It reports single samples and the majority vote of 5. Everything is seeded and single-threaded, so the
+ * at 1e-3). It reports single samples and the majority vote of 5: mean Dice 0.93 and 1.00 with the sampling above,
+ * about 0.78 and 0.99 with the paper's (2026-11-26). Everything is seeded and single-threaded, so the
  * numbers repeat exactly on one machine and build.
  */
 class BlobLearningTest {
