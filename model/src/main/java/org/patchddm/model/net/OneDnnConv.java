@@ -114,11 +114,6 @@ final class OneDnnConv {
     check(dnnl_stream_create(s, engine(), 0), "stream create");
     return s;
   });
-  /** This thread's oneDNN stream (for the other oneDNN-backed ops of this package). */
-  static dnnl_stream stream() {
-    return STREAM.get();
-  }
-
   private static volatile Boolean available;
   private static volatile dnnl_primitive_attr userScratchpad;
   private static volatile String unavailableReason = "";
@@ -285,12 +280,12 @@ final class OneDnnConv {
     INDArray yF = Scratch.get(Scratch.DST, dstFwd);
     INDArray wF = Scratch.get(Scratch.WEIGHTS, wFwd);
     INDArray bias = b == null ? Nd4j.zeros(DataType.FLOAT, g.cout()) : LayerArrays.contiguous(b);
-    try (Exec e = new Exec()) {
-      e.run(srcNcToFwd, "reorder input", DNNL_ARG_FROM, srcNc, x, DNNL_ARG_TO, srcFwd, xF);
-      e.run(wToFwd, "reorder weights", DNNL_ARG_FROM, wUser, wc, DNNL_ARG_TO, wFwd, wF);
-      e.run(fwd, "forward", DNNL_ARG_SRC, srcFwd, xF, DNNL_ARG_WEIGHTS, wFwd, wF,
+    try {
+      run(srcNcToFwd, "reorder input", DNNL_ARG_FROM, srcNc, x, DNNL_ARG_TO, srcFwd, xF);
+      run(wToFwd, "reorder weights", DNNL_ARG_FROM, wUser, wc, DNNL_ARG_TO, wFwd, wF);
+      run(fwd, "forward", DNNL_ARG_SRC, srcFwd, xF, DNNL_ARG_WEIGHTS, wFwd, wF,
           DNNL_ARG_BIAS, biasUser, bias, DNNL_ARG_DST, dstFwd, yF);
-      e.run(dstFwdToNc, "reorder output", DNNL_ARG_FROM, dstFwd, yF, DNNL_ARG_TO, dstNc, y);
+      run(dstFwdToNc, "reorder output", DNNL_ARG_FROM, dstFwd, yF, DNNL_ARG_TO, dstNc, y);
     } finally {
       Scratch.trim();
     }
@@ -304,7 +299,7 @@ final class OneDnnConv {
     requireFloatContiguous(x, "input");
     requireFloatContiguous(delta, "output gradient");
     requireFloatContiguous(dw, "weight gradient");
-    try (Exec e = new Exec()) {
+    try {
       if (dx != null) {
         requireFloatContiguous(dx, "input gradient");
         INDArray wc = LayerArrays.contiguous(w);
@@ -316,28 +311,28 @@ final class OneDnnConv {
           wSrc = Scratch.get(Scratch.WEIGHTS_USER, wDataUser);
           flipTranspose(wc, wSrc);
         }
-        e.run(deltaNcToData, "reorder output gradient", DNNL_ARG_FROM, dstNc, delta, DNNL_ARG_TO,
+        run(deltaNcToData, "reorder output gradient", DNNL_ARG_FROM, dstNc, delta, DNNL_ARG_TO,
             deltaData, dD);
-        e.run(wToData, "reorder weights", DNNL_ARG_FROM, wDataUser, wSrc, DNNL_ARG_TO, wData, wD);
+        run(wToData, "reorder weights", DNNL_ARG_FROM, wDataUser, wSrc, DNNL_ARG_TO, wData, wD);
         if (flipped) {
-          e.run(data, "transposed forward", DNNL_ARG_SRC, deltaData, dD, DNNL_ARG_WEIGHTS, wData,
+          run(data, "transposed forward", DNNL_ARG_SRC, deltaData, dD, DNNL_ARG_WEIGHTS, wData,
               wD, DNNL_ARG_DST, dxData, dxD);
         } else {
-          e.run(data, "backward-data", DNNL_ARG_DIFF_DST, deltaData, dD, DNNL_ARG_WEIGHTS, wData,
+          run(data, "backward-data", DNNL_ARG_DIFF_DST, deltaData, dD, DNNL_ARG_WEIGHTS, wData,
               wD, DNNL_ARG_DIFF_SRC, dxData, dxD);
         }
-        e.run(dxDataToNc, "reorder input gradient", DNNL_ARG_FROM, dxData, dxD, DNNL_ARG_TO,
+        run(dxDataToNc, "reorder input gradient", DNNL_ARG_FROM, dxData, dxD, DNNL_ARG_TO,
             srcNc, dx);
       }
       INDArray xNx = Scratch.get(Scratch.SRC, srcNx);
       INDArray dNx = Scratch.get(Scratch.DST, dstNx);
       INDArray dwB = Scratch.get(Scratch.WEIGHT_GRAD, dwBwd);
-      e.run(srcNcToNx, "reorder input", DNNL_ARG_FROM, srcNc, x, DNNL_ARG_TO, srcNx, xNx);
-      e.run(dstNcToNx, "reorder output gradient", DNNL_ARG_FROM, dstNc, delta, DNNL_ARG_TO,
+      run(srcNcToNx, "reorder input", DNNL_ARG_FROM, srcNc, x, DNNL_ARG_TO, srcNx, xNx);
+      run(dstNcToNx, "reorder output gradient", DNNL_ARG_FROM, dstNc, delta, DNNL_ARG_TO,
           dstNx, dNx);
-      e.run(bwdWeights, "backward-weights", DNNL_ARG_SRC, srcNx, xNx, DNNL_ARG_DIFF_DST, dstNx,
+      run(bwdWeights, "backward-weights", DNNL_ARG_SRC, srcNx, xNx, DNNL_ARG_DIFF_DST, dstNx,
           dNx, DNNL_ARG_DIFF_WEIGHTS, dwBwd, dwB);
-      e.run(dwToUser, "reorder weight gradient", DNNL_ARG_FROM, dwBwd, dwB, DNNL_ARG_TO, wUser,
+      run(dwToUser, "reorder weight gradient", DNNL_ARG_FROM, dwBwd, dwB, DNNL_ARG_TO, wUser,
           dw);
     } finally {
       Scratch.trim();
@@ -430,47 +425,61 @@ final class OneDnnConv {
     Scratch.trim();
   }
 
-  /** Runs primitives on this thread's stream and frees the memory objects it made. */
-  private final class Exec implements AutoCloseable {
-    private final dnnl_stream stream = STREAM.get();
-    private final java.util.List<dnnl_memory> made = new java.util.ArrayList<>();
+  /** {@link #execute} with this convolution's geometry in error messages. */
+  private void run(Prim p, String what, Object... args) {
+    execute(p, what + " " + g, args);
+  }
 
-    /** args: (int argKind, dnnl_memory_desc_t desc, INDArray buffer) repeated. */
-    void run(Prim p, String what, Object... args) {
-      int n = args.length / 3;
-      int total = p.scratchBytes() > 0 ? n + 1 : n;
+  /**
+   * Runs a primitive on this thread's stream and waits for it. {@code args} are triples
+   * (int argument kind, dnnl_memory_desc_t desc, INDArray or Pointer data); the scratchpad, if the
+   * primitive needs one, is this thread's scratchpad buffer. The memory objects made for the call
+   * are destroyed before it returns.
+   */
+  static void execute(Prim p, String what, Object... args) {
+    int n = args.length / 3;
+    int total = p.scratchBytes() > 0 ? n + 1 : n;
+    java.util.List<dnnl_memory> made = new java.util.ArrayList<>(total);
+    try {
       dnnl_exec_arg_t list = new dnnl_exec_arg_t(total);
       for (int i = 0; i < n; i++) {
-        dnnl_memory m = new dnnl_memory();
-        check(dnnl_memory_create(m, (dnnl_memory_desc_t) args[3 * i + 1], engine(),
-            address((INDArray) args[3 * i + 2])), what + ": memory");
-        made.add(m);
-        list.position(i).arg((Integer) args[3 * i]).memory(m);
+        Object data = args[3 * i + 2];
+        Pointer ptr = data instanceof INDArray a ? address(a) : (Pointer) data;
+        list.position(i).arg((Integer) args[3 * i])
+            .memory(memory(made, (dnnl_memory_desc_t) args[3 * i + 1], ptr, what));
       }
       if (total > n) {
-        dnnl_memory m = new dnnl_memory();
-        check(dnnl_memory_create(m, p.scratchpad(), engine(),
-            address(Scratch.get(Scratch.SCRATCHPAD, p.scratchpad()))), what + ": scratchpad");
-        made.add(m);
-        list.position(n).arg(DNNL_ARG_SCRATCHPAD).memory(m);
+        Pointer pad = address(Scratch.get(Scratch.SCRATCHPAD, p.scratchpad()));
+        list.position(n).arg(DNNL_ARG_SCRATCHPAD)
+            .memory(memory(made, p.scratchpad(), pad, what + ": scratchpad"));
       }
       list.position(0);
-      check(dnnl_primitive_execute(p.primitive(), stream, total, list), what + " " + g);
-      check(dnnl_stream_wait(stream), what + " " + g);
-    }
-
-    @Override
-    public void close() {
+      check(dnnl_primitive_execute(p.primitive(), STREAM.get(), total, list), what);
+      check(dnnl_stream_wait(STREAM.get()), what);
+    } finally {
       for (dnnl_memory m : made) {
         dnnl_memory_destroy(m);
       }
     }
   }
 
+  private static dnnl_memory memory(java.util.List<dnnl_memory> made, dnnl_memory_desc_t desc,
+      Pointer data, String what) {
+    dnnl_memory m = new dnnl_memory();
+    check(dnnl_memory_create(m, desc, engine(), data), what + ": memory");
+    made.add(m);
+    return m;
+  }
+
   /** Raw address of the first element of a contiguous ND4J array (views included). */
   static Pointer address(INDArray a) {
+    return address(a, 0);
+  }
+
+  /** Raw address of the element {@code floatOffset} floats after the first of a float array. */
+  static Pointer address(INDArray a, long floatOffset) {
     Pointer base = a.data().addressPointer();
-    long addr = base.address() + base.position() * base.sizeof();
+    long addr = base.address() + base.position() * base.sizeof() + 4 * floatOffset;
     return new Pointer() {
       {
         address = addr;

@@ -4,7 +4,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_0;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
@@ -16,8 +15,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_backward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_swish;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_binary;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
@@ -26,30 +23,24 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_scratchpad_mode;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_scratchpad_mode_user;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_binary_desc_t;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
-import org.bytedeco.dnnl.dnnl_exec_arg_t;
-import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_post_ops;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSwish;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The elementwise passes of {@link GroupNormLayer} in float32 as single oneDNN passes, one
@@ -69,8 +60,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>The results differ from the ND4J passes only by float rounding (oneDNN fuses multiply-adds
  * and has its own exp for SiLU): {@code OneDnnGroupNormTest} bounds the difference. Plans are
- * built once per (C, S, activation) and cached; execution is thread-safe (per-thread stream, no
- * scratchpad, or a user scratchpad per call).
+ * built once per (C, S, activation) and cached; they run through {@link OneDnnConv#execute} (this
+ * thread's stream and scratchpad), so execution is thread-safe.
  */
 final class OneDnnGroupNorm {
 
@@ -98,22 +89,24 @@ final class OneDnnGroupNorm {
     this.shape = shape;
     data = OneDnnConv.md(new long[] {1, shape.c(), shape.s()}, dnnl_abc);
     perChannel = OneDnnConv.md(new long[] {1, shape.c(), 1}, dnnl_abc);
-    forward = binary(dnnl_binary_mul, new int[] {dnnl_binary_add}, new boolean[] {false},
-        shape.swish(), "group-norm affine");
+    forward = binary(data, perChannel, dnnl_binary_mul, new int[] {dnnl_binary_add},
+        new boolean[] {false}, shape.swish(), "group-norm affine");
     if (shape.swish()) {
-      affine = binary(dnnl_binary_mul, new int[] {dnnl_binary_add}, new boolean[] {false}, false,
-          "group-norm affine (backward)");
+      affine = binary(data, perChannel, dnnl_binary_mul, new int[] {dnnl_binary_add},
+          new boolean[] {false}, false, "group-norm affine (backward)");
       siluBackward = siluBackward();
     } else {
       affine = null;
       siluBackward = null;
     }
-    inputGradient = binary(dnnl_binary_mul,
+    inputGradient = binary(data, perChannel, dnnl_binary_mul,
         new int[] {dnnl_binary_add, dnnl_binary_add, dnnl_binary_mul},
         new boolean[] {true, false, false}, false, "group-norm input gradient");
   }
 
-  private static final Map<Shape, OneDnnConv.Prim> CHANNEL_ADD = new ConcurrentHashMap<>();
+  private record ChannelShape(long c, long s) {}
+
+  private static final Map<ChannelShape, OneDnnConv.Prim> CHANNEL_ADD = new ConcurrentHashMap<>();
 
   /**
    * out = x + b broadcast over space, for x, out [N, C, ...] contiguous float32 (out may be x) and
@@ -122,29 +115,16 @@ final class OneDnnGroupNorm {
    * twice as fast at 64³.
    */
   static void addPerChannel(INDArray x, float[] b, INDArray out) {
-    long n = x.size(0);
     long c = x.size(1);
-    long s = x.length() / (n * c);
+    long s = x.length() / (x.size(0) * c);
     dnnl_memory_desc_t data = OneDnnConv.md(new long[] {1, c, s}, dnnl_abc);
     dnnl_memory_desc_t perChannel = OneDnnConv.md(new long[] {1, c, 1}, dnnl_abc);
-    OneDnnConv.Prim p = CHANNEL_ADD.computeIfAbsent(new Shape(c, s, false), k -> {
-      dnnl_binary_desc_t d = new dnnl_binary_desc_t();
-      OneDnnConv.check(dnnl_binary_desc_init(d, dnnl_binary_add, data, perChannel, data),
-          "channel add desc");
-      dnnl_primitive_desc pd = new dnnl_primitive_desc();
-      OneDnnConv.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(d),
-          OneDnnConv.userScratchpad(), OneDnnConv.engine(), null), "channel add primitive desc");
-      OneDnnConv.Prim prim = OneDnnConv.primitive(pd, "channel add");
-      dnnl_primitive_desc_destroy(pd);
-      return prim;
-    });
-    for (int i = 0; i < n; i++) {
-      long off = i * c * s;
-      FloatPointer bi = new FloatPointer(c);
-      bi.put(b, (int) (i * c), (int) c);
-      run(p, "channel add", DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel, bi,
-          DNNL_ARG_DST, data, at(out, off));
-    }
+    OneDnnConv.Prim p = CHANNEL_ADD.computeIfAbsent(new ChannelShape(c, s),
+        k -> binary(data, perChannel, dnnl_binary_add, new int[0], new boolean[0], false,
+            "channel add"));
+    forEachExample(x, c, s, (i, off) -> OneDnnConv.execute(p, "channel add",
+        DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel,
+        slice(b, i, c), DNNL_ARG_DST, data, at(out, off)));
   }
 
   /** Whether x (float32) and the activation can take this path on this machine. */
@@ -164,31 +144,31 @@ final class OneDnnGroupNorm {
 
   /** out = act(a x + b) per example; a, b indexed n·C + c; x and out contiguous [N, C, ...]. */
   void forward(INDArray x, float[] a, float[] b, INDArray out) {
-    perExample(x, (i, off) -> run(forward, "group-norm forward",
-        DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel, vec(a, i),
-        postOp(0), perChannel, vec(b, i), DNNL_ARG_DST, data, at(out, off)));
+    perExample(x, (i, off) -> OneDnnConv.execute(forward, "group-norm forward",
+        DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel, channels(a, i),
+        postOp(0), perChannel, channels(b, i), DNNL_ARG_DST, data, at(out, off)));
   }
 
   /** z = a x + b (SiLU layers). */
   void affine(INDArray x, float[] a, float[] b, INDArray z) {
-    perExample(x, (i, off) -> run(affine, "group-norm affine",
-        DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel, vec(a, i),
-        postOp(0), perChannel, vec(b, i), DNNL_ARG_DST, data, at(z, off)));
+    perExample(x, (i, off) -> OneDnnConv.execute(affine, "group-norm affine",
+        DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel, channels(a, i),
+        postOp(0), perChannel, channels(b, i), DNNL_ARG_DST, data, at(z, off)));
   }
 
   /** delta = eps · SiLU'(z) (SiLU layers). */
   void siluBackward(INDArray z, INDArray eps, INDArray delta) {
-    perExample(z, (i, off) -> run(siluBackward, "group-norm SiLU backward",
+    perExample(z, (i, off) -> OneDnnConv.execute(siluBackward, "group-norm SiLU backward",
         DNNL_ARG_SRC, data, at(z, off), DNNL_ARG_DIFF_DST, data, at(eps, off),
         DNNL_ARG_DIFF_SRC, data, at(delta, off)));
   }
 
   /** dx = ((x q + delta) + r) A with q = B / A, r = C / A (A non-zero), indexed n·C + c. */
   void inputGradient(INDArray x, INDArray delta, float[] q, float[] r, float[] a, INDArray dx) {
-    perExample(x, (i, off) -> run(inputGradient, "group-norm input gradient",
-        DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel, vec(q, i),
-        postOp(0), data, at(delta, off), postOp(1), perChannel, vec(r, i),
-        postOp(2), perChannel, vec(a, i), DNNL_ARG_DST, data, at(dx, off)));
+    perExample(x, (i, off) -> OneDnnConv.execute(inputGradient, "group-norm input gradient",
+        DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel, channels(q, i),
+        postOp(0), data, at(delta, off), postOp(1), perChannel, channels(r, i),
+        postOp(2), perChannel, channels(a, i), DNNL_ARG_DST, data, at(dx, off)));
   }
 
   private interface ExampleOp {
@@ -196,86 +176,46 @@ final class OneDnnGroupNorm {
   }
 
   private void perExample(INDArray x, ExampleOp op) {
-    long n = x.size(0);
-    if (x.length() != n * shape.c() * shape.s()) {
-      throw new IllegalArgumentException("group-norm plan for " + shape + " got shape "
-          + java.util.Arrays.toString(x.shape()));
-    }
-    for (int i = 0; i < n; i++) {
-      op.run(i, i * shape.c() * shape.s());
-    }
+    forEachExample(x, shape.c(), shape.s(), op);
   }
 
-  /** The per-channel slice of example i as native floats (freed after the call). */
-  private Pointer vec(float[] v, int example) {
-    int c = (int) shape.c();
-    FloatPointer p = new FloatPointer(c);
-    p.put(v, example * c, c);
-    return p;
+  /** Runs op for each example of x [N, c, ...] with s voxels, at its offset in floats. */
+  private static void forEachExample(INDArray x, long c, long s, ExampleOp op) {
+    long n = x.size(0);
+    if (x.length() != n * c * s) {
+      throw new IllegalArgumentException("oneDNN plan for " + c + " channels of " + s
+          + " voxels got shape " + java.util.Arrays.toString(x.shape()));
+    }
+    for (int i = 0; i < n; i++) {
+      op.run(i, i * c * s);
+    }
   }
 
   private static Pointer at(INDArray a, long floatOffset) {
-    Pointer base = OneDnnConv.address(a);
-    long addr = base.address() + 4 * floatOffset;
-    return new Pointer() {
-      {
-        address = addr;
-      }
-    };
+    return OneDnnConv.address(a, floatOffset);
+  }
+
+  /** The per-channel values of example i of this plan. */
+  private INDArray channels(float[] v, int example) {
+    return slice(v, example, shape.c());
+  }
+
+  /** The c per-channel values of example i (a small float array for oneDNN). */
+  private static INDArray slice(float[] v, int example, long c) {
+    int from = (int) (example * c);
+    return Nd4j.createFromArray(java.util.Arrays.copyOfRange(v, from, from + (int) c));
   }
 
   private static int postOp(int index) {
     return DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (index + 1) | DNNL_ARG_SRC_1;
   }
 
-  /** args: (int kind, dnnl_memory_desc_t desc, Pointer data) repeated. */
-  private static void run(OneDnnConv.Prim p, String what, Object... args) {
-    List<dnnl_memory> made = new ArrayList<>();
-    List<Pointer> owned = new ArrayList<>();
-    try {
-      int n = args.length / 3;
-      int total = p.scratchBytes() > 0 ? n + 1 : n;
-      dnnl_exec_arg_t list = new dnnl_exec_arg_t(total);
-      for (int i = 0; i < n; i++) {
-        Pointer ptr = (Pointer) args[3 * i + 2];
-        if (ptr instanceof FloatPointer) {
-          owned.add(ptr);
-        }
-        dnnl_memory m = new dnnl_memory();
-        OneDnnConv.check(dnnl_memory_create(m, (dnnl_memory_desc_t) args[3 * i + 1],
-            OneDnnConv.engine(), ptr), what + ": memory");
-        made.add(m);
-        list.position(i).arg((Integer) args[3 * i]).memory(m);
-      }
-      if (total > n) {
-        Pointer pad = new org.bytedeco.javacpp.BytePointer(p.scratchBytes());
-        owned.add(pad);
-        dnnl_memory m = new dnnl_memory();
-        OneDnnConv.check(dnnl_memory_create(m, p.scratchpad(), OneDnnConv.engine(), pad),
-            what + ": scratchpad");
-        made.add(m);
-        list.position(n).arg(DNNL_ARG_SCRATCHPAD).memory(m);
-      }
-      list.position(0);
-      OneDnnConv.check(dnnl_primitive_execute(p.primitive(), OneDnnConv.stream(), total, list),
-          what);
-      OneDnnConv.check(dnnl_stream_wait(OneDnnConv.stream()), what);
-    } finally {
-      for (dnnl_memory m : made) {
-        dnnl_memory_destroy(m);
-      }
-      for (Pointer ptr : owned) {
-        ptr.close();
-      }
-    }
-  }
-
   /**
    * dst = src0 ⊙ src1 (per channel) followed by binary post-ops (per channel, or the full tensor
    * where {@code full}) and an optional SiLU.
    */
-  private OneDnnConv.Prim binary(int alg, int[] postAlgs, boolean[] full, boolean silu,
-      String what) {
+  private static OneDnnConv.Prim binary(dnnl_memory_desc_t data, dnnl_memory_desc_t perChannel,
+      int alg, int[] postAlgs, boolean[] full, boolean silu, String what) {
     dnnl_binary_desc_t d = new dnnl_binary_desc_t();
     OneDnnConv.check(dnnl_binary_desc_init(d, alg, data, perChannel, data), what + " desc");
     dnnl_post_ops ops = new dnnl_post_ops();
