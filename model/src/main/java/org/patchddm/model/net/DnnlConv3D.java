@@ -22,6 +22,8 @@ public class DnnlConv3D extends FastConv3D {
 
   private int stride = 1;
   private int padding = -1;
+  private boolean channelsLastIn;
+  private boolean channelsLastOut;
 
   /** For JSON deserialisation. */
   public DnnlConv3D() {
@@ -32,6 +34,26 @@ public class DnnlConv3D extends FastConv3D {
     super(b, b.kernel);
     this.stride = b.stride;
     this.padding = b.padding < 0 ? b.kernel / 2 : b.padding;
+    this.channelsLastIn = b.channelsLastIn;
+    this.channelsLastOut = b.channelsLastOut;
+  }
+
+  /** Whether the input is [N, D, H, W, C] (channels-last) rather than [N, C, D, H, W]. */
+  public boolean isChannelsLastIn() {
+    return channelsLastIn;
+  }
+
+  public void setChannelsLastIn(boolean channelsLastIn) {
+    this.channelsLastIn = channelsLastIn;
+  }
+
+  /** Whether the output is [N, D, H, W, C] (channels-last) rather than [N, C, D, H, W]. */
+  public boolean isChannelsLastOut() {
+    return channelsLastOut;
+  }
+
+  public void setChannelsLastOut(boolean channelsLastOut) {
+    this.channelsLastOut = channelsLastOut;
   }
 
   public int getStride() {
@@ -65,7 +87,8 @@ public class DnnlConv3D extends FastConv3D {
   @Override
   public InputType getOutputType(int layerIndex, InputType inputType) {
     InputType.InputTypeConvolutional3D in = requireCnn3d(inputType);
-    return InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, outSize(in.getDepth()),
+    return InputType.convolutional3D(channelsLastOut ? Convolution3D.DataFormat.NDHWC
+        : Convolution3D.DataFormat.NCDHW, outSize(in.getDepth()),
         outSize(in.getHeight()), outSize(in.getWidth()), nOut);
   }
 
@@ -74,6 +97,8 @@ public class DnnlConv3D extends FastConv3D {
     private int kernel = 3;
     private int stride = 1;
     private int padding = -1;
+    private boolean channelsLastIn;
+    private boolean channelsLastOut;
 
     public Builder() {
       this.activationFn = new ActivationIdentity();
@@ -94,6 +119,13 @@ public class DnnlConv3D extends FastConv3D {
     /** Front zero padding along every axis; default k/2. */
     public Builder padding(int p) {
       this.padding = p;
+      return this;
+    }
+
+    /** Input and output layouts: channels-last [N, D, H, W, C] or NCDHW (the default). */
+    public Builder channelsLast(boolean in, boolean out) {
+      this.channelsLastIn = in;
+      this.channelsLastOut = out;
       return this;
     }
 

@@ -15,9 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Implementation of {@link DnnlConv3D}: y = W * x + b with stride and padding, on [N, C, D, H, W].
  *
- * <p>Float32 on the CPU backend goes through {@link OneDnnConv} (oneDNN called directly, its
- * blocked layouts for the data passes and NDHWC for the weight gradient, forward not recomputed
- * in backprop). Anything else (float64 for the
+ * <p>Input and output are each NCDHW or channels-last [N, D, H, W, C], as configured. Float32 on
+ * the CPU backend goes through {@link OneDnnConv} (oneDNN called directly, on channels-last data,
+ * forward not recomputed in backprop). Anything else (float64 for the
  * gradient checks, or a machine where the oneDNN binding does not load) goes through libnd4j's
  * {@code conv3dnew} / {@code conv3dnew_bp}, the same function.
  */
@@ -34,14 +34,23 @@ public class DnnlConv3DLayer extends Conv3DLayerBase<DnnlConv3D> {
     INDArray w = getParam(FastConv3DParamInitializer.WEIGHT);
     INDArray b = getParam(FastConv3DParamInitializer.BIAS).reshape(w.size(0));
     DnnlConv3D c = layerConf();
-    long[] shape = {x.size(0), w.size(0), c.outSize(x.size(2)), c.outSize(x.size(3)),
-        c.outSize(x.size(4))};
+    long[] sp = spatial(x, c.isChannelsLastIn());
+    long[] shape = shape(x.size(0), w.size(0), c.outSize(sp[0]), c.outSize(sp[1]),
+        c.outSize(sp[2]), c.isChannelsLastOut());
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), shape, 'c');
     if (useOneDnn(x)) {
       OneDnnConv.plan(geometry(x)).forward(x, w, b, out);
-    } else {
-      Nd4j.exec(DynamicCustomOp.builder("conv3dnew").addInputs(x, w, b).addOutputs(out)
-          .addIntegerArguments(intArgs()).build());
+      return out;
+    }
+    // libnd4j's op on NCDHW copies (float64 gradient checks and machines without the binding)
+    INDArray xc = c.isChannelsLastIn() ? ChannelsLast.toNcdhw(x, mgr, ArrayType.FF_WORKING_MEM) : x;
+    INDArray oc = c.isChannelsLastOut() ? mgr.createUninitialized(ArrayType.FF_WORKING_MEM,
+        x.dataType(), shape(x.size(0), w.size(0), shape[1], shape[2], shape[3], false), 'c')
+        : out;
+    Nd4j.exec(DynamicCustomOp.builder("conv3dnew").addInputs(xc, w, b).addOutputs(oc)
+        .addIntegerArguments(intArgs()).build());
+    if (c.isChannelsLastOut()) {
+      out.assign(oc.permute(0, 2, 3, 4, 1));
     }
     return out;
   }
@@ -49,6 +58,7 @@ public class DnnlConv3DLayer extends Conv3DLayerBase<DnnlConv3D> {
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
     assertInputSet(true);
+    DnnlConv3D c = layerConf();
     INDArray x = checkedInput(mgr, ArrayType.BP_WORKING_MEM);
     INDArray delta = LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM);
     INDArray w = getParam(FastConv3DParamInitializer.WEIGHT);
@@ -58,12 +68,27 @@ public class DnnlConv3DLayer extends Conv3DLayerBase<DnnlConv3D> {
     INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
     if (useOneDnn(x) && LayerArrays.isContiguous(gW)) {
       OneDnnConv.plan(geometry(x)).backward(x, w, delta, dx, gW);
-      gB.assign(delta.sum(0, 2, 3, 4).reshape(gB.shape()));
+      if (c.isChannelsLastOut()) {
+        int co = (int) w.size(0);
+        double[] db = ChannelsLast.sums(delta, 0, delta.length() / co, co);
+        gB.assign(Nd4j.createFromArray(db).castTo(gB.dataType()).reshape(gB.shape()));
+      } else {
+        gB.assign(delta.sum(0, 2, 3, 4).reshape(gB.shape()));
+      }
     } else {
+      INDArray xc = c.isChannelsLastIn() ? ChannelsLast.toNcdhw(x, mgr, ArrayType.BP_WORKING_MEM)
+          : x;
+      INDArray dc = c.isChannelsLastOut()
+          ? ChannelsLast.toNcdhw(delta, mgr, ArrayType.BP_WORKING_MEM) : delta;
+      INDArray dxc = c.isChannelsLastIn() ? mgr.createUninitialized(ArrayType.BP_WORKING_MEM,
+          x.dataType(), xc.shape(), 'c') : dx;
       INDArray dW = gW.ulike();
       INDArray dB = b.ulike();
-      Nd4j.exec(DynamicCustomOp.builder("conv3dnew_bp").addInputs(x, w, b, delta)
-          .addOutputs(dx, dW, dB).addIntegerArguments(intArgs()).build());
+      Nd4j.exec(DynamicCustomOp.builder("conv3dnew_bp").addInputs(xc, w, b, dc)
+          .addOutputs(dxc, dW, dB).addIntegerArguments(intArgs()).build());
+      if (c.isChannelsLastIn()) {
+        dx.assign(dxc.permute(0, 2, 3, 4, 1));
+      }
       gW.assign(dW);
       gB.assign(dB.reshape(gB.shape()));
     }
@@ -76,8 +101,20 @@ public class DnnlConv3DLayer extends Conv3DLayerBase<DnnlConv3D> {
 
   private OneDnnConv.Geometry geometry(INDArray x) {
     DnnlConv3D c = layerConf();
-    return new OneDnnConv.Geometry(x.size(0), c.getNIn(), c.getNOut(), x.size(2), x.size(3),
-        x.size(4), c.getKernel(), c.getStride(), c.getPadding());
+    long[] sp = spatial(x, c.isChannelsLastIn());
+    return new OneDnnConv.Geometry(x.size(0), c.getNIn(), c.getNOut(), sp[0], sp[1], sp[2],
+        c.getKernel(), c.getStride(), c.getPadding(), c.isChannelsLastIn(),
+        c.isChannelsLastOut());
+  }
+
+  /** {D, H, W} of a 5D array in the given layout. */
+  private static long[] spatial(INDArray x, boolean channelsLast) {
+    return channelsLast ? new long[] {x.size(1), x.size(2), x.size(3)}
+        : new long[] {x.size(2), x.size(3), x.size(4)};
+  }
+
+  private static long[] shape(long n, long ch, long d, long h, long w, boolean channelsLast) {
+    return channelsLast ? new long[] {n, d, h, w, ch} : new long[] {n, ch, d, h, w};
   }
 
   /** conv3dnew arguments: kernel, stride, padding, dilation, explicit padding, NCDHW, [oC, iC, k³]. */
@@ -91,9 +128,10 @@ public class DnnlConv3DLayer extends Conv3DLayerBase<DnnlConv3D> {
 
   private INDArray checkedInput(LayerWorkspaceMgr mgr, ArrayType type) {
     DnnlConv3D c = layerConf();
-    if (input.rank() != 5 || input.size(1) != c.getNIn()) {
+    if (input.rank() != 5 || input.size(c.isChannelsLastIn() ? 4 : 1) != c.getNIn()) {
       throw new IllegalArgumentException("DnnlConv3D layer '" + c.getLayerName()
-          + "' expects [N, " + c.getNIn() + ", D, H, W] input, got shape "
+          + "' expects " + (c.isChannelsLastIn() ? "[N, D, H, W, " + c.getNIn() + "]"
+          : "[N, " + c.getNIn() + ", D, H, W]") + " input, got shape "
           + Arrays.toString(input.shape()));
     }
     if (!(c.getActivationFn() instanceof ActivationIdentity)) {

@@ -12,6 +12,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.factory.Nd4j;
@@ -79,14 +80,32 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
   public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
     assertInputSet(false);
     INDArray x = LayerArrays.contiguous(input, mgr, ArrayType.FF_WORKING_MEM);
-    Stats st = stats(x);
-    trainingStats = training ? st : null;
+    IActivation act = layerConf().getActivationFn();
+    boolean last = layerConf().isChannelsLast();
+    if (last && !OneDnnGroupNorm.usable(x, act)) {
+      // the ND4J passes work on NCDHW: run them on a copy (float64 gradient checks, comparisons)
+      INDArray outc = forward(ChannelsLast.toNcdhw(x, mgr, ArrayType.FF_WORKING_MEM), training,
+          false, mgr, ArrayType.FF_WORKING_MEM);
+      trainingStatsInput = training ? input : null;
+      return mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c')
+          .assign(outc.permute(0, 2, 3, 4, 1));
+    }
+    INDArray out = forward(x, training, last, mgr, ArrayType.ACTIVATIONS);
     trainingStatsInput = training ? input : null;
-    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+    return out;
+  }
+
+  /** GroupNorm + activation of x (NCDHW, or channels-last on the oneDNN path) into a new array. */
+  private INDArray forward(INDArray x, boolean training, boolean last, LayerWorkspaceMgr mgr,
+      ArrayType outType) {
+    Stats st = last ? statsChannelsLast(x) : stats(x);
+    trainingStats = training ? st : null;
+    INDArray out = mgr.createUninitialized(outType, x.dataType(), x.shape(), 'c');
     IActivation act = layerConf().getActivationFn();
     if (OneDnnGroupNorm.usable(x, act)) {
       double[][] ab = affineCoefficients(st);
-      plan(x, act).forward(x, OneDnnGroupNorm.floats(ab[0]), OneDnnGroupNorm.floats(ab[1]), out);
+      plan(x, act, last).forward(x, OneDnnGroupNorm.floats(ab[0]),
+          OneDnnGroupNorm.floats(ab[1]), out);
       return out;
     }
     affine(x, st, out);
@@ -100,15 +119,32 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
     assertInputSet(true);
     INDArray x = LayerArrays.contiguous(input, mgr, ArrayType.BP_WORKING_MEM);
-    Stats st = trainingStats != null && trainingStatsInput == input ? trainingStats : stats(x);
+    boolean last = layerConf().isChannelsLast();
+    Stats cached = trainingStats != null && trainingStatsInput == input ? trainingStats : null;
     trainingStats = null;
     trainingStatsInput = null;
+    if (last && !OneDnnGroupNorm.usable(x, layerConf().getActivationFn())) {
+      INDArray xc = ChannelsLast.toNcdhw(x, mgr, ArrayType.BP_WORKING_MEM);
+      INDArray ec = ChannelsLast.toNcdhw(epsilon, mgr, ArrayType.BP_WORKING_MEM);
+      Pair<Gradient, INDArray> r = backward(xc, ec, cached == null ? stats(xc) : cached, false,
+          mgr, ArrayType.BP_WORKING_MEM);
+      INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(),
+          'c').assign(r.getSecond().permute(0, 2, 3, 4, 1));
+      return new Pair<>(r.getFirst(), dx);
+    }
+    Stats st = cached != null ? cached : last ? statsChannelsLast(x) : stats(x);
+    return backward(x, epsilon, st, last, mgr, ArrayType.ACTIVATION_GRAD);
+  }
+
+  /** The backward pass for x and ε in one layout (channels-last only on the oneDNN path). */
+  private Pair<Gradient, INDArray> backward(INDArray x, INDArray epsilon, Stats st, boolean last,
+      LayerWorkspaceMgr mgr, ArrayType dxType) {
     IActivation act = layerConf().getActivationFn();
     boolean dnnl = OneDnnGroupNorm.usable(x, act);
     INDArray delta;
     if (dnnl && OneDnnGroupNorm.isSilu(act)) {
       double[][] ab = affineCoefficients(st);
-      OneDnnGroupNorm p = plan(x, act);
+      OneDnnGroupNorm p = plan(x, act, last);
       INDArray z = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
       p.affine(x, OneDnnGroupNorm.floats(ab[0]), OneDnnGroupNorm.floats(ab[1]), z);
       delta = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
@@ -128,10 +164,22 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
     int groups = st.groups;
     int cpg = c / groups;
     long voxels = x.length() / ((long) n * c);
-    INDArray x2 = x.reshape('c', (long) n * c, voxels);
-    INDArray d2 = delta.reshape('c', (long) n * c, voxels);
-    double[] sumD = d2.sum(1).toDoubleVector();
-    double[] sumDx = Nd4j.getExecutioner().exec(new Dot(d2, x2, 1)).toDoubleVector();
+    double[] sumD;
+    double[] sumDx;
+    if (last) {
+      sumD = new double[n * c];
+      sumDx = new double[n * c];
+      for (int i = 0; i < n; i++) {
+        double[][] s = ChannelsLast.sumsAndDots(delta, x, i * voxels * c, voxels, c);
+        System.arraycopy(s[0], 0, sumD, i * c, c);
+        System.arraycopy(s[1], 0, sumDx, i * c, c);
+      }
+    } else {
+      INDArray x2 = x.reshape('c', (long) n * c, voxels);
+      INDArray d2 = delta.reshape('c', (long) n * c, voxels);
+      sumD = d2.sum(1).toDoubleVector();
+      sumDx = Nd4j.getExecutioner().exec(new Dot(d2, x2, 1)).toDoubleVector();
+    }
     double[] gamma = getParam(GroupNormParamInitializer.GAMMA).toDoubleVector();
 
     double[] dGamma = new double[c];
@@ -170,7 +218,7 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
         }
       }
     }
-    INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
+    INDArray dx = mgr.createUninitialized(dxType, x.dataType(), x.shape(), 'c');
     if (dnnl && allNonZero(coefA)) {
       // dx = ((x B/A + δ) + C/A) A in one pass
       float[] q = new float[n * c];
@@ -179,8 +227,24 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
         q[k] = (float) (coefB[k] / coefA[k]);
         r[k] = (float) (coefC[k] / coefA[k]);
       }
-      plan(x, act).inputGradient(x, delta, q, r, OneDnnGroupNorm.floats(coefA), dx);
+      plan(x, act, last).inputGradient(x, delta, q, r, OneDnnGroupNorm.floats(coefA), dx);
+    } else if (last) {
+      // dx = A δ + B x + C per (n, c) on [N, S, C]
+      INDArray d3 = delta.reshape('c', n, voxels, c);
+      INDArray x3 = x.reshape('c', n, voxels, c);
+      INDArray dx3 = dx.reshape('c', n, voxels, c);
+      Nd4j.getExecutioner().exec(new BroadcastMulOp(d3, matrix(coefA, n, c, x.dataType()), dx3,
+          0, 2));
+      INDArray bx = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x3.shape(),
+          'c');
+      Nd4j.getExecutioner().exec(new BroadcastMulOp(x3, matrix(coefB, n, c, x.dataType()), bx,
+          0, 2));
+      dx3.addi(bx);
+      Nd4j.getExecutioner().exec(new BroadcastAddOp(dx3, matrix(coefC, n, c, x.dataType()), dx3,
+          0, 2));
     } else {
+      INDArray x2 = x.reshape('c', (long) n * c, voxels);
+      INDArray d2 = delta.reshape('c', (long) n * c, voxels);
       INDArray dx2 = dx.reshape('c', (long) n * c, voxels);
       Nd4j.getExecutioner().exec(new BroadcastMulOp(d2, column(coefA, x.dataType()), dx2, 0));
       INDArray bx = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x2.shape(),
@@ -219,9 +283,10 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
     return new double[][] {a, b};
   }
 
-  private OneDnnGroupNorm plan(INDArray x, IActivation act) {
-    long c = x.size(1);
-    return OneDnnGroupNorm.plan(c, x.length() / (x.size(0) * c), OneDnnGroupNorm.isSilu(act));
+  private OneDnnGroupNorm plan(INDArray x, IActivation act, boolean last) {
+    long c = x.size(last ? 4 : 1);
+    return OneDnnGroupNorm.plan(c, x.length() / (x.size(0) * c), OneDnnGroupNorm.isSilu(act),
+        last);
   }
 
   private static boolean allNonZero(double[] v) {
@@ -254,12 +319,7 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
     }
     int n = (int) x.size(0);
     int c = (int) x.size(1);
-    int groups = layerConf().getNumGroups();
-    if (c != layerConf().getNOut() || c % groups != 0) {
-      throw new IllegalArgumentException("GroupNorm layer '" + layerConf().getLayerName()
-          + "': input has " + c + " channels, configured for " + layerConf().getNOut()
-          + " channels in " + groups + " groups");
-    }
+    int groups = checkedGroups(c);
     INDArray xg = x.reshape('c', (long) n * groups, x.length() / ((long) n * groups));
     // libnd4j's "moments" op: the same (population) variance as xg.var(false, 1), about 3x faster
     // (13 vs 37 ms for 29 groups of 64^3 voxels; var() goes through a summary-stats TAD loop).
@@ -274,6 +334,58 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
       rstd[i] = 1.0 / Math.sqrt(var[i] + layerConf().getEps());
     }
     return new Stats(n, c, groups, mean, rstd);
+  }
+
+  /**
+   * Statistics of channels-last x [N, D, H, W, C] (float32): per channel the mean and the centred
+   * sum of squares M2 (two passes), then per group μ_g = mean of its channels' means and
+   * M2_g = Σ_c (M2_c + S (μ_c − μ_g)²), the exact combination of equal-sized parts.
+   */
+  private Stats statsChannelsLast(INDArray x) {
+    if (x.rank() != 5) {
+      throw new IllegalArgumentException("GroupNorm layer '" + layerConf().getLayerName()
+          + "' expects [N, D, H, W, C] input, got shape " + java.util.Arrays.toString(x.shape()));
+    }
+    int n = (int) x.size(0);
+    int c = (int) x.size(4);
+    int groups = checkedGroups(c);
+    int cpg = c / groups;
+    long voxels = x.length() / ((long) n * c);
+    double[] mean = new double[n * groups];
+    double[] rstd = new double[n * groups];
+    for (int i = 0; i < n; i++) {
+      double[][] mm = ChannelsLast.meanAndM2(x, i * voxels * c, voxels, c);
+      for (int g = 0; g < groups; g++) {
+        double mu = 0;
+        for (int ch = g * cpg; ch < (g + 1) * cpg; ch++) {
+          mu += mm[0][ch];
+        }
+        mu /= cpg;
+        double m2 = 0;
+        for (int ch = g * cpg; ch < (g + 1) * cpg; ch++) {
+          double dm = mm[0][ch] - mu;
+          m2 += mm[1][ch] + voxels * dm * dm;
+        }
+        mean[i * groups + g] = mu;
+        rstd[i * groups + g] = 1.0 / Math.sqrt(m2 / ((double) cpg * voxels)
+            + layerConf().getEps());
+      }
+    }
+    return new Stats(n, c, groups, mean, rstd);
+  }
+
+  private int checkedGroups(int c) {
+    int groups = layerConf().getNumGroups();
+    if (c != layerConf().getNOut() || c % groups != 0) {
+      throw new IllegalArgumentException("GroupNorm layer '" + layerConf().getLayerName()
+          + "': input has " + c + " channels, configured for " + layerConf().getNOut()
+          + " channels in " + groups + " groups");
+    }
+    return groups;
+  }
+
+  private static INDArray matrix(double[] v, int rows, int cols, DataType type) {
+    return Nd4j.createFromArray(v).castTo(type).reshape(rows, cols);
   }
 
   private static INDArray column(double[] v, DataType type) {

@@ -23,6 +23,7 @@ public class GroupNormalization extends Cnn3DLayerConfig {
 
   private int numGroups;
   private double eps;
+  private boolean channelsLast;
 
   /** For JSON deserialisation. */
   public GroupNormalization() {
@@ -33,7 +34,17 @@ public class GroupNormalization extends Cnn3DLayerConfig {
     super(b);
     this.numGroups = b.numGroups;
     this.eps = b.eps;
+    this.channelsLast = b.channelsLast;
     initializeConstraints(b);
+  }
+
+  /** Whether activations are [N, D, H, W, C] (channels-last) rather than [N, C, D, H, W]. */
+  public boolean isChannelsLast() {
+    return channelsLast;
+  }
+
+  public void setChannelsLast(boolean channelsLast) {
+    this.channelsLast = channelsLast;
   }
 
   public int getNumGroups() {
@@ -91,6 +102,13 @@ public class GroupNormalization extends Cnn3DLayerConfig {
   public static class Builder extends FeedForwardLayer.Builder<Builder> {
     private int numGroups = 32;
     private double eps = 1e-5;
+    private boolean channelsLast;
+
+    /** Activations channels-last [N, D, H, W, C] instead of NCDHW. */
+    public Builder channelsLast(boolean on) {
+      this.channelsLast = on;
+      return this;
+    }
 
     /** Number of groups G; must divide the channel count. */
     public Builder numGroups(int groups) {

@@ -35,11 +35,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
@@ -68,23 +64,29 @@ import org.nd4j.linalg.factory.Nd4j;
  * A float32 3D convolution (cubic kernel k, stride s, zero padding p in front) run by calling
  * oneDNN directly, through the JavaCPP binding {@code org.bytedeco:dnnl}, on ND4J buffers.
  *
- * <p>Why not libnd4j's {@code conv3dnew}/{@code conv3dnew_bp}: they hand oneDNN plain NCDHW
- * arrays, for which oneDNN 2.5 on AVX2 computes the weight gradient with its im2col + GEMM
- * fallback on NCDHW, and DL4J recomputes the forward pass in backprop. Here the forward pass and
- * dL/dx run oneDNN's {@code jit:avx2} kernels in the blocked layout oneDNN picks (dL/dx as a
- * forward convolution with the flipped kernel where the geometry allows), and the weight gradient
- * its GEMM path on channels-last (NDHWC) copies, 2-3x faster than on NCDHW (BENCHMARKS.md). The
- * layout conversions are oneDNN reorders into per-thread working buffers.
+ * <p>Every pass runs on channels-last (NDHWC) data: oneDNN 2.5's {@code jit:avx2} kernels read and
+ * write it directly for the forward pass and dL/dx (as fast as, and at 29 channels faster than, its
+ * blocked layout, which pads 29 channels to 32), and its GEMM weight gradient is 2-3x faster on it
+ * than on NCDHW (BENCHMARKS.md). dL/dx of a "same" stride-1 convolution is a forward convolution
+ * of δ with the flipped, transposed kernel (oneDNN's forward kernel is faster than its
+ * backward-data kernel at 87 channels). The U-Net keeps its activations channels-last between
+ * layers ({@link UNet}), so a layer converts nothing; an NCDHW input or output (the network's own
+ * input and output) is reordered through a per-thread working buffer.
  *
- * <p>The caller's arrays stay NCDHW [N, C, D, H, W] and weights [C_out, C_in, k, k, k] (DL4J's
- * Convolution3D layout). Primitives are built once per geometry and cached for the process;
- * executing them is thread-safe (one oneDNN stream per thread).
+ * <p>Arrays: an input or output is [N, C, D, H, W] row-major (NCDHW) or [N, D, H, W, C] row-major
+ * (channels-last), as the geometry says; weights are [C_out, C_in, k, k, k] (DL4J's Convolution3D
+ * layout). Primitives are built once per geometry and cached for the process; executing them is
+ * thread-safe (one oneDNN stream per thread).
  */
 final class OneDnnConv {
 
-  /** Shape of one convolution; the output size follows from it. */
+  /** Shape of one convolution and the layouts of its input and output arrays. */
   record Geometry(long n, long cin, long cout, long d, long h, long w, int k, int stride,
-      int pad) {
+      int pad, boolean inLast, boolean outLast) {
+    Geometry(long n, long cin, long cout, long d, long h, long w, int k, int stride, int pad) {
+      this(n, cin, cout, d, h, w, k, stride, pad, false, false);
+    }
+
     long outSize(long in) {
       return (in + 2L * pad - k) / stride + 1;
     }
@@ -119,49 +121,45 @@ final class OneDnnConv {
   private static volatile String unavailableReason = "";
 
   private final Geometry g;
-  // user (ND4J) layouts
-  private final dnnl_memory_desc_t srcNc;
-  private final dnnl_memory_desc_t dstNc;
+  // the caller's layouts, and channels-last
+  private final dnnl_memory_desc_t srcUser;
+  private final dnnl_memory_desc_t dstUser;
+  private final dnnl_memory_desc_t srcNx;
+  private final dnnl_memory_desc_t dstNx;
   private final dnnl_memory_desc_t wUser;
   private final dnnl_memory_desc_t biasUser;
-  // forward: layouts oneDNN picks (blocked nCdhw8c on AVX2)
-  private final dnnl_memory_desc_t srcFwd;
-  private final dnnl_memory_desc_t dstFwd;
+  private final Prim srcToNx;
+  private final Prim dstToNx;
+  private final Prim srcFromNx;
+  private final Prim dstFromNx;
+  // forward (weights in the layout oneDNN picks)
   private final dnnl_memory_desc_t wFwd;
   private final Prim fwd;
-  private final Prim srcNcToFwd;
-  private final Prim dstFwdToNc;
   private final Prim wToFwd;
-  // dL/dx: layouts oneDNN picks; for "same" stride-1 convolutions a forward convolution of δ with
-  // the flipped, transposed kernel, otherwise the backward-data primitive
-  private final dnnl_memory_desc_t deltaData;
-  private final dnnl_memory_desc_t dxData;
+  // dL/dx: for "same" stride-1 convolutions a forward convolution of δ with the flipped,
+  // transposed kernel, otherwise the backward-data primitive
   private final dnnl_memory_desc_t wDataUser;
   private final dnnl_memory_desc_t wData;
   private final boolean flipped;
   private final Prim data;
-  private final Prim deltaNcToData;
-  private final Prim dxDataToNc;
   private final Prim wToData;
-  // dL/dW: channels-last (the GEMM path; oneDNN 2.5 has no JIT 3D weight gradient on AVX2)
-  private final dnnl_memory_desc_t srcNx;
-  private final dnnl_memory_desc_t dstNx;
+  // dL/dW: the GEMM path (oneDNN 2.5 has no JIT 3D weight gradient on AVX2)
   private final dnnl_memory_desc_t dwBwd;
   private final Prim bwdWeights;
-  private final Prim srcNcToNx;
-  private final Prim dstNcToNx;
   private final Prim dwToUser;
 
   private OneDnnConv(Geometry g) {
     this.g = g;
-    srcNc = md(g.src(), dnnl_ncdhw);
-    dstNc = md(g.dst(), dnnl_ncdhw);
     srcNx = md(g.src(), dnnl_ndhwc);
     dstNx = md(g.dst(), dnnl_ndhwc);
+    srcUser = g.inLast() ? srcNx : md(g.src(), dnnl_ncdhw);
+    dstUser = g.outLast() ? dstNx : md(g.dst(), dnnl_ncdhw);
+    srcToNx = g.inLast() ? null : reorder(srcUser, srcNx);
+    srcFromNx = g.inLast() ? null : reorder(srcNx, srcUser);
+    dstToNx = g.outLast() ? null : reorder(dstUser, dstNx);
+    dstFromNx = g.outLast() ? null : reorder(dstNx, dstUser);
     wUser = md(g.weights(), dnnl_oidhw);
     biasUser = md(new long[] {g.cout()}, dnnl_a);
-    dnnl_memory_desc_t srcAny = md(g.src(), dnnl_format_tag_any);
-    dnnl_memory_desc_t dstAny = md(g.dst(), dnnl_format_tag_any);
     dnnl_memory_desc_t wAny = md(g.weights(), dnnl_format_tag_any);
     long[] strides = {g.stride(), g.stride(), g.stride()};
     long[] padL = {g.pad(), g.pad(), g.pad()};
@@ -169,44 +167,33 @@ final class OneDnnConv {
 
     dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
     check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_direct,
-        srcAny, wAny, biasUser, dstAny, strides, padL, padR), "forward desc");
+        srcNx, wAny, biasUser, dstNx, strides, padL, padR), "forward desc");
     dnnl_primitive_desc fpd = new dnnl_primitive_desc();
     create(fpd, fd, null, "forward primitive desc");
-    srcFwd = copy(dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0));
-    dstFwd = copy(dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0));
     wFwd = copy(dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0));
     fwd = primitive(fpd, "forward");
-    srcNcToFwd = reorder(srcNc, srcFwd);
-    dstFwdToNc = reorder(dstFwd, dstNc);
     wToFwd = reorder(wUser, wFwd);
 
     flipped = g.stride() == 1 && 2 * g.pad() == g.k() - 1;
     dnnl_primitive_desc dpd = new dnnl_primitive_desc();
     if (flipped) {
-      // dL/dx = conv(δ, W') with W'[i, o, a, b, c] = W[o, i, k-1-a, k-1-b, k-1-c]: oneDNN 2.5's
-      // forward kernel is faster than its backward-data kernel (2x at 87 channels, 32^3).
+      // dL/dx = conv(δ, W') with W'[i, o, a, b, c] = W[o, i, k-1-a, k-1-b, k-1-c]
       long[] wt = {g.cin(), g.cout(), g.k(), g.k(), g.k()};
       wDataUser = md(wt, dnnl_oidhw);
       dnnl_convolution_desc_t td = new dnnl_convolution_desc_t();
       check(dnnl_convolution_forward_desc_init(td, dnnl_forward_training,
-          dnnl_convolution_direct, dstAny, md(wt, dnnl_format_tag_any), null, srcAny, strides,
+          dnnl_convolution_direct, dstNx, md(wt, dnnl_format_tag_any), null, srcNx, strides,
           padL, padL), "transposed forward desc");
       create(dpd, td, null, "transposed forward primitive desc");
-      deltaData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_src_md, 0));
-      dxData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_dst_md, 0));
     } else {
       wDataUser = wUser;
       dnnl_convolution_desc_t dd = new dnnl_convolution_desc_t();
-      check(dnnl_convolution_backward_data_desc_init(dd, dnnl_convolution_direct, srcAny, wAny,
-          dstAny, strides, padL, padR), "backward-data desc");
+      check(dnnl_convolution_backward_data_desc_init(dd, dnnl_convolution_direct, srcNx, wAny,
+          dstNx, strides, padL, padR), "backward-data desc");
       create(dpd, dd, fpd, "backward-data primitive desc");
-      deltaData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_dst_md, 0));
-      dxData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_src_md, 0));
     }
     wData = copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_weights_md, 0));
     data = primitive(dpd, "input-gradient");
-    deltaNcToData = reorder(dstNc, deltaData);
-    dxDataToNc = reorder(dxData, srcNc);
     wToData = reorder(wDataUser, wData);
 
     // No bias in the weight-gradient primitive: db is a plain sum over δ (measured faster).
@@ -217,8 +204,6 @@ final class OneDnnConv {
     create(wpd, wd, fpd, "backward-weights primitive desc");
     dwBwd = copy(dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0));
     bwdWeights = primitive(wpd, "backward-weights");
-    srcNcToNx = reorder(srcNc, srcNx);
-    dstNcToNx = reorder(dstNc, dstNx);
     dwToUser = reorder(dwBwd, wUser);
     // the primitives keep what they need; the descriptors (and the hint) can go
     dnnl_primitive_desc_destroy(fpd);
@@ -269,23 +254,28 @@ final class OneDnnConv {
   }
 
   /**
-   * y = conv(x, w) + b. x [N, C_in, D, H, W], y [N, C_out, D', H', W'], both contiguous c-order
-   * float; w [C_out, C_in, k, k, k]; b [C_out] or null.
+   * y = conv(x, w) + b. x and y contiguous c-order float in the geometry's layouts; w [C_out,
+   * C_in, k, k, k]; b [C_out] or null.
    */
   void forward(INDArray x, INDArray w, INDArray b, INDArray y) {
     requireFloatContiguous(x, "input");
     requireFloatContiguous(y, "output");
     INDArray wc = LayerArrays.contiguous(w);
-    INDArray xF = Scratch.get(Scratch.SRC, srcFwd);
-    INDArray yF = Scratch.get(Scratch.DST, dstFwd);
     INDArray wF = Scratch.get(Scratch.WEIGHTS, wFwd);
     INDArray bias = b == null ? Nd4j.zeros(DataType.FLOAT, g.cout()) : LayerArrays.contiguous(b);
     try {
-      run(srcNcToFwd, "reorder input", DNNL_ARG_FROM, srcNc, x, DNNL_ARG_TO, srcFwd, xF);
+      INDArray xN = x;
+      if (srcToNx != null) {
+        xN = Scratch.get(Scratch.SRC, srcNx);
+        run(srcToNx, "reorder input", DNNL_ARG_FROM, srcUser, x, DNNL_ARG_TO, srcNx, xN);
+      }
+      INDArray yN = dstFromNx == null ? y : Scratch.get(Scratch.DST, dstNx);
       run(wToFwd, "reorder weights", DNNL_ARG_FROM, wUser, wc, DNNL_ARG_TO, wFwd, wF);
-      run(fwd, "forward", DNNL_ARG_SRC, srcFwd, xF, DNNL_ARG_WEIGHTS, wFwd, wF,
-          DNNL_ARG_BIAS, biasUser, bias, DNNL_ARG_DST, dstFwd, yF);
-      run(dstFwdToNc, "reorder output", DNNL_ARG_FROM, dstFwd, yF, DNNL_ARG_TO, dstNc, y);
+      run(fwd, "forward", DNNL_ARG_SRC, srcNx, xN, DNNL_ARG_WEIGHTS, wFwd, wF,
+          DNNL_ARG_BIAS, biasUser, bias, DNNL_ARG_DST, dstNx, yN);
+      if (dstFromNx != null) {
+        run(dstFromNx, "reorder output", DNNL_ARG_FROM, dstNx, yN, DNNL_ARG_TO, dstUser, y);
+      }
     } finally {
       Scratch.trim();
     }
@@ -293,45 +283,51 @@ final class OneDnnConv {
 
   /**
    * dL/dx (into dx, unless null) and dL/dW (into dw, [C_out, C_in, k, k, k], overwritten) for
-   * the upstream gradient delta [N, C_out, D', H', W']. The bias gradient is the caller's sum.
+   * the upstream gradient delta (the output's layout); x and dx in the input's layout. The bias
+   * gradient is the caller's sum.
    */
   void backward(INDArray x, INDArray w, INDArray delta, INDArray dx, INDArray dw) {
     requireFloatContiguous(x, "input");
     requireFloatContiguous(delta, "output gradient");
     requireFloatContiguous(dw, "weight gradient");
     try {
+      INDArray dN = delta;
+      if (dstToNx != null) {
+        dN = Scratch.get(Scratch.DST, dstNx);
+        run(dstToNx, "reorder output gradient", DNNL_ARG_FROM, dstUser, delta, DNNL_ARG_TO,
+            dstNx, dN);
+      }
       if (dx != null) {
         requireFloatContiguous(dx, "input gradient");
         INDArray wc = LayerArrays.contiguous(w);
-        INDArray dD = Scratch.get(Scratch.DST, deltaData);
-        INDArray dxD = Scratch.get(Scratch.SRC, dxData);
         INDArray wD = Scratch.get(Scratch.WEIGHTS, wData);
         INDArray wSrc = wc;
         if (flipped) {
           wSrc = Scratch.get(Scratch.WEIGHTS_USER, wDataUser);
           flipTranspose(wc, wSrc);
         }
-        run(deltaNcToData, "reorder output gradient", DNNL_ARG_FROM, dstNc, delta, DNNL_ARG_TO,
-            deltaData, dD);
+        INDArray dxN = srcFromNx == null ? dx : Scratch.get(Scratch.INPUT_GRAD, srcNx);
         run(wToData, "reorder weights", DNNL_ARG_FROM, wDataUser, wSrc, DNNL_ARG_TO, wData, wD);
         if (flipped) {
-          run(data, "transposed forward", DNNL_ARG_SRC, deltaData, dD, DNNL_ARG_WEIGHTS, wData,
-              wD, DNNL_ARG_DST, dxData, dxD);
+          run(data, "transposed forward", DNNL_ARG_SRC, dstNx, dN, DNNL_ARG_WEIGHTS, wData,
+              wD, DNNL_ARG_DST, srcNx, dxN);
         } else {
-          run(data, "backward-data", DNNL_ARG_DIFF_DST, deltaData, dD, DNNL_ARG_WEIGHTS, wData,
-              wD, DNNL_ARG_DIFF_SRC, dxData, dxD);
+          run(data, "backward-data", DNNL_ARG_DIFF_DST, dstNx, dN, DNNL_ARG_WEIGHTS, wData,
+              wD, DNNL_ARG_DIFF_SRC, srcNx, dxN);
         }
-        run(dxDataToNc, "reorder input gradient", DNNL_ARG_FROM, dxData, dxD, DNNL_ARG_TO,
-            srcNc, dx);
+        if (srcFromNx != null) {
+          run(srcFromNx, "reorder input gradient", DNNL_ARG_FROM, srcNx, dxN, DNNL_ARG_TO,
+              srcUser, dx);
+        }
       }
-      INDArray xNx = Scratch.get(Scratch.SRC, srcNx);
-      INDArray dNx = Scratch.get(Scratch.DST, dstNx);
+      INDArray xN = x;
+      if (srcToNx != null) {
+        xN = Scratch.get(Scratch.SRC, srcNx);
+        run(srcToNx, "reorder input", DNNL_ARG_FROM, srcUser, x, DNNL_ARG_TO, srcNx, xN);
+      }
       INDArray dwB = Scratch.get(Scratch.WEIGHT_GRAD, dwBwd);
-      run(srcNcToNx, "reorder input", DNNL_ARG_FROM, srcNc, x, DNNL_ARG_TO, srcNx, xNx);
-      run(dstNcToNx, "reorder output gradient", DNNL_ARG_FROM, dstNc, delta, DNNL_ARG_TO,
-          dstNx, dNx);
-      run(bwdWeights, "backward-weights", DNNL_ARG_SRC, srcNx, xNx, DNNL_ARG_DIFF_DST, dstNx,
-          dNx, DNNL_ARG_DIFF_WEIGHTS, dwBwd, dwB);
+      run(bwdWeights, "backward-weights", DNNL_ARG_SRC, srcNx, xN, DNNL_ARG_DIFF_DST, dstNx,
+          dN, DNNL_ARG_DIFF_WEIGHTS, dwBwd, dwB);
       run(dwToUser, "reorder weight gradient", DNNL_ARG_FROM, dwBwd, dwB, DNNL_ARG_TO, wUser,
           dw);
     } finally {
@@ -371,8 +367,9 @@ final class OneDnnConv {
     static final int WEIGHTS_USER = 3;
     static final int WEIGHT_GRAD = 4;
     static final int SCRATCHPAD = 5;
+    static final int INPUT_GRAD = 6;
     private static final ThreadLocal<INDArray[]> SLOTS =
-        ThreadLocal.withInitial(() -> new INDArray[6]);
+        ThreadLocal.withInitial(() -> new INDArray[7]);
     /** Slots larger than this are freed after each call (whole-volume inference: GBs each). */
     static volatile long retainBytes = Long.getLong("patchddm.onednn.scratch-retain-mb", 256L)
         << 20;

@@ -8,6 +8,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_0;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_abc;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_ab;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_add;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_mul;
@@ -44,7 +45,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The elementwise passes of {@link GroupNormLayer} in float32 as single oneDNN passes, one
- * example [C, S] at a time (S = D·H·W), with per-channel coefficients:
+ * example [C, S] (or, channels-last, [S, C]) at a time (S = D·H·W), with per-channel
+ * coefficients:
  *
  * <ul>
  *   <li>forward: y = act(a_c x + b_c), act identity or SiLU: one binary primitive with a binary
@@ -69,7 +71,8 @@ final class OneDnnGroupNorm {
   static volatile boolean enabled =
       Boolean.parseBoolean(System.getProperty("patchddm.groupnorm.onednn", "true"));
 
-  private record Shape(long c, long s, boolean swish) {}
+  /** c channels of s voxels per example, channels first ([C, S]) or last ([S, C]). */
+  private record Shape(long c, long s, boolean swish, boolean last) {}
 
   private static final Map<Shape, OneDnnGroupNorm> CACHE = new ConcurrentHashMap<>();
 
@@ -87,8 +90,8 @@ final class OneDnnGroupNorm {
 
   private OneDnnGroupNorm(Shape shape) {
     this.shape = shape;
-    data = OneDnnConv.md(new long[] {1, shape.c(), shape.s()}, dnnl_abc);
-    perChannel = OneDnnConv.md(new long[] {1, shape.c(), 1}, dnnl_abc);
+    data = dataDesc(shape.c(), shape.s(), shape.last());
+    perChannel = channelDesc(shape.c(), shape.s(), shape.last());
     forward = binary(data, perChannel, dnnl_binary_mul, new int[] {dnnl_binary_add},
         new boolean[] {false}, shape.swish(), "group-norm affine");
     if (shape.swish()) {
@@ -104,27 +107,61 @@ final class OneDnnGroupNorm {
         new boolean[] {true, false, false}, false, "group-norm input gradient");
   }
 
-  private record ChannelShape(long c, long s) {}
+  private record ChannelShape(long c, long s, boolean last) {}
 
   private static final Map<ChannelShape, OneDnnConv.Prim> CHANNEL_ADD = new ConcurrentHashMap<>();
 
   /**
-   * out = x + b broadcast over space, for x, out [N, C, ...] contiguous float32 (out may be x) and
-   * b with N·C values (the time-embedding add of the U-Net's ResBlocks). One oneDNN pass per
-   * example; the same float additions as ND4J's broadcast add, so bit-identical results, about
-   * twice as fast at 64³.
+   * Rows of a channels-last [S, C] example that oneDNN sees as one row: the smallest T with T·C a
+   * multiple of 8 (one AVX2 vector) that divides S, else 1. oneDNN 2.5's JIT binary kernel
+   * handles the per-channel broadcast over [S, C] as a 2D [rows, C] problem, and a row of 29
+   * floats ends in a partial vector: [S/8, 8·29] with the coefficients repeated 8 times runs about
+   * twice as fast.
    */
-  static void addPerChannel(INDArray x, float[] b, INDArray out) {
-    long c = x.size(1);
+  static int tile(long c, long s) {
+    int t = 1;
+    while ((t * c) % 8 != 0) {
+      t *= 2;
+    }
+    return s % t == 0 ? t : 1;
+  }
+
+  /**
+   * One example's data: [1, C, S] or, channels-last, the 2D [S/T, T·C] ({@link #tile}), where the
+   * channel is oneDNN's dimension 1 as its JIT binary kernels need for a per-channel broadcast
+   * (oneDNN 2.5 runs its reference kernel, 100x slower, for [1, 1, C] over [1, S, C] and for
+   * [1, C, S] stored [S, C] beyond a few hundred voxels).
+   */
+  private static dnnl_memory_desc_t dataDesc(long c, long s, boolean last) {
+    int t = tile(c, s);
+    return last ? OneDnnConv.md(new long[] {s / t, t * c}, dnnl_ab)
+        : OneDnnConv.md(new long[] {1, c, s}, dnnl_abc);
+  }
+
+  /** Per-channel values broadcast over the voxels of {@link #dataDesc} (repeated T times). */
+  private static dnnl_memory_desc_t channelDesc(long c, long s, boolean last) {
+    return last ? OneDnnConv.md(new long[] {1, tile(c, s) * c}, dnnl_ab)
+        : OneDnnConv.md(new long[] {1, c, 1}, dnnl_abc);
+  }
+
+  /**
+   * out = x + b broadcast over space, for x, out [N, C, D, H, W] or, channels-last,
+   * [N, D, H, W, C], contiguous float32 (out may be x) and b with N·C values (the time-embedding
+   * add of the U-Net's ResBlocks). One oneDNN pass per example; the same float additions as
+   * ND4J's broadcast add, so bit-identical results, about twice as fast at 64³.
+   */
+  static void addPerChannel(INDArray x, float[] b, INDArray out, boolean last) {
+    long c = x.size(last ? x.rank() - 1 : 1);
     long s = x.length() / (x.size(0) * c);
-    dnnl_memory_desc_t data = OneDnnConv.md(new long[] {1, c, s}, dnnl_abc);
-    dnnl_memory_desc_t perChannel = OneDnnConv.md(new long[] {1, c, 1}, dnnl_abc);
-    OneDnnConv.Prim p = CHANNEL_ADD.computeIfAbsent(new ChannelShape(c, s),
+    dnnl_memory_desc_t data = dataDesc(c, s, last);
+    dnnl_memory_desc_t perChannel = channelDesc(c, s, last);
+    int repeat = last ? tile(c, s) : 1;
+    OneDnnConv.Prim p = CHANNEL_ADD.computeIfAbsent(new ChannelShape(c, s, last),
         k -> binary(data, perChannel, dnnl_binary_add, new int[0], new boolean[0], false,
             "channel add"));
     forEachExample(x, c, s, (i, off) -> OneDnnConv.execute(p, "channel add",
         DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel,
-        slice(b, i, c), DNNL_ARG_DST, data, at(out, off)));
+        slice(b, i, c, repeat), DNNL_ARG_DST, data, at(out, off)));
   }
 
   /** Whether x (float32) and the activation can take this path on this machine. */
@@ -138,8 +175,9 @@ final class OneDnnGroupNorm {
     return act instanceof ActivationSwish;
   }
 
-  static OneDnnGroupNorm plan(long channels, long voxels, boolean silu) {
-    return CACHE.computeIfAbsent(new Shape(channels, voxels, silu), OneDnnGroupNorm::new);
+  static OneDnnGroupNorm plan(long channels, long voxels, boolean silu, boolean channelsLast) {
+    return CACHE.computeIfAbsent(new Shape(channels, voxels, silu, channelsLast),
+        OneDnnGroupNorm::new);
   }
 
   /** out = act(a x + b) per example; a, b indexed n·C + c; x and out contiguous [N, C, ...]. */
@@ -197,13 +235,17 @@ final class OneDnnGroupNorm {
 
   /** The per-channel values of example i of this plan. */
   private INDArray channels(float[] v, int example) {
-    return slice(v, example, shape.c());
+    return slice(v, example, shape.c(), shape.last() ? tile(shape.c(), shape.s()) : 1);
   }
 
   /** The c per-channel values of example i (a small float array for oneDNN). */
-  private static INDArray slice(float[] v, int example, long c) {
+  private static INDArray slice(float[] v, int example, long c, int repeat) {
     int from = (int) (example * c);
-    return Nd4j.createFromArray(java.util.Arrays.copyOfRange(v, from, from + (int) c));
+    float[] out = new float[(int) c * repeat];
+    for (int r = 0; r < repeat; r++) {
+      System.arraycopy(v, from, out, r * (int) c, (int) c);
+    }
+    return Nd4j.createFromArray(out);
   }
 
   private static int postOp(int index) {

@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Runtime of {@link SumVertex}. */
 public class SumVertexImpl extends ParameterlessVertexImpl {
@@ -52,16 +53,29 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
     return ws != null && ws.getId().equals(activations) ? t : null;
   }
 
-  /** Whether b is [N, C, 1, 1, 1] against a [N, C, D, H, W]; otherwise the shapes must match. */
-  private boolean broadcast() {
+  /** How input 1 is added to input 0. */
+  private enum Broadcast {
+    /** same shape */
+    NONE,
+    /** [N, C, 1, 1, 1] to [N, C, D, H, W] */
+    CHANNELS_FIRST,
+    /** [N, 1, 1, 1, C] to [N, D, H, W, C] (channels-last activations) */
+    CHANNELS_LAST
+  }
+
+  private Broadcast broadcast() {
     INDArray a = inputs[0];
     INDArray b = inputs[1];
     if (a.equalShapes(b)) {
-      return false;
+      return Broadcast.NONE;
     }
-    if (a.rank() == 5 && b.rank() == 5 && b.size(0) == a.size(0) && b.size(1) == a.size(1)
-        && b.size(2) == 1 && b.size(3) == 1 && b.size(4) == 1) {
-      return true;
+    if (a.rank() == 5 && b.rank() == 5 && b.size(0) == a.size(0)) {
+      if (b.size(1) == a.size(1) && b.size(2) == 1 && b.size(3) == 1 && b.size(4) == 1) {
+        return Broadcast.CHANNELS_FIRST;
+      }
+      if (b.size(4) == a.size(4) && b.size(1) == 1 && b.size(2) == 1 && b.size(3) == 1) {
+        return Broadcast.CHANNELS_LAST;
+      }
     }
     throw new IllegalStateException("SumVertex '" + vertexName + "': cannot add "
         + Arrays.toString(b.shape()) + " to " + Arrays.toString(a.shape()));
@@ -74,7 +88,9 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
     }
     INDArray a = inputs[0];
     INDArray b = inputs[1].castTo(a.dataType());
-    boolean bc = broadcast();
+    Broadcast kind = broadcast();
+    boolean bc = kind != Broadcast.NONE;
+    boolean last = kind == Broadcast.CHANNELS_LAST;
     INDArray out = inPlaceTarget(training, mgr, bc);
     if (out != null) {
       inPlaceCount++;
@@ -83,11 +99,14 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
     }
     if (bc && a.dataType() == DataType.FLOAT && LayerArrays.isContiguous(a)
         && LayerArrays.isContiguous(out) && OneDnnConv.available()) {
-      OneDnnGroupNorm.addPerChannel(a, b.reshape(b.length()).toFloatVector(), out);
+      OneDnnGroupNorm.addPerChannel(a, b.reshape(b.length()).toFloatVector(), out, last);
     } else if (bc) {
-      INDArray a2 = a.reshape('c', a.size(0), a.size(1), a.length() / (a.size(0) * a.size(1)));
-      INDArray o2 = out.reshape('c', a2.shape());
-      Nd4j.exec(new BroadcastAddOp(a2, b.reshape(b.size(0), b.size(1)), o2, 0, 1));
+      long c = a.size(last ? 4 : 1);
+      long s = a.length() / (a.size(0) * c);
+      INDArray a3 = a.reshape('c', last ? new long[] {a.size(0), s, c}
+          : new long[] {a.size(0), c, s});
+      INDArray o3 = out.reshape('c', a3.shape());
+      Nd4j.exec(new BroadcastAddOp(a3, b.reshape(b.size(0), c), o3, 0, last ? 2 : 1));
     } else {
       Nd4j.exec(new AddOp(a, b, out));
     }
@@ -99,7 +118,8 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
     if (!canDoBackward()) {
       throw new IllegalStateException("SumVertex '" + vertexName + "': no epsilon");
     }
-    boolean bc = broadcast();
+    Broadcast kind = broadcast();
+    boolean bc = kind != Broadcast.NONE;
     INDArray[] out = new INDArray[2];
     if (inPlaceInput >= 0 && !bc) {
       // Both inputs get the same array (ε or ε / 2): one copy instead of two, and one array less
@@ -129,12 +149,33 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
     try (MemoryWorkspace ws = mgr.notifyScopeBorrowed(ArrayType.ACTIVATION_GRAD)) {
       if (average) {
         out[0] = epsilon.div(2);
-        out[1] = bc ? epsilon.div(2).sum(true, 2, 3, 4) : epsilon.div(2);
+        out[1] = bc ? spaceSum(epsilon.div(2), kind) : epsilon.div(2);
       } else if (bc) {
-        out[1] = epsilon.sum(true, 2, 3, 4);
+        out[1] = spaceSum(epsilon, kind);
       }
     }
     return new Pair<>(null, out);
+  }
+
+  /** ε summed over space into the broadcast input's shape. */
+  private INDArray spaceSum(INDArray eps, Broadcast kind) {
+    if (kind == Broadcast.CHANNELS_FIRST) {
+      return eps.sum(true, 2, 3, 4);
+    }
+    if (eps.dataType() != DataType.FLOAT || !LayerArrays.isContiguous(eps)) {
+      return eps.sum(true, 1, 2, 3);
+    }
+    // ND4J's reduction over the leading axes of [N, S, C] reads the memory once per channel
+    int n = (int) eps.size(0);
+    int c = (int) eps.size(4);
+    long s = eps.length() / ((long) n * c);
+    INDArray out = Nd4j.create(eps.dataType(), n, 1, 1, 1, c);
+    for (int i = 0; i < n; i++) {
+      double[] sums = ChannelsLast.sums(eps, i * s * c, s, c);
+      out.get(NDArrayIndex.point(i)).assign(Nd4j.createFromArray(sums).castTo(eps.dataType())
+          .reshape(1, 1, 1, c));
+    }
+    return out;
   }
 
   @Override

@@ -56,10 +56,24 @@ public final class UNet {
 
   private final UNetSettings s;
   private final GraphBuilder g;
+  /** Activations between layers are [N, D, H, W, C] (see {@link #channelsLast(UNetSettings)}). */
+  private final boolean last;
 
   private UNet(UNetSettings settings, GraphBuilder builder) {
     this.s = settings;
     this.g = builder;
+    this.last = channelsLast(settings);
+  }
+
+  /**
+   * Whether the graph keeps its activations channels-last, [N, D, H, W, C], between its input
+   * convolution and its output convolution: with the oneDNN convolutions and averaging skips.
+   * oneDNN's AVX2 convolution kernels read and write that layout directly, so no layer converts
+   * (BENCHMARKS.md). The network's input and output stay [N, C, D, H, W] either way, and the
+   * parameters are the same arrays in the same order.
+   */
+  public static boolean channelsLast(UNetSettings settings) {
+    return settings.convImpl() == ConvImpl.ONEDNN && settings.skipMerge() == SkipMerge.AVERAGE;
   }
 
   /** Builds and initialises the graph. */
@@ -100,7 +114,8 @@ public final class UNet {
 
     Deque<Skip> skips = new ArrayDeque<>();
     int ch = s.modelChannels();
-    String h = conv3("in_conv", INPUT_X, s.inChannels(), ch, false);
+    g.addLayer("in_conv", conv(3, s.inChannels(), ch, false, false, last), INPUT_X);
+    String h = "in_conv";
     skips.push(new Skip(h, ch));
     for (int level = 0; level < s.levels(); level++) {
       for (int b = 0; b < s.numResBlocks(); b++) {
@@ -145,7 +160,7 @@ public final class UNet {
       }
     }
     g.addLayer("out_norm", groupNorm(ch), h);
-    conv3("out_conv", "out_norm", ch, s.outChannels(), true);
+    g.addLayer("out_conv", conv(3, ch, s.outChannels(), true, last, false), "out_norm");
     g.addLayer(OUTPUT, new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
         .lossFunction(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build(),
         "out_conv");
@@ -162,7 +177,7 @@ public final class UNet {
     g.addLayer(name + "_emb", new DenseLayer.Builder().nIn(s.embedWidth()).nOut(out)
         .activation(Activation.IDENTITY).build(), EMB);
     g.addVertex(name + "_emb5", new PreprocessorVertex(
-        new FeedForwardToCnn3DPreProcessor(1, 1, 1, out, true)), name + "_emb");
+        new FeedForwardToCnn3DPreProcessor(1, 1, 1, out, !last)), name + "_emb");
     // conv1's output feeds only this add, and no backward pass needs it: overwritten in training
     g.addVertex(name + "_addemb", new SumVertex(false, 0), c1, name + "_emb5");
     g.addLayer(name + "_gn2", groupNorm(out), name + "_addemb");
@@ -170,21 +185,25 @@ public final class UNet {
     String skip = x;
     if (in != out) {
       skip = name + "_skip";
-      g.addLayer(skip, conv(1, in, out, false), x);
+      g.addLayer(skip, conv(1, in, out, false, last, last), x);
     }
     g.addVertex(name, new SumVertex(false, 1), skip, c2); // c2 feeds only this add
     return name;
   }
 
   private String conv3(String name, String x, int in, int out, boolean zero) {
-    g.addLayer(name, conv(3, in, out, zero), x);
+    g.addLayer(name, conv(3, in, out, zero, last, last), x);
     return name;
   }
 
-  /** Stride-1 "same" conv with kernel k^3, identity activation, of the configured implementation. */
-  private Layer conv(int k, int in, int out, boolean zero) {
+  /**
+   * Stride-1 "same" conv with kernel k^3, identity activation, of the configured implementation;
+   * input and output channels-last where said (oneDNN convolutions only).
+   */
+  private Layer conv(int k, int in, int out, boolean zero, boolean lastIn, boolean lastOut) {
     if (s.convImpl() == ConvImpl.ONEDNN) {
-      DnnlConv3D.Builder b = new DnnlConv3D.Builder().kernel(k).nIn(in).nOut(out);
+      DnnlConv3D.Builder b = new DnnlConv3D.Builder().kernel(k).nIn(in).nOut(out)
+          .channelsLast(lastIn, lastOut);
       if (zero) {
         b.weightInit(WeightInit.ZERO);
       }
@@ -210,7 +229,7 @@ public final class UNet {
   private String downsample(String name, String x, int ch) {
     if (s.convImpl() == ConvImpl.ONEDNN) {
       g.addLayer(name, new DnnlConv3D.Builder().kernel(3).stride(2).padding(1).nIn(ch).nOut(ch)
-          .build(), x);
+          .channelsLast(last, last).build(), x);
       return name;
     }
     g.addLayer(name, new Convolution3D.Builder().kernelSize(3, 3, 3).stride(2, 2, 2)
@@ -222,13 +241,14 @@ public final class UNet {
 
   /** Nearest-neighbour x2 then a 3^3 conv. */
   private String upsample(String name, String x, int ch) {
-    g.addLayer(name + "_nn", new Upsampling3D.Builder(Convolution3D.DataFormat.NCDHW, 2).build(), x);
+    g.addLayer(name + "_nn", new Upsampling3D.Builder(last ? Convolution3D.DataFormat.NDHWC
+        : Convolution3D.DataFormat.NCDHW, 2).build(), x);
     return conv3(name + "_conv", name + "_nn", ch, ch, false);
   }
 
   private GroupNormalization groupNorm(int channels) {
     return new GroupNormalization.Builder().numGroups(s.groupNormGroups()).nIn(channels)
-        .nOut(channels).activation(Activation.SWISH).build();
+        .nOut(channels).channelsLast(last).activation(Activation.SWISH).build();
   }
 
   private record Skip(String name, int channels) {}

@@ -1,0 +1,182 @@
+package org.patchddm.model.net;
+
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Helpers for activations stored channels-last, [N, D, H, W, C] in row-major order, which is how
+ * the U-Net keeps them between its oneDNN layers (see {@link UNet}): oneDNN's AVX2 convolution
+ * kernels read and write that layout directly, so no layer converts its input or output.
+ *
+ * <p>The per-channel reductions here (sums, Σ δ·x, mean and centred sum of squares) work on a
+ * float array seen as a [rows, C] matrix, the layout where ND4J's reductions along the row axis
+ * walk the memory once per channel. They copy blocks of rows onto the Java heap, accumulate each
+ * block in float (at most 512 values per accumulator) and the blocks in double, and split the
+ * blocks over the common fork-join pool.
+ */
+final class ChannelsLast {
+
+  /** Rows per block: 4096 rows of up to 116 channels are under 2 MB. */
+  private static final int BLOCK_ROWS = 4096;
+
+  private ChannelsLast() {}
+
+  /** [N, C, D, H, W] to [N, D, H, W, C] as a row-major copy (small arrays, tests, fallbacks). */
+  static INDArray fromNcdhw(INDArray a, LayerWorkspaceMgr mgr, ArrayType type) {
+    return mgr.dup(type, a.permute(0, 2, 3, 4, 1), 'c');
+  }
+
+  /** [N, D, H, W, C] to [N, C, D, H, W] as a row-major copy. */
+  static INDArray toNcdhw(INDArray a, LayerWorkspaceMgr mgr, ArrayType type) {
+    return mgr.dup(type, a.permute(0, 4, 1, 2, 3), 'c');
+  }
+
+  /** Same, detached (outside every workspace). */
+  static INDArray toNcdhw(INDArray a) {
+    return a.permute(0, 4, 1, 2, 3).dup('c');
+  }
+
+  /** Same, detached. */
+  static INDArray fromNcdhw(INDArray a) {
+    return a.permute(0, 2, 3, 4, 1).dup('c');
+  }
+
+  /** Per-channel Σ over rows [0, rows) of x (contiguous float) seen as [rows, c] from offset. */
+  static double[] sums(INDArray x, long offset, long rows, int c) {
+    FloatBuffer xb = buffer(x, offset, rows * c);
+    return reduce(rows, c, 1, (from, n, acc, bx, by) -> {
+      xb.get((int) (from * c), bx, 0, n * c);
+      float[] s = new float[TILE * c];
+      int tiled = n / TILE * TILE * c;
+      for (int base = 0; base < tiled; base += TILE * c) {
+        for (int j = 0; j < TILE * c; j++) {
+          s[j] += bx[base + j];
+        }
+      }
+      for (int j = tiled; j < n * c; j++) {
+        s[j - tiled] += bx[j];
+      }
+      fold(s, acc[0]);
+    })[0];
+  }
+
+  /** {Σ d, Σ d·x} per channel over rows [0, rows) of d and x (same layout) from offset. */
+  static double[][] sumsAndDots(INDArray d, INDArray x, long offset, long rows, int c) {
+    FloatBuffer db = buffer(d, offset, rows * c);
+    FloatBuffer xb = buffer(x, offset, rows * c);
+    return reduce(rows, c, 2, (from, n, acc, bx, by) -> {
+      db.get((int) (from * c), bx, 0, n * c);
+      xb.get((int) (from * c), by, 0, n * c);
+      float[] s = new float[TILE * c];
+      float[] p = new float[TILE * c];
+      int tiled = n / TILE * TILE * c;
+      for (int base = 0; base < tiled; base += TILE * c) {
+        for (int j = 0; j < TILE * c; j++) {
+          float v = bx[base + j];
+          s[j] += v;
+          p[j] += v * by[base + j];
+        }
+      }
+      for (int j = tiled; j < n * c; j++) {
+        s[j - tiled] += bx[j];
+        p[j - tiled] += bx[j] * by[j];
+      }
+      fold(s, acc[0]);
+      fold(p, acc[1]);
+    });
+  }
+
+  /** {mean, Σ (x − mean)²} per channel over rows [0, rows) of x from offset: two passes. */
+  static double[][] meanAndM2(INDArray x, long offset, long rows, int c) {
+    double[] mean = sums(x, offset, rows, c);
+    for (int k = 0; k < c; k++) {
+      mean[k] /= rows;
+    }
+    float[] m = new float[TILE * c];
+    for (int j = 0; j < m.length; j++) {
+      m[j] = (float) mean[j % c];
+    }
+    FloatBuffer xb = buffer(x, offset, rows * c);
+    double[] m2 = reduce(rows, c, 1, (from, n, acc, bx, by) -> {
+      xb.get((int) (from * c), bx, 0, n * c);
+      float[] s = new float[TILE * c];
+      int tiled = n / TILE * TILE * c;
+      for (int base = 0; base < tiled; base += TILE * c) {
+        for (int j = 0; j < TILE * c; j++) {
+          float v = bx[base + j] - m[j];
+          s[j] += v * v;
+        }
+      }
+      for (int j = tiled; j < n * c; j++) {
+        float v = bx[j] - m[j - tiled];
+        s[j - tiled] += v * v;
+      }
+      fold(s, acc[0]);
+    })[0];
+    return new double[][] {mean, m2};
+  }
+
+  /**
+   * Rows per inner tile: the loops run over TILE·c consecutive floats (232 at 29 channels), long
+   * enough for the JIT to vectorise, with accumulator j holding channel j mod c.
+   */
+  private static final int TILE = 8;
+
+  /** Adds tile accumulators (length TILE·c, channel j mod c) into per-channel sums. */
+  private static void fold(float[] tile, double[] acc) {
+    int c = acc.length;
+    for (int j = 0; j < tile.length; j++) {
+      acc[j % c] += tile[j];
+    }
+  }
+
+  private interface Block {
+    void run(long fromRow, int rows, double[][] acc, float[] bufX, float[] bufY);
+  }
+
+  private static final ThreadLocal<float[][]> BUFFERS = new ThreadLocal<>();
+
+  /** Runs the block over [0, rows) in blocks, in parallel, and sums the blocks' accumulators. */
+  private static double[][] reduce(long rows, int c, int outputs, Block block) {
+    int blocks = (int) ((rows + BLOCK_ROWS - 1) / BLOCK_ROWS);
+    return IntStream.range(0, blocks).parallel().mapToObj(i -> {
+      long from = (long) i * BLOCK_ROWS;
+      int n = (int) Math.min(BLOCK_ROWS, rows - from);
+      float[][] bufs = BUFFERS.get();
+      if (bufs == null || bufs[0].length < BLOCK_ROWS * c) {
+        bufs = new float[][] {new float[BLOCK_ROWS * c], new float[BLOCK_ROWS * c]};
+        BUFFERS.set(bufs);
+      }
+      double[][] acc = new double[outputs][c];
+      block.run(from, n, acc, bufs[0], bufs[1]);
+      return acc;
+    }).reduce(new double[outputs][c], (a, b) -> {
+      double[][] s = new double[outputs][c];
+      for (int o = 0; o < outputs; o++) {
+        for (int k = 0; k < c; k++) {
+          s[o][k] = a[o][k] + b[o][k];
+        }
+      }
+      return s;
+    });
+  }
+
+  /** A native-order view of {@code floats} floats of x from {@code offset}. */
+  private static FloatBuffer buffer(INDArray x, long offset, long floats) {
+    if (x.dataType() != DataType.FLOAT || !LayerArrays.isContiguous(x)) {
+      throw new IllegalArgumentException("channels-last reduction needs a contiguous float"
+          + " array, got " + x.dataType() + " " + x.shapeInfoToString());
+    }
+    if (offset + floats > x.length() || floats > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("channels-last reduction: " + floats + " floats from "
+          + offset + " of an array of " + x.length());
+    }
+    FloatPointer p = new FloatPointer(OneDnnConv.address(x, offset));
+    return p.capacity(floats).limit(floats).asBuffer();
+  }
+}
