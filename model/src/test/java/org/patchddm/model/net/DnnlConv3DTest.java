@@ -126,6 +126,21 @@ class DnnlConv3DTest {
   }
 
   private static void checkOneDnn(int n, int ci, int co, long[] size, int k, int s, int pad) {
+    checkOneDnn(n, ci, co, size, k, s, pad, false, false);
+  }
+
+  /** An NCDHW array in the given layout (channels-last: [N, D, H, W, C], a row-major copy). */
+  static INDArray inLayout(INDArray ncdhw, boolean last) {
+    return last ? ncdhw.permute(0, 2, 3, 4, 1).dup('c') : ncdhw;
+  }
+
+  /** Back to NCDHW. */
+  static INDArray toNcdhw(INDArray a, boolean last) {
+    return last ? a.permute(0, 4, 1, 2, 3).dup('c') : a;
+  }
+
+  private static void checkOneDnn(int n, int ci, int co, long[] size, int k, int s, int pad,
+      boolean inLast, boolean outLast) {
     assertTrue(OneDnnConv.available(), "oneDNN binding did not load: "
         + OneDnnConv.unavailableReason());
     long[] xShape = {n, ci, size[0], size[1], size[2]};
@@ -137,17 +152,21 @@ class DnnlConv3DTest {
     INDArray w = NetTestSupport.gaussian(12, DataType.FLOAT, co, ci, k, k, k);
     INDArray b = NetTestSupport.gaussian(13, DataType.FLOAT, co);
     OneDnnConv.Geometry g = new OneDnnConv.Geometry(n, ci, co, size[0], size[1], size[2], k, s,
-        pad);
+        pad, inLast, outLast);
     long[] yShape = g.dst();
     INDArray delta = NetTestSupport.gaussian(14, DataType.FLOAT, yShape);
-    INDArray y = Nd4j.createUninitialized(DataType.FLOAT, yShape);
-    INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, xShape);
+    INDArray yL = Nd4j.createUninitialized(DataType.FLOAT, inLayout(delta, outLast).shape());
+    INDArray dxL = Nd4j.createUninitialized(DataType.FLOAT, inLayout(x, inLast).shape());
     INDArray dw = Nd4j.createUninitialized(DataType.FLOAT, co, ci, k, k, k);
     OneDnnConv plan = OneDnnConv.plan(g);
-    plan.forward(x, w, b, y);
-    plan.backward(x, w, delta, dx, dw);
+    INDArray xL = inLayout(x, inLast);
+    plan.forward(xL, w, b, yL);
+    plan.backward(xL, w, inLayout(delta, outLast), dxL, dw);
+    INDArray y = toNcdhw(yL, outLast);
+    INDArray dx = toNcdhw(dxL, inLast);
     Reference ref = new Reference(x, w, b, delta, s, pad);
-    String at = "k=" + k + " s=" + s + " " + java.util.Arrays.toString(xShape) + " -> " + co;
+    String at = "k=" + k + " s=" + s + " " + java.util.Arrays.toString(xShape) + " -> " + co
+        + (inLast ? " in NDHWC" : " in NCDHW") + (outLast ? " out NDHWC" : " out NCDHW");
     assertMatches(ref.y, y, "output " + at);
     assertMatches(ref.dx, dx, "dL/dx " + at);
     assertMatches(ref.dw, dw, "dL/dW " + at);
@@ -157,6 +176,64 @@ class DnnlConv3DTest {
   void oneDnnStride1MatchesDirectSums() {
     checkOneDnn(2, 5, 7, new long[] {5, 6, 7}, 3, 1, 1);
     checkOneDnn(1, 9, 3, new long[] {4, 4, 6}, 1, 1, 0);
+  }
+
+  @Test
+  void oneDnnChannelsLastLayoutsMatchDirectSums() {
+    for (boolean in : new boolean[] {false, true}) {
+      for (boolean out : new boolean[] {false, true}) {
+        checkOneDnn(2, 5, 7, new long[] {5, 6, 7}, 3, 1, 1, in, out);
+        checkOneDnn(1, 6, 6, new long[] {6, 4, 8}, 3, 2, 1, in, out);
+        checkOneDnn(1, 9, 3, new long[] {4, 4, 6}, 1, 1, 0, in, out);
+      }
+    }
+  }
+
+  /**
+   * The layer with channels-last input and/or output gives the NCDHW layer's output, dL/dx and
+   * parameter gradients, permuted, in float32 (oneDNN) and in float64 (libnd4j on NCDHW copies);
+   * the float64 channels-last layer also passes a numerical input-gradient check.
+   */
+  @Test
+  void channelsLastLayerMatchesNcdhwLayer() {
+    NetTestSupport.DoubleSingleThreaded mode = new NetTestSupport.DoubleSingleThreaded();
+    mode.beforeEach(null);
+    try {
+      LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+      for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+        ComputationGraph ref = net(new DnnlConv3D.Builder().kernel(3).stride(2).nIn(3).nOut(4)
+            .build(), 3, t);
+        ref.params().assign(NetTestSupport.gaussian(3, t, ref.params().shape()));
+        INDArray x = NetTestSupport.gaussian(4, t, 2, 3, 4, 4, 6);
+        INDArray eps = NetTestSupport.gaussian(5, t, 2, 4, 2, 2, 3);
+        Layer rl = ref.getLayer("conv");
+        rl.setInput(x, mgr);
+        INDArray y0 = rl.activate(true, mgr).dup();
+        INDArray dx0 = rl.backpropGradient(eps, mgr).getSecond().dup();
+        INDArray g0 = rl.getGradientsViewArray().dup();
+        for (boolean in : new boolean[] {false, true}) {
+          for (boolean out : new boolean[] {false, true}) {
+            ComputationGraph cl = net(new DnnlConv3D.Builder().kernel(3).stride(2).nIn(3)
+                .nOut(4).channelsLast(in, out).build(), 3, t);
+            cl.params().assign(ref.params());
+            Layer l = cl.getLayer("conv");
+            l.setInput(inLayout(x, in), mgr);
+            String at = t + " in " + (in ? "NDHWC" : "NCDHW") + " out " + (out ? "NDHWC" : "NCDHW");
+            INDArray y = l.activate(true, mgr);
+            assertTrue(toNcdhw(y, out).equalsWithEps(y0, 1e-5), "output " + at);
+            INDArray dx = l.backpropGradient(inLayout(eps, out), mgr).getSecond();
+            assertTrue(toNcdhw(dx, in).equalsWithEps(dx0, 1e-5), "dL/dx " + at);
+            assertTrue(l.getGradientsViewArray().equalsWithEps(g0, 1e-4), "gradients " + at);
+            if (t == DataType.DOUBLE) {
+              InputGradientCheck.assertInputGradients(l, inLayout(x, in),
+                  inLayout(NetTestSupport.gaussian(6, t, 2, 4, 2, 2, 3), out), 1e-6);
+            }
+          }
+        }
+      }
+    } finally {
+      mode.afterEach(null);
+    }
   }
 
   @Test

@@ -35,6 +35,11 @@ class OneDnnGroupNormTest {
   }
 
   private static ComputationGraph net(DataType type, Activation act, int channels, int groups) {
+    return net(type, act, channels, groups, false);
+  }
+
+  private static ComputationGraph net(DataType type, Activation act, int channels, int groups,
+      boolean last) {
     ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
         .seed(7).dataType(type).updater(new NoOp())
         .graphBuilder()
@@ -42,7 +47,7 @@ class OneDnnGroupNormTest {
         .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 5, 6, 7,
             channels))
         .addLayer("gn", new GroupNormalization.Builder().numGroups(groups).nIn(channels)
-            .nOut(channels).activation(act).build(), "in")
+            .nOut(channels).channelsLast(last).activation(act).build(), "in")
         .addLayer("out", new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
             .lossFunction(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build(),
             "gn")
@@ -79,18 +84,31 @@ class OneDnnGroupNormTest {
 
   private static double[] compare(Activation act, int channels, int groups, boolean zeroGamma,
       boolean onednn) {
+    return compare(act, channels, groups, zeroGamma, onednn, false, new long[] {5, 6, 7});
+  }
+
+  /**
+   * Relative errors of the float32 layer (oneDNN or ND4J passes; NCDHW or channels-last
+   * activations) against the float64 NCDHW layer, for inputs of the given spatial size.
+   */
+  private static double[] compare(Activation act, int channels, int groups, boolean zeroGamma,
+      boolean onednn, boolean last, long[] size) {
     OneDnnGroupNorm.enabled = onednn;
-    INDArray x = NetTestSupport.gaussian(1, DataType.DOUBLE, 2, channels, 5, 6, 7).muli(3)
-        .addi(1.5);
-    INDArray eps = NetTestSupport.gaussian(2, DataType.DOUBLE, 2, channels, 5, 6, 7);
+    INDArray x = NetTestSupport.gaussian(1, DataType.DOUBLE, 2, channels, size[0], size[1],
+        size[2]).muli(3).addi(1.5);
+    INDArray eps = NetTestSupport.gaussian(2, DataType.DOUBLE, 2, channels, size[0], size[1],
+        size[2]);
     INDArray gamma = NetTestSupport.gaussian(3, DataType.DOUBLE, 1, channels).addi(1);
     if (zeroGamma) {
       gamma.putScalar(0, 1, 0.0);
     }
     INDArray beta = NetTestSupport.gaussian(4, DataType.DOUBLE, 1, channels);
     INDArray[] ref = run(net(DataType.DOUBLE, act, channels, groups), gamma, beta, x, eps);
-    INDArray[] got = run(net(DataType.FLOAT, act, channels, groups), gamma, beta,
-        x.castTo(DataType.FLOAT), eps.castTo(DataType.FLOAT));
+    INDArray[] got = run(net(DataType.FLOAT, act, channels, groups, last), gamma, beta,
+        DnnlConv3DTest.inLayout(x.castTo(DataType.FLOAT), last),
+        DnnlConv3DTest.inLayout(eps.castTo(DataType.FLOAT), last));
+    got[0] = DnnlConv3DTest.toNcdhw(got[0], last);
+    got[1] = DnnlConv3DTest.toNcdhw(got[1], last);
     double[] err = new double[4];
     for (int i = 0; i < 4; i++) {
       err[i] = relErr(got[i], ref[i]);
@@ -108,6 +126,36 @@ class OneDnnGroupNormTest {
       assertTrue(fused[i] < 2e-5, msg);
       // the ND4J float path is itself only float-accurate; the fused one is no worse than 10x it
       assertTrue(fused[i] <= Math.max(10 * nd4j[i], 1e-6), msg);
+    }
+  }
+
+  /**
+   * Channels-last activations ([N, D, H, W, C], the U-Net's layout between oneDNN layers): same
+   * bounds, on the oneDNN path (statistics and reductions on [S, C], binaries on [S/T, T·C]) and
+   * on the ND4J path (NCDHW copies). 4·6·8 voxels let oneDNN see several rows as one
+   * ({@link OneDnnGroupNorm#tile}); 5·6·7 do not.
+   */
+  @Test
+  void channelsLast() {
+    assertEquals(8, OneDnnGroupNorm.tile(29, 192));
+    assertEquals(2, OneDnnGroupNorm.tile(116, 4096));
+    assertEquals(1, OneDnnGroupNorm.tile(8, 7));
+    assertEquals(1, OneDnnGroupNorm.tile(6, 210));
+    String[] what = {"output", "dL/dx", "dL/dgamma", "dL/dbeta"};
+    for (long[] size : new long[][] {{4, 6, 8}, {5, 6, 7}}) {
+      for (int[] cg : new int[][] {{6, 6}, {12, 3}, {29, 29}}) {
+        for (Activation act : new Activation[] {Activation.SWISH, Activation.IDENTITY}) {
+          double[] fused = compare(act, cg[0], cg[1], false, true, true, size);
+          double[] nd4j = compare(act, cg[0], cg[1], false, false, true, size);
+          for (int i = 0; i < 4; i++) {
+            String msg = what[i] + " channels-last " + act + " C=" + cg[0] + " G=" + cg[1]
+                + " size " + java.util.Arrays.toString(size) + ": oneDNN " + fused[i]
+                + ", ND4J " + nd4j[i];
+            assertTrue(fused[i] < 2e-5, msg);
+            assertTrue(nd4j[i] < 2e-5, msg);
+          }
+        }
+      }
     }
   }
 

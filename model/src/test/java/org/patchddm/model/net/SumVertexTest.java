@@ -31,6 +31,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class SumVertexTest {
 
   private static ComputationGraph net(GraphVertex merge, boolean broadcast) {
+    return net(merge, broadcast, false);
+  }
+
+  /**
+   * The test graph; with {@code last}, c1 writes channels-last [N, D, H, W, C], the time
+   * embedding is reshaped to [N, 1, 1, 1, C] and the loss reads NDHWC.
+   */
+  private static ComputationGraph net(GraphVertex merge, boolean broadcast, boolean last) {
     ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder()
         .seed(9).dataType(DataType.FLOAT).updater(new NoOp()).weightInit(WeightInit.XAVIER)
         .graphBuilder()
@@ -38,17 +46,20 @@ class SumVertexTest {
         .addInputs("x", "t")
         .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 4, 5, 6, 3),
             InputType.feedForward(7))
-        .addLayer("c1", new DnnlConv3D.Builder().kernel(1).nIn(3).nOut(4).build(), "x");
+        .addLayer("c1", new DnnlConv3D.Builder().kernel(1).nIn(3).nOut(4)
+            .channelsLast(false, last).build(), "x");
     if (broadcast) {
       b.addLayer("d", new DenseLayer.Builder().nIn(7).nOut(4).activation(Activation.TANH)
           .build(), "t");
       b.addVertex("y", new PreprocessorVertex(new FeedForwardToCnn3DPreProcessor(1, 1, 1, 4,
-          true)), "d");
+          !last)), "d");
     } else {
-      b.addLayer("y", new DnnlConv3D.Builder().kernel(3).nIn(3).nOut(4).build(), "x");
+      b.addLayer("y", new DnnlConv3D.Builder().kernel(3).nIn(3).nOut(4)
+          .channelsLast(false, last).build(), "x");
     }
     b.addVertex("merge", merge, "c1", "y")
-        .addLayer("out", new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
+        .addLayer("out", new Cnn3DLossLayer.Builder(last ? Convolution3D.DataFormat.NDHWC
+            : Convolution3D.DataFormat.NCDHW)
             .lossFunction(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY)
             .build(), "merge")
         .setOutputs("out");
@@ -158,6 +169,35 @@ class SumVertexTest {
       }
     }
     assertEquals(switched, inPlace);
+  }
+
+  /**
+   * The time-embedding add on channels-last activations ([N, 1, 1, 1, C] over [N, D, H, W, C])
+   * gives the NCDHW graph's loss and gradients (which match DL4J's ElementWiseVertex above).
+   */
+  @Test
+  void channelsLastBroadcastSumMatchesTheNcdhwOne() {
+    for (boolean average : new boolean[] {false, true}) {
+      ComputationGraph ref = net(new SumVertex(average), true, false);
+      ComputationGraph g = net(new SumVertex(average), true, true);
+      g.params().assign(ref.params());
+      INDArray x = NetTestSupport.gaussian(31, DataType.FLOAT, 2, 3, 4, 5, 6);
+      INDArray t = NetTestSupport.gaussian(32, DataType.FLOAT, 2, 7);
+      INDArray label = NetTestSupport.gaussian(33, DataType.FLOAT, 2, 4, 4, 5, 6);
+      assertEquals(ref.outputSingle(x, t), DnnlConv3DTest.toNcdhw(g.outputSingle(x, t), true),
+          "output, average " + average);
+      ref.setInputs(x, t);
+      ref.setLabels(label);
+      ref.computeGradientAndScore();
+      g.setInputs(x, t);
+      g.setLabels(DnnlConv3DTest.inLayout(label, true));
+      g.computeGradientAndScore();
+      assertEquals(ref.score(), g.score(), 1e-6 * ref.score(), "loss, average " + average);
+      INDArray diff = ref.gradient().gradient().sub(g.gradient().gradient());
+      double scale = ref.gradient().gradient().amaxNumber().doubleValue();
+      assertEquals(0.0, diff.amaxNumber().doubleValue() / scale, 1e-6,
+          "gradients (relative to the largest), average " + average);
+    }
   }
 
   @Test

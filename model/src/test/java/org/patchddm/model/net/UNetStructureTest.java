@@ -80,4 +80,37 @@ class UNetStructureTest {
       assertTrue(out.amaxNumber().doubleValue() > 0);
     }
   }
+
+  /**
+   * With oneDNN convolutions and averaging skips, activations are channels-last from the input
+   * convolution's output to the output convolution's input; the network's input and output stay
+   * NCDHW. The concatenating variant and the other convolution implementations stay NCDHW.
+   */
+  @Test
+  void activationsAreChannelsLastBetweenTheInputAndOutputConvolutions() {
+    UNetSettings s = NetTestSupport.tiny(SkipMerge.AVERAGE);
+    assertTrue(UNet.channelsLast(s));
+    assertTrue(!UNet.channelsLast(NetTestSupport.tiny(SkipMerge.CONCAT)));
+    assertTrue(!UNet.channelsLast(s.withConvImpl(ConvImpl.FAST)));
+    ComputationGraph g = UNet.create(s, UNetBuildOptions.defaults(5));
+    int convs = 0;
+    int norms = 0;
+    for (Layer layer : g.getLayers()) {
+      org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+      String name = conf.getLayerName();
+      if (conf instanceof DnnlConv3D c) {
+        convs++;
+        assertEquals(!name.equals("in_conv"), c.isChannelsLastIn(), name + " input layout");
+        assertEquals(!name.equals("out_conv"), c.isChannelsLastOut(), name + " output layout");
+      } else if (conf instanceof GroupNormalization n) {
+        norms++;
+        assertTrue(n.isChannelsLast(), name + " layout");
+      }
+    }
+    assertTrue(convs > 5 && norms > 5, convs + " convolutions, " + norms + " norms");
+    INDArray x = NetTestSupport.gaussian(3, DataType.FLOAT, 1, 3, 8, 8, 8);
+    g.params().assign(NetTestSupport.gaussian(2, DataType.FLOAT, g.params().shape()).muli(0.2));
+    INDArray out = g.outputSingle(x, TimestepEmbedding.sinusoidal(new int[] {10}, 6));
+    assertArrayEquals(new long[] {1, 1, 8, 8, 8}, out.shape());
+  }
 }
