@@ -66,15 +66,8 @@ public class DnnlConv3DLayer extends Conv3DLayerBase<DnnlConv3D> {
     INDArray gW = gradientViews.get(FastConv3DParamInitializer.WEIGHT);
     INDArray gB = gradientViews.get(FastConv3DParamInitializer.BIAS);
     INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
-    if (useOneDnn(x) && LayerArrays.isContiguous(gW)) {
-      OneDnnConv.plan(geometry(x)).backward(x, w, delta, dx, gW);
-      if (c.isChannelsLastOut()) {
-        int co = (int) w.size(0);
-        double[] db = ChannelsLast.sums(delta, 0, delta.length() / co, co);
-        gB.assign(Nd4j.createFromArray(db).castTo(gB.dataType()).reshape(gB.shape()));
-      } else {
-        gB.assign(delta.sum(0, 2, 3, 4).reshape(gB.shape()));
-      }
+    if (useOneDnn(x) && LayerArrays.isContiguous(gW) && LayerArrays.isContiguous(gB)) {
+      OneDnnConv.plan(geometry(x)).backward(x, w, delta, dx, gW, gB);
     } else {
       INDArray xc = c.isChannelsLastIn() ? ChannelsLast.toNcdhw(x, mgr, ArrayType.BP_WORKING_MEM)
           : x;

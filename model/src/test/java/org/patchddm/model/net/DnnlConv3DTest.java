@@ -158,10 +158,11 @@ class DnnlConv3DTest {
     INDArray yL = Nd4j.createUninitialized(DataType.FLOAT, inLayout(delta, outLast).shape());
     INDArray dxL = Nd4j.createUninitialized(DataType.FLOAT, inLayout(x, inLast).shape());
     INDArray dw = Nd4j.createUninitialized(DataType.FLOAT, co, ci, k, k, k);
+    INDArray db = Nd4j.createUninitialized(DataType.FLOAT, co);
     OneDnnConv plan = OneDnnConv.plan(g);
     INDArray xL = inLayout(x, inLast);
     plan.forward(xL, w, b, yL);
-    plan.backward(xL, w, inLayout(delta, outLast), dxL, dw);
+    plan.backward(xL, w, inLayout(delta, outLast), dxL, dw, db);
     INDArray y = toNcdhw(yL, outLast);
     INDArray dx = toNcdhw(dxL, inLast);
     Reference ref = new Reference(x, w, b, delta, s, pad);
@@ -170,12 +171,16 @@ class DnnlConv3DTest {
     assertMatches(ref.y, y, "output " + at);
     assertMatches(ref.dx, dx, "dL/dx " + at);
     assertMatches(ref.dw, dw, "dL/dW " + at);
+    assertMatches(ref.db, db, "dL/db " + at);
   }
 
   @Test
   void oneDnnStride1MatchesDirectSums() {
     checkOneDnn(2, 5, 7, new long[] {5, 6, 7}, 3, 1, 1);
     checkOneDnn(1, 9, 3, new long[] {4, 4, 6}, 1, 1, 0);
+    // large enough for dL/dx as a forward convolution with the flipped kernel
+    checkOneDnn(1, 3, 2, new long[] {16, 32, 32}, 3, 1, 1);
+    assertTrue(16 * 32 * 32 >= OneDnnConv.FLIP_MIN_VOXELS);
   }
 
   @Test
@@ -185,6 +190,7 @@ class DnnlConv3DTest {
         checkOneDnn(2, 5, 7, new long[] {5, 6, 7}, 3, 1, 1, in, out);
         checkOneDnn(1, 6, 6, new long[] {6, 4, 8}, 3, 2, 1, in, out);
         checkOneDnn(1, 9, 3, new long[] {4, 4, 6}, 1, 1, 0, in, out);
+        checkOneDnn(1, 3, 2, new long[] {16, 32, 32}, 3, 1, 1, in, out);
       }
     }
   }
@@ -254,9 +260,10 @@ class DnnlConv3DTest {
     INDArray y = Nd4j.createUninitialized(DataType.FLOAT, g.dst());
     INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, g.src());
     INDArray dw = Nd4j.createUninitialized(DataType.FLOAT, g.weights());
+    INDArray db = Nd4j.createUninitialized(DataType.FLOAT, g.cout());
     plan.forward(x, w, b, y);
-    plan.backward(x, w, delta, dx, dw);
-    return new INDArray[] {y, dx, dw};
+    plan.backward(x, w, delta, dx, dw, db);
+    return new INDArray[] {y, dx, dw, db};
   }
 
   @Test
