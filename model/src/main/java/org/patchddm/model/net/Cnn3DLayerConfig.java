@@ -68,8 +68,8 @@ public abstract class Cnn3DLayerConfig extends FeedForwardLayer {
 
   /**
    * The input type as CNN3D, or an error naming the layer. The data format is not checked: DL4J's
-   * vertices (e.g. ElementWiseVertex) report NDHWC for NCDHW activations, and these layers always
-   * read [N, C, D, H, W].
+   * vertices (e.g. ElementWiseVertex) report NDHWC for NCDHW activations, and these layers read the
+   * layout their own configuration names.
    */
   protected InputType.InputTypeConvolutional3D requireCnn3d(InputType inputType) {
     if (inputType == null || inputType.getType() != InputType.Type.CNN3D) {

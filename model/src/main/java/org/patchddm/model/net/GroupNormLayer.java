@@ -18,7 +18,8 @@ import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * GroupNorm (+ optional fused activation) on [N, C, D, H, W] with an explicit backward pass.
+ * GroupNorm (+ optional fused activation) on [N, C, D, H, W] or, channels-last, [N, D, H, W, C],
+ * with an explicit backward pass.
  *
  * <p>Per example n and group g (channels c of g, voxels s; M = (C/G)·S values): μ = mean(x),
  * σ² = mean((x − μ)²), r = 1/sqrt(σ² + eps), x̂ = (x − μ)·r, z = γ_c x̂ + β_c, y = act(z). The
@@ -31,6 +32,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * per-(n, c) coefficients are computed in double in Java. The statistics (a few doubles per group,
  * on the Java heap) of a training forward pass are kept for the backward pass that follows, as
  * DL4J's BatchNormalization does; any other backward pass recomputes them from the input.
+ *
+ * <p>Channels-last float32 activations stay channels-last: statistics and the backward sums are
+ * per-channel reductions on [S, C] ({@link ChannelsLast}; group statistics combine the channels'
+ * means and centred sums of squares exactly), the elementwise passes oneDNN binaries on the same
+ * memory. Without oneDNN (float64 gradient checks, or the ND4J passes switched on), a
+ * channels-last layer runs the NCDHW passes on a transposed copy.
  */
 public class GroupNormLayer extends BaseLayer<GroupNormalization> {
 

@@ -9,7 +9,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
- * Configuration of a GroupNorm layer (Wu and He, 2018) for 5D activations [N, C, D, H, W] (NCDHW),
+ * Configuration of a GroupNorm layer (Wu and He, 2018) for 5D activations [N, C, D, H, W] (NCDHW,
+ * or [N, D, H, W, C] with {@code channelsLast}),
  * optionally followed by an activation (the U-Net fuses SiLU = {@code Activation.SWISH} here).
  *
  * <p>y = act(γ_c · (x − μ_{n,g}) / sqrt(σ²_{n,g} + eps) + β_c), where μ and σ² (population variance)

@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * a + b, or (a + b) / 2 with {@code average}, for two 5D activations a [N, C, D, H, W] and b of
- * the same shape or [N, C, 1, 1, 1] (broadcast over space: the time embedding). The U-Net's
- * residual adds, time-embedding adds and averaging skips.
+ * the same shape or [N, C, 1, 1, 1] (broadcast over space: the time embedding), or the same with
+ * channels-last activations ([N, D, H, W, C] and [N, 1, 1, 1, C]). The U-Net's residual adds,
+ * time-embedding adds and averaging skips.
  *
  * <p>Same arithmetic as DL4J's {@code ElementWiseVertex} (Add / Average), so results are
  * bit-identical, in fewer passes: that vertex copies a into its output and then adds b in place

@@ -33,6 +33,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * label is ε). D, H and W must be multiples of {@link UNetSettings#sizeDivisor()}; the graph is
  * fully convolutional and runs at any such size without rebuilding.
  *
+ * <p>Layout: with the oneDNN convolutions and averaging skips ({@link #channelsLast}) every
+ * activation between the input convolution and the output convolution is channels-last,
+ * [N, D, H, W, C]: the input convolution reads NCDHW and writes NDHWC, the output convolution the
+ * reverse, and GroupNorm, the sums, the time-embedding add ([N, 1, 1, 1, C]) and the upsampling
+ * work on NDHWC. Inputs, output and parameters are the same either way.
+ *
  * <p>Skip bookkeeping (as in improved-diffusion): the input conv, every encoder ResBlock and every
  * downsampling conv push their output; each of the num-res-blocks + 1 decoder blocks per level pops
  * one and merges it before its ResBlock. With {@link SkipMerge#AVERAGE} a decoder ResBlock outputs
