@@ -16,8 +16,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>The per-channel reductions here (sums, Σ δ·x, mean and centred sum of squares) work on a
  * float array seen as a [rows, C] matrix, the layout where ND4J's reductions along the row axis
  * walk the memory once per channel. They copy blocks of rows onto the Java heap, accumulate each
- * block in float (at most 512 values per accumulator) and the blocks in double, and split the
- * blocks over the common fork-join pool.
+ * block in float (at most 512 values per accumulator) and the blocks in double, in block order
+ * (the same result on any number of threads), and split the blocks over the common fork-join
+ * pool.
  */
 final class ChannelsLast {
 
@@ -141,10 +142,14 @@ final class ChannelsLast {
 
   private static final ThreadLocal<float[][]> BUFFERS = new ThreadLocal<>();
 
-  /** Runs the block over [0, rows) in blocks, in parallel, and sums the blocks' accumulators. */
+  /**
+   * Runs the block over [0, rows) in blocks, in parallel, and sums the blocks' accumulators in
+   * block order: the result does not depend on the number of threads.
+   */
   private static double[][] reduce(long rows, int c, int outputs, Block block) {
     int blocks = (int) ((rows + BLOCK_ROWS - 1) / BLOCK_ROWS);
-    return IntStream.range(0, blocks).parallel().mapToObj(i -> {
+    double[][][] partial = new double[blocks][][];
+    IntStream.range(0, blocks).parallel().forEach(i -> {
       long from = (long) i * BLOCK_ROWS;
       int n = (int) Math.min(BLOCK_ROWS, rows - from);
       float[][] bufs = BUFFERS.get();
@@ -154,16 +159,17 @@ final class ChannelsLast {
       }
       double[][] acc = new double[outputs][c];
       block.run(from, n, acc, bufs[0], bufs[1]);
-      return acc;
-    }).reduce(new double[outputs][c], (a, b) -> {
-      double[][] s = new double[outputs][c];
+      partial[i] = acc;
+    });
+    double[][] sum = new double[outputs][c];
+    for (double[][] p : partial) {
       for (int o = 0; o < outputs; o++) {
         for (int k = 0; k < c; k++) {
-          s[o][k] = a[o][k] + b[o][k];
+          sum[o][k] += p[o][k];
         }
       }
-      return s;
-    });
+    }
+    return sum;
   }
 
   /** A native-order view of {@code floats} floats of x from {@code offset}. */

@@ -92,6 +92,27 @@ class ChannelsLastTest {
   }
 
   @Test
+  void resultsDoNotDependOnTheNumberOfThreads() throws Exception {
+    INDArray d = NetTestSupport.gaussian(8, DataType.FLOAT, 5 * 4096 + 77, 29);
+    INDArray x = NetTestSupport.gaussian(9, DataType.FLOAT, 5 * 4096 + 77, 29);
+    double[][] ref = null;
+    for (int threads : new int[] {1, 2, 5}) {
+      java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+      try {
+        double[][] r = pool.submit(() -> ChannelsLast.sumsAndDots(d, x, 0, d.size(0), 29)).get();
+        if (ref == null) {
+          ref = r;
+        } else {
+          assertArrayEquals(ref[0], r[0], 0.0, threads + " threads");
+          assertArrayEquals(ref[1], r[1], 0.0, threads + " threads");
+        }
+      } finally {
+        pool.shutdown();
+      }
+    }
+  }
+
+  @Test
   void layoutCopiesInvertEachOther() {
     INDArray a = NetTestSupport.gaussian(3, DataType.FLOAT, 2, 3, 4, 5, 6);
     INDArray last = ChannelsLast.fromNcdhw(a);
