@@ -12,8 +12,9 @@ import org.nd4j.linalg.learning.config.NoOp;
 
 /**
  * The float32 U-Net is the same function with every convolution implementation: with one set of
- * parameters, ONEDNN (oneDNN called directly, blocked layouts, strided convolutions included),
- * FAST and DL4J give the same output and the same parameter gradients. The double-precision
+ * parameters, ONEDNN (oneDNN called directly on channels-last activations, GroupNorm, sums and
+ * upsampling channels-last too, strided convolutions included), FAST and DL4J (both NCDHW) give
+ * the same output and the same parameter gradients. The double-precision
  * gradient checks exercise the layers' float64 fallback; this is the check of the float32 path
  * in the whole graph (every layer's wiring, the strided downsampling, the time embedding).
  */
