@@ -22,8 +22,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class ChannelsLast {
 
-  /** Rows per block: 4096 rows of up to 116 channels are under 2 MB. */
-  private static final int BLOCK_ROWS = 4096;
+  /**
+   * Rows per block: 1024 rows of 116 channels are 464 kB, below G1's "humongous" size (half a
+   * region, 1 MB with a 4 GB heap); each humongous array starts a young collection.
+   */
+  private static final int BLOCK_ROWS = 1024;
 
   private ChannelsLast() {}
 

@@ -143,54 +143,94 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
     return backward(x, epsilon, st, last, mgr, ArrayType.ACTIVATION_GRAD);
   }
 
-  /** The backward pass for x and ε in one layout (channels-last only on the oneDNN path). */
+  /**
+   * The backward pass for x and ε in one layout (channels-last only on the oneDNN path). Kept in
+   * small methods: as one method it took HotSpot's C2 compiler about 1 s per compilation, on a
+   * core the convolutions need, during the first training steps.
+   */
   private Pair<Gradient, INDArray> backward(INDArray x, INDArray epsilon, Stats st, boolean last,
       LayerWorkspaceMgr mgr, ArrayType dxType) {
     IActivation act = layerConf().getActivationFn();
     boolean dnnl = OneDnnGroupNorm.usable(x, act);
-    INDArray delta;
+    INDArray delta = activationBackward(x, epsilon, st, last, dnnl, mgr);
+    double[][] sums = last ? channelsLastSums(x, delta, st) : channelSums(x, delta, st);
+    double[] dGamma = new double[st.c];
+    double[] dBeta = new double[st.c];
+    double[][] coef = inputGradientCoefficients(st, sums[0], sums[1], x.length() / st.c / st.n,
+        dGamma, dBeta);
+    INDArray dx = mgr.createUninitialized(dxType, x.dataType(), x.shape(), 'c');
+    inputGradient(x, delta, coef, st, last, dnnl, mgr, dx);
+
+    INDArray gGamma = gradientViews.get(GroupNormParamInitializer.GAMMA);
+    INDArray gBeta = gradientViews.get(GroupNormParamInitializer.BETA);
+    gGamma.assign(Nd4j.createFromArray(dGamma).castTo(gGamma.dataType()).reshape(gGamma.shape()));
+    gBeta.assign(Nd4j.createFromArray(dBeta).castTo(gBeta.dataType()).reshape(gBeta.shape()));
+    Gradient grad = new DefaultGradient(gradientsFlattened);
+    grad.setGradientFor(GroupNormParamInitializer.GAMMA, gGamma);
+    grad.setGradientFor(GroupNormParamInitializer.BETA, gBeta);
+    return new Pair<>(grad, dx);
+  }
+
+  /** δ = dL/dz from ε = dL/dy through the activation (z recomputed from x). */
+  private INDArray activationBackward(INDArray x, INDArray epsilon, Stats st, boolean last,
+      boolean dnnl, LayerWorkspaceMgr mgr) {
+    IActivation act = layerConf().getActivationFn();
     if (dnnl && OneDnnGroupNorm.isSilu(act)) {
       double[][] ab = affineCoefficients(st);
       OneDnnGroupNorm p = plan(x, act, last);
       INDArray z = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
       p.affine(x, OneDnnGroupNorm.floats(ab[0]), OneDnnGroupNorm.floats(ab[1]), z);
-      delta = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
+      INDArray delta = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(),
+          'c');
       p.siluBackward(z, LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM), delta);
-    } else if (act instanceof ActivationIdentity) {
-      delta = LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM);
-    } else {
-      // Working arrays go through the workspace manager: plain Nd4j.create here lands outside
-      // every workspace and stays allocated until the Java GC runs (about 0.8 GB per 64^3 step).
-      INDArray z = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
-      affine(x, st, z);
-      delta = LayerArrays.contiguous(act.backprop(z, LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM))
-          .getFirst(), mgr, ArrayType.BP_WORKING_MEM);
+      return delta;
     }
+    if (act instanceof ActivationIdentity) {
+      return LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM);
+    }
+    // Working arrays go through the workspace manager: plain Nd4j.create here lands outside
+    // every workspace and stays allocated until the Java GC runs (about 0.8 GB per 64^3 step).
+    INDArray z = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
+    affine(x, st, z);
+    return LayerArrays.contiguous(act.backprop(z,
+        LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM)).getFirst(), mgr,
+        ArrayType.BP_WORKING_MEM);
+  }
+
+  /** {Σ δ, Σ δ x} per (n, c) of NCDHW arrays. */
+  private static double[][] channelSums(INDArray x, INDArray delta, Stats st) {
+    long voxels = x.length() / ((long) st.n * st.c);
+    INDArray x2 = x.reshape('c', (long) st.n * st.c, voxels);
+    INDArray d2 = delta.reshape('c', (long) st.n * st.c, voxels);
+    return new double[][] {d2.sum(1).toDoubleVector(),
+        Nd4j.getExecutioner().exec(new Dot(d2, x2, 1)).toDoubleVector()};
+  }
+
+  /** {Σ δ, Σ δ x} per (n, c) of channels-last arrays. */
+  private static double[][] channelsLastSums(INDArray x, INDArray delta, Stats st) {
+    int n = st.n;
+    int c = st.c;
+    long voxels = x.length() / ((long) n * c);
+    double[] sumD = new double[n * c];
+    double[] sumDx = new double[n * c];
+    for (int i = 0; i < n; i++) {
+      double[][] s = ChannelsLast.sumsAndDots(delta, x, i * voxels * c, voxels, c);
+      System.arraycopy(s[0], 0, sumD, i * c, c);
+      System.arraycopy(s[1], 0, sumDx, i * c, c);
+    }
+    return new double[][] {sumD, sumDx};
+  }
+
+  /**
+   * {A, B, C} of dL/dx = A δ + B x + C per (n, c), from the sums; fills dγ and dβ on the way.
+   */
+  private double[][] inputGradientCoefficients(Stats st, double[] sumD, double[] sumDx,
+      long voxels, double[] dGamma, double[] dBeta) {
     int n = st.n;
     int c = st.c;
     int groups = st.groups;
     int cpg = c / groups;
-    long voxels = x.length() / ((long) n * c);
-    double[] sumD;
-    double[] sumDx;
-    if (last) {
-      sumD = new double[n * c];
-      sumDx = new double[n * c];
-      for (int i = 0; i < n; i++) {
-        double[][] s = ChannelsLast.sumsAndDots(delta, x, i * voxels * c, voxels, c);
-        System.arraycopy(s[0], 0, sumD, i * c, c);
-        System.arraycopy(s[1], 0, sumDx, i * c, c);
-      }
-    } else {
-      INDArray x2 = x.reshape('c', (long) n * c, voxels);
-      INDArray d2 = delta.reshape('c', (long) n * c, voxels);
-      sumD = d2.sum(1).toDoubleVector();
-      sumDx = Nd4j.getExecutioner().exec(new Dot(d2, x2, 1)).toDoubleVector();
-    }
     double[] gamma = getParam(GroupNormParamInitializer.GAMMA).toDoubleVector();
-
-    double[] dGamma = new double[c];
-    double[] dBeta = new double[c];
     double[] sumDxhat = new double[n * c];
     for (int i = 0; i < n; i++) {
       for (int ch = 0; ch < c; ch++) {
@@ -225,7 +265,18 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
         }
       }
     }
-    INDArray dx = mgr.createUninitialized(dxType, x.dataType(), x.shape(), 'c');
+    return new double[][] {coefA, coefB, coefC};
+  }
+
+  /** dx = A δ + B x + C per (n, c), in one oneDNN pass where it can, else three ND4J passes. */
+  private void inputGradient(INDArray x, INDArray delta, double[][] coef, Stats st, boolean last,
+      boolean dnnl, LayerWorkspaceMgr mgr, INDArray dx) {
+    double[] coefA = coef[0];
+    double[] coefB = coef[1];
+    double[] coefC = coef[2];
+    int n = st.n;
+    int c = st.c;
+    long voxels = x.length() / ((long) n * c);
     if (dnnl && allNonZero(coefA)) {
       // dx = ((x B/A + δ) + C/A) A in one pass
       float[] q = new float[n * c];
@@ -234,7 +285,8 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
         q[k] = (float) (coefB[k] / coefA[k]);
         r[k] = (float) (coefC[k] / coefA[k]);
       }
-      plan(x, act, last).inputGradient(x, delta, q, r, OneDnnGroupNorm.floats(coefA), dx);
+      plan(x, layerConf().getActivationFn(), last).inputGradient(x, delta, q, r,
+          OneDnnGroupNorm.floats(coefA), dx);
     } else if (last) {
       // dx = A δ + B x + C per (n, c) on [N, S, C]
       INDArray d3 = delta.reshape('c', n, voxels, c);
@@ -260,15 +312,6 @@ public class GroupNormLayer extends BaseLayer<GroupNormalization> {
       dx2.addi(bx);
       dx2.addiColumnVector(column(coefC, x.dataType()));
     }
-
-    INDArray gGamma = gradientViews.get(GroupNormParamInitializer.GAMMA);
-    INDArray gBeta = gradientViews.get(GroupNormParamInitializer.BETA);
-    gGamma.assign(Nd4j.createFromArray(dGamma).castTo(gGamma.dataType()).reshape(gGamma.shape()));
-    gBeta.assign(Nd4j.createFromArray(dBeta).castTo(gBeta.dataType()).reshape(gBeta.shape()));
-    Gradient grad = new DefaultGradient(gradientsFlattened);
-    grad.setGradientFor(GroupNormParamInitializer.GAMMA, gGamma);
-    grad.setGradientFor(GroupNormParamInitializer.BETA, gBeta);
-    return new Pair<>(grad, dx);
   }
 
   /** {a, b} of z = a x + b, indexed n·C + c. */

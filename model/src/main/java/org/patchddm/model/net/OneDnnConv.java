@@ -352,19 +352,22 @@ final class OneDnnConv {
     int co = (int) g.cout();
     int ci = (int) g.cin();
     int k3 = g.k() * g.k() * g.k();
-    float[] src = new float[co * ci * k3];
-    new org.bytedeco.javacpp.FloatPointer(address(w)).get(src);
-    float[] dst = new float[src.length];
+    int n = co * ci * k3;
+    // native views, no Java arrays: arrays of 1 MB and more are G1 "humongous" objects, and each
+    // one started a young collection (about 17 per 64^3 training step before this)
+    java.nio.FloatBuffer src = new org.bytedeco.javacpp.FloatPointer(address(w)).capacity(n)
+        .limit(n).asBuffer();
+    java.nio.FloatBuffer dst = new org.bytedeco.javacpp.FloatPointer(address(out)).capacity(n)
+        .limit(n).asBuffer();
     for (int o = 0; o < co; o++) {
       for (int i = 0; i < ci; i++) {
         int from = (o * ci + i) * k3;
         int to = (i * co + o) * k3;
         for (int j = 0; j < k3; j++) {
-          dst[to + j] = src[from + k3 - 1 - j];
+          dst.put(to + j, src.get(from + k3 - 1 - j));
         }
       }
     }
-    new org.bytedeco.javacpp.FloatPointer(address(out)).put(dst);
   }
 
   /**

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@link ChannelsLast}'s per-channel reductions against sums written out here in double, on row
- * counts that are and are not multiples of the 8-row tile and of the 4096-row block, from an
+ * counts that are and are not multiples of the 8-row tile and of the 1024-row block, from an
  * offset into the array (the second example of a batch), for channel counts of the U-Net.
  */
 class ChannelsLastTest {
