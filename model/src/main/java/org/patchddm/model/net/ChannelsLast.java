@@ -30,31 +30,27 @@ final class ChannelsLast {
 
   private ChannelsLast() {}
 
-  /** [N, C, D, H, W] to [N, D, H, W, C] as a row-major copy (small arrays, tests, fallbacks). */
-  static INDArray fromNcdhw(INDArray a, LayerWorkspaceMgr mgr, ArrayType type) {
-    return mgr.dup(type, a.permute(0, 2, 3, 4, 1), 'c');
-  }
-
-  /** [N, D, H, W, C] to [N, C, D, H, W] as a row-major copy. */
+  /**
+   * [N, D, H, W, C] to [N, C, D, H, W] as a row-major copy in the given workspace (the layers'
+   * float64 and ND4J fallbacks).
+   */
   static INDArray toNcdhw(INDArray a, LayerWorkspaceMgr mgr, ArrayType type) {
     return mgr.dup(type, a.permute(0, 4, 1, 2, 3), 'c');
   }
 
-  /** Same, detached (outside every workspace). */
+  /** [N, D, H, W, C] to [N, C, D, H, W], a detached row-major copy. */
   static INDArray toNcdhw(INDArray a) {
     return a.permute(0, 4, 1, 2, 3).dup('c');
   }
 
-  /** Same, detached. */
+  /** [N, C, D, H, W] to [N, D, H, W, C], a detached row-major copy. */
   static INDArray fromNcdhw(INDArray a) {
     return a.permute(0, 2, 3, 4, 1).dup('c');
   }
 
   /** Per-channel Σ over rows [0, rows) of x (contiguous float) seen as [rows, c] from offset. */
   static double[] sums(INDArray x, long offset, long rows, int c) {
-    FloatBuffer xb = buffer(x, offset, rows * c);
-    return reduce(rows, c, 1, (from, n, acc, bx, by) -> {
-      xb.get((int) (from * c), bx, 0, n * c);
+    return reduce(x, null, offset, rows, c, 1, (n, acc, bx, by) -> {
       float[] s = new float[TILE * c];
       int tiled = n / TILE * TILE * c;
       for (int base = 0; base < tiled; base += TILE * c) {
@@ -71,11 +67,7 @@ final class ChannelsLast {
 
   /** {Σ d, Σ d·x} per channel over rows [0, rows) of d and x (same layout) from offset. */
   static double[][] sumsAndDots(INDArray d, INDArray x, long offset, long rows, int c) {
-    FloatBuffer db = buffer(d, offset, rows * c);
-    FloatBuffer xb = buffer(x, offset, rows * c);
-    return reduce(rows, c, 2, (from, n, acc, bx, by) -> {
-      db.get((int) (from * c), bx, 0, n * c);
-      xb.get((int) (from * c), by, 0, n * c);
+    return reduce(d, x, offset, rows, c, 2, (n, acc, bx, by) -> {
       float[] s = new float[TILE * c];
       float[] p = new float[TILE * c];
       int tiled = n / TILE * TILE * c;
@@ -105,9 +97,7 @@ final class ChannelsLast {
     for (int j = 0; j < m.length; j++) {
       m[j] = (float) mean[j % c];
     }
-    FloatBuffer xb = buffer(x, offset, rows * c);
-    double[] m2 = reduce(rows, c, 1, (from, n, acc, bx, by) -> {
-      xb.get((int) (from * c), bx, 0, n * c);
+    double[] m2 = reduce(x, null, offset, rows, c, 1, (n, acc, bx, by) -> {
       float[] s = new float[TILE * c];
       int tiled = n / TILE * TILE * c;
       for (int base = 0; base < tiled; base += TILE * c) {
@@ -139,29 +129,40 @@ final class ChannelsLast {
     }
   }
 
+  /** Accumulates one block of n rows (copied to bx and, for two inputs, by) into acc. */
   private interface Block {
-    void run(long fromRow, int rows, double[][] acc, float[] bufX, float[] bufY);
+    void run(int n, double[][] acc, float[] bx, float[] by);
   }
 
   private static final ThreadLocal<float[][]> BUFFERS = new ThreadLocal<>();
 
   /**
-   * Runs the block over [0, rows) in blocks, in parallel, and sums the blocks' accumulators in
-   * block order: the result does not depend on the number of threads.
+   * Runs the block over rows [0, rows) of x (and y, unless null) from offset, in blocks of
+   * {@link #BLOCK_ROWS} rows, in parallel, and sums the blocks' accumulators in block order: the
+   * result does not depend on the number of threads.
    */
-  private static double[][] reduce(long rows, int c, int outputs, Block block) {
-    int blocks = (int) ((rows + BLOCK_ROWS - 1) / BLOCK_ROWS);
-    double[][][] partial = new double[blocks][][];
-    IntStream.range(0, blocks).parallel().forEach(i -> {
-      long from = (long) i * BLOCK_ROWS;
-      int n = (int) Math.min(BLOCK_ROWS, rows - from);
+  private static double[][] reduce(INDArray x, INDArray y, long offset, long rows, int c,
+      int outputs, Block block) {
+    check(x, offset, rows * c);
+    if (y != null) {
+      check(y, offset, rows * c);
+    }
+    long blocks = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
+    double[][][] partial = new double[Math.toIntExact(blocks)][][];
+    IntStream.range(0, partial.length).parallel().forEach(i -> {
+      long from = offset + (long) i * BLOCK_ROWS * c;
+      int n = (int) Math.min(BLOCK_ROWS, rows - (long) i * BLOCK_ROWS);
       float[][] bufs = BUFFERS.get();
       if (bufs == null || bufs[0].length < BLOCK_ROWS * c) {
         bufs = new float[][] {new float[BLOCK_ROWS * c], new float[BLOCK_ROWS * c]};
         BUFFERS.set(bufs);
       }
+      window(x, from, n * c).get(bufs[0], 0, n * c);
+      if (y != null) {
+        window(y, from, n * c).get(bufs[1], 0, n * c);
+      }
       double[][] acc = new double[outputs][c];
-      block.run(from, n, acc, bufs[0], bufs[1]);
+      block.run(n, acc, bufs[0], bufs[1]);
       partial[i] = acc;
     });
     double[][] sum = new double[outputs][c];
@@ -175,17 +176,24 @@ final class ChannelsLast {
     return sum;
   }
 
-  /** A native-order view of {@code floats} floats of x from {@code offset}. */
-  private static FloatBuffer buffer(INDArray x, long offset, long floats) {
+  /** x must be a contiguous float array holding {@code floats} floats from {@code offset}. */
+  private static void check(INDArray x, long offset, long floats) {
     if (x.dataType() != DataType.FLOAT || !LayerArrays.isContiguous(x)) {
       throw new IllegalArgumentException("channels-last reduction needs a contiguous float"
           + " array, got " + x.dataType() + " " + x.shapeInfoToString());
     }
-    if (offset + floats > x.length() || floats > Integer.MAX_VALUE) {
+    if (offset < 0 || offset + floats > x.length()) {
       throw new IllegalArgumentException("channels-last reduction: " + floats + " floats from "
           + offset + " of an array of " + x.length());
     }
-    FloatPointer p = new FloatPointer(OneDnnConv.address(x, offset));
-    return p.capacity(floats).limit(floats).asBuffer();
+  }
+
+  /**
+   * A native-order view of one block (at most a few hundred kB, so no limit on the whole range:
+   * a ByteBuffer holds at most 2 GB).
+   */
+  private static FloatBuffer window(INDArray x, long offset, int floats) {
+    return new FloatPointer(OneDnnConv.address(x, offset)).capacity(floats).limit(floats)
+        .asBuffer();
   }
 }

@@ -129,16 +129,6 @@ class DnnlConv3DTest {
     checkOneDnn(n, ci, co, size, k, s, pad, false, false);
   }
 
-  /** An NCDHW array in the given layout (channels-last: [N, D, H, W, C], a row-major copy). */
-  static INDArray inLayout(INDArray ncdhw, boolean last) {
-    return last ? ncdhw.permute(0, 2, 3, 4, 1).dup('c') : ncdhw;
-  }
-
-  /** Back to NCDHW. */
-  static INDArray toNcdhw(INDArray a, boolean last) {
-    return last ? a.permute(0, 4, 1, 2, 3).dup('c') : a;
-  }
-
   private static void checkOneDnn(int n, int ci, int co, long[] size, int k, int s, int pad,
       boolean inLast, boolean outLast) {
     assertTrue(OneDnnConv.available(), "oneDNN binding did not load: "
@@ -155,16 +145,16 @@ class DnnlConv3DTest {
         pad, inLast, outLast);
     long[] yShape = g.dst();
     INDArray delta = NetTestSupport.gaussian(14, DataType.FLOAT, yShape);
-    INDArray yL = Nd4j.createUninitialized(DataType.FLOAT, inLayout(delta, outLast).shape());
-    INDArray dxL = Nd4j.createUninitialized(DataType.FLOAT, inLayout(x, inLast).shape());
+    INDArray yL = Nd4j.createUninitialized(DataType.FLOAT, NetTestSupport.inLayout(delta, outLast).shape());
+    INDArray dxL = Nd4j.createUninitialized(DataType.FLOAT, NetTestSupport.inLayout(x, inLast).shape());
     INDArray dw = Nd4j.createUninitialized(DataType.FLOAT, co, ci, k, k, k);
     INDArray db = Nd4j.createUninitialized(DataType.FLOAT, co);
     OneDnnConv plan = OneDnnConv.plan(g);
-    INDArray xL = inLayout(x, inLast);
+    INDArray xL = NetTestSupport.inLayout(x, inLast);
     plan.forward(xL, w, b, yL);
-    plan.backward(xL, w, inLayout(delta, outLast), dxL, dw, db);
-    INDArray y = toNcdhw(yL, outLast);
-    INDArray dx = toNcdhw(dxL, inLast);
+    plan.backward(xL, w, NetTestSupport.inLayout(delta, outLast), dxL, dw, db);
+    INDArray y = NetTestSupport.toNcdhw(yL, outLast);
+    INDArray dx = NetTestSupport.toNcdhw(dxL, inLast);
     Reference ref = new Reference(x, w, b, delta, s, pad);
     String at = "k=" + k + " s=" + s + " " + java.util.Arrays.toString(xShape) + " -> " + co
         + (inLast ? " in NDHWC" : " in NCDHW") + (outLast ? " out NDHWC" : " out NCDHW");
@@ -223,16 +213,16 @@ class DnnlConv3DTest {
                 .nOut(4).channelsLast(in, out).build(), 3, t);
             cl.params().assign(ref.params());
             Layer l = cl.getLayer("conv");
-            l.setInput(inLayout(x, in), mgr);
+            l.setInput(NetTestSupport.inLayout(x, in), mgr);
             String at = t + " in " + (in ? "NDHWC" : "NCDHW") + " out " + (out ? "NDHWC" : "NCDHW");
             INDArray y = l.activate(true, mgr);
-            assertTrue(toNcdhw(y, out).equalsWithEps(y0, 1e-5), "output " + at);
-            INDArray dx = l.backpropGradient(inLayout(eps, out), mgr).getSecond();
-            assertTrue(toNcdhw(dx, in).equalsWithEps(dx0, 1e-5), "dL/dx " + at);
+            assertTrue(NetTestSupport.toNcdhw(y, out).equalsWithEps(y0, 1e-5), "output " + at);
+            INDArray dx = l.backpropGradient(NetTestSupport.inLayout(eps, out), mgr).getSecond();
+            assertTrue(NetTestSupport.toNcdhw(dx, in).equalsWithEps(dx0, 1e-5), "dL/dx " + at);
             assertTrue(l.getGradientsViewArray().equalsWithEps(g0, 1e-4), "gradients " + at);
             if (t == DataType.DOUBLE) {
-              InputGradientCheck.assertInputGradients(l, inLayout(x, in),
-                  inLayout(NetTestSupport.gaussian(6, t, 2, 4, 2, 2, 3), out), 1e-6);
+              InputGradientCheck.assertInputGradients(l, NetTestSupport.inLayout(x, in),
+                  NetTestSupport.inLayout(NetTestSupport.gaussian(6, t, 2, 4, 2, 2, 3), out), 1e-6);
             }
           }
         }

@@ -54,6 +54,16 @@ final class NetTestSupport {
     }
   }
 
+  /** An NCDHW array in the given layout (channels-last: [N, D, H, W, C], a row-major copy). */
+  static INDArray inLayout(INDArray ncdhw, boolean channelsLast) {
+    return channelsLast ? ChannelsLast.fromNcdhw(ncdhw) : ncdhw;
+  }
+
+  /** An array in the given layout back to NCDHW. */
+  static INDArray toNcdhw(INDArray a, boolean channelsLast) {
+    return channelsLast ? ChannelsLast.toNcdhw(a) : a;
+  }
+
   static INDArray gaussian(long seed, DataType type, long... shape) {
     return Nd4j.getRandomFactory().getNewRandomInstance(seed).nextGaussian(shape).castTo(type);
   }

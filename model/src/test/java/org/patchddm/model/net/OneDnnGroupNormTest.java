@@ -105,10 +105,10 @@ class OneDnnGroupNormTest {
     INDArray beta = NetTestSupport.gaussian(4, DataType.DOUBLE, 1, channels);
     INDArray[] ref = run(net(DataType.DOUBLE, act, channels, groups), gamma, beta, x, eps);
     INDArray[] got = run(net(DataType.FLOAT, act, channels, groups, last), gamma, beta,
-        DnnlConv3DTest.inLayout(x.castTo(DataType.FLOAT), last),
-        DnnlConv3DTest.inLayout(eps.castTo(DataType.FLOAT), last));
-    got[0] = DnnlConv3DTest.toNcdhw(got[0], last);
-    got[1] = DnnlConv3DTest.toNcdhw(got[1], last);
+        NetTestSupport.inLayout(x.castTo(DataType.FLOAT), last),
+        NetTestSupport.inLayout(eps.castTo(DataType.FLOAT), last));
+    got[0] = NetTestSupport.toNcdhw(got[0], last);
+    got[1] = NetTestSupport.toNcdhw(got[1], last);
     double[] err = new double[4];
     for (int i = 0; i < 4; i++) {
       err[i] = relErr(got[i], ref[i]);

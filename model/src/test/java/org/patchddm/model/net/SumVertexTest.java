@@ -184,13 +184,13 @@ class SumVertexTest {
       INDArray x = NetTestSupport.gaussian(31, DataType.FLOAT, 2, 3, 4, 5, 6);
       INDArray t = NetTestSupport.gaussian(32, DataType.FLOAT, 2, 7);
       INDArray label = NetTestSupport.gaussian(33, DataType.FLOAT, 2, 4, 4, 5, 6);
-      assertEquals(ref.outputSingle(x, t), DnnlConv3DTest.toNcdhw(g.outputSingle(x, t), true),
+      assertEquals(ref.outputSingle(x, t), NetTestSupport.toNcdhw(g.outputSingle(x, t), true),
           "output, average " + average);
       ref.setInputs(x, t);
       ref.setLabels(label);
       ref.computeGradientAndScore();
       g.setInputs(x, t);
-      g.setLabels(DnnlConv3DTest.inLayout(label, true));
+      g.setLabels(NetTestSupport.inLayout(label, true));
       g.computeGradientAndScore();
       assertEquals(ref.score(), g.score(), 1e-6 * ref.score(), "loss, average " + average);
       INDArray diff = ref.gradient().gradient().sub(g.gradient().gradient());
