@@ -65,7 +65,8 @@ public class DnnlConv3DLayer extends Conv3DLayerBase<DnnlConv3D> {
     INDArray b = getParam(FastConv3DParamInitializer.BIAS).reshape(w.size(0));
     INDArray gW = gradientViews.get(FastConv3DParamInitializer.WEIGHT);
     INDArray gB = gradientViews.get(FastConv3DParamInitializer.BIAS);
-    INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
+    INDArray dx = c.isInputGradient() ? mgr.createUninitialized(ArrayType.ACTIVATION_GRAD,
+        x.dataType(), x.shape(), 'c') : null;
     if (useOneDnn(x) && LayerArrays.isContiguous(gW) && LayerArrays.isContiguous(gB)) {
       OneDnnConv.plan(geometry(x)).backward(x, w, delta, dx, gW, gB);
     } else {
@@ -73,13 +74,14 @@ public class DnnlConv3DLayer extends Conv3DLayerBase<DnnlConv3D> {
           : x;
       INDArray dc = c.isChannelsLastOut()
           ? ChannelsLast.toNcdhw(delta, mgr, ArrayType.BP_WORKING_MEM) : delta;
-      INDArray dxc = c.isChannelsLastIn() ? mgr.createUninitialized(ArrayType.BP_WORKING_MEM,
-          x.dataType(), xc.shape(), 'c') : dx;
+      // conv3dnew_bp always writes dL/dx; without an input gradient it goes to working memory
+      INDArray dxc = c.isChannelsLastIn() || dx == null ? mgr.createUninitialized(
+          ArrayType.BP_WORKING_MEM, x.dataType(), xc.shape(), 'c') : dx;
       INDArray dW = gW.ulike();
       INDArray dB = b.ulike();
       Nd4j.exec(DynamicCustomOp.builder("conv3dnew_bp").addInputs(xc, w, b, dc)
           .addOutputs(dxc, dW, dB).addIntegerArguments(intArgs()).build());
-      if (c.isChannelsLastIn()) {
+      if (c.isChannelsLastIn() && dx != null) {
         dx.assign(dxc.permute(0, 2, 3, 4, 1));
       }
       gW.assign(dW);

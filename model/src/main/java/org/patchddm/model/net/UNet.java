@@ -120,7 +120,12 @@ public final class UNet {
 
     Deque<Skip> skips = new ArrayDeque<>();
     int ch = s.modelChannels();
-    g.addLayer("in_conv", conv(3, s.inChannels(), ch, false, false, last), INPUT_X);
+    Layer inConv = conv(3, s.inChannels(), ch, false, false, last);
+    if (inConv instanceof DnnlConv3D d) {
+      // nothing reads the gradient with respect to the network input
+      d.setInputGradient(false);
+    }
+    g.addLayer("in_conv", inConv, INPUT_X);
     String h = "in_conv";
     skips.push(new Skip(h, ch));
     for (int level = 0; level < s.levels(); level++) {

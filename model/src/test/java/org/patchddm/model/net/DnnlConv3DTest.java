@@ -1,6 +1,7 @@
 package org.patchddm.model.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -232,6 +233,39 @@ class DnnlConv3DTest {
     }
   }
 
+  /**
+   * Without an input gradient (the U-Net's first convolution) the layer returns no dL/dx and the
+   * same parameter gradients, on the oneDNN path (float32) and the libnd4j fallback (float64).
+   */
+  @Test
+  void layerWithoutInputGradientKeepsTheParameterGradients() {
+    NetTestSupport.DoubleSingleThreaded mode = new NetTestSupport.DoubleSingleThreaded();
+    mode.beforeEach(null);
+    try {
+      LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+      for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+        INDArray[] grads = new INDArray[2];
+        for (int i = 0; i < 2; i++) {
+          DnnlConv3D conf = new DnnlConv3D.Builder().kernel(3).nIn(3).nOut(4)
+              .channelsLast(false, true).inputGradient(i == 0).build();
+          ComputationGraph g = net(conf, 3, t);
+          g.params().assign(NetTestSupport.gaussian(3, t, g.params().shape()));
+          Layer l = g.getLayer("conv");
+          l.setInput(NetTestSupport.gaussian(4, t, 2, 3, 5, 4, 6), mgr);
+          l.activate(true, mgr);
+          INDArray dx = l.backpropGradient(NetTestSupport.gaussian(5, t, 2, 5, 4, 6, 4), mgr)
+              .getSecond();
+          assertEquals(i == 0, dx != null, t + " input gradient returned");
+          grads[i] = l.getGradientsViewArray().dup();
+        }
+        assertTrue(grads[0].amaxNumber().doubleValue() > 0, t + " gradients are all zero");
+        assertTrue(grads[1].equalsWithEps(grads[0], 1e-6), t + " parameter gradients");
+      }
+    } finally {
+      mode.afterEach(null);
+    }
+  }
+
   @Test
   void oneDnnStride2MatchesDirectSums() {
     // the U-Net's downsampling: 3^3, stride 2, padding 1 halves even sizes
@@ -388,13 +422,19 @@ class DnnlConv3DTest {
         () -> new DnnlConv3D.Builder().nIn(1).nOut(1).activation(Activation.RELU).build());
 
     ComputationGraph g = net(new DnnlConv3D.Builder().kernel(3).stride(2).nIn(3).nOut(2)
-        .build(), 3, DataType.FLOAT);
+        .inputGradient(false).build(), 3, DataType.FLOAT);
     String json = g.getConfiguration().toJson();
     ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(json);
     assertEquals(json, back.toJson());
     DnnlConv3D restored = assertInstanceOf(DnnlConv3D.class,
         ((LayerVertex) back.getVertices().get("conv")).getLayerConf().getLayer());
     assertEquals(2, restored.getStride());
+    assertFalse(restored.isInputGradient());
+    // configurations written before the property existed compute the input gradient
+    DnnlConv3D old = assertInstanceOf(DnnlConv3D.class, ((LayerVertex) ComputationGraphConfiguration
+        .fromJson(json.replace("\"inputGradient\" : false,", "")).getVertices().get("conv"))
+        .getLayerConf().getLayer());
+    assertTrue(old.isInputGradient());
     INDArray x = NetTestSupport.gaussian(9, DataType.FLOAT, 1, 3, 4, 4, 6);
     File file = dir.resolve("dnnl.zip").toFile();
     ModelSerializer.writeModel(g, file, true);

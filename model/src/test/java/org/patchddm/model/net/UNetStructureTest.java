@@ -102,6 +102,7 @@ class UNetStructureTest {
         convs++;
         assertEquals(!name.equals("in_conv"), c.isChannelsLastIn(), name + " input layout");
         assertEquals(!name.equals("out_conv"), c.isChannelsLastOut(), name + " output layout");
+        assertEquals(!name.equals("in_conv"), c.isInputGradient(), name + " input gradient");
       } else if (conf instanceof GroupNormalization n) {
         norms++;
         assertTrue(n.isChannelsLast(), name + " layout");
