@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.patchddm.model.net.InPlaceUpdater;
 import org.patchddm.model.net.TimestepEmbedding;
 import org.patchddm.model.net.UNet;
 import org.patchddm.model.net.UNetBuildOptions;
@@ -50,6 +51,8 @@ public final class Bench {
     if (s.what().contains(BenchSettings.What.TRAIN)) {
       MultiDataSet mds = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, temb},
           new INDArray[] {eps});
+      // as the trainer (LocalTrainer)
+      InPlaceUpdater.install(graph);
       measure(s, lines, out, "train_step", params, () -> graph.fit(mds));
     }
     return lines;

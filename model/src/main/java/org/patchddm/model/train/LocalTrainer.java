@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.patchddm.model.diffusion.GaussianDiffusion;
+import org.patchddm.model.net.InPlaceUpdater;
 import org.patchddm.model.net.UNetDenoiser;
 
 /**
@@ -30,7 +31,7 @@ public final class LocalTrainer {
    */
   public LocalTrainer(RunSettings run, ComputationGraph graph, long step) {
     this.run = run;
-    this.denoiser = new UNetDenoiser(graph, run.model());
+    this.denoiser = new UNetDenoiser(InPlaceUpdater.install(graph), run.model());
     this.diffusion = GaussianDiffusion.of(run.diffusion());
     this.step = step;
   }
