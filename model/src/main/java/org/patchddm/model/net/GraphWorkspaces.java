@@ -20,16 +20,28 @@ import org.slf4j.LoggerFactory;
  * iterations (watched on a narrow U-Net at 64³, where its steps were 3x slower during that phase).
  * Benchmarks of a few steps then measure the phase, not the training.
  *
- * <p>{@link #settleEarly} sets both configurations to learn for {@value #CYCLES} cycles; the
- * policies stay DL4J's (over-allocation of 2%, spilled allocations make the workspace grow at its
- * next cycle), so a workspace that first saw a small cycle still grows to its largest. The memory
- * held after the phase is the same either way (about 0.6 GB of activation gradients for the paper
- * U-Net at 64³); only its arrival is earlier. The fields are DL4J internals: when they are not
- * there (another DL4J version), this logs a warning and changes nothing.
+ * <p>{@link #settleEarly} gives both configurations DL4J's "first loop" learning: a workspace
+ * allocates at the end of its first cycle that used memory, and the other policies stay DL4J's
+ * (over-allocation of 2%, spilled allocations make the workspace grow at its next cycle), so a
+ * workspace that first saw a small cycle still grows to its largest. The memory held after the
+ * phase is the same either way (about 0.6 GB of activation gradients for the paper U-Net at 64³);
+ * only its arrival is earlier.
+ *
+ * <p>Not "over time" learning with a short phase: that policy allocates only at exactly its N-th
+ * cycle, and only if some cycle before used memory. The working-memory workspace's first cycles
+ * (the time-embedding layers) use none, so it never allocated, and every working array of every
+ * layer stayed a separate native allocation with fresh pages: about 10 ms of page faults per 30 MB
+ * array at 64³, 0.5 s per training step (BENCHMARKS.md, stop 8).
+ *
+ * <p>The fields are DL4J internals: when they are not there (another DL4J version), this logs a
+ * warning and changes nothing.
  */
 public final class GraphWorkspaces {
 
-  /** Learning cycles before a workspace allocates (DL4J: the number of vertices). */
+  /**
+   * Learning cycles in the configuration (DL4J: the number of vertices). The "first loop" policy
+   * does not read it; it is set for DL4J code that might.
+   */
   static final int CYCLES = 2;
   private static final String[] FIELDS = {"WS_LAYER_WORKING_MEM_CONFIG", "WS_LAYER_ACT_X_CONFIG"};
 
@@ -40,7 +52,7 @@ public final class GraphWorkspaces {
     WorkspaceConfiguration config = WorkspaceConfiguration.builder()
         .initialSize(0)
         .overallocationLimit(0.02)
-        .policyLearning(LearningPolicy.OVER_TIME)
+        .policyLearning(LearningPolicy.FIRST_LOOP)
         .cyclesBeforeInitialization(CYCLES)
         .policyReset(ResetPolicy.BLOCK_LEFT)
         .policySpill(SpillPolicy.REALLOCATE)
