@@ -43,7 +43,7 @@ public class DnnlConv3D extends FastConv3D {
   /**
    * Whether the backward pass computes dL/dx. False for a layer on the network's input (the
    * U-Net's {@code in_conv}): nothing reads that gradient, and at 64^3 it costs a convolution and
-   * a reorder (about 70 ms per training step). The layer then returns no input gradient (null),
+   * a reorder (about 55 ms per training step). The layer then returns no input gradient (null),
    * as DL4J allows for layers on a graph input.
    */
   public boolean isInputGradient() {

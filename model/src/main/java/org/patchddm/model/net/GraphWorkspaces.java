@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #settleEarly} gives both configurations DL4J's "first loop" learning: a workspace
  * allocates at the end of its first cycle that used memory, and the other policies stay DL4J's
  * (over-allocation of 2%, spilled allocations make the workspace grow at its next cycle), so a
- * workspace that first saw a small cycle still grows to its largest. The memory held after the
- * phase is the same either way (about 0.6 GB of activation gradients for the paper U-Net at 64³);
- * only its arrival is earlier.
+ * workspace that first saw a small cycle still grows to its largest. The activation-gradient
+ * memory held after the phase is the same as under DL4J's own setting (about 0.6 GB for the paper
+ * U-Net at 64³); only its arrival is earlier.
  *
  * <p>Not "over time" learning with a short phase: that policy allocates only at exactly its N-th
  * cycle, and only if some cycle before used memory. The working-memory workspace's first cycles
