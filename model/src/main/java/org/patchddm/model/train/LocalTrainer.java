@@ -26,7 +26,8 @@ public final class LocalTrainer {
 
   /**
    * @param run the run's settings
-   * @param graph an initialised graph for {@code run.model()}, e.g. from {@link NetworkFactory}
+   * @param graph an initialised graph for {@code run.model()}, e.g. from {@link NetworkFactory}; its updater
+   *     is replaced by an {@link InPlaceUpdater} that keeps the updater state
    * @param step the number of steps the graph has already been trained for
    */
   public LocalTrainer(RunSettings run, ComputationGraph graph, long step) {

@@ -193,9 +193,7 @@ class DnnlConv3DTest {
    */
   @Test
   void channelsLastLayerMatchesNcdhwLayer() {
-    NetTestSupport.DoubleSingleThreaded mode = new NetTestSupport.DoubleSingleThreaded();
-    mode.beforeEach(null);
-    try {
+    NetTestSupport.DoubleSingleThreaded.run(() -> {
       LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
       for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
         ComputationGraph ref = net(new DnnlConv3D.Builder().kernel(3).stride(2).nIn(3).nOut(4)
@@ -228,9 +226,7 @@ class DnnlConv3DTest {
           }
         }
       }
-    } finally {
-      mode.afterEach(null);
-    }
+    });
   }
 
   /**
@@ -239,9 +235,7 @@ class DnnlConv3DTest {
    */
   @Test
   void layerWithoutInputGradientKeepsTheParameterGradients() {
-    NetTestSupport.DoubleSingleThreaded mode = new NetTestSupport.DoubleSingleThreaded();
-    mode.beforeEach(null);
-    try {
+    NetTestSupport.DoubleSingleThreaded.run(() -> {
       LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
       for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
         INDArray[] grads = new INDArray[2];
@@ -261,9 +255,7 @@ class DnnlConv3DTest {
         assertTrue(grads[0].amaxNumber().doubleValue() > 0, t + " gradients are all zero");
         assertTrue(grads[1].equalsWithEps(grads[0], 1e-6), t + " parameter gradients");
       }
-    } finally {
-      mode.afterEach(null);
-    }
+    });
   }
 
   @Test
@@ -355,9 +347,7 @@ class DnnlConv3DTest {
 
   @Test
   void doublePrecisionFallbackPassesGradientChecks() {
-    NetTestSupport.DoubleSingleThreaded mode = new NetTestSupport.DoubleSingleThreaded();
-    mode.beforeEach(null);
-    try {
+    NetTestSupport.DoubleSingleThreaded.run(() -> {
       for (int s : new int[] {1, 2}) {
         DnnlConv3D conv = new DnnlConv3D.Builder().kernel(3).stride(s).nIn(3).nOut(2).build();
         ComputationGraph g = net(conv, 3, DataType.DOUBLE);
@@ -371,9 +361,7 @@ class DnnlConv3DTest {
         INDArray w = NetTestSupport.gaussian(7, DataType.DOUBLE, out);
         InputGradientCheck.assertInputGradients(g.getLayer("conv"), x, w, 1e-6);
       }
-    } finally {
-      mode.afterEach(null);
-    }
+    });
   }
 
   @Test

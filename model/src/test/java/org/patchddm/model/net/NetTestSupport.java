@@ -52,6 +52,17 @@ final class NetTestSupport {
       Nd4j.getEnvironment().setMaxThreads(savedThreads);
       Nd4j.getEnvironment().setMaxMasterThreads(savedMasterThreads);
     }
+
+    /** Runs one piece of a test in this mode (for tests that mix it with float32 parts). */
+    static void run(Runnable body) {
+      DoubleSingleThreaded mode = new DoubleSingleThreaded();
+      mode.beforeEach(null);
+      try {
+        body.run();
+      } finally {
+        mode.afterEach(null);
+      }
+    }
   }
 
   /** An NCDHW array in the given layout (channels-last: [N, D, H, W, C], a row-major copy). */
