@@ -11,9 +11,14 @@ import java.util.Objects;
  * pad / crop ({@link PadCrop}) placing reduced voxel {@code r} at padded voxel
  * {@code r + padOffset} in {@code paddedShape}.
  *
- * @param originalShape shape (x, y, z) of the input NIfTI volumes
- * @param affine the input's 4x4 voxel-to-world (RAS+ mm) affine
- * @param pixdim the input's voxel size (x, y, z) in mm
+ * <p>When the subject was reoriented and resampled first ({@code resampling != null}), the chain
+ * starts from the resampled grid: {@code originalShape}, {@code affine} and {@code pixdim} then
+ * describe that grid, and {@code resampling} holds the subject's own input grid and the way back
+ * to it ({@link ResampleInverse}). Otherwise they describe the input NIfTI grid itself.
+ *
+ * @param originalShape shape (x, y, z) of the input NIfTI volumes (or of the resampled grid)
+ * @param affine the input's 4x4 voxel-to-world (RAS+ mm) affine (or the resampled grid's)
+ * @param pixdim the input's voxel size (x, y, z) in mm (or the resampled grid's)
  * @param downsample integer factor per axis (1 = none)
  * @param downsampleMode how the reduction was done
  * @param reducedShape {@code ceil(originalShape / downsample)}
@@ -22,10 +27,12 @@ import java.util.Objects;
  * @param percentileLow per-channel low clipping value (raw intensity), channel order
  *     [t1, t1ce, t2, flair]
  * @param percentileHigh per-channel high clipping value, same order
+ * @param resampling the reorientation / resampling that preceded the chain, or {@code null} when
+ *     the subject was used on its own grid
  */
 public record Geometry(int[] originalShape, double[][] affine, double[] pixdim, int downsample,
     DownsampleMode downsampleMode, int[] reducedShape, int[] padOffset, int[] paddedShape,
-    double[] percentileLow, double[] percentileHigh) implements java.io.Serializable {
+    double[] percentileLow, double[] percentileHigh, ResampleGrid resampling) implements java.io.Serializable {
 
   public Geometry {
     originalShape = originalShape.clone();
@@ -41,6 +48,18 @@ public record Geometry(int[] originalShape, double[][] affine, double[] pixdim, 
       throw new IllegalArgumentException("reducedShape " + Arrays.toString(reducedShape)
           + " does not match originalShape " + Arrays.toString(originalShape) + " / " + downsample);
     }
+    if (resampling != null && !Arrays.equals(resampling.gridShape(), originalShape)) {
+      throw new IllegalArgumentException("resampled grid " + Arrays.toString(resampling.gridShape())
+          + " does not match originalShape " + Arrays.toString(originalShape));
+    }
+  }
+
+  /** A geometry without resampling (the chain starts from the input grid). */
+  public Geometry(int[] originalShape, double[][] affine, double[] pixdim, int downsample,
+      DownsampleMode downsampleMode, int[] reducedShape, int[] padOffset, int[] paddedShape,
+      double[] percentileLow, double[] percentileHigh) {
+    this(originalShape, affine, pixdim, downsample, downsampleMode, reducedShape, padOffset, paddedShape,
+        percentileLow, percentileHigh, null);
   }
 
   /** Builds the geometry for an input grid and the settings' target shape (percentiles later). */
@@ -54,7 +73,13 @@ public record Geometry(int[] originalShape, double[][] affine, double[] pixdim, 
   /** A copy with the per-channel clipping values filled in. */
   public Geometry withPercentiles(double[] low, double[] high) {
     return new Geometry(originalShape, affine, pixdim, downsample, downsampleMode, reducedShape,
-        padOffset, paddedShape, low, high);
+        padOffset, paddedShape, low, high, resampling);
+  }
+
+  /** A copy that records the resampling the chain started from ({@code grid.gridShape()} must be originalShape). */
+  public Geometry withResampling(ResampleGrid grid) {
+    return new Geometry(originalShape, affine, pixdim, downsample, downsampleMode, reducedShape,
+        padOffset, paddedShape, percentileLow, percentileHigh, grid);
   }
 
   /** Voxel count of the padded grid. */
@@ -160,7 +185,7 @@ public record Geometry(int[] originalShape, double[][] affine, double[] pixdim, 
         && Arrays.equals(reducedShape, g.reducedShape) && Arrays.equals(padOffset, g.padOffset)
         && Arrays.equals(paddedShape, g.paddedShape)
         && Arrays.equals(percentileLow, g.percentileLow)
-        && Arrays.equals(percentileHigh, g.percentileHigh);
+        && Arrays.equals(percentileHigh, g.percentileHigh) && Objects.equals(resampling, g.resampling);
   }
 
   @Override
@@ -176,6 +201,6 @@ public record Geometry(int[] originalShape, double[][] affine, double[] pixdim, 
         + ", reduced=" + Arrays.toString(reducedShape) + ", padOffset="
         + Arrays.toString(padOffset) + ", padded=" + Arrays.toString(paddedShape) + ", pLow="
         + Arrays.toString(percentileLow) + ", pHigh=" + Arrays.toString(percentileHigh)
-        + ", affine=" + Arrays.deepToString(affine) + "]";
+        + ", affine=" + Arrays.deepToString(affine) + (resampling == null ? "" : ", " + resampling) + "]";
   }
 }

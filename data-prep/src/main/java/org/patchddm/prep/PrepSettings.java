@@ -18,10 +18,11 @@ import java.util.Locale;
  * @param trainFraction fraction of subjects in TRAIN
  * @param valFraction fraction in VAL (TEST gets the rest)
  * @param splitSeed seed of the hash-based split
+ * @param resample reorientation and resampling of subjects off the target lattice
  */
 public record PrepSettings(int[] targetShape, double percentileLow, double percentileHigh,
     int downsample, DownsampleMode downsampleMode, double trainFraction, double valFraction,
-    long splitSeed) implements java.io.Serializable {
+    long splitSeed, ResampleSettings resample) implements java.io.Serializable {
 
   /** Configuration path of these settings. */
   public static final String PATH = "patchddm.prep";
@@ -49,6 +50,14 @@ public record PrepSettings(int[] targetShape, double percentileLow, double perce
       throw new IllegalArgumentException(PATH + ".split.train and .val must be >= 0 with a sum <= 1,"
           + " got " + trainFraction + " and " + valFraction);
     }
+    java.util.Objects.requireNonNull(resample, "resample");
+  }
+
+  /** Settings without resampling (every subject is used on its own grid). */
+  public PrepSettings(int[] targetShape, double percentileLow, double percentileHigh, int downsample,
+      DownsampleMode downsampleMode, double trainFraction, double valFraction, long splitSeed) {
+    this(targetShape, percentileLow, percentileHigh, downsample, downsampleMode, trainFraction,
+        valFraction, splitSeed, ResampleSettings.disabled());
   }
 
   @Override
@@ -65,7 +74,8 @@ public record PrepSettings(int[] targetShape, double percentileLow, double perce
     for (var e : c.entrySet()) {
       if (!refPrep.hasPath(e.getKey())) {
         throw new ConfigException.BadPath(e.getValue().origin(), PATH + "." + e.getKey(),
-            "unknown key (known: " + refPrep.root().keySet() + ", split.{train,val,seed})");
+            "unknown key (known: " + refPrep.root().keySet() + ", split.{train,val,seed}, "
+            + "resample.{enabled,orientation,spacing,shape})");
       }
     }
     List<Integer> shape = c.getIntList("target-shape");
@@ -84,10 +94,29 @@ public record PrepSettings(int[] targetShape, double percentileLow, double perce
     try {
       return new PrepSettings(shape.stream().mapToInt(Integer::intValue).toArray(),
           c.getDouble("percentile-low"), c.getDouble("percentile-high"), c.getInt("downsample"), dm,
-          c.getDouble("split.train"), c.getDouble("split.val"), c.getLong("split.seed"));
+          c.getDouble("split.train"), c.getDouble("split.val"), c.getLong("split.seed"),
+          resampleFromConfig(c));
     } catch (IllegalArgumentException e) {
       throw new ConfigException.BadValue(c.origin(), PATH, e.getMessage());
     }
+  }
+
+  private static ResampleSettings resampleFromConfig(Config c) {
+    List<Double> spacing = c.getDoubleList("resample.spacing");
+    List<Integer> shape = c.getIntList("resample.shape");
+    if (spacing.size() != 3 || shape.size() != 3) {
+      throw new ConfigException.BadValue(c.origin(), PATH + ".resample",
+          "spacing and shape need 3 entries (x, y, z), got " + spacing + " and " + shape);
+    }
+    Orientation o;
+    try {
+      o = new Orientation(c.getString("resample.orientation"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue(c.origin(), PATH + ".resample.orientation", e.getMessage());
+    }
+    return new ResampleSettings(c.getBoolean("resample.enabled"), o,
+        spacing.stream().mapToDouble(Double::doubleValue).toArray(),
+        shape.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** The reference defaults (paper settings: 256^3, 1st/99th percentile, no downsampling). */
@@ -106,19 +135,19 @@ public record PrepSettings(int[] targetShape, double percentileLow, double perce
         && percentileLow == p.percentileLow && percentileHigh == p.percentileHigh
         && downsample == p.downsample && downsampleMode == p.downsampleMode
         && trainFraction == p.trainFraction && valFraction == p.valFraction
-        && splitSeed == p.splitSeed;
+        && splitSeed == p.splitSeed && resample.equals(p.resample);
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(java.util.Arrays.hashCode(targetShape), percentileLow,
-        percentileHigh, downsample, downsampleMode, trainFraction, valFraction, splitSeed);
+        percentileHigh, downsample, downsampleMode, trainFraction, valFraction, splitSeed, resample);
   }
 
   @Override
   public String toString() {
     return "PrepSettings[targetShape=" + java.util.Arrays.toString(targetShape) + ", percentiles="
         + percentileLow + "/" + percentileHigh + ", downsample=" + downsample + " " + downsampleMode
-        + ", split=" + trainFraction + "/" + valFraction + " seed " + splitSeed + "]";
+        + ", split=" + trainFraction + "/" + valFraction + " seed " + splitSeed + ", " + resample + "]";
   }
 }

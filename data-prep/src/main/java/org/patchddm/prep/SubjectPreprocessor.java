@@ -12,6 +12,9 @@ import org.patchddm.nifti.NiftiVolume;
  * subject; see docs/preprocessing.md):
  *
  * <ol>
+ *   <li>Subjects whose voxel axes or voxel size differ from the target are reoriented and resampled
+ *       to the target grid ({@link ResampleSettings}, {@link ResampleGrid}: images trilinear,
+ *       labels nearest); subjects on the target lattice are used exactly as they are.
  *   <li>Background = voxels that are zero in all four sequences; set to 0 in every channel.
  *   <li>Per sequence: clip the brain voxels to the [p_low, p_high] percentiles of that sequence's
  *       brain voxels (numpy 'linear' definition, {@link Percentiles}) and map them linearly to
@@ -66,8 +69,27 @@ public final class SubjectPreprocessor {
     }
     if (segOrNull != null) checkGrid(subjectId, "seg", segOrNull, shape);
 
-    Geometry plan = Geometry.plan(shape, t1.affine(), t1.header().spatialPixdim(),
+    double[][] affine = t1.affine();
+    double[] pixdim = t1.header().spatialPixdim();
+    ResampleGrid resampling = settings.resample().plan(shape, affine, pixdim);
+    byte[] resampledLabels = null;
+    if (resampling != null) {
+      float[] in = new float[PadCrop.size(shape)];
+      pixdim = resampling.gridPixdim();
+      affine = resampling.gridAffine();
+      for (int c = 0; c < vols.length; c++) {
+        vols[c] = NiftiVolume.ofFloats(resampling.gridShape(), resampling.image(vols[c].toFloatArray(in)),
+            pixdim, affine);
+      }
+      if (segOrNull != null) {
+        resampledLabels = resampling.labels(labelBytes(subjectId, segOrNull, shape, in));
+      }
+      shape = resampling.gridShape();
+    }
+
+    Geometry plan = Geometry.plan(shape, affine, pixdim,
         settings.downsample(), settings.downsampleMode(), settings.targetShape());
+    if (resampling != null) plan = plan.withResampling(resampling);
     int n = PadCrop.size(shape);
     boolean[] brain = new boolean[n];
     float[] scratch = new float[n]; // one full-size float buffer, reused for every conversion
@@ -107,7 +129,7 @@ public final class SubjectPreprocessor {
     byte[] labels = null;
     byte[] whole = null;
     if (segOrNull != null) {
-      byte[] raw = labelBytes(subjectId, segOrNull, shape, scratch);
+      byte[] raw = resampledLabels != null ? resampledLabels : labelBytes(subjectId, segOrNull, shape, scratch);
       byte[] reduced = Downsample.labels(raw, shape, plan.downsample(), plan.downsampleMode());
       labels = PadCrop.place(reduced, plan.reducedShape(), plan.paddedShape(), plan.padOffset());
       whole = new byte[labels.length];

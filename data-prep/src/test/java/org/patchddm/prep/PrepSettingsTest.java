@@ -57,4 +57,31 @@ class PrepSettingsTest {
     assertThrows(ConfigException.class,
         () -> PrepSettings.fromConfig(with("patchddm.prep.downsample = two")));
   }
+
+  @Test
+  void resampleKeysAreReadAndChecked() {
+    ResampleSettings d = PrepSettings.defaults().resample();
+    assertTrue(d.enabled());
+    assertEquals(new Orientation("LPS"), d.orientation());
+    assertArrayEquals(new double[] {1, 1, 1}, d.spacing());
+    assertArrayEquals(new int[] {240, 240, 155}, d.shape());
+    ResampleSettings r = PrepSettings.fromConfig(with("patchddm.prep.resample { enabled = false, "
+        + "orientation = ras, spacing = [2, 2, 3], shape = [100, 90, 50] }")).resample();
+    assertEquals(false, r.enabled());
+    assertEquals("RAS", r.orientation().codes());
+    assertArrayEquals(new double[] {2, 2, 3}, r.spacing());
+    assertArrayEquals(new int[] {100, 90, 50}, r.shape());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PrepSettings.fromConfig(with("patchddm.prep.resample.orientation = LPL")));
+    assertTrue(e.getMessage().contains("resample.orientation") && e.getMessage().contains("LPL"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> PrepSettings.fromConfig(with("patchddm.prep.resample.spacing = [1, 0, 1]")));
+    assertTrue(e.getMessage().contains("resample.spacing"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> PrepSettings.fromConfig(with("patchddm.prep.resample.shape = [240, 240]")));
+    assertTrue(e.getMessage().contains("resample"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> PrepSettings.fromConfig(with("patchddm.prep.resample.enable = true")));
+    assertTrue(e.getMessage().contains("resample.enable"), e.getMessage());
+  }
 }

@@ -29,9 +29,9 @@ public final class PreprocessedDataset {
   public static Dataset<Row> read(SparkSession spark, String dir) throws IOException {
     DatasetStore store = new DatasetStore(dir, spark.sparkContext().hadoopConfiguration());
     DatasetManifest m = manifest(spark, dir);
-    if (m.schemaVersion() != SubjectRowSchema.SCHEMA_VERSION) {
+    if (!SubjectRowSchema.readable(m.schemaVersion())) {
       throw new IOException("dataset " + store.root() + " has row schema version " + m.schemaVersion()
-          + "; this build reads " + SubjectRowSchema.SCHEMA_VERSION);
+          + "; this build reads " + SubjectRowSchema.OLDEST_READABLE_VERSION + " to " + SubjectRowSchema.SCHEMA_VERSION);
     }
     Dataset<Row> all = spark.createDataFrame(List.of(), SubjectRowSchema.SCHEMA);
     for (DatasetManifest.RunEntry run : m.runs()) {

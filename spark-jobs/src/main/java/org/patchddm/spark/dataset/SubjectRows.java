@@ -9,6 +9,7 @@ import org.apache.spark.sql.RowFactory;
 import org.patchddm.prep.DownsampleMode;
 import org.patchddm.prep.Geometry;
 import org.patchddm.prep.PreprocessedSubject;
+import org.patchddm.prep.ResampleGrid;
 import scala.collection.JavaConverters;
 
 /**
@@ -30,11 +31,8 @@ public final class SubjectRows {
       throw new IllegalArgumentException("subject " + s.subjectId() + ": expected 4 channels, got " + ch.length);
     }
     BoundingBox box = BoundingBox.ofNonzero(shape, ch, s.wholeTumour(), s.labels());
-    double[][] a = g.affine();
-    double[] affine = new double[16];
-    for (int r = 0; r < 4; r++) {
-      System.arraycopy(a[r], 0, affine, 4 * r, 4);
-    }
+    double[] affine = flat(g.affine());
+    ResampleGrid rs = g.resampling();
     return RowFactory.create(
         SubjectRowSchema.SCHEMA_VERSION, s.subjectId(), String.valueOf(s.split()), runId,
         ints(g.originalShape()), doubles(affine), doubles(g.pixdim()), g.downsample(), g.downsampleMode().name(),
@@ -45,26 +43,32 @@ public final class SubjectRows {
         VolumeCodec.encodeFloats(ch[2], shape, box), VolumeCodec.encodeFloats(ch[3], shape, box),
         s.wholeTumour() == null ? null : VolumeCodec.encodeBytes(s.wholeTumour(), shape, box),
         s.labels() == null ? null : VolumeCodec.encodeBytes(s.labels(), shape, box),
-        JavaConverters.mapAsScalaMap(new TreeMap<>(s.inputChecksums())));
+        JavaConverters.mapAsScalaMap(new TreeMap<>(s.inputChecksums())),
+        rs == null ? null : ints(rs.inputShape()), rs == null ? null : doubles(flat(rs.inputAffine())),
+        rs == null ? null : doubles(rs.inputPixdim()));
   }
 
   /** Decodes a row of any supported schema version; errors name the subject and the column. */
   public static PreprocessedSubject decode(Row r) {
     String id = r.getAs("subject_id");
     int version = r.getAs("schema_version");
-    if (version != SubjectRowSchema.SCHEMA_VERSION) {
+    if (!SubjectRowSchema.readable(version)) {
       throw new IllegalArgumentException("subject " + id + ": row schema version " + version
-          + " is not supported (this build reads " + SubjectRowSchema.SCHEMA_VERSION + ")");
+          + " is not supported (this build reads " + SubjectRowSchema.OLDEST_READABLE_VERSION + " to "
+          + SubjectRowSchema.SCHEMA_VERSION + ")");
     }
-    double[] flat = toDoubles(r, "affine");
-    double[][] affine = new double[4][4];
-    for (int i = 0; i < 16; i++) {
-      affine[i / 4][i % 4] = flat[i];
+    double[][] affine = square(toDoubles(r, "affine"));
+    int[] originalShape = toInts(r, "original_shape");
+    ResampleGrid resampling = null;
+    // version 1 rows (or files) have no input_* columns: they read as null, i.e. not resampled
+    if (hasValue(r, "input_shape")) {
+      resampling = new ResampleGrid(toInts(r, "input_shape"), square(toDoubles(r, "input_affine")),
+          toDoubles(r, "input_pixdim"), originalShape, affine);
     }
-    Geometry g = new Geometry(toInts(r, "original_shape"), affine, toDoubles(r, "pixdim"),
+    Geometry g = new Geometry(originalShape, affine, toDoubles(r, "pixdim"),
         (Integer) r.getAs("downsample"), DownsampleMode.valueOf(r.getAs("downsample_mode")),
         toInts(r, "reduced_shape"), toInts(r, "pad_offset"), toInts(r, "padded_shape"),
-        toDoubles(r, "percentile_low"), toDoubles(r, "percentile_high"));
+        toDoubles(r, "percentile_low"), toDoubles(r, "percentile_high"), resampling);
     int[] shape = g.paddedShape();
     BoundingBox box = new BoundingBox(toInts(r, "bbox_origin"), toInts(r, "bbox_size"));
     float[][] ch = new float[4][];
@@ -79,6 +83,32 @@ public final class SubjectRows {
         wt == null ? null : VolumeCodec.decodeBytes(wt, shape, box, "subject " + id + " column whole_tumour"),
         labels == null ? null : VolumeCodec.decodeBytes(labels, shape, box, "subject " + id + " column labels"),
         new TreeMap<>(sums));
+  }
+
+  private static boolean hasValue(Row r, String col) {
+    int i;
+    try {
+      i = r.fieldIndex(col);
+    } catch (IllegalArgumentException e) {
+      return false; // a row read with the version 1 schema
+    }
+    return !r.isNullAt(i);
+  }
+
+  private static double[] flat(double[][] a) {
+    double[] f = new double[16];
+    for (int r = 0; r < 4; r++) {
+      System.arraycopy(a[r], 0, f, 4 * r, 4);
+    }
+    return f;
+  }
+
+  private static double[][] square(double[] flat) {
+    double[][] a = new double[4][4];
+    for (int i = 0; i < 16; i++) {
+      a[i / 4][i % 4] = flat[i];
+    }
+    return a;
   }
 
   private static Object ints(int[] a) {
