@@ -18,11 +18,12 @@ import java.util.Locale;
  * @param trainFraction fraction of subjects in TRAIN
  * @param valFraction fraction in VAL (TEST gets the rest)
  * @param splitSeed seed of the hash-based split
+ * @param splitMinimums smallest number of subjects per split ({@link SplitPlanner})
  * @param resample reorientation and resampling of subjects off the target lattice
  */
 public record PrepSettings(int[] targetShape, double percentileLow, double percentileHigh,
     int downsample, DownsampleMode downsampleMode, double trainFraction, double valFraction,
-    long splitSeed, ResampleSettings resample) implements java.io.Serializable {
+    long splitSeed, SplitMinimums splitMinimums, ResampleSettings resample) implements java.io.Serializable {
 
   /** Configuration path of these settings. */
   public static final String PATH = "patchddm.prep";
@@ -50,14 +51,15 @@ public record PrepSettings(int[] targetShape, double percentileLow, double perce
       throw new IllegalArgumentException(PATH + ".split.train and .val must be >= 0 with a sum <= 1,"
           + " got " + trainFraction + " and " + valFraction);
     }
+    java.util.Objects.requireNonNull(splitMinimums, "splitMinimums");
     java.util.Objects.requireNonNull(resample, "resample");
   }
 
-  /** Settings without resampling (every subject is used on its own grid). */
+  /** Settings without split minimums or resampling (every subject is used on its own grid). */
   public PrepSettings(int[] targetShape, double percentileLow, double percentileHigh, int downsample,
       DownsampleMode downsampleMode, double trainFraction, double valFraction, long splitSeed) {
     this(targetShape, percentileLow, percentileHigh, downsample, downsampleMode, trainFraction,
-        valFraction, splitSeed, ResampleSettings.disabled());
+        valFraction, splitSeed, SplitMinimums.NONE, ResampleSettings.disabled());
   }
 
   @Override
@@ -74,7 +76,7 @@ public record PrepSettings(int[] targetShape, double percentileLow, double perce
     for (var e : c.entrySet()) {
       if (!refPrep.hasPath(e.getKey())) {
         throw new ConfigException.BadPath(e.getValue().origin(), PATH + "." + e.getKey(),
-            "unknown key (known: " + refPrep.root().keySet() + ", split.{train,val,seed}, "
+            "unknown key (known: " + refPrep.root().keySet() + ", split.{train,val,seed,min-train,min-val,min-test}, "
             + "resample.{enabled,orientation,spacing,shape})");
       }
     }
@@ -95,6 +97,7 @@ public record PrepSettings(int[] targetShape, double percentileLow, double perce
       return new PrepSettings(shape.stream().mapToInt(Integer::intValue).toArray(),
           c.getDouble("percentile-low"), c.getDouble("percentile-high"), c.getInt("downsample"), dm,
           c.getDouble("split.train"), c.getDouble("split.val"), c.getLong("split.seed"),
+          new SplitMinimums(c.getInt("split.min-train"), c.getInt("split.min-val"), c.getInt("split.min-test")),
           resampleFromConfig(c));
     } catch (IllegalArgumentException e) {
       throw new ConfigException.BadValue(c.origin(), PATH, e.getMessage());
@@ -135,19 +138,20 @@ public record PrepSettings(int[] targetShape, double percentileLow, double perce
         && percentileLow == p.percentileLow && percentileHigh == p.percentileHigh
         && downsample == p.downsample && downsampleMode == p.downsampleMode
         && trainFraction == p.trainFraction && valFraction == p.valFraction
-        && splitSeed == p.splitSeed && resample.equals(p.resample);
+        && splitSeed == p.splitSeed && splitMinimums.equals(p.splitMinimums) && resample.equals(p.resample);
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(java.util.Arrays.hashCode(targetShape), percentileLow,
-        percentileHigh, downsample, downsampleMode, trainFraction, valFraction, splitSeed, resample);
+        percentileHigh, downsample, downsampleMode, trainFraction, valFraction, splitSeed, splitMinimums, resample);
   }
 
   @Override
   public String toString() {
     return "PrepSettings[targetShape=" + java.util.Arrays.toString(targetShape) + ", percentiles="
         + percentileLow + "/" + percentileHigh + ", downsample=" + downsample + " " + downsampleMode
-        + ", split=" + trainFraction + "/" + valFraction + " seed " + splitSeed + ", " + resample + "]";
+        + ", split=" + trainFraction + "/" + valFraction + " seed " + splitSeed + " min " + splitMinimums.train() + "/"
+        + splitMinimums.val() + "/" + splitMinimums.test() + ", " + resample + "]";
   }
 }

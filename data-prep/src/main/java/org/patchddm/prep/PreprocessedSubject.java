@@ -22,6 +22,12 @@ public record PreprocessedSubject(String subjectId, String split, Geometry geome
     float[] p99, float[][] channels, byte[] wholeTumour, byte[] labels,
     Map<String, String> inputChecksums) {
 
+  /** The same subject in another split (the job's {@link SplitPlanner} decides it on the driver). */
+  public PreprocessedSubject withSplit(String newSplit) {
+    return new PreprocessedSubject(subjectId, newSplit, geometry, p01, p99, channels, wholeTumour, labels,
+        inputChecksums);
+  }
+
   /** Whether the subject has a segmentation. */
   public boolean hasLabels() {
     return wholeTumour != null;

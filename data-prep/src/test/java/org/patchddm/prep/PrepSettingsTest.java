@@ -38,6 +38,13 @@ class PrepSettingsTest {
     assertEquals(2, s.downsample());
     assertEquals(DownsampleMode.BLOCK_MEAN, s.downsampleMode());
     assertEquals(7L, s.splitSeed());
+    assertEquals(new SplitMinimums(1, 1, 1), PrepSettings.defaults().splitMinimums());
+    PrepSettings m = PrepSettings.fromConfig(with("patchddm.prep.split { train = 1.0, val = 0.0, min-val = 37, "
+        + "min-test = 37, min-train = 0 }"));
+    assertEquals(new SplitMinimums(0, 37, 37), m.splitMinimums());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PrepSettings.fromConfig(with("patchddm.prep.split.min-val = -1")));
+    assertTrue(e.getMessage().contains("min-val"), e.getMessage());
   }
 
   @Test

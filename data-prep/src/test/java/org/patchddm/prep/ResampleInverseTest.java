@@ -110,6 +110,7 @@ class ResampleInverseTest {
     double[][] ras = {{2, 0, 0, -2}, {0, 2, 0, 5}, {0, 0, 2, 1}, {0, 0, 0, 1}};
     NiftiVolume[] v = subject(ras, new double[] {2, 2, 2});
     PrepSettings ps = new PrepSettings(new int[] {8, 6, 6}, 1, 99, 1, DownsampleMode.SUBSAMPLE, 0.8, 0.1, 42,
+        SplitMinimums.NONE,
         new ResampleSettings(true, LPS, new double[] {1, 1, 1}, new int[] {6, 4, 4}));
     PreprocessedSubject p = new SubjectPreprocessor(ps).process("S", v[0], v[1], v[2], v[3], v[4], Map.of());
     Geometry g = p.geometry();
@@ -137,7 +138,7 @@ class ResampleInverseTest {
   }
 
   static PrepSettings settings(int[] target, boolean resample) {
-    return new PrepSettings(target, 1, 99, 1, DownsampleMode.SUBSAMPLE, 0.8, 0.1, 42,
+    return new PrepSettings(target, 1, 99, 1, DownsampleMode.SUBSAMPLE, 0.8, 0.1, 42, SplitMinimums.NONE,
         new ResampleSettings(resample, LPS, new double[] {1, 1, 1}, new int[] {240, 240, 155}));
   }
 

@@ -142,7 +142,9 @@ public final class PreprocessJob {
     if (!todo.isEmpty()) {
       try {
         int before = failures.size();
-        written = preprocess(jsc, todo, shipped, store.resolve(runPath).toString(), runId, failures, qualifiedRoot);
+        Map<String, String> splits = CohortSplits.plan(prep, known, todo, log);
+        written = preprocess(jsc, todo, splits, shipped, store.resolve(runPath).toString(), runId, failures,
+            qualifiedRoot);
         for (Failure f : failures.subList(before, failures.size())) {
           failedChecksums.put(f.subject(), sums.get(f.subject()).checksums());
         }
@@ -184,13 +186,13 @@ public final class PreprocessJob {
 
   /** Runs the preprocessing stage into {@code runDir}; returns the written subjects' manifest entries. */
   private Map<String, DatasetManifest.SubjectEntry> preprocess(JavaSparkContext jsc, List<SubjectFiles> todo,
-      HadoopConf shipped, String runDir, String runId, List<Failure> failures, String qualifiedRoot)
-      throws IOException, SubjectFailedException {
+      Map<String, String> splits, HadoopConf shipped, String runDir, String runId, List<Failure> failures,
+      String qualifiedRoot) throws IOException, SubjectFailedException {
     LongAccumulator done = jsc.sc().longAccumulator("patchddm.subjects-done");
     CollectionAccumulator<Failure> failed = jsc.sc().collectionAccumulator("patchddm.subject-failures");
     // One subject per partition: one task holds one subject, and each Parquet file holds one row.
     JavaRDD<Row> rows = jsc.parallelize(todo, todo.size())
-        .mapPartitions(new ProcessPartition(prep, shipped, runId, settings.failFast(), done, failed));
+        .mapPartitions(new ProcessPartition(prep, shipped, runId, settings.failFast(), done, failed, splits));
     try (ProgressReporter progress = new ProgressReporter("preprocess", todo.size(), done::value,
         settings.progressInterval(), log)) {
       spark.createDataFrame(rows, SubjectRowSchema.SCHEMA).write().mode(SaveMode.ErrorIfExists)

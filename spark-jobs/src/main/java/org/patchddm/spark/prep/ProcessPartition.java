@@ -1,6 +1,8 @@
 package org.patchddm.spark.prep;
 
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -32,15 +34,18 @@ final class ProcessPartition implements FlatMapFunction<Iterator<SubjectFiles>, 
   private final boolean failFast;
   private final LongAccumulator done;
   private final CollectionAccumulator<Failure> failures;
+  private final Map<String, String> splits;
 
+  /** {@code splits}: subject id -> split label decided on the driver ({@code SplitPlanner}). */
   ProcessPartition(PrepSettings prep, HadoopConf conf, String runId, boolean failFast, LongAccumulator done,
-      CollectionAccumulator<Failure> failures) {
+      CollectionAccumulator<Failure> failures, Map<String, String> splits) {
     this.prep = prep;
     this.conf = conf;
     this.runId = runId;
     this.failFast = failFast;
     this.done = done;
     this.failures = failures;
+    this.splits = new HashMap<>(splits);
   }
 
   @Override
@@ -56,6 +61,10 @@ final class ProcessPartition implements FlatMapFunction<Iterator<SubjectFiles>, 
           try {
             long t0 = System.nanoTime();
             PreprocessedSubject p = process(preprocessor, s, conf.get());
+            String split = splits.get(s.subjectId());
+            if (split != null) {
+              p = p.withSplit(split);
+            }
             long t1 = System.nanoTime();
             next = SubjectRows.encode(p, runId);
             LOG.info(String.format(java.util.Locale.ROOT, "subject %s read+preprocessed in %.2f s, encoded in %.2f s",

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructField;
@@ -31,6 +32,7 @@ import org.patchddm.prep.PrepSettings;
 import org.patchddm.prep.PreprocessedSubject;
 import org.patchddm.prep.ResampleGrid;
 import org.patchddm.prep.ResampleInverse;
+import org.patchddm.prep.SplitAssigner;
 import org.patchddm.prep.SubjectPreprocessor;
 import org.patchddm.spark.CommandRunner;
 import org.patchddm.spark.LocalSparkTest;
@@ -43,8 +45,11 @@ import org.patchddm.spark.dataset.PreprocessedDataset;
 import org.patchddm.spark.dataset.SubjectRowSchema;
 import org.patchddm.spark.dataset.SubjectRows;
 
-/** Subjects off the BraTS lattice through the Spark job, and datasets of the older row schema. */
-class ResampledCohortTest extends LocalSparkTest {
+/**
+ * What real, growing cohorts bring, through the Spark job: subjects off the BraTS lattice, datasets
+ * of the older row schema, and split minimums that hold while the cohort grows.
+ */
+class RealCohortTest extends LocalSparkTest {
   static final String RESAMPLE_SHAPE = "patchddm.prep.resample.shape=[32,32,24]";
   @TempDir Path dir;
 
@@ -84,11 +89,12 @@ class ResampledCohortTest extends LocalSparkTest {
     return o;
   }
 
+  /** One growing cohort (two runs, to keep the suite fast): a mirrored subject, and the split minimums. */
   @Test
-  void mirroredSubjectIsReorientedToExactlyTheOriginalAndMapsBack() throws Exception {
+  void mirroredSubjectIsReorientedExactlyAndSplitsAreFilledAndKept() throws Exception {
     Path in = dir.resolve("cohort");
     Path out = dir.resolve("dataset");
-    TestCohorts.writeTraining(in, 11, 1, 1);
+    TestCohorts.writeTraining(in, 11, 1, 2);
     writeMirrored(in, "BraTS20_Training_001", "BraTS20_Training_009");
     CommandRunner.Result r = PreprocessJobTest.preprocess(in, out, "--set", RESAMPLE_SHAPE);
     assertEquals(0, r.exitCode(), r.err());
@@ -113,6 +119,23 @@ class ResampledCohortTest extends LocalSparkTest {
     for (int i = 0; i < seg.length; i++) {
       assertEquals(seg[i] != 0 ? 1 : 0, back[i], "voxel " + i);
     }
+
+    // splits: the hash alone would leave a split of these three empty; the minimums (1 each) fill all
+    SplitAssigner hash = PrepSettings.defaults().splitAssigner();
+    assertTrue(got.keySet().stream().map(hash::assign).distinct().count() < 3, "the hash alone fills every split");
+    DatasetStore store = new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration());
+    DatasetManifest first = store.latest().orElseThrow();
+    assertEquals(Map.of("train", 1L, "val", 1L, "test", 1L), first.splitCounts());
+    assertRowsCarryManifestSplits(out, first);
+
+    TestCohorts.writeTraining(in, 11, 4, 6);
+    assertEquals(0, PreprocessJobTest.preprocess(in, out, "--set", RESAMPLE_SHAPE).exitCode());
+    DatasetManifest second = store.latest().orElseThrow();
+    assertEquals(6, second.subjects().size());
+    for (Map.Entry<String, DatasetManifest.SubjectEntry> e : first.subjects().entrySet()) {
+      assertEquals(e.getValue().split(), second.subjects().get(e.getKey()).split(), e.getKey() + " moved");
+    }
+    assertRowsCarryManifestSplits(out, second);
   }
 
   @Test
@@ -162,5 +185,15 @@ class ResampledCohortTest extends LocalSparkTest {
       versions.add(row.getInt(0));
     }
     assertEquals(List.of(1, 2), versions);
+  }
+
+  private static void assertRowsCarryManifestSplits(Path out, DatasetManifest m) throws Exception {
+    Map<String, String> rows = new TreeMap<>();
+    for (Row r : PreprocessedDataset.read(spark, out.toString()).select("subject_id", "split").collectAsList()) {
+      rows.put(r.getString(0), r.getString(1));
+    }
+    Map<String, String> manifest = new TreeMap<>();
+    m.subjects().forEach((id, e) -> manifest.put(id, e.split()));
+    assertEquals(manifest, rows);
   }
 }
