@@ -78,7 +78,8 @@ class ResampleInverseTest {
           // every grid neighbour of this input voxel must itself have been interpolated inside the input
           double[] q = apply(toGrid, w[0], w[1], w[2]);
           if (interior(q, t) && allNeighboursInside(g, back, q, s)) {
-            assertEquals(field(w), home[ResampleGridTest.idx(s, x, y, z)], 4e-3, "input voxel " + x + "," + y + "," + z);
+            assertEquals(field(w), home[ResampleGridTest.idx(s, x, y, z)], 4e-3,
+                "input voxel " + x + "," + y + "," + z);
             checkedBack++;
           }
         }

@@ -61,6 +61,11 @@ public final class DatasetInfoCommand implements Callable<Integer> {
       }
       DatasetManifest h = store.readManifest(v);
       DatasetManifest.RunSummary s = h.lastRun();
+      if (DatasetManifest.COMPACT.equals(h.operation())) {
+        out.printf(Locale.ROOT, "  v%d %s: compaction into %d run(s), %.1f s, %d subjects%n", v, h.createdAt(),
+            h.runs().size(), s.seconds(), h.subjects().size());
+        continue;
+      }
       out.printf(Locale.ROOT, "  v%d %s: %d new, %d changed, %d unchanged, %d failed, %.1f s, %d subjects%n",
           v, h.createdAt(), s.added(), s.changed(), s.unchanged(), s.failed(), s.seconds(), h.subjects().size());
     }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       SynthCommand.class,
       PreprocessCommand.class,
       DatasetInfoCommand.class,
+      DatasetCommand.class,
       ExportCommand.class,
       NiftiInfoCommand.class,
       BenchCommand.class,

@@ -19,17 +19,30 @@ import java.util.Map;
  *     re-run skips them while those inputs are unchanged (their failures are carried over)
  * @param lastRun what the run that wrote this manifest did
  * @param config the resolved {@code patchddm} configuration of that run (HOCON)
+ * @param operation what wrote this version: {@value #PREPROCESS} (also when absent, in manifests
+ *     written before this field existed) or {@value #COMPACT}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DatasetManifest(int formatVersion, int schemaVersion, long version, String createdAt,
     List<RunEntry> runs, Map<String, SubjectEntry> subjects, List<Failure> failures,
     Map<String, Map<String, String>> failedChecksums, RunSummary lastRun,
-    String config) {
+    String config, String operation) {
 
   public static final int FORMAT_VERSION = 1;
+  public static final String PREPROCESS = "preprocess";
+  public static final String COMPACT = "compact";
 
   public DatasetManifest {
     failedChecksums = failedChecksums == null ? Map.of() : failedChecksums;
+    operation = operation == null ? PREPROCESS : operation;
+  }
+
+  /** A version written by {@code patchddm preprocess}. */
+  public DatasetManifest(int formatVersion, int schemaVersion, long version, String createdAt, List<RunEntry> runs,
+      Map<String, SubjectEntry> subjects, List<Failure> failures, Map<String, Map<String, String>> failedChecksums,
+      RunSummary lastRun, String config) {
+    this(formatVersion, schemaVersion, version, createdAt, runs, subjects, failures, failedChecksums, lastRun, config,
+        PREPROCESS);
   }
 
   /** A run directory relative to the dataset root, e.g. {@code runs/run-000002-1a2b3c4d}. */

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +44,7 @@ public final class DatasetStore {
   public static final String MANIFESTS = "_manifests";
   public static final String FAILURES = "_failures";
   private static final Pattern MANIFEST = Pattern.compile("v-(\\d+)\\.json");
+  private static final Pattern RUN = Pattern.compile("run-(\\d+)-.*");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path root;
@@ -74,21 +77,34 @@ public final class DatasetStore {
 
   /** Number of the highest committed manifest, 0 if none. */
   public long latestVersion() throws IOException {
+    List<Long> all = versions();
+    return all.isEmpty() ? 0 : all.get(all.size() - 1);
+  }
+
+  /** Numbers of every committed manifest, ascending (empty when the dataset has none). */
+  public List<Long> versions() throws IOException {
     Path dir = new Path(root, MANIFESTS);
     FileStatus[] files;
     try {
       files = fs.listStatus(dir);
     } catch (FileNotFoundException e) {
-      return 0;
+      return List.of();
     }
-    long best = 0;
+    List<Long> out = new ArrayList<>();
     for (FileStatus f : files) {
       Matcher m = MANIFEST.matcher(f.getPath().getName());
       if (f.isFile() && m.matches()) {
-        best = Math.max(best, Long.parseLong(m.group(1)));
+        out.add(Long.parseLong(m.group(1)));
       }
     }
-    return best;
+    Collections.sort(out);
+    return out;
+  }
+
+  /** The manifest number a run directory name was made for ({@code run-NNNNNN-...}), or -1. */
+  public static long runNumber(String runDirName) {
+    Matcher m = RUN.matcher(runDirName);
+    return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
   public DatasetManifest readManifest(long version) throws IOException {
@@ -146,8 +162,12 @@ public final class DatasetStore {
     for (Failure f : failures) {
       sb.append(csv(f.subject())).append(',').append(csv(f.file())).append(',').append(csv(f.reason())).append('\n');
     }
-    writeAtomically(new Path(new Path(root, FAILURES), String.format("v-%06d.csv", version)),
-        sb.toString().getBytes(StandardCharsets.UTF_8));
+    writeAtomically(failuresPath(version), sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code _failures/v-N.csv} of manifest version N. */
+  public Path failuresPath(long version) {
+    return new Path(new Path(root, FAILURES), String.format("v-%06d.csv", version));
   }
 
   private static String csv(String s) {
@@ -155,12 +175,19 @@ public final class DatasetStore {
   }
 
   /**
-   * Deletes what no committed manifest can see: run directories not referenced by the latest
-   * manifest and temporary manifest files of dead runs. Returns the number of paths deleted.
+   * Deletes what no committed manifest can see: run directories referenced by no committed
+   * manifest (the latest or an older one that {@code dataset gc} has kept, so readers of kept
+   * versions are never disturbed) and temporary files of dead runs. Returns the number of paths
+   * deleted.
    */
   public int collectGarbage(Optional<DatasetManifest> latest) throws IOException {
     Set<String> live = new HashSet<>();
     latest.ifPresent(m -> m.runs().forEach(r -> live.add(r.path())));
+    for (long v : versions()) {
+      if (latest.isEmpty() || v != latest.get().version()) {
+        readManifest(v).runs().forEach(r -> live.add(r.path()));
+      }
+    }
     int deleted = 0;
     for (String dir : List.of(RUNS, MANIFESTS, FAILURES)) {
       FileStatus[] entries;

@@ -27,11 +27,27 @@ public final class PreprocessedDataset {
 
   /** Rows ({@link SubjectRowSchema}) of the latest committed version of {@code dir}. */
   public static Dataset<Row> read(SparkSession spark, String dir) throws IOException {
+    return read(spark, new DatasetStore(dir, spark.sparkContext().hadoopConfiguration()), manifest(spark, dir));
+  }
+
+  /**
+   * Rows of committed version {@code version} of {@code dir}, which may be older than the latest:
+   * its files stay in place until {@code patchddm dataset gc} drops that version.
+   */
+  public static Dataset<Row> readVersion(SparkSession spark, String dir, long version) throws IOException {
     DatasetStore store = new DatasetStore(dir, spark.sparkContext().hadoopConfiguration());
-    DatasetManifest m = manifest(spark, dir);
+    if (!store.fileSystem().exists(store.manifestPath(version))) {
+      throw new IOException("dataset " + store.root() + " has no version " + version + " (committed: "
+          + store.versions() + ")");
+    }
+    return read(spark, store, store.readManifest(version));
+  }
+
+  private static Dataset<Row> read(SparkSession spark, DatasetStore store, DatasetManifest m) throws IOException {
     if (!SubjectRowSchema.readable(m.schemaVersion())) {
       throw new IOException("dataset " + store.root() + " has row schema version " + m.schemaVersion()
-          + "; this build reads " + SubjectRowSchema.OLDEST_READABLE_VERSION + " to " + SubjectRowSchema.SCHEMA_VERSION);
+          + "; this build reads " + SubjectRowSchema.OLDEST_READABLE_VERSION + " to "
+          + SubjectRowSchema.SCHEMA_VERSION);
     }
     Dataset<Row> all = spark.createDataFrame(List.of(), SubjectRowSchema.SCHEMA);
     for (DatasetManifest.RunEntry run : m.runs()) {

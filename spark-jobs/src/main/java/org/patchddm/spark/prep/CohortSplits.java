@@ -30,7 +30,8 @@ final class CohortSplits {
         todo.stream().map(SubjectFiles::subjectId).toList());
     Map<String, String> out = new TreeMap<>();
     for (SubjectFiles s : todo) {
-      Split split = existing.containsKey(s.subjectId()) ? existing.get(s.subjectId()) : plan.newcomers().get(s.subjectId());
+      String id = s.subjectId();
+      Split split = existing.containsKey(id) ? existing.get(id) : plan.newcomers().get(id);
       out.put(s.subjectId(), split.label());
     }
     plan.shortfalls().forEach(line -> log.println("split minimum not met: " + line));

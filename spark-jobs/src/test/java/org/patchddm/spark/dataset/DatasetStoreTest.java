@@ -71,4 +71,37 @@ class DatasetStoreTest {
     IOException e = assertThrows(IOException.class, store::latest);
     assertTrue(e.getMessage().contains("v-000001.json"), e.getMessage());
   }
+
+  @Test
+  void collectGarbageKeepsRunsOfOlderCommittedVersions() throws IOException {
+    Path root = dir.resolve("ds");
+    DatasetStore store = new DatasetStore(root.toString(), new Configuration());
+    Files.createDirectories(root.resolve("runs/run-000001-a"));
+    Files.createDirectories(root.resolve("runs/run-000002-b"));
+    Files.createDirectories(root.resolve("runs/run-000003-dead"));
+    store.commit(manifest(1, "run-000001-a"));
+    store.commit(manifest(2, "run-000002-b"));
+    // v2 no longer lists run 1, but v1 does, and a reader may still be on v1 until gc drops it
+    assertEquals(1, store.collectGarbage(store.latest()));
+    assertTrue(Files.exists(root.resolve("runs/run-000001-a")));
+    assertFalse(Files.exists(root.resolve("runs/run-000003-dead")));
+    assertEquals(List.of(1L, 2L), store.versions());
+  }
+
+  @Test
+  void manifestsWithoutAnOperationReadAsPreprocessAndCompactionRoundTrips() throws IOException {
+    Path root = dir.resolve("ds");
+    Files.createDirectories(root.resolve(DatasetStore.MANIFESTS));
+    Files.writeString(root.resolve(DatasetStore.MANIFESTS).resolve("v-000001.json"), "{\"formatVersion\": 1, "
+        + "\"schemaVersion\": 1, \"version\": 1, \"createdAt\": \"t\", \"runs\": [], \"subjects\": {}, "
+        + "\"failures\": [], \"lastRun\": {\"added\": 0, \"changed\": 0, \"unchanged\": 0, \"failed\": 0, "
+        + "\"seconds\": 1.0}, \"config\": \"patchddm {}\"}");
+    DatasetStore store = new DatasetStore(root.toString(), new Configuration());
+    assertEquals(DatasetManifest.PREPROCESS, store.readManifest(1).operation());
+    DatasetManifest m = manifest(2, "run-000002-b");
+    DatasetManifest c = new DatasetManifest(m.formatVersion(), m.schemaVersion(), 2, m.createdAt(), m.runs(),
+        m.subjects(), m.failures(), m.failedChecksums(), m.lastRun(), m.config(), DatasetManifest.COMPACT);
+    store.commit(c);
+    assertEquals(c, store.readManifest(2));
+  }
 }

@@ -65,7 +65,8 @@ class RealCohortTest extends LocalSparkTest {
       int[] s = v.spatialShape();
       double[][] a = v.affine();
       double[][] mirrored = {{-a[0][0], a[0][1], a[0][2], a[0][3] + a[0][0] * (s[0] - 1)}, a[1], a[2], a[3]};
-      Object data = v.datatype() == NiftiDataType.UINT8 ? mirrorX((byte[]) v.rawData(), s) : mirrorX((short[]) v.rawData(), s);
+      Object data = v.datatype() == NiftiDataType.UINT8 ? mirrorX((byte[]) v.rawData(), s)
+          : mirrorX((short[]) v.rawData(), s);
       NiftiWriter.write(dst.resolve(to + "_" + suffix + ".nii.gz"),
           NiftiVolume.of(v.datatype(), s, data, v.header().spatialPixdim(), mirrored));
     }
@@ -115,7 +116,8 @@ class RealCohortTest extends LocalSparkTest {
     }
     // the stored inverse maps the whole tumour back onto the mirrored subject's own grid
     byte[] back = ResampleInverse.toInputGrid(rs, mirrored.geometry().toOriginalGrid(mirrored.wholeTumour()));
-    byte[] seg = (byte[]) NiftiReader.read(in.resolve("BraTS20_Training_009/BraTS20_Training_009_seg.nii.gz")).rawData();
+    byte[] seg = (byte[]) NiftiReader.read(in.resolve("BraTS20_Training_009/BraTS20_Training_009_seg.nii.gz"))
+        .rawData();
     for (int i = 0; i < seg.length; i++) {
       assertEquals(seg[i] != 0 ? 1 : 0, back[i], "voxel " + i);
     }
@@ -145,7 +147,8 @@ class RealCohortTest extends LocalSparkTest {
     TestCohorts.writeTraining(in, 12, 1, 1);
     var config = ConfigLoader.load(null, List.of(TestCohorts.TARGET), Map.of());
     BratsSubject bs = BratsCohort.scan(in).subjects().get(0);
-    PreprocessedSubject want = new SubjectPreprocessor(PrepSettings.fromConfig(config)).process(BratsLoader.local().load(bs));
+    PreprocessedSubject want = new SubjectPreprocessor(PrepSettings.fromConfig(config))
+        .process(BratsLoader.local().load(bs));
 
     // a version 1 dataset: the row without the input_* columns, in a file of the version 1 schema
     int v1Columns = SubjectRowSchema.SCHEMA.fieldNames().length - 3;
