@@ -71,7 +71,12 @@ public final class SubjectPreprocessor {
 
     double[][] affine = t1.affine();
     double[] pixdim = t1.header().spatialPixdim();
-    ResampleGrid resampling = settings.resample().plan(shape, affine, pixdim);
+    ResampleGrid resampling;
+    try {
+      resampling = settings.resample().plan(shape, affine, pixdim);
+    } catch (IllegalArgumentException e) {
+      throw new PrepException(subjectId, "cannot resample t1's grid: " + e.getMessage());
+    }
     byte[] resampledLabels = null;
     if (resampling != null) {
       float[] in = new float[PadCrop.size(shape)];

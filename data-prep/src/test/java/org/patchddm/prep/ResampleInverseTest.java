@@ -138,6 +138,16 @@ class ResampleInverseTest {
     assertEquals(expect, corner, 1e-6);
   }
 
+  @Test
+  void aSingularAffineIsAPrepExceptionNamingTheSubject() {
+    NiftiVolume[] v = subject(new double[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 1}},
+        new double[] {1, 1, 1});
+    PrepException e = org.junit.jupiter.api.Assertions.assertThrows(PrepException.class,
+        () -> new SubjectPreprocessor(settings(new int[] {5, 4, 4}, true))
+            .process("S7", v[0], v[1], v[2], v[3], v[4], Map.of()));
+    assertTrue(e.getMessage().contains("S7") && e.getMessage().contains("resample"), e.getMessage());
+  }
+
   static PrepSettings settings(int[] target, boolean resample) {
     return new PrepSettings(target, 1, 99, 1, DownsampleMode.SUBSAMPLE, 0.8, 0.1, 42, SplitMinimums.NONE,
         new ResampleSettings(resample, LPS, new double[] {1, 1, 1}, new int[] {240, 240, 155}));
