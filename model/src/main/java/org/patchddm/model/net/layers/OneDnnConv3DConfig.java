@@ -59,8 +59,8 @@ public class OneDnnConv3DConfig extends Cnn3DLayerConfig {
 
   /**
    * Whether the backward pass computes dL/dx. False for a layer on the network's input (the
-   * U-Net's {@code in_conv}): nothing reads that gradient, and at 64^3 it costs a convolution and
-   * a reorder (about 55 ms per training step). The layer then returns no input gradient (null),
+   * U-Net's {@code in_conv}): nothing reads that gradient, and it costs a convolution and a
+   * reorder. The layer then returns no input gradient (null),
    * as DL4J allows for layers on a graph input.
    */
   public boolean isInputGradient() {
