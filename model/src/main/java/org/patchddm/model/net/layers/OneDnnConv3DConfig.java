@@ -21,7 +21,7 @@ import org.patchddm.model.train.Checkpoints;
  * <p>The implementation {@link OneDnnConv3DImpl} calls oneDNN directly in float32 and falls back to
  * libnd4j's {@code conv3dnew} / {@code conv3dnew_bp} for other data types (the double-precision
  * gradient checks) or when the binding cannot load. Checkpoints written before the layer classes
- * were renamed name this class {@code org.patchddm.model.net.OneDnnConv3DConfig}; loading maps the name.
+ * were renamed name this class {@code org.patchddm.model.net.DnnlConv3D}; loading does not depend on it.
  */
 public class OneDnnConv3DConfig extends Cnn3DLayerConfig {
 
