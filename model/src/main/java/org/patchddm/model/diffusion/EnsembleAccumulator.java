@@ -2,6 +2,7 @@ package org.patchddm.model.diffusion;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Voxel-wise statistics of an ensemble of soft samples, built one member at a time, so that the
@@ -38,7 +39,7 @@ public final class EnsembleAccumulator {
     INDArray x = s.soft();
     if (count == 0) {
       mean = x.dup('c');
-      m2 = mean.mul(0);
+      m2 = Nd4j.zerosLike(mean);
       votes = s.mask().castTo(mean.dataType()).dup('c');
       count = 1;
       return this;
