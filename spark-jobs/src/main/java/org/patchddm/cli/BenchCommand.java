@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code patchddm bench}: times the U-Net (train step, inference forward) on random data and prints
- * one JSON line per measurement. A benchmark, not a test.
+ * one JSON line per measurement. A benchmark, not a test. Exit code 1 for a bad option value.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Time the diffusion U-Net: one JSON line per measurement (params, infer_forward,"
@@ -62,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
         set.add(BenchSettings.What.valueOf(w.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         System.err.println("bench: --what accepts train, infer, params; got '" + w + "'");
-        return 2;
+        return 1;
       }
     }
     org.patchddm.model.net.ConvImpl impl = null;
@@ -71,7 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
         impl = org.patchddm.model.net.ConvImpl.valueOf(convImpl.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         System.err.println("bench: --conv-impl accepts ONEDNN, FAST, DL4J; got '" + convImpl + "'");
-        return 2;
+        return 1;
       }
     }
     BenchSettings settings;
@@ -81,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
       settings.network();
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
-      return 2;
+      return 1;
     }
     Bench.run(settings, System.out::println);
     return 0;

@@ -50,14 +50,14 @@ class BenchCommandTest {
         "--conv-impl", "dl4j");
     assertEquals(1, lines.length, String.join("\n", lines));
     assertTrue(lines[0].contains("\"conv_impl\":\"DL4J\""), lines[0]);
-    assertEquals(2, new CommandLine(new BenchCommand()).execute("--what", "params",
-        "--conv-impl", "cudnn"));
+    assertEquals(1, new CommandLine(new BenchCommand()).execute("--what", "params",
+        "--conv-impl", "cudnn"), "a usage error exits 1");
   }
 
   @Test
   void rejectsASizeThatTheNetworkCannotHalveEnoughTimes() {
     int rc = new CommandLine(new BenchCommand()).execute("--size", "12", "--channels", "4",
         "--mult", "1,2,2,2", "--what", "params");
-    assertEquals(2, rc);
+    assertEquals(1, rc, "a usage error exits 1");
   }
 }

@@ -8,6 +8,6 @@ public final class PreprocessMain {
   private PreprocessMain() {}
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new PreprocessCommand()).execute(args));
+    System.exit(org.patchddm.cli.PatchDdm.configure(new CommandLine(new PreprocessCommand())).execute(args));
   }
 }
