@@ -122,7 +122,9 @@ public final class DatasetLease implements AutoCloseable {
       throws IOException {
     FileSystem fs = FileSystem.newInstance(root.toUri(), conf); // not the cached instance: usable in shutdown hooks
     Path file = new Path(fs.makeQualified(root), FILE);
-    fs.mkdirs(file.getParent());
+    if (!fs.mkdirs(file.getParent())) {
+      throw new IOException("cannot create the dataset directory " + file.getParent());
+    }
     long deadline = System.nanoTime() + s.maxWait().toNanos();
     boolean waiting = false;
     while (true) {

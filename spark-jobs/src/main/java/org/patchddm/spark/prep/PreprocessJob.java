@@ -97,7 +97,7 @@ public final class PreprocessJob {
   public PreprocessOutcome run(String input, String output) throws IOException {
     long t0 = System.nanoTime();
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
-    OutputCheck.check(output, hconf, !options.dryRun());
+    OutputCheck.check(output, hconf, false); // created with the lease, once the input has subjects
     DatasetStore store = new DatasetStore(output, hconf);
     Optional<DatasetManifest> peek = store.latest();
     committed.set(peek.map(DatasetManifest::version).orElse(0L));
