@@ -118,6 +118,8 @@ class PreprocessServiceTest extends LocalSparkTest {
         "001 is still in the input (incomplete): its last good row stays");
     assertEquals(4, PreprocessJobTest.decodeAll(out).size());
     assertEquals(1, json(r).get("deleted").getAsInt());
+    CommandRunner.Result info = CommandRunner.run(new org.patchddm.cli.DatasetInfoCommand(), "--dataset", out.toString());
+    assertTrue(info.out().contains("1 deleted, 1 failed") && info.out().contains("removed " + T + "4"), info.out());
 
     deleteTree(in.resolve(T + "3"));
     CommandRunner.Result keep = preprocess(in, out, "--keep-missing");
