@@ -239,9 +239,11 @@ public final class NiftiWriter {
   private static void atomically(Path file, Body body) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+    // Not Files.createTempFile: that makes the file 0600 whatever the umask, and the rename keeps it.
+    Path tmp = dir.resolve("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      try (OutputStream out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE)) {
         body.writeTo(new java.io.BufferedOutputStream(out, 1 << 16) {
           @Override
           public void close() throws IOException {

@@ -115,6 +115,20 @@ class NiftiWriterTest {
   }
 
   @Test
+  void writtenFilesHonourTheUmask() throws Exception {
+    // A file created without explicit permissions gets 0666 & ~umask: the mode a written image must have.
+    Path plain = Files.createFile(dir.resolve("plain.bin"));
+    var expected = Files.getPosixFilePermissions(plain);
+    Path f = dir.resolve("umask.nii.gz");
+    NiftiWriter.write(f, floats(1f));
+    assertEquals(expected, Files.getPosixFilePermissions(f));
+    NiftiWriter.write(f, floats(2f)); // replacing keeps it too
+    assertEquals(expected, Files.getPosixFilePermissions(f));
+    NiftiWriter.write(dir.resolve("umask.hdr"), floats(3f));
+    assertEquals(expected, Files.getPosixFilePermissions(dir.resolve("umask.img")));
+  }
+
+  @Test
   void moreDimensionsRoundTripInBothFormats() throws Exception {
     for (int[] shape : new int[][] {{3, 2}, {2, 1, 2, 3, 2}, {2, 1, 1, 2, 1, 2, 2}}) {
       int n = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
