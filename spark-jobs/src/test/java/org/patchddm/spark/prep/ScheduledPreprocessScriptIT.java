@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +23,7 @@ import org.patchddm.spark.dataset.DatasetStore;
  * subject and gets a corrected file (plus a broken one), each a fresh JVM through a launcher; the
  * dataset's versions tell that story, and the script maps exit codes to 0 / 2 / 1.
  */
-@Tag("slow")
-class ScheduledPreprocessScriptTest {
+class ScheduledPreprocessScriptIT {
   static final String T = "BraTS20_Training_00";
   static final Path SCRIPT = Path.of("..", "submit", "scheduled-preprocess.sh").toAbsolutePath().normalize();
   @TempDir Path dir;
@@ -49,7 +47,7 @@ class ScheduledPreprocessScriptTest {
   Path launcher() throws Exception {
     StringBuilder sb = new StringBuilder("#!/usr/bin/env bash\nexec '")
         .append(ProcessHandle.current().info().command().orElse("java")).append("' -Xmx1g");
-    for (String o : KilledRunTest.JAVA17_OPENS) {
+    for (String o : KilledRunIT.JAVA17_OPENS) {
       sb.append(' ').append(o);
     }
     sb.append(" -cp '").append(System.getProperty("java.class.path")).append("' org.patchddm.cli.PatchDdm \"$@\"\n");
