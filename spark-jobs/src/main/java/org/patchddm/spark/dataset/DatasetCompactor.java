@@ -112,8 +112,8 @@ public final class DatasetCompactor {
       DatasetManifest next = new DatasetManifest(DatasetManifest.FORMAT_VERSION, SubjectRowSchema.SCHEMA_VERSION,
           version, Instant.now().toString(), List.of(new DatasetManifest.RunEntry(runId, runPath, subjects.size())),
           subjects, m.failures(), m.failedChecksums(),
-          new DatasetManifest.RunSummary(0, 0, subjects.size(), m.failures().size(), secs), m.config(),
-          DatasetManifest.COMPACT);
+          new DatasetManifest.RunSummary(0, 0, subjects.size(), m.failures().size(), secs), m.config(), List.of(),
+          m.warnings(), m.settingsFingerprint(), DatasetManifest.COMPACT);
       beforeCommit.run();
       store.writeFailures(version, m.failures());
       wroteFailures = true;

@@ -100,7 +100,8 @@ class DatasetStoreTest {
     assertEquals(DatasetManifest.PREPROCESS, store.readManifest(1).operation());
     DatasetManifest m = manifest(2, "run-000002-b");
     DatasetManifest c = new DatasetManifest(m.formatVersion(), m.schemaVersion(), 2, m.createdAt(), m.runs(),
-        m.subjects(), m.failures(), m.failedChecksums(), m.lastRun(), m.config(), DatasetManifest.COMPACT);
+        m.subjects(), m.failures(), m.failedChecksums(), m.lastRun(), m.config(), List.of("gone"),
+        List.of(new Failure("w", "w/x", "guess")), "abc", DatasetManifest.COMPACT);
     store.commit(c);
     assertEquals(c, store.readManifest(2));
   }
