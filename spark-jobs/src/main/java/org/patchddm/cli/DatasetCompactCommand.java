@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.patchddm.spark.SparkSessions;
 import org.patchddm.spark.config.SparkSettings;
 import org.patchddm.spark.dataset.DatasetCompactor;
+import org.patchddm.spark.dataset.DatasetLease;
 import org.patchddm.spark.prep.PreprocessJobSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code patchddm dataset compact}: rewrites the latest version's rows, spread over many runs, into
  * few files as a new version ({@link DatasetCompactor}). Exit 0 when compacted or nothing to do, 1
- * for a usage, configuration or dataset error or a lost commit race (nothing committed).
+ * for a usage, configuration or dataset error, a lost commit race (nothing committed) or a writer
+ * lease held by another job (named).
  */
 @Command(name = "compact", mixinStandardHelpOptions = true,
     description = "Rewrite the latest version of a dataset into few Parquet files, committed as a new version.")
@@ -36,8 +38,10 @@ public final class DatasetCompactCommand implements Callable<Integer> {
   public Integer call() {
     Config config;
     long target;
+    DatasetLease.Settings lease;
     try {
       config = configOptions.load(Map.of());
+      lease = DatasetLease.Settings.fromConfig(config);
       target = config.getBytes("patchddm.spark.compact.target-file-size");
       if (target <= 0 || files < 0) {
         throw new IllegalArgumentException("patchddm.spark.compact.target-file-size and --files must be > 0, got "
@@ -51,7 +55,7 @@ public final class DatasetCompactCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.getOrCreate(SparkSettings.fromConfig(config));
     try {
       DatasetCompactor.Outcome o = new DatasetCompactor(spark, PreprocessJobSettings.fromConfig(config), target,
-          System.out).compact(dataset, files);
+          lease, System.out).compact(dataset, files);
       System.out.printf(Locale.ROOT, "summary: %s; %d subject(s); %d run(s) -> %d file(s); %.1f s%n",
           o.version() > 0 ? "committed version " + o.version() + " (from " + o.fromVersion() + ")"
               : "nothing written (version " + o.fromVersion() + ")",

@@ -15,6 +15,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.patchddm.spark.config.ConfigLoader;
 import org.patchddm.spark.prep.PreprocessJobSettings;
 
 /**
@@ -27,13 +28,15 @@ import org.patchddm.spark.prep.PreprocessJobSettings;
  * old runs are not touched: readers of older versions go on reading them until {@link
  * DatasetRetention} drops those versions. Subjects, splits, input checksums and failures are carried
  * over unchanged, so the next preprocess run finds nothing to do. Rows keep their {@code run_id}
- * (the preprocess run that computed them).
+ * (the preprocess run that computed them). The compaction holds the dataset's writer lease
+ * ({@link DatasetLease}) throughout, as a preprocess run does.
  */
 public final class DatasetCompactor {
   private final SparkSession spark;
   private final PreprocessJobSettings writer;
   private final long targetFileBytes;
   private final PrintStream log;
+  private final DatasetLease.Settings lease;
   private Runnable beforeCommit = () -> {};
 
   /**
@@ -42,6 +45,12 @@ public final class DatasetCompactor {
    *     size divided by it, rounded up
    */
   public DatasetCompactor(SparkSession spark, PreprocessJobSettings writer, long targetFileBytes, PrintStream log) {
+    this(spark, writer, targetFileBytes, DatasetLease.Settings.fromConfig(ConfigLoader.reference()), log);
+  }
+
+  /** @param lease how long to wait for the dataset's writer lease, heartbeat and expiry */
+  public DatasetCompactor(SparkSession spark, PreprocessJobSettings writer, long targetFileBytes,
+      DatasetLease.Settings lease, PrintStream log) {
     if (targetFileBytes <= 0) {
       throw new IllegalArgumentException("target file size must be > 0, got " + targetFileBytes);
     }
@@ -49,6 +58,7 @@ public final class DatasetCompactor {
     this.writer = writer;
     this.targetFileBytes = targetFileBytes;
     this.log = log;
+    this.lease = lease;
   }
 
   /** What a compaction did. {@code version} is 0 when there was nothing to compact. */
@@ -65,12 +75,23 @@ public final class DatasetCompactor {
    * @param files number of output files, or 0 to derive it from the target file size
    * @throws IOException naming the dataset when it has no committed version, the rewrite fails
    *     (nothing is committed) or another writer committed first (nothing is committed)
+   * @throws DatasetLease.LeaseHeldException naming the holder when another writer keeps the lease
    */
   public Outcome compact(String dataset, int files) throws IOException {
     long t0 = System.nanoTime();
     DatasetStore store = new DatasetStore(dataset, spark.sparkContext().hadoopConfiguration());
-    DatasetManifest m = store.latest().orElseThrow(() -> new IOException("no committed preprocessed dataset at "
-        + store.root() + " (no " + DatasetStore.MANIFESTS + "/v-*.json)"));
+    if (store.latest().isEmpty()) {
+      throw new IOException("no committed preprocessed dataset at " + store.root() + " (no " + DatasetStore.MANIFESTS
+          + "/v-*.json)");
+    }
+    try (DatasetLease held = DatasetLease.acquire(store.root(), spark.sparkContext().hadoopConfiguration(), lease,
+        "dataset compact", log)) {
+      return compact(store, held, files, t0);
+    }
+  }
+
+  private Outcome compact(DatasetStore store, DatasetLease held, int files, long t0) throws IOException {
+    DatasetManifest m = store.latest().orElseThrow(); // read again: another writer may have committed meanwhile
     long bytes = 0;
     int partFiles = 0;
     for (DatasetManifest.RunEntry run : m.runs()) {
@@ -117,6 +138,7 @@ public final class DatasetCompactor {
       beforeCommit.run();
       store.writeFailures(version, m.failures());
       wroteFailures = true;
+      held.checkHeld();
       store.commit(next);
     } catch (Exception e) { // SparkException is checked but thrown undeclared by Spark's Java API
       store.fileSystem().delete(runDir, true);

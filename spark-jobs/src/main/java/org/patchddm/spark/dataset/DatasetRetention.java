@@ -2,6 +2,7 @@ package org.patchddm.spark.dataset;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,7 +30,9 @@ import org.apache.hadoop.fs.Path;
  * </ol>
  *
  * A gc killed part-way leaves fewer old versions and some unreferenced runs, which the next gc (or
- * the next preprocess run) removes. The latest version is always kept.
+ * the next preprocess run) removes. The latest version is always kept. A gc that removes anything
+ * holds the dataset's writer lease ({@link DatasetLease}) throughout, as preprocess and compaction
+ * runs do; a dry run reads only and takes none.
  */
 public final class DatasetRetention {
   private static final Pattern FAILURES_CSV = Pattern.compile("v-(\\d+)\\.csv");
@@ -52,14 +55,38 @@ public final class DatasetRetention {
    *     cannot be read (then nothing is removed)
    */
   public static Outcome gc(DatasetStore store, int keep, boolean dryRun) throws IOException {
+    return gc(store, keep, dryRun, DatasetLease.Settings.fromConfig(org.patchddm.spark.config.ConfigLoader.reference()),
+        System.out);
+  }
+
+  /**
+   * Removes all but the newest {@code keep} versions and the runs only they used, holding the
+   * dataset's writer lease unless {@code dryRun}.
+   *
+   * @param log where waiting for the lease is reported
+   * @throws DatasetLease.LeaseHeldException naming the holder when another writer keeps the lease
+   *     for the whole {@code lease.maxWait()} (nothing is removed)
+   */
+  public static Outcome gc(DatasetStore store, int keep, boolean dryRun, DatasetLease.Settings lease, PrintStream log)
+      throws IOException {
     if (keep < 1) {
       throw new IllegalArgumentException("--keep must be >= 1 (the latest version is always kept), got " + keep);
     }
-    List<Long> versions = store.versions();
-    if (versions.isEmpty()) {
+    if (store.versions().isEmpty()) {
       throw new IOException("no committed preprocessed dataset at " + store.root() + " (no " + DatasetStore.MANIFESTS
           + "/v-*.json)");
     }
+    if (dryRun) {
+      return plan(store, keep, true);
+    }
+    try (DatasetLease held = DatasetLease.acquire(store.root(), store.fileSystem().getConf(), lease, "dataset gc",
+        log)) {
+      return plan(store, keep, false);
+    }
+  }
+
+  private static Outcome plan(DatasetStore store, int keep, boolean dryRun) throws IOException {
+    List<Long> versions = store.versions();
     long latest = versions.get(versions.size() - 1);
     List<Long> kept = versions.subList(Math.max(0, versions.size() - keep), versions.size());
     List<Long> dropped = versions.subList(0, versions.size() - kept.size());
