@@ -203,8 +203,7 @@ public final class PreprocessJob {
     if (!plan.todo().isEmpty()) {
       List<SubjectFiles> todo = listing.subjects().stream().filter(s -> plan.todo().contains(s.subjectId())).toList();
       try {
-        Map<String, String> splits = CohortSplits.plan(prep,
-            previous == null ? Map.<String, DatasetManifest.SubjectEntry>of() : previous.subjects(), todo, log);
+        Map<String, String> splits = CohortSplits.plan(prep, previous, plan, options.reprocessAll(), todo, log);
         stage = PreprocessStage.run(spark, prep, limits, settings, todo, splits,
             new HadoopConf(spark.sparkContext().hadoopConfiguration()), store.resolve(runPath).toString(), runId, log);
       } catch (PreprocessStage.SubjectFailedException e) {
