@@ -122,6 +122,17 @@ public record Geometry(int[] originalShape, double[][] affine, double[] pixdim, 
     return new PaddedToOriginal(this).apply(paddedMask);
   }
 
+  /**
+   * The whole way back from the padded network grid to the subject's own input grid: {@link PaddedToOriginal}
+   * (to {@link #originalShape()}), followed for a resampled subject by {@link ResampleInverse#map} (to
+   * {@code resampling().inputShape()}). Masks go by nearest neighbour throughout; images are interpolated
+   * trilinearly in the resampling step.
+   */
+  public GridMap paddedToInput() {
+    GridMap back = new PaddedToOriginal(this);
+    return resampling == null ? back : back.andThen(ResampleInverse.map(resampling));
+  }
+
   private static double[][] deepCopy(double[][] a) {
     double[][] c = new double[a.length][];
     for (int i = 0; i < a.length; i++) {

@@ -18,7 +18,8 @@ import org.patchddm.nifti.NiftiHeader;
  *       position of every voxel is the same; header codes the row does not record cannot be restored.
  * </ul>
  *
- * @param shape (nx, ny, nz) of the input grid
+ * @param shape (nx, ny, nz) of the input grid (for a resampled subject its own grid before resampling,
+ *     the target of {@link Geometry#paddedToInput()})
  * @param template header whose geometry the outputs copy (its datatype and dims are replaced)
  * @param exact whether the template's own geometry fields are written as they are
  */
@@ -38,9 +39,18 @@ public record OutputHeader(int[] shape, NiftiHeader template, boolean exact) {
 
   /** Geometry from the dataset row only. */
   public static OutputHeader of(Geometry g) {
-    NiftiHeader h = NiftiHeader.builder().shape(g.originalShape()).datatype(NiftiDataType.FLOAT32)
-        .affine(g.affine()).build();
-    return new OutputHeader(g.originalShape(), h, false);
+    NiftiHeader h = NiftiHeader.builder().shape(inputShape(g)).datatype(NiftiDataType.FLOAT32)
+        .affine(inputAffine(g)).build();
+    return new OutputHeader(inputShape(g), h, false);
+  }
+
+  /** The subject's own input grid: for a resampled subject the resampling's input ({@link Geometry#paddedToInput()}). */
+  private static int[] inputShape(Geometry g) {
+    return g.resampling() == null ? g.originalShape() : g.resampling().inputShape();
+  }
+
+  private static double[][] inputAffine(Geometry g) {
+    return g.resampling() == null ? g.affine() : g.resampling().inputAffine();
   }
 
   /**
@@ -50,14 +60,14 @@ public record OutputHeader(int[] shape, NiftiHeader template, boolean exact) {
    *     the recorded one (the file is not the one the dataset was made from)
    */
   public static OutputHeader of(String subjectId, Geometry g, NiftiHeader input) {
-    int[] recorded = g.originalShape();
+    int[] recorded = inputShape(g);
     int[] got = {(int) input.spatialDim(0), (int) input.spatialDim(1), (int) input.spatialDim(2)};
     if (!Arrays.equals(recorded, got)) {
       throw new PrepException(subjectId, "input header has shape " + PadCrop.shapeString(got)
           + " but the dataset recorded " + PadCrop.shapeString(recorded));
     }
     double[][] a = input.affine();
-    double[][] r = g.affine();
+    double[][] r = inputAffine(g);
     double scale = 1;
     for (double[] row : r) {
       for (double v : row) {
