@@ -145,7 +145,8 @@ class RealCohortTest extends LocalSparkTest {
     Path in = dir.resolve("cohort");
     Path out = dir.resolve("dataset");
     TestCohorts.writeTraining(in, 12, 1, 1);
-    var config = ConfigLoader.load(null, List.of(TestCohorts.TARGET), Map.of());
+    // the same settings as the growing run below (prep-a's settings check compares every patchddm.prep key)
+    var config = ConfigLoader.load(null, List.of(TestCohorts.TARGET, RESAMPLE_SHAPE), Map.of());
     BratsSubject bs = BratsCohort.scan(in).subjects().get(0);
     PreprocessedSubject want = new SubjectPreprocessor(PrepSettings.fromConfig(config))
         .process(BratsLoader.local().load(bs));
