@@ -117,6 +117,23 @@ class FullResTrainerTest {
   }
 
   @Test
+  void aFailingDecoderStepSurfacesItsErrorAndTheNetworkTrainsOn() {
+    TrainingVolumes data = data();
+    try (FullResTrainer t = FullResTrainer.create(run(7), new SplitSettings(1), 0, 1)) {
+      MultiDataSet good = t.batch(data, 0);
+      INDArray wrongLabel = Nd4j.zeros(DataType.FLOAT, 2, 1, N, N, N / 2);
+      MultiDataSet bad = new org.nd4j.linalg.dataset.MultiDataSet(good.getFeatures(),
+          new INDArray[] {wrongLabel});
+      assertThrows(RuntimeException.class, () -> t.fit(bad));
+      assertEquals(0, t.step());
+      INDArray err = t.network().output(good.getFeatures()).sub(good.getLabels(0));
+      double expected = err.mul(err).meanNumber().doubleValue();
+      assertEquals(expected, t.fit(good), 1e-5 * expected);
+      assertEquals(1, t.step());
+    }
+  }
+
+  @Test
   void refusesARunThatIsNotFullRes() {
     TrainSettings patch = new TrainSettings(Optimizer.ADAMW, 1e-3, 0.0, 1, 0.0, List.of(N, N, N),
         7, 10, 0, 1, TrainingMode.PATCH);

@@ -58,6 +58,21 @@ class UNetSplitTest {
   }
 
   @Test
+  void partConfigurationsSurviveTheJsonRoundTrip() {
+    UNetSettings s = SplitTestSupport.NET;
+    UNetSplit.Parts p = UNetSplit.split(UNet.configuration(s, UNetBuildOptions.defaults(1)), s, 4);
+    for (ComputationGraphConfiguration c : List.of(p.encoder(), p.decoder())) {
+      ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(c.toJson());
+      assertEquals(c.getVertices(), back.getVertices());
+      assertEquals(c.getVertexInputs(), back.getVertexInputs());
+      assertEquals(c.getNetworkInputs(), back.getNetworkInputs());
+      assertEquals(c.getNetworkOutputs(), back.getNetworkOutputs());
+    }
+    assertEquals(new BoundaryVertex(true), p.decoder().getVertices().get("emb_silu_tap"));
+    assertEquals(new BoundaryVertex(false), p.encoder().getVertices().get("emb_silu_port"));
+  }
+
+  @Test
   void rejectsAThresholdBeyondTheDecoderBlocksNamingTheKey() {
     UNetSettings s = SplitTestSupport.NET;
     ComputationGraphConfiguration full = UNet.configuration(s, UNetBuildOptions.defaults(1));
