@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
  * {@code patchddm bench resources}: the paper's resource table (training memory and time per
  * iteration, inference memory and time per network evaluation, for FullRes, HalfRes and PatchDDM)
  * at a scale this machine runs. Each measurement runs in a fresh JVM; prints one JSON line per
- * measurement, then a table with the ratios to FullRes. A benchmark, not a test.
+ * measurement, then a table with the ratios to FullRes. A benchmark, not a test. Exit codes: 0
+ * done, 1 usage error, 2 a measurement failed or ran past its time limit.
  */
 @Command(name = "resources", mixinStandardHelpOptions = true,
     description = "Memory and time of FullRes, HalfRes and PatchDDM (training step and inference"
@@ -54,16 +55,16 @@ public final class BenchResourcesCommand implements Callable<Integer> {
   @Option(names = "--what", split = ",", description = "Any of train, infer (default: both).")
   List<String> what = List.of("train", "infer");
 
-  @Option(names = "--fullres-split", negatable = true, description = "FullRes split over two"
-      + " devices as in the paper (default: true; --no-fullres-split for one graph).")
-  boolean split = true;
+  @Option(names = "--fullres-unsplit", description = "FullRes as one graph instead of split over"
+      + " two devices as in the paper (default: split, both parts on this machine).")
+  boolean unsplit;
 
   @Option(names = "--timeout", description = "Seconds per measurement (default ${DEFAULT-VALUE}).")
   int timeout = 1800;
 
   @Override
   public Integer call() {
-    String memoryWarning = org.patchddm.model.train.NativeMemory.warningIfUnset();
+    String memoryWarning = org.patchddm.model.runtime.NativeMemory.warningIfUnset();
     if (memoryWarning != null) {
       System.err.println("bench resources: " + memoryWarning);
     }
@@ -80,16 +81,16 @@ public final class BenchResourcesCommand implements Callable<Integer> {
         }
       }
       settings = new ResourceBenchSettings(size, patch, channels, mult, mrChannels, reps, warmup,
-          m, kinds, split, timeout);
+          m, kinds, !unsplit, timeout);
     } catch (IllegalArgumentException e) {
       System.err.println("bench resources: " + e.getMessage());
-      return 2;
+      return 1;
     }
     try {
       ResourceBenchRunner.run(settings, System.out::println);
     } catch (IllegalStateException e) {
       System.err.println(e.getMessage());
-      return 1;
+      return 2;
     }
     return 0;
   }

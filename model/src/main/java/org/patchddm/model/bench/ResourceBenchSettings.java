@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.patchddm.model.net.ConvImpl;
 import org.patchddm.model.net.UNetSettings;
 import org.patchddm.model.patch.TrainingMode;
 
@@ -73,7 +74,7 @@ public record ResourceBenchSettings(int volume, int patch, int channels, List<In
   /** The network of {@code mode}: these widths, input channels of the mode. */
   public UNetSettings network(TrainingMode mode) {
     return new BenchSettings(volume, channels, mult, mode.inputChannels(mrChannels), 1, reps,
-        warmup, Set.of(), null).network();
+        warmup, Set.of(), ConvImpl.AUTO).network();
   }
 
   /** The edge of the cube the network sees for {@code mode} and {@code kind}. */

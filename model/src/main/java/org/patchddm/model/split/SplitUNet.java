@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.patchddm.model.diffusion.Denoiser;
-import org.patchddm.model.net.GraphWorkspaces;
-import org.patchddm.model.net.InPlaceUpdater;
+import org.patchddm.model.runtime.GraphWorkspaces;
+import org.patchddm.model.runtime.InPlaceUpdater;
 import org.patchddm.model.net.TimestepEmbedding;
 import org.patchddm.model.net.UNetSettings;
 

@@ -2,12 +2,6 @@ package org.patchddm.model.split;
 
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -17,10 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
-import org.patchddm.model.net.GraphWorkspaces;
-import org.patchddm.model.net.InPlaceUpdater;
+import org.patchddm.model.runtime.GraphWorkspaces;
+import org.patchddm.model.runtime.InPlaceUpdater;
 import org.patchddm.model.net.SkipMerge;
 import org.patchddm.model.net.TimestepEmbedding;
 import org.patchddm.model.net.UNet;
@@ -43,28 +36,11 @@ final class SplitTestSupport {
    * 0.1 and per-layer L2 clipping at 0.05 on every layer (as the trainer sets them).
    */
   static ComputationGraph full(boolean decayAndClip) {
-    ComputationGraphConfiguration conf = UNet.configuration(NET,
-        new UNetBuildOptions(DataType.DOUBLE, new Adam(1e-2), 11));
-    if (decayAndClip) {
-      List<Regularization> decay = List.of(new WeightDecay(0.1, true));
-      for (GraphVertex v : conf.getVertices().values()) {
-        if (!(v instanceof LayerVertex lv)) {
-          continue;
-        }
-        Layer l = lv.getLayerConf().getLayer();
-        if (l instanceof BaseLayer bl) {
-          bl.setRegularization(decay);
-          bl.setRegularizationBias(decay);
-          bl.setGradientNormalization(GradientNormalization.ClipL2PerLayer);
-          bl.setGradientNormalizationThreshold(0.05);
-        } else if (l instanceof AbstractSameDiffLayer sl) {
-          sl.setRegularization(decay);
-          sl.setRegularizationBias(decay);
-          sl.setGradientNormalization(GradientNormalization.ClipL2PerLayer);
-          sl.setGradientNormalizationThreshold(0.05);
-        }
-      }
-    }
+    UNetBuildOptions options = decayAndClip
+        ? new UNetBuildOptions(DataType.DOUBLE, new Adam(1e-2), 11,
+            List.of(new WeightDecay(0.1, true)), 0.05)
+        : new UNetBuildOptions(DataType.DOUBLE, new Adam(1e-2), 11);
+    ComputationGraphConfiguration conf = UNet.configuration(NET, options);
     ComputationGraph g = new ComputationGraph(conf);
     g.init();
     g.params().assign(gaussian(12, g.params().shape()).muli(0.3));
