@@ -210,6 +210,23 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
     return m;
   }
 
+  /**
+   * Copies every parameter, by name, into an unsplit graph of the same network (for example to
+   * save it as a single-graph checkpoint, or to sample with one graph on one device, which needs
+   * less memory than the two parts: BENCHMARKS.md). The optimiser state is not copied.
+   */
+  public void copyParamsTo(ComputationGraph full) {
+    Map<String, INDArray> target = full.paramTable();
+    Map<String, INDArray> source = paramTable();
+    if (!target.keySet().equals(source.keySet())) {
+      throw new IllegalArgumentException("the unsplit graph's parameters " + target.size()
+          + " do not match the split network's " + source.size() + " by name");
+    }
+    for (Map.Entry<String, INDArray> e : target.entrySet()) {
+      e.getValue().assign(DevicePart.toCurrentDevice(source.get(e.getKey())));
+    }
+  }
+
   /** The parameters, encoder then decoder, as one new array [1, P]. */
   public INDArray params() {
     return concat(encoder.params(), decoder.params());

@@ -88,6 +88,22 @@ class SplitUNetEquivalenceTest {
   }
 
   @Test
+  void trainedParametersCopyBackIntoAnUnsplitGraphByName() {
+    ComputationGraph full = full(false);
+    ComputationGraph other = full(false);
+    other.params().muli(-1);
+    MultiDataSet b = batch(7);
+    try (SplitUNet split = SplitUNet.of(full, SplitTestSupport.NET, 4, 0, 1)) {
+      split.fit(b);
+      split.copyParamsTo(other);
+      Map<String, INDArray> trained = split.paramTable();
+      other.paramTable().forEach((k, v) -> assertEquals(trained.get(k), v, k));
+      double d = relDiff(split.output(b.getFeatures()), other.output(false, b.getFeatures())[0]);
+      assertTrue(d <= TOL, "relative output difference " + d);
+    }
+  }
+
+  @Test
   void inferenceOutputEqualsTheUnsplitNetwork() {
     ComputationGraph full = full(false);
     MultiDataSet b = batch(5);
