@@ -133,28 +133,9 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
       DevicePart.await(encoderDone); // rethrows the encoder's failure
       throw new IllegalStateException("the encoder part produced no outputs");
     }
-    INDArray[] eps;
-    double score;
+    DecoderStep d;
     try {
-      Object[] r = dec.call(() -> {
-        INDArray[] in = new INDArray[outs.length];
-        for (int i = 0; i < outs.length; i++) {
-          in[i] = dec.receive(outs[i]);
-        }
-        decoder.setInputs(in);
-        decoder.setLabels(DevicePart.toDevice(labels, dec.device()));
-        decoder.computeGradientAndScore();
-        INDArray[] g = new INDArray[in.length];
-        for (int i = 0; i < in.length; i++) {
-          String tap = parts.boundary().get(i) + UNetSplit.TAP;
-          g[i] = ((BoundaryVertexImpl) decoder.getVertex(tap)).takeGradient();
-        }
-        decoder.setInputs((INDArray[]) null);
-        decoder.setLabels((INDArray[]) null);
-        return new Object[] {g, decoder.score()};
-      });
-      eps = (INDArray[]) r[0];
-      score = (Double) r[1];
+      d = dec.call(() -> decoderStep(outs, labels));
     } catch (RuntimeException | Error e) {
       errors.completeExceptionally(e);
       throw e;
@@ -164,8 +145,30 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
       b += DevicePart.bytes(o);
     }
     boundaryBytes = b;
-    errors.complete(DevicePart.toDevice(eps, enc.device()));
-    return score + DevicePart.await(encoderDone);
+    errors.complete(DevicePart.toDevice(d.errors(), enc.device()));
+    return d.score() + DevicePart.await(encoderDone);
+  }
+
+  /** The decoder's loss (with its regularisation term) and dL/d(boundary tensor) per input. */
+  private record DecoderStep(INDArray[] errors, double score) {}
+
+  /** On the decoder's thread: receive the boundary tensors, compute loss and gradients. */
+  private DecoderStep decoderStep(INDArray[] outs, INDArray[] labels) {
+    INDArray[] in = new INDArray[outs.length];
+    for (int i = 0; i < outs.length; i++) {
+      in[i] = dec.receive(outs[i]);
+    }
+    decoder.setInputs(in);
+    decoder.setLabels(DevicePart.toDevice(labels, dec.device()));
+    decoder.computeGradientAndScore();
+    INDArray[] g = new INDArray[in.length];
+    for (int i = 0; i < in.length; i++) {
+      String tap = parts.boundary().get(i) + UNetSplit.TAP;
+      g[i] = ((BoundaryVertexImpl) decoder.getVertex(tap)).takeGradient();
+    }
+    decoder.setInputs((INDArray[]) null);
+    decoder.setLabels((INDArray[]) null);
+    return new DecoderStep(g, decoder.score());
   }
 
   /** Both parts' optimiser steps on the gradients of {@link #computeGradients}. */

@@ -20,7 +20,9 @@ import org.nd4j.linalg.dataset.MultiDataSet;
  * The split network computes what the unsplit one does, in float64: the same loss, the same
  * gradient for every parameter, and the same parameters after one and after three Adam steps
  * (with AdamW weight decay and per-layer clipping), to 1e-10 relative. The unsplit graph is
- * DL4J's own training path, whose gradients UNetGradientTest checks numerically.
+ * DL4J's own training path, whose gradients UNetGradientTest checks numerically. Thresholds: 0
+ * (everything after the middle block crosses), 3 (h enters from an upsampling, as at the paper's
+ * 15), 4 (h from a decoder block), 9 (only the head on the second part).
  */
 class SplitUNetEquivalenceTest {
 
@@ -36,7 +38,7 @@ class SplitUNetEquivalenceTest {
   }
 
   @ParameterizedTest(name = "threshold {0}")
-  @ValueSource(ints = {0, 4, 8, 9})
+  @ValueSource(ints = {0, 3, 4, 9})
   void lossAndEveryParameterGradientEqualTheUnsplitNetwork(int threshold) {
     ComputationGraph full = full(false);
     MultiDataSet b = batch(21);
