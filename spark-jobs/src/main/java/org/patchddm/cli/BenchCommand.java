@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code patchddm bench}: times the U-Net (train step, inference forward) on random data and prints
- * one JSON line per measurement. A benchmark, not a test. {@code patchddm bench resources}
- * ({@link BenchResourcesCommand}) measures the paper's resource table.
+ * one JSON line per measurement. A benchmark, not a test. Exit code 1 for a bad option value.
+ * {@code patchddm bench resources} ({@link BenchResourcesCommand}) measures the paper's resource
+ * table.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Time the diffusion U-Net: one JSON line per measurement (params, infer_forward,"
