@@ -33,7 +33,9 @@ import org.patchddm.model.split.UNetSplit;
  * measurement, JVM included; {@code base_mb} the resident memory after ND4J is loaded and before
  * the network is built; {@code net_peak_mb} their difference, the memory the method itself needs
  * (parameters, optimiser state, activations, workspaces), the counterpart of the paper's GPU
- * memory. Time: the median of {@code reps} timed repetitions after {@code warmup} untimed ones.
+ * memory. Time: the median of {@code reps} timed repetitions after {@code warmup} untimed ones,
+ * as wall time ({@code s_per_iter}) and as the process's CPU time ({@code cpu_s_per_iter}, all
+ * threads: less sensitive to other processes sharing the cores).
  */
 public final class ResourceBench {
 
@@ -75,21 +77,25 @@ public final class ResourceBench {
     }
     try {
       double[] secs;
+      double[] cpu;
       long peak;
       try (MemoryWatch watch = new MemoryWatch()) {
         for (int i = 0; i < s.warmup(); i++) {
           step.run();
         }
         secs = new double[s.reps()];
+        cpu = new double[s.reps()];
         for (int i = 0; i < s.reps(); i++) {
+          long c0 = processCpuNanos();
           long t0 = System.nanoTime();
           step.run();
           secs[i] = (System.nanoTime() - t0) / 1e9;
+          cpu[i] = (processCpuNanos() - c0) / 1e9;
         }
         peak = MemoryWatch.peakRssBytes();
       }
       List<DeviceMemory> devices = split == null ? List.of() : split.memory();
-      return json(s, mode, kind, edge, net, params, secs, peak, base, devices);
+      return json(s, mode, kind, edge, net, params, secs, cpu, peak, base, devices);
     } finally {
       if (split != null) {
         split.close();
@@ -98,12 +104,12 @@ public final class ResourceBench {
   }
 
   static String json(ResourceBenchSettings s, TrainingMode mode, ResourceBenchSettings.Kind kind,
-      int edge, UNetSettings net, long params, double[] secs, long peak, long base,
+      int edge, UNetSettings net, long params, double[] secs, double[] cpu, long peak, long base,
       List<DeviceMemory> devices) {
     double[] sorted = secs.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
-    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    double median = median(secs);
     StringBuilder b = new StringBuilder("{");
     b.append("\"what\":\"").append(kind.label()).append('"');
     b.append(",\"mode\":\"").append(ResourceBenchSettings.label(mode)).append('"');
@@ -120,6 +126,7 @@ public final class ResourceBench {
     b.append(",\"s_per_iter\":").append(fmt(median));
     b.append(",\"min_s\":").append(fmt(sorted[0]));
     b.append(",\"max_s\":").append(fmt(sorted[n - 1]));
+    b.append(",\"cpu_s_per_iter\":").append(fmt(median(cpu)));
     b.append(",\"reps\":").append(n);
     b.append(",\"split\":").append(!devices.isEmpty());
     if (!devices.isEmpty()) {
@@ -134,6 +141,26 @@ public final class ResourceBench {
     String threads = System.getenv("OMP_NUM_THREADS");
     b.append(",\"omp_threads\":").append(threads == null ? "null" : "\"" + threads + "\"");
     return b.append('}').toString();
+  }
+
+  private static double median(double[] v) {
+    double[] sorted = v.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /**
+   * CPU time of the whole process (all threads, native ones included) in ns: unlike wall time it
+   * does not grow while the process waits for a core on a shared machine.
+   */
+  static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return sun.getProcessCpuTime();
+    }
+    return 0;
   }
 
   /** VmRSS in bytes, or -1 where /proc is unavailable. */

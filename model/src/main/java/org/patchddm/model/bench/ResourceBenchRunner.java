@@ -28,14 +28,14 @@ public final class ResourceBenchRunner {
 
   /** One measurement's figures, read back from its JSON line. */
   public record Result(String what, String mode, int input, double netPeakMb, double peakMb,
-      double secondsPerIter, String json) {
+      double secondsPerIter, double cpuSecondsPerIter, String json) {
 
     static Result parse(String json) {
       Config c = ConfigFactory.parseString(json);
       return new Result(c.getString("what"), c.getString("mode"), c.getInt("input"),
           c.getIsNull("net_peak_mb") ? Double.NaN : c.getDouble("net_peak_mb"),
           c.getIsNull("peak_mb") ? Double.NaN : c.getDouble("peak_mb"),
-          c.getDouble("s_per_iter"), json);
+          c.getDouble("s_per_iter"), c.getDouble("cpu_s_per_iter"), json);
     }
   }
 
@@ -116,8 +116,9 @@ public final class ResourceBenchRunner {
 
   /** The table: per measurement its figures and FullRes's / its (same kind, same run). */
   static void table(List<Result> results, Consumer<String> out) {
-    out.accept(String.format(Locale.ROOT, "%-6s %-9s %6s %12s %9s %11s %14s %14s", "what",
-        "mode", "input", "net_peak_mb", "peak_mb", "s_per_iter", "fullres/mem", "fullres/time"));
+    out.accept(String.format(Locale.ROOT, "%-6s %-9s %6s %12s %9s %11s %11s %12s %13s %12s",
+        "what", "mode", "input", "net_peak_mb", "peak_mb", "s_per_iter", "cpu_s", "fullres/mem",
+        "fullres/time", "fullres/cpu"));
     for (Result r : results) {
       Result full = null;
       for (Result f : results) {
@@ -127,9 +128,10 @@ public final class ResourceBenchRunner {
       }
       String mem = full == null ? "-" : ratio(full.netPeakMb(), r.netPeakMb());
       String time = full == null ? "-" : ratio(full.secondsPerIter(), r.secondsPerIter());
-      out.accept(String.format(Locale.ROOT, "%-6s %-9s %6d %12.1f %9.1f %11.3f %14s %14s",
-          r.what(), r.mode(), r.input(), r.netPeakMb(), r.peakMb(), r.secondsPerIter(), mem,
-          time));
+      String cpu = full == null ? "-" : ratio(full.cpuSecondsPerIter(), r.cpuSecondsPerIter());
+      out.accept(String.format(Locale.ROOT, "%-6s %-9s %6d %12.1f %9.1f %11.3f %11.3f %12s %13s %12s",
+          r.what(), r.mode(), r.input(), r.netPeakMb(), r.peakMb(), r.secondsPerIter(),
+          r.cpuSecondsPerIter(), mem, time, cpu));
     }
   }
 
