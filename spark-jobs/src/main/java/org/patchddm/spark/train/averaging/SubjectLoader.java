@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.SparkFiles;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decodes a partition's Parquet rows ({@link SubjectRows}) into training volumes: MR [4, D, H, W] = [4, nz, ny, nx]
- * (the channels' x-fastest order is that tensor's C order) and the whole-tumour label [1, D, H, W] as float 0/1.
+ * (the channels' x-fastest order is that tensor's C order) and the whole-tumour label [1, D, H, W] as float 0/1,
+ * indexed in subject-id order.
  * Kept in native memory when the partition's volumes fit {@code budgetBytes}, else in an executor-local
  * memory-mapped file ({@link MappedVolumes}).
  */
@@ -50,6 +52,9 @@ final class SubjectLoader implements PartitionLoader<Row, TrainingVolumes> {
     if (subjects.isEmpty()) {
       throw new IllegalStateException("training partition " + partition + " has no subjects");
     }
+    // The rows arrive in shuffle order, which varies between runs: index subjects by id so that a batch seed picks
+    // the same subject every time.
+    subjects.sort(Comparator.comparing(PreprocessedSubject::subjectId));
     if (bytes > budgetBytes) {
       Path dir = cacheDir.isEmpty() ? Path.of(SparkFiles.getRootDirectory()) : Path.of(cacheDir);
       try {

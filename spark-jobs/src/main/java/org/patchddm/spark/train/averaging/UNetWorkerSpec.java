@@ -1,5 +1,6 @@
 package org.patchddm.spark.train.averaging;
 
+import com.typesafe.config.ConfigFactory;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.patchddm.model.train.LocalTrainer;
@@ -22,8 +23,9 @@ import org.patchddm.model.train.TrainingVolumes;
 public final class UNetWorkerSpec implements WorkerSpec<TrainingVolumes> {
   private static final long serialVersionUID = 1L;
 
-  private final RunSettings run;
+  /** The run as HOCON (RunSettings is not Serializable); parsed again on the executors. */
   private final String hocon;
+  private transient RunSettings run;
 
   public UNetWorkerSpec(RunSettings run) {
     this.run = run;
@@ -31,6 +33,9 @@ public final class UNetWorkerSpec implements WorkerSpec<TrainingVolumes> {
   }
 
   public RunSettings run() {
+    if (run == null) {
+      run = RunSettings.fromConfig(ConfigFactory.parseString(hocon));
+    }
     return run;
   }
 
@@ -41,7 +46,7 @@ public final class UNetWorkerSpec implements WorkerSpec<TrainingVolumes> {
 
   @Override
   public int devicesPerTask() {
-    return switch (run.train().mode()) {
+    return switch (run().train().mode()) {
       case PATCH, HALF_RES -> 1;
       case FULL_RES -> 2;
     };
@@ -49,13 +54,14 @@ public final class UNetWorkerSpec implements WorkerSpec<TrainingVolumes> {
 
   @Override
   public long seed() {
-    return run.train().seed();
+    return run().train().seed();
   }
 
   @Override
   public Model<TrainingVolumes> create(int[] devices) {
-    LocalTrainer single = new LocalTrainer(run, NetworkFactory.create(run), 0);
-    Trainable net = switch (run.train().mode()) {
+    RunSettings r = run();
+    LocalTrainer single = new LocalTrainer(r, NetworkFactory.create(r), 0);
+    Trainable net = switch (r.train().mode()) {
       case PATCH, HALF_RES -> single;
       case FULL_RES -> fullRes(single, devices);
     };
