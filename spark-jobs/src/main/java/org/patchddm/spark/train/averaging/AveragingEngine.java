@@ -40,15 +40,19 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
   private final SparkTrainSettings settings;
   private final String job = UUID.randomUUID().toString();
   private final ResourceProfile profile;
+  private final boolean persistedHere;
   private volatile List<TaskReport> lastReports = List.of();
 
   /**
-   * @param data the training records, one partition per training slot; persisted by the caller
+   * @param data the training records, one partition per training slot. Unless the caller persisted it, it is
+   *     persisted here (DISK_ONLY): the executor that first computes a partition then holds its block, Spark schedules
+   *     the partition's later tasks there (locality), and they find that executor's cached data and model.
    */
   public AveragingEngine(JavaSparkContext sc, JavaRDD<T> data, PartitionLoader<T, D> loader, WorkerSpec<D> spec,
       SparkTrainSettings settings) {
     this.sc = sc;
-    this.data = data;
+    this.persistedHere = data.getStorageLevel().equals(org.apache.spark.storage.StorageLevel.NONE());
+    this.data = persistedHere ? data.persist(org.apache.spark.storage.StorageLevel.DISK_ONLY()) : data;
     this.loader = loader;
     this.spec = spec;
     this.settings = settings;
@@ -181,9 +185,15 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
     return lastReports;
   }
 
-  /** Drops this job's cached data in the driver's JVM (the executors' go with their JVMs). */
+  /**
+   * Drops this job's cached data in the driver's JVM (the executors' go with their JVMs) and the records' blocks if
+   * this engine persisted them.
+   */
   @Override
   public void close() {
     ExecutorCache.evict(job);
+    if (persistedHere) {
+      data.unpersist(false);
+    }
   }
 }
