@@ -1,0 +1,82 @@
+package org.patchddm.spark.prep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.patchddm.cli.PreprocessCommand;
+import org.patchddm.prep.PreprocessedSubject;
+import org.patchddm.spark.CommandRunner;
+import org.patchddm.spark.TestCohorts;
+import org.patchddm.spark.dataset.DatasetStore;
+import org.patchddm.spark.dataset.PreprocessedDataset;
+import org.patchddm.spark.dataset.SubjectRows;
+
+/** hdfs:// in, hdfs:// out, against a real MiniDFSCluster. */
+class HdfsPreprocessIT {
+  @TempDir static Path base;
+  static MiniDFSCluster cluster;
+  static SparkSession spark;
+  static String hdfs;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Configuration conf = new Configuration();
+    conf.setInt("dfs.replication", 1);
+    cluster = new MiniDFSCluster.Builder(conf, base.resolve("dfs").toFile()).numDataNodes(1).build();
+    cluster.waitActive();
+    hdfs = cluster.getFileSystem().getUri().toString();
+    spark = SparkSession.builder().master("local[2]").appName("patchddm-hdfs-test")
+        .config("spark.ui.enabled", "false").config("spark.hadoop.fs.defaultFS", hdfs)
+        .config("spark.hadoop.dfs.replication", "1").config("spark.driver.host", "127.0.0.1").getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (cluster != null) {
+      cluster.shutdown();
+    }
+  }
+
+  @Test
+  void preprocessHdfsToHdfsAndReadBack() throws Exception {
+    Path local = base.resolve("cohort");
+    TestCohorts.writeTraining(local, 31, 1, 2);
+    TestCohorts.writeValidation(local, 31, 1);
+    FileSystem fs = cluster.getFileSystem();
+    fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()),
+        new org.apache.hadoop.fs.Path("/brats"));
+    String in = hdfs + "/brats";
+    String out = hdfs + "/datasets/brats-prep";
+
+    CommandRunner.Result r = CommandRunner.run(new PreprocessCommand(), "--input", in, "--output", out,
+        "--set", TestCohorts.TARGET);
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/datasets/brats-prep/_manifests/v-000001.json")));
+    Map<String, PreprocessedSubject> got = PreprocessedDataset.read(spark, out).collectAsList().stream()
+        .map(SubjectRows::decode).collect(Collectors.toMap(PreprocessedSubject::subjectId, s -> s));
+    assertEquals(3, got.size());
+    for (String id : List.of("BraTS20_Training_001", "BraTS20_Validation_001")) {
+      PreprocessJobTest.assertSameSubject(PreprocessJobTest.direct(local, id), got.get(id));
+    }
+    // Re-run on HDFS: unchanged, nothing written.
+    CommandRunner.Result again = CommandRunner.run(new PreprocessCommand(), "--input", in, "--output", out,
+        "--set", TestCohorts.TARGET);
+    assertTrue(again.out().contains("0 new, 0 changed, 3 unchanged"), again.out());
+    assertEquals(1, new DatasetStore(out, spark.sparkContext().hadoopConfiguration()).latestVersion());
+  }
+}
