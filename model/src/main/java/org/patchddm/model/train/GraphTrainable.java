@@ -6,7 +6,7 @@ import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.patchddm.model.net.InPlaceUpdater;
+import org.patchddm.model.runtime.InPlaceUpdater;
 
 /**
  * Any initialised {@link ComputationGraph} as a {@link Trainable}: its flat parameter array, its updater's flat state

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.patchddm.model.net.InPlaceUpdater;
 import org.patchddm.model.patch.TrainingMode;
+import org.patchddm.model.runtime.InPlaceUpdater;
+import org.patchddm.model.runtime.NativeThreads;
 
 /** {@link LocalTrainer} as a {@link Trainable}: views, step count and loading in place. */
 class GraphTrainableTest {

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.patchddm.model.train.NativeThreads;
+import org.patchddm.model.runtime.NativeThreads;
 import org.patchddm.model.train.Trainable;
 import org.patchddm.spark.gpu.DeviceBinding;
 import org.patchddm.spark.train.TrainState;
