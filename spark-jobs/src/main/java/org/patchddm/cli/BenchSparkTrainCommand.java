@@ -105,8 +105,8 @@ public final class BenchSparkTrainCommand implements Callable<Integer> {
           s = res.state();
         }
         return String.format(Locale.ROOT, "{\"bench\":\"spark_train\",\"executors\":%d,\"k\":%d,\"rounds\":%d,"
-                + "\"patch\":%d,\"params\":%d,\"updater_state\":%d,\"samples_per_s\":%.4f,\"round_s\":%.2f,"
-                + "\"compute_s\":%.2f,\"sync_s\":%.2f,\"sync_share\":%.4f,\"load_avg_1m\":%.2f}",
+                + "\"patch\":%d,\"params\":%d,\"updater_state\":%d,\"samples_per_s\":%.4f,\"round_s\":%.4f,"
+                + "\"compute_s\":%.4f,\"sync_s\":%.4f,\"sync_share\":%.4f,\"load_avg_1m\":%.2f}",
             n, k, rounds, patch, start.params().length, start.updaterState().length, samples / wall, wall / rounds,
             compute / rounds, sync / rounds, sync / wall,
             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());

@@ -70,6 +70,10 @@ public final class SparkRoundTrainer implements RoundTrainer {
       throw new IllegalArgumentException("dataset " + datasetPath + ": the training split is empty");
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<String> missing = SparkTrainSettings.missingProperties(sc.getConf());
+    if (!missing.isEmpty()) {
+      LOG.warn("the Spark context was built without SparkTrainSettings.applyTo; training relies on {}", missing);
+    }
     int slots = resolveSlots(settings.slots(), sc);
     if (slots > ids.size()) {
       throw new IllegalArgumentException("dataset " + datasetPath + ": " + slots + " training slots ("

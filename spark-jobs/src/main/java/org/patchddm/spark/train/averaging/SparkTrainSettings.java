@@ -92,6 +92,19 @@ public record SparkTrainSettings(int slots, int localSteps, boolean averageUpdat
     return conf;
   }
 
+  /** The properties {@link #applyTo} would set that {@code conf} lacks (to warn about a session built without it). */
+  public static java.util.List<String> missingProperties(SparkConf conf) {
+    SparkConf wanted = applyTo(new SparkConf(false));
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (scala.Tuple2<String, String> kv : wanted.getAll()) {
+      if (!conf.contains(kv._1())) {
+        out.add(kv._1() + "=" + kv._2());
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new IllegalArgumentException(PATH + "." + message);

@@ -45,5 +45,10 @@ class SparkTrainSettingsTest {
     assertEquals("4g", conf.get("spark.driver.maxResultSize"));
     assertEquals("false", conf.get("spark.speculation"));
     assertEquals("false", conf.get("spark.dynamicAllocation.enabled"));
+    assertEquals(List.of(), SparkTrainSettings.missingProperties(conf));
+    List<String> missing = SparkTrainSettings.missingProperties(new SparkConf(false).set("spark.speculation", "true"));
+    assertTrue(missing.contains("spark.task.maxFailures=4") && missing.contains("spark.driver.maxResultSize=4g"),
+        missing.toString());
+    assertTrue(missing.stream().noneMatch(m -> m.startsWith("spark.speculation")), missing.toString());
   }
 }
