@@ -3,12 +3,15 @@ package org.patchddm.spark.train.averaging;
 import java.util.List;
 import java.util.UUID;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.resource.ResourceProfileBuilder;
 import org.apache.spark.resource.TaskResourceRequests;
+import org.apache.spark.storage.StorageLevel;
 import org.patchddm.spark.gpu.DeviceBinding;
 import org.patchddm.spark.train.RoundResult;
 import org.patchddm.spark.train.RoundTrainer;
@@ -51,8 +54,8 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
   public AveragingEngine(JavaSparkContext sc, JavaRDD<T> data, PartitionLoader<T, D> loader, WorkerSpec<D> spec,
       SparkTrainSettings settings) {
     this.sc = sc;
-    this.persistedHere = data.getStorageLevel().equals(org.apache.spark.storage.StorageLevel.NONE());
-    this.data = persistedHere ? data.persist(org.apache.spark.storage.StorageLevel.DISK_ONLY()) : data;
+    this.persistedHere = data.getStorageLevel().equals(StorageLevel.NONE());
+    this.data = persistedHere ? data.persist(StorageLevel.DISK_ONLY()) : data;
     this.loader = loader;
     this.spec = spec;
     this.settings = settings;
@@ -173,9 +176,9 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
     JavaRDD<TaskReport> reports = data.mapPartitionsWithIndex((p, it) -> {
       DeviceBinding.Bound bound = DeviceBinding.bindTask(wanted);
       ExecutorCache.Entry<D> e = ExecutorCache.data(j, p, () -> l.load(p, it));
-      org.apache.spark.TaskContext ctx = org.apache.spark.TaskContext.get();
+      TaskContext ctx = TaskContext.get();
       int device = bound.devices().length > 0 ? bound.devices()[0] : -1;
-      return List.of(new TaskReport(p, ctx.attemptNumber(), org.apache.spark.SparkEnv.get().executorId(),
+      return List.of(new TaskReport(p, ctx.attemptNumber(), SparkEnv.get().executorId(),
           ProcessHandle.current().pid(), bound.addresses(), device, false, e.reused(), 0)).iterator();
     }, false);
     if (profile != null) {

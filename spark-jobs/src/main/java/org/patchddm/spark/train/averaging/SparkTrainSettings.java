@@ -2,7 +2,10 @@ package org.patchddm.spark.train.averaging;
 
 import com.typesafe.config.Config;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.SparkConf;
+import scala.Tuple2;
 
 /**
  * Settings of distributed training, read from {@code patchddm.spark.train}.
@@ -93,10 +96,10 @@ public record SparkTrainSettings(int slots, int localSteps, boolean averageUpdat
   }
 
   /** The properties {@link #applyTo} would set that {@code conf} lacks (to warn about a session built without it). */
-  public static java.util.List<String> missingProperties(SparkConf conf) {
+  public static List<String> missingProperties(SparkConf conf) {
     SparkConf wanted = applyTo(new SparkConf(false));
-    java.util.List<String> out = new java.util.ArrayList<>();
-    for (scala.Tuple2<String, String> kv : wanted.getAll()) {
+    List<String> out = new ArrayList<>();
+    for (Tuple2<String, String> kv : wanted.getAll()) {
       if (!conf.contains(kv._1())) {
         out.add(kv._1() + "=" + kv._2());
       }
