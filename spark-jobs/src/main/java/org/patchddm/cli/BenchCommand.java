@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code patchddm bench resources} ({@link BenchResourcesCommand}) measures the paper's resource
  * table.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchSparkTrainCommand.class},
     description = "Time the diffusion U-Net: one JSON line per measurement (params, infer_forward,"
         + " train_step).",
     subcommands = {BenchResourcesCommand.class})
