@@ -21,12 +21,12 @@ import picocli.CommandLine.Option;
  * {@code patchddm bench}: times the U-Net (train step, inference forward) on random data and prints
  * one JSON line per measurement. A benchmark, not a test. Exit code 1 for a bad option value.
  * {@code patchddm bench resources} ({@link BenchResourcesCommand}) measures the paper's resource
- * table.
+ * table, {@code patchddm bench spark-train} ({@link BenchSparkTrainCommand}) the averaging rounds.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchSparkTrainCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Time the diffusion U-Net: one JSON line per measurement (params, infer_forward,"
         + " train_step).",
-    subcommands = {BenchResourcesCommand.class})
+    subcommands = {BenchResourcesCommand.class, BenchSparkTrainCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--size", description = "Edge of the cubic input (default ${DEFAULT-VALUE}).")
