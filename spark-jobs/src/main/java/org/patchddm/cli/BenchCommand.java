@@ -7,7 +7,14 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.patchddm.model.bench.Bench;
 import org.patchddm.model.bench.BenchSettings;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.util.Map;
+import org.patchddm.model.net.ConvImpl;
+import org.patchddm.model.net.UNetSettings;
+import org.patchddm.model.runtime.NativeMemory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,9 +49,10 @@ public final class BenchCommand implements Callable<Integer> {
   int warmup = 1;
 
   @Option(names = "--conv-impl",
-      description = "Convolution layer: ONEDNN, FAST or DL4J (default: patchddm.model.conv-impl,"
-          + " i.e. ONEDNN).")
+      description = "Convolution layer: AUTO, ONEDNN or DL4J (default: patchddm.model.conv-impl).")
   String convImpl;
+
+  @Mixin ConfigOptions config;
 
   @Option(names = "--what", split = ",",
       description = "Any of train, infer, params (default: all).")
@@ -52,7 +60,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String memoryWarning = org.patchddm.model.train.NativeMemory.warningIfUnset();
+    Config conf;
+    try {
+      conf = config.load(Map.of());
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      return 1;
+    }
+    String memoryWarning = NativeMemory.warningIfUnset();
     if (memoryWarning != null) {
       System.err.println("bench: " + memoryWarning);
     }
@@ -62,16 +77,16 @@ public final class BenchCommand implements Callable<Integer> {
         set.add(BenchSettings.What.valueOf(w.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         System.err.println("bench: --what accepts train, infer, params; got '" + w + "'");
-        return 2;
+        return 1;
       }
     }
-    org.patchddm.model.net.ConvImpl impl = null;
+    ConvImpl impl = UNetSettings.fromConfig(conf).convImpl();
     if (convImpl != null) {
       try {
-        impl = org.patchddm.model.net.ConvImpl.valueOf(convImpl.trim().toUpperCase(Locale.ROOT));
+        impl = ConvImpl.valueOf(convImpl.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        System.err.println("bench: --conv-impl accepts ONEDNN, FAST, DL4J; got '" + convImpl + "'");
-        return 2;
+        System.err.println("bench: --conv-impl accepts AUTO, ONEDNN, DL4J; got '" + convImpl + "'");
+        return 1;
       }
     }
     BenchSettings settings;
@@ -81,7 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
       settings.network();
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
-      return 2;
+      return 1;
     }
     Bench.run(settings, System.out::println);
     return 0;

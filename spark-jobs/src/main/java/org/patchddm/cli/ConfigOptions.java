@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.patchddm.model.runtime.RuntimeSettings;
 import org.patchddm.spark.config.ConfigLoader;
 import picocli.CommandLine.Option;
 
@@ -20,8 +21,13 @@ public final class ConfigOptions {
       description = "Override one config key, e.g. --set patchddm.prep.target-shape=[64,64,64]. Repeatable; later wins.")
   List<String> sets = new ArrayList<>();
 
-  /** The resolved, validated config; the command's own options are the top layer. */
+  /**
+   * The resolved, validated config; the command's own options are the top layer. Also applies its
+   * process-wide kernel switches ({@code patchddm.runtime}) to this JVM.
+   */
   public Config load(Map<String, ?> commandOverrides) {
-    return ConfigLoader.load(profile, sets, commandOverrides);
+    Config config = ConfigLoader.load(profile, sets, commandOverrides);
+    RuntimeSettings.fromConfig(config).apply();
+    return config;
   }
 }

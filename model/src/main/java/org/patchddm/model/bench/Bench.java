@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.patchddm.model.net.InPlaceUpdater;
+import org.patchddm.model.runtime.InPlaceUpdater;
 import org.patchddm.model.net.TimestepEmbedding;
 import org.patchddm.model.net.UNet;
 import org.patchddm.model.net.UNetBuildOptions;
@@ -107,7 +107,7 @@ public final class Bench {
     b.append(",\"peak_physical_mb\":").append(mb(physical));
     String threads = System.getenv("OMP_NUM_THREADS");
     b.append(",\"omp_threads\":").append(threads == null ? "null" : "\"" + threads + "\"");
-    String mmap = org.patchddm.model.train.NativeMemory.mmapThreshold();
+    String mmap = org.patchddm.model.runtime.NativeMemory.mmapThreshold();
     b.append(",\"malloc_mmap_threshold\":").append(mmap == null ? "null" : "\"" + mmap + "\"");
     b.append(",\"conv_impl\":\"").append(s.network().convImpl()).append('"');
     b.append(",\"dtype\":\"FLOAT\",\"workspaces\":\"ENABLED\"");

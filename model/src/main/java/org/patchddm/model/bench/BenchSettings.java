@@ -1,6 +1,5 @@
 package org.patchddm.model.bench;
 
-import com.typesafe.config.ConfigFactory;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -19,8 +18,8 @@ import org.patchddm.model.net.UNetSettings;
  * @param reps timed repetitions per measurement
  * @param warmup untimed repetitions before the timed ones
  * @param what the measurements to run, in the order params, infer, train
- * @param convImpl the convolution layer, or null for {@code patchddm.model.conv-impl} of the
- *     default configuration
+ * @param convImpl the convolution layer ({@code patchddm.model.conv-impl} unless the command
+ *     line names one)
  */
 public record BenchSettings(int size, int channels, List<Integer> mult, int inChannels, int batch,
     int reps, int warmup, Set<What> what, ConvImpl convImpl) {
@@ -37,6 +36,9 @@ public record BenchSettings(int size, int channels, List<Integer> mult, int inCh
 
   public BenchSettings {
     mult = List.copyOf(mult);
+    if (convImpl == null) {
+      throw new IllegalArgumentException("bench: the convolution implementation must be set");
+    }
     what = what.isEmpty() ? EnumSet.noneOf(What.class) : EnumSet.copyOf(what);
     if (size <= 0 || batch <= 0 || reps <= 0 || warmup < 0) {
       throw new IllegalArgumentException("bench: size, batch and reps must be positive and warmup"
@@ -52,13 +54,11 @@ public record BenchSettings(int size, int channels, List<Integer> mult, int inCh
 
   /**
    * The network: paper settings with these channels, multipliers and input channels, and the
-   * given convolution implementation, else that of {@code patchddm.model.conv-impl} (default
-   * configuration, so {@code -Dpatchddm.model.conv-impl=DL4J} also selects it).
+   * convolution implementation.
    */
   public UNetSettings network() {
     UNetSettings p = UNetSettings.paper();
-    ConvImpl impl = convImpl != null ? convImpl
-        : UNetSettings.fromConfig(ConfigFactory.load()).convImpl();
+    ConvImpl impl = convImpl;
     int groups = channels % p.groupNormGroups() == 0 ? p.groupNormGroups() : gcdGroups(channels);
     return new UNetSettings(channels, mult, p.numResBlocks(), groups, inChannels, p.outChannels(),
         SkipMerge.AVERAGE, channels, impl);

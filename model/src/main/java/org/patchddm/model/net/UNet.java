@@ -5,6 +5,7 @@ import java.util.Deque;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
@@ -20,6 +21,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.patchddm.model.runtime.GraphWorkspaces;
+import org.patchddm.model.net.layers.OneDnnConv3DConfig;
+import org.patchddm.model.net.layers.ChannelConcatVertexConfig;
+import org.patchddm.model.net.layers.SumVertexConfig;
+import org.patchddm.model.net.layers.GroupNormConfig;
 
 /**
  * Builds the PatchDDM diffusion U-Net (improved-diffusion U-Net with the paper's changes: no
@@ -44,7 +50,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * one and merges it before its ResBlock. With {@link SkipMerge#AVERAGE} a decoder ResBlock outputs
  * the width of the next skip to be popped, so the average is always between equal widths (this is
  * what gives the paper's 24,260,299 parameters). With {@link SkipMerge#CONCAT} the merge is a
- * {@link ChannelConcatVertex} and decoder blocks output model-channels x mult, as in
+ * {@link ChannelConcatVertexConfig} and decoder blocks output model-channels x mult, as in
  * improved-diffusion (32,331,927 parameters for the paper's widths).
  *
  * <p>Parameter layout per vertex name: {@code enc<level>_<block>}, {@code down<level>},
@@ -60,15 +66,18 @@ public final class UNet {
   /** Shared SiLU(emb) vertex that every ResBlock's embedding projection reads. */
   static final String EMB = "emb_silu";
 
-  private final UNetSettings s;
-  private final GraphBuilder g;
+  private final UNetSettings settings;
+  private final GraphBuilder graph;
+  /** The convolution layer for this backend ({@link ConvImpl#resolve()}). */
+  private final ConvImpl convImpl;
   /** Activations between layers are [N, D, H, W, C] (see {@link #channelsLast(UNetSettings)}). */
-  private final boolean last;
+  private final boolean channelsLast;
 
   private UNet(UNetSettings settings, GraphBuilder builder) {
-    this.s = settings;
-    this.g = builder;
-    this.last = channelsLast(settings);
+    this.settings = settings;
+    this.graph = builder;
+    this.convImpl = settings.convImpl().resolve();
+    this.channelsLast = channelsLast(settings);
   }
 
   /**
@@ -79,7 +88,7 @@ public final class UNet {
    * parameters are the same arrays in the same order.
    */
   public static boolean channelsLast(UNetSettings settings) {
-    return settings.convImpl() == ConvImpl.ONEDNN && settings.skipMerge() == SkipMerge.AVERAGE;
+    return settings.convImpl().resolve() == ConvImpl.ONEDNN && settings.skipMerge() == SkipMerge.AVERAGE;
   }
 
   /** Builds and initialises the graph. */
@@ -98,6 +107,11 @@ public final class UNet {
         .dataType(options.dataType())
         .updater(options.updater())
         .weightInit(WeightInit.LECUN_UNIFORM)
+        .regularization(options.regularization())
+        .regularizationBias(options.regularization())
+        .gradientNormalization(options.gradClip() > 0 ? GradientNormalization.ClipL2PerLayer
+            : GradientNormalization.None)
+        .gradientNormalizationThreshold(options.gradClip())
         .trainingWorkspaceMode(WorkspaceMode.ENABLED)
         .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
         .graphBuilder()
@@ -111,71 +125,71 @@ public final class UNet {
   }
 
   private void build() {
-    int e = s.embedWidth();
-    g.addLayer("temb_fc1", new DenseLayer.Builder().nIn(s.timeEmbedDim()).nOut(e)
+    int e = settings.embedWidth();
+    graph.addLayer("temb_fc1", new DenseLayer.Builder().nIn(settings.timeEmbedDim()).nOut(e)
         .activation(Activation.SWISH).build(), INPUT_TEMB);
-    g.addLayer("temb_fc2", new DenseLayer.Builder().nIn(e).nOut(e)
+    graph.addLayer("temb_fc2", new DenseLayer.Builder().nIn(e).nOut(e)
         .activation(Activation.IDENTITY).build(), "temb_fc1");
-    g.addLayer(EMB, new ActivationLayer.Builder().activation(Activation.SWISH).build(), "temb_fc2");
+    graph.addLayer(EMB, new ActivationLayer.Builder().activation(Activation.SWISH).build(), "temb_fc2");
 
     Deque<Skip> skips = new ArrayDeque<>();
-    int ch = s.modelChannels();
-    Layer inConv = conv(3, s.inChannels(), ch, false, false, last);
-    if (inConv instanceof DnnlConv3D d) {
+    int ch = settings.modelChannels();
+    Layer inConv = conv(3, settings.inChannels(), ch, false, false, channelsLast);
+    if (inConv instanceof OneDnnConv3DConfig d) {
       // nothing reads the gradient with respect to the network input
       d.setInputGradient(false);
     }
-    g.addLayer("in_conv", inConv, INPUT_X);
+    graph.addLayer("in_conv", inConv, INPUT_X);
     String h = "in_conv";
     skips.push(new Skip(h, ch));
-    for (int level = 0; level < s.levels(); level++) {
-      for (int b = 0; b < s.numResBlocks(); b++) {
-        int out = s.width(level);
+    for (int level = 0; level < settings.levels(); level++) {
+      for (int b = 0; b < settings.numResBlocks(); b++) {
+        int out = settings.width(level);
         h = resBlock("enc" + level + "_" + b, h, ch, out);
         ch = out;
         skips.push(new Skip(h, ch));
       }
-      if (level != s.levels() - 1) {
+      if (level != settings.levels() - 1) {
         h = downsample("down" + level, h, ch);
         skips.push(new Skip(h, ch));
       }
     }
     h = resBlock("mid0", h, ch, ch);
     h = resBlock("mid1", h, ch, ch);
-    for (int level = s.levels() - 1; level >= 0; level--) {
-      for (int b = 0; b <= s.numResBlocks(); b++) {
+    for (int level = settings.levels() - 1; level >= 0; level--) {
+      for (int b = 0; b <= settings.numResBlocks(); b++) {
         String name = "dec" + level + "_" + b;
         Skip skip = skips.pop();
         int in;
         int out;
         String merged = name + "_merge";
-        if (s.skipMerge() == SkipMerge.AVERAGE) {
+        if (settings.skipMerge() == SkipMerge.AVERAGE) {
           if (skip.channels != ch) {
             throw new IllegalStateException("skip width " + skip.channels + " != " + ch + " at "
                 + name);
           }
           // h (the previous decoder block, upsampling or middle block) feeds only this merge
-          g.addVertex(merged, new SumVertex(true, 0), h, skip.name);
+          graph.addVertex(merged, SumVertexConfig.averageOverwriting(SumVertexConfig.FIRST_INPUT), h, skip.name);
           in = ch;
-          out = skips.isEmpty() ? s.modelChannels() : skips.peek().channels;
+          out = skips.isEmpty() ? settings.modelChannels() : skips.peek().channels;
         } else {
-          g.addVertex(merged, new ChannelConcatVertex(), h, skip.name);
+          graph.addVertex(merged, new ChannelConcatVertexConfig(), h, skip.name);
           in = ch + skip.channels;
-          out = s.width(level);
+          out = settings.width(level);
         }
         h = resBlock(name, merged, in, out);
         ch = out;
-        if (level > 0 && b == s.numResBlocks()) {
+        if (level > 0 && b == settings.numResBlocks()) {
           h = upsample("up" + level, h, ch);
         }
       }
     }
-    g.addLayer("out_norm", groupNorm(ch), h);
-    g.addLayer("out_conv", conv(3, ch, s.outChannels(), true, last, false), "out_norm");
-    g.addLayer(OUTPUT, new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
+    graph.addLayer("out_norm", groupNorm(ch), h);
+    graph.addLayer("out_conv", conv(3, ch, settings.outChannels(), true, channelsLast, false), "out_norm");
+    graph.addLayer(OUTPUT, new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
         .lossFunction(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build(),
         "out_conv");
-    g.setOutputs(OUTPUT);
+    graph.setOutputs(OUTPUT);
   }
 
   /**
@@ -183,45 +197,38 @@ public final class UNet {
    * h = conv3_zero(SiLU(GN(h))); out = skip(x) + h with skip = identity or a 1x1x1 conv.
    */
   private String resBlock(String name, String x, int in, int out) {
-    g.addLayer(name + "_gn1", groupNorm(in), x);
+    graph.addLayer(name + "_gn1", groupNorm(in), x);
     String c1 = conv3(name + "_conv1", name + "_gn1", in, out, false);
-    g.addLayer(name + "_emb", new DenseLayer.Builder().nIn(s.embedWidth()).nOut(out)
+    graph.addLayer(name + "_emb", new DenseLayer.Builder().nIn(settings.embedWidth()).nOut(out)
         .activation(Activation.IDENTITY).build(), EMB);
-    g.addVertex(name + "_emb5", new PreprocessorVertex(
-        new FeedForwardToCnn3DPreProcessor(1, 1, 1, out, !last)), name + "_emb");
+    graph.addVertex(name + "_emb5", new PreprocessorVertex(
+        new FeedForwardToCnn3DPreProcessor(1, 1, 1, out, !channelsLast)), name + "_emb");
     // conv1's output feeds only this add, and no backward pass needs it: overwritten in training
-    g.addVertex(name + "_addemb", new SumVertex(false, 0), c1, name + "_emb5");
-    g.addLayer(name + "_gn2", groupNorm(out), name + "_addemb");
+    graph.addVertex(name + "_addemb", SumVertexConfig.sumOverwriting(SumVertexConfig.FIRST_INPUT), c1, name + "_emb5");
+    graph.addLayer(name + "_gn2", groupNorm(out), name + "_addemb");
     String c2 = conv3(name + "_conv2", name + "_gn2", out, out, true);
     String skip = x;
     if (in != out) {
       skip = name + "_skip";
-      g.addLayer(skip, conv(1, in, out, false, last, last), x);
+      graph.addLayer(skip, conv(1, in, out, false, channelsLast, channelsLast), x);
     }
-    g.addVertex(name, new SumVertex(false, 1), skip, c2); // c2 feeds only this add
+    graph.addVertex(name, SumVertexConfig.sumOverwriting(SumVertexConfig.SECOND_INPUT), skip, c2); // c2 feeds only this add
     return name;
   }
 
   private String conv3(String name, String x, int in, int out, boolean zero) {
-    g.addLayer(name, conv(3, in, out, zero, last, last), x);
+    graph.addLayer(name, conv(3, in, out, zero, channelsLast, channelsLast), x);
     return name;
   }
 
   /**
    * Stride-1 "same" conv with kernel k^3, identity activation, of the configured implementation;
-   * input and output channels-last where said (oneDNN convolutions only).
+   * input and output channels-channelsLast where said (oneDNN convolutions only).
    */
   private Layer conv(int k, int in, int out, boolean zero, boolean lastIn, boolean lastOut) {
-    if (s.convImpl() == ConvImpl.ONEDNN) {
-      DnnlConv3D.Builder b = new DnnlConv3D.Builder().kernel(k).nIn(in).nOut(out)
+    if (convImpl == ConvImpl.ONEDNN) {
+      OneDnnConv3DConfig.Builder b = new OneDnnConv3DConfig.Builder().kernel(k).nIn(in).nOut(out)
           .channelsLast(lastIn, lastOut);
-      if (zero) {
-        b.weightInit(WeightInit.ZERO);
-      }
-      return b.build();
-    }
-    if (s.convImpl() == ConvImpl.FAST) {
-      FastConv3D.Builder b = new FastConv3D.Builder().kernel(k).nIn(in).nOut(out);
       if (zero) {
         b.weightInit(WeightInit.ZERO);
       }
@@ -238,12 +245,12 @@ public final class UNet {
 
   /** Strided 3^3 conv, stride 2, padding 1 (halves every even size, like PyTorch's). */
   private String downsample(String name, String x, int ch) {
-    if (s.convImpl() == ConvImpl.ONEDNN) {
-      g.addLayer(name, new DnnlConv3D.Builder().kernel(3).stride(2).padding(1).nIn(ch).nOut(ch)
-          .channelsLast(last, last).build(), x);
+    if (convImpl == ConvImpl.ONEDNN) {
+      graph.addLayer(name, new OneDnnConv3DConfig.Builder().kernel(3).stride(2).padding(1).nIn(ch).nOut(ch)
+          .channelsLast(channelsLast, channelsLast).build(), x);
       return name;
     }
-    g.addLayer(name, new Convolution3D.Builder().kernelSize(3, 3, 3).stride(2, 2, 2)
+    graph.addLayer(name, new Convolution3D.Builder().kernelSize(3, 3, 3).stride(2, 2, 2)
         .padding(1, 1, 1).convolutionMode(ConvolutionMode.Truncate)
         .dataFormat(Convolution3D.DataFormat.NCDHW).nIn(ch).nOut(ch)
         .activation(Activation.IDENTITY).build(), x);
@@ -252,14 +259,14 @@ public final class UNet {
 
   /** Nearest-neighbour x2 then a 3^3 conv. */
   private String upsample(String name, String x, int ch) {
-    g.addLayer(name + "_nn", new Upsampling3D.Builder(last ? Convolution3D.DataFormat.NDHWC
+    graph.addLayer(name + "_nn", new Upsampling3D.Builder(channelsLast ? Convolution3D.DataFormat.NDHWC
         : Convolution3D.DataFormat.NCDHW, 2).build(), x);
     return conv3(name + "_conv", name + "_nn", ch, ch, false);
   }
 
-  private GroupNormalization groupNorm(int channels) {
-    return new GroupNormalization.Builder().numGroups(s.groupNormGroups()).nIn(channels)
-        .nOut(channels).channelsLast(last).activation(Activation.SWISH).build();
+  private GroupNormConfig groupNorm(int channels) {
+    return new GroupNormConfig.Builder().numGroups(settings.groupNormGroups()).nIn(channels)
+        .nOut(channels).channelsLast(channelsLast).activation(Activation.SWISH).build();
   }
 
   private record Skip(String name, int channels) {}

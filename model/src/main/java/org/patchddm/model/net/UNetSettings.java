@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.util.List;
 import java.util.Locale;
+import org.patchddm.model.patch.HalfRes;
 
 /**
  * Shape of the diffusion U-Net (no spatial size: the network is fully convolutional).
@@ -16,7 +17,7 @@ import java.util.Locale;
  * @param outChannels output channels (1: the predicted noise ε̂ of the label channel)
  * @param skipMerge how decoder blocks merge their skip
  * @param timeEmbedDim dimension of the sinusoidal timestep embedding (paper: 29 = model channels)
- * @param convImpl layer used for the stride-1 convolutions (same function and parameters either way)
+ * @param convImpl layer used for the convolutions (same function and parameters either way)
  */
 public record UNetSettings(
     int modelChannels,
@@ -45,7 +46,7 @@ public record UNetSettings(
     require(outChannels > 0, "out-channels must be positive, got " + outChannels);
     require(timeEmbedDim > 1, "time-embed-dim must be at least 2, got " + timeEmbedDim);
     if (convImpl == null) {
-      throw new IllegalArgumentException(PATH + ".conv-impl must be ONEDNN, FAST or DL4J, got null");
+      throw new IllegalArgumentException(PATH + ".conv-impl must be AUTO, ONEDNN or DL4J, got null");
     }
     if (skipMerge == null) {
       throw new IllegalArgumentException("skip-merge must be AVERAGE or CONCAT, got null");
@@ -60,14 +61,14 @@ public record UNetSettings(
   }
 
   /**
-   * Same shape with the default convolution implementation {@link ConvImpl#ONEDNN}, the fastest
-   * (BENCHMARKS.md).
+   * Same shape with the convolution implementation chosen for the loaded backend ({@link
+   * ConvImpl#AUTO}).
    */
   public UNetSettings(int modelChannels, List<Integer> channelMult, int numResBlocks,
       int groupNormGroups, int inChannels, int outChannels, SkipMerge skipMerge,
       int timeEmbedDim) {
     this(modelChannels, channelMult, numResBlocks, groupNormGroups, inChannels, outChannels,
-        skipMerge, timeEmbedDim, ConvImpl.ONEDNN);
+        skipMerge, timeEmbedDim, ConvImpl.AUTO);
   }
 
   /** The paper's network (PatchDDM input: 4 MR + 3 coordinate + 1 noisy label channels). */
@@ -97,7 +98,7 @@ public record UNetSettings(
       try {
         conv = ConvImpl.valueOf(impl.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(PATH + ".conv-impl: expected ONEDNN, FAST or DL4J, got '"
+        throw new IllegalArgumentException(PATH + ".conv-impl: expected AUTO, ONEDNN or DL4J, got '"
             + impl + "'", e);
       }
       return new UNetSettings(

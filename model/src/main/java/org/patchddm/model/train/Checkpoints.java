@@ -3,6 +3,8 @@ package org.patchddm.model.train;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,9 +26,14 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.patchddm.model.net.GraphWorkspaces;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * Training checkpoints: one directory {@code step-00000123} per checkpoint, holding
@@ -185,19 +192,72 @@ public final class Checkpoints {
     long step = Long.parseLong(state.getProperty("step"));
     long seed = Long.parseLong(state.getProperty("seed"));
     Path model = checkpoint.resolve(MODEL);
-    ComputationGraph graph;
-    try {
-      graph = GraphWorkspaces.settleEarly(ModelSerializer.restoreComputationGraph(model.toFile(), true));
-    } catch (IOException | RuntimeException e) {
-      throw new CheckpointException("checkpoint file " + model + " cannot be read as a network: " + e, e);
-    }
     Map<String, String> extra = new TreeMap<>();
     for (String k : state.stringPropertyNames()) {
       if (k.startsWith(EXTRA)) {
         extra.put(k.substring(EXTRA.length()), state.getProperty(k));
       }
     }
-    return new Loaded(checkpoint, graph, step, seed, extra);
+    return new Loaded(checkpoint, restore(model, expected), step, seed, extra);
+  }
+
+  /**
+   * The network of a checkpoint, built anew from the run's settings (with the convolution layer of
+   * this JVM's ND4J backend) and filled with the stored parameters, updater state and iteration
+   * count. The stored graph JSON is not parsed, so checkpoints whose layer classes were renamed
+   * since (those written before the model module's reorganisation) load unchanged, and a network
+   * trained with one convolution implementation runs with the other.
+   */
+  private static ComputationGraph restore(Path model, RunSettings expected) {
+    INDArray params;
+    INDArray state;
+    long iterations;
+    try (ZipFile zip = new ZipFile(model.toFile())) {
+      params = readArray(zip, "coefficients.bin", model);
+      state = zip.getEntry("updaterState.bin") == null ? null : readArray(zip, "updaterState.bin", model);
+      iterations = iterationCount(zip, model);
+    } catch (IOException e) {
+      throw new CheckpointException("checkpoint file " + model + " cannot be read as a network: " + e, e);
+    }
+    ComputationGraph graph = NetworkFactory.create(expected);
+    if (graph.params().length() != params.length()) {
+      throw new CheckpointException("checkpoint file " + model + " holds " + params.length()
+          + " parameters, but the settings build a network of " + graph.params().length());
+    }
+    graph.params().assign(params.reshape(graph.params().shape()));
+    INDArray view = graph.getUpdater(true).getStateViewArray();
+    if (state != null && view != null) {
+      if (view.length() != state.length()) {
+        throw new CheckpointException("checkpoint file " + model + " holds an updater state of " + state.length()
+            + " values, the network's optimiser needs " + view.length());
+      }
+      view.assign(state.reshape(view.shape()));
+    }
+    graph.getConfiguration().setIterationCount((int) iterations);
+    return graph;
+  }
+
+  private static INDArray readArray(ZipFile zip, String entry, Path model) throws IOException {
+    ZipEntry e = zip.getEntry(entry);
+    if (e == null) {
+      throw new CheckpointException("checkpoint file " + model + " has no " + entry);
+    }
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(zip.getInputStream(e)))) {
+      return Nd4j.read(in);
+    }
+  }
+
+  /** DL4J's iteration count (Adam's bias-correction step), read from the stored configuration's JSON. */
+  private static long iterationCount(ZipFile zip, Path model) throws IOException {
+    ZipEntry e = zip.getEntry("configuration.json");
+    if (e == null) {
+      throw new CheckpointException("checkpoint file " + model + " has no configuration.json");
+    }
+    JsonNode count = new ObjectMapper().readTree(zip.getInputStream(e)).get("iterationCount");
+    if (count == null || !count.canConvertToLong()) {
+      throw new CheckpointException("checkpoint file " + model + ": configuration.json has no iterationCount");
+    }
+    return count.asLong();
   }
 
   /** The lowercase hex SHA-256 of a file. */

@@ -6,7 +6,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.patchddm.model.diffusion.GaussianDiffusion;
-import org.patchddm.model.net.InPlaceUpdater;
+import org.patchddm.model.runtime.InPlaceUpdater;
 import org.patchddm.model.net.UNetDenoiser;
 
 /**

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.patchddm.model.testing.ParamGradientCheck;
+import org.patchddm.model.testing.NetTestSupport;
 
 /**
  * Double-precision numerical gradient check of a whole small U-Net (channels 4, mult 1,2, one res
@@ -48,8 +50,4 @@ class UNetGradientTest {
     check(SkipMerge.CONCAT);
   }
 
-  @Test
-  void fastConvUNetGradientsMatchNumericalGradients() {
-    check(NetTestSupport.tiny(SkipMerge.AVERAGE).withConvImpl(ConvImpl.FAST));
-  }
 }

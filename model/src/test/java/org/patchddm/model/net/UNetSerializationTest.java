@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.patchddm.model.net.layers.GroupNormConfig;
+import org.patchddm.model.testing.NetTestSupport;
 
 class UNetSerializationTest {
 
@@ -29,7 +31,7 @@ class UNetSerializationTest {
     UNetSettings s = NetTestSupport.tiny(SkipMerge.AVERAGE);
     ComputationGraph g = randomised(s);
     String json = g.getConfiguration().toJson();
-    assertTrue(json.contains(GroupNormalization.class.getName()));
+    assertTrue(json.contains(GroupNormConfig.class.getName()));
     ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(json);
     assertEquals(json, back.toJson());
     ComputationGraph copy = new ComputationGraph(back);

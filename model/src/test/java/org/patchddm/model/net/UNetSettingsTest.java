@@ -36,9 +36,10 @@ class UNetSettingsTest {
   }
 
   @Test
-  void convImplDefaultsToOneDnnAndBadNamesListTheChoices() {
-    assertEquals(ConvImpl.ONEDNN, UNetSettings.fromConfig(ConfigFactory.load()).convImpl());
-    assertEquals(ConvImpl.ONEDNN, UNetSettings.paper().convImpl());
+  void convImplDefaultsToAutoAndBadNamesListTheChoices() {
+    assertEquals(ConvImpl.AUTO, UNetSettings.fromConfig(ConfigFactory.load()).convImpl());
+    assertEquals(ConvImpl.ONEDNN, ConvImpl.AUTO.resolve(), "the CPU backend is loaded");
+    assertEquals(ConvImpl.AUTO, UNetSettings.paper().convImpl());
     assertEquals(ConvImpl.DL4J, UNetSettings.fromConfig(ConfigFactory.parseString(
         "patchddm.model.conv-impl = dl4j").withFallback(ConfigFactory.load())).convImpl());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -10,6 +10,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.patchddm.model.net.layers.OneDnnConv3DConfig;
+import org.patchddm.model.net.layers.GroupNormConfig;
+import org.patchddm.model.testing.NetTestSupport;
 
 class UNetStructureTest {
 
@@ -91,19 +94,19 @@ class UNetStructureTest {
     UNetSettings s = NetTestSupport.tiny(SkipMerge.AVERAGE);
     assertTrue(UNet.channelsLast(s));
     assertTrue(!UNet.channelsLast(NetTestSupport.tiny(SkipMerge.CONCAT)));
-    assertTrue(!UNet.channelsLast(s.withConvImpl(ConvImpl.FAST)));
+    assertTrue(!UNet.channelsLast(s.withConvImpl(ConvImpl.DL4J)));
     ComputationGraph g = UNet.create(s, UNetBuildOptions.defaults(5));
     int convs = 0;
     int norms = 0;
     for (Layer layer : g.getLayers()) {
       org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
       String name = conf.getLayerName();
-      if (conf instanceof DnnlConv3D c) {
+      if (conf instanceof OneDnnConv3DConfig c) {
         convs++;
         assertEquals(!name.equals("in_conv"), c.isChannelsLastIn(), name + " input layout");
         assertEquals(!name.equals("out_conv"), c.isChannelsLastOut(), name + " output layout");
         assertEquals(!name.equals("in_conv"), c.isInputGradient(), name + " input gradient");
-      } else if (conf instanceof GroupNormalization n) {
+      } else if (conf instanceof GroupNormConfig n) {
         norms++;
         assertTrue(n.isChannelsLast(), name + " layout");
       }

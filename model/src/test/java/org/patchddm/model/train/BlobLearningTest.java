@@ -17,11 +17,12 @@ import org.patchddm.model.diffusion.GaussianDiffusion;
 import org.patchddm.model.diffusion.SamplerKind;
 import org.patchddm.model.diffusion.Sample;
 import org.patchddm.model.metrics.Dice;
-import org.patchddm.model.net.GroupNormLayer;
+import org.patchddm.model.net.layers.GroupNormImpl;
 import org.patchddm.model.net.SkipMerge;
 import org.patchddm.model.net.UNetSettings;
 import org.patchddm.model.patch.ModelInputs;
 import org.patchddm.model.patch.TrainingMode;
+import org.patchddm.model.runtime.NativeThreads;
 
 /**
  * The whole pipeline learns: a tiny net (widths 8-16, 66k parameters) is trained on bright balls in a 16³ condition
@@ -70,13 +71,13 @@ class BlobLearningTest {
     NativeThreads.limit(1);
     // -Dpatchddm.test.blob-nd4j-groupnorm=true runs the ND4J GroupNorm passes instead of the
     // default oneDNN ones (equal to float rounding: OneDnnGroupNormTest)
-    groupNormOneDnn = GroupNormLayer.usesOneDnn();
-    GroupNormLayer.useOneDnn(!PIN_ND4J_GROUPNORM);
+    groupNormOneDnn = GroupNormImpl.usesOneDnn();
+    GroupNormImpl.useOneDnn(!PIN_ND4J_GROUPNORM);
   }
 
   @AfterAll
   static void restoreGroupNorm() {
-    GroupNormLayer.useOneDnn(groupNormOneDnn);
+    GroupNormImpl.useOneDnn(groupNormOneDnn);
   }
 
   private static RunSettings run(int steps) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patchddm.model.patch.TrainingMode;
+import org.patchddm.model.runtime.NativeThreads;
 
 class CheckpointsTest {
 

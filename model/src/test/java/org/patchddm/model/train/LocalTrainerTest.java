@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.patchddm.model.diffusion.GaussianDiffusion;
 import org.patchddm.model.patch.TrainingMode;
+import org.patchddm.model.runtime.NativeThreads;
 
 class LocalTrainerTest {
 

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,17 +22,21 @@ import org.patchddm.model.net.TimestepEmbedding;
  * <p>The resources under {@code checkpoints/v0.1-*} were written by the code of commit 55e76e2 (before the model
  * module's packages and layer classes were renamed): a tiny U-Net (widths 8-16, 5 input channels) with
  * parameters set to 0.05 sin(0.37 i + 0.1), saved with {@link Checkpoints#save}, and its output for the input
- * x[i] = cos(0.11 i), [1, 5, 8, 8, 8], at t = 500, recorded in {@code expected-output.txt}.
+ * x[i] = cos(0.11 i), [1, 5, 8, 8, 8], at t = 500, recorded in {@code expected-output.txt}. Loading rebuilds
+ * the network from the settings, so the renamed layer classes in the stored JSON do not matter, and a network
+ * written with the oneDNN convolutions runs with DL4J's.
  */
 class StoredCheckpointTest {
 
+  /** Each stored checkpoint, with the convolution layer it was written with and with DL4J's. */
   @ParameterizedTest
-  @ValueSource(strings = {"v0.1-average", "v0.1-concat"})
-  void anOldCheckpointLoadsAndReproducesItsRecordedOutput(String name) throws Exception {
+  @CsvSource({"v0.1-average, ONEDNN", "v0.1-average, DL4J", "v0.1-concat, ONEDNN", "v0.1-concat, DL4J"})
+  void anOldCheckpointLoadsAndReproducesItsRecordedOutput(String name, String convImpl) throws Exception {
     Path dir = resource("checkpoints/" + name);
     Path checkpoint = Checkpoints.latest(dir).orElseThrow();
-    RunSettings run = RunSettings.fromConfig(ConfigFactory.parseFile(checkpoint.resolve(Checkpoints.SETTINGS)
-        .toFile()).withFallback(ConfigFactory.defaultReference()).resolve());
+    RunSettings run = RunSettings.fromConfig(ConfigFactory.parseString("patchddm.model.conv-impl = " + convImpl)
+        .withFallback(ConfigFactory.parseFile(checkpoint.resolve(Checkpoints.SETTINGS).toFile()))
+        .withFallback(ConfigFactory.defaultReference()).resolve());
     Checkpoints.Loaded loaded = Checkpoints.load(checkpoint, run);
     assertEquals(3, loaded.step());
 

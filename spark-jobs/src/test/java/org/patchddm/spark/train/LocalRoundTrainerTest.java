@@ -19,7 +19,7 @@ import org.patchddm.model.net.SkipMerge;
 import org.patchddm.model.net.UNetSettings;
 import org.patchddm.model.patch.TrainingMode;
 import org.patchddm.model.train.LocalTrainer;
-import org.patchddm.model.train.NativeThreads;
+import org.patchddm.model.runtime.NativeThreads;
 import org.patchddm.model.train.NetworkFactory;
 import org.patchddm.model.train.Optimizer;
 import org.patchddm.model.train.RunSettings;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patchddm.cli.TrainCommand;
-import org.patchddm.model.train.NativeThreads;
+import org.patchddm.model.runtime.NativeThreads;
 import org.patchddm.spark.CommandRunner;
 import org.patchddm.spark.LocalSparkTest;
 import org.patchddm.spark.dataset.PreprocessedDataset;
