@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       NiftiInfoCommand.class,
       BenchCommand.class,
       BenchPreprocessCommand.class,
+      BenchNiftiCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PatchDdm implements Runnable {

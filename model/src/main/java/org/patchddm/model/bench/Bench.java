@@ -109,7 +109,7 @@ public final class Bench {
     b.append(",\"omp_threads\":").append(threads == null ? "null" : "\"" + threads + "\"");
     String mmap = org.patchddm.model.runtime.NativeMemory.mmapThreshold();
     b.append(",\"malloc_mmap_threshold\":").append(mmap == null ? "null" : "\"" + mmap + "\"");
-    b.append(",\"conv_impl\":\"").append(s.network().convImpl()).append('"');
+    b.append(",\"conv_impl\":\"").append(s.network().convImpl().resolve()).append('"');
     b.append(",\"dtype\":\"FLOAT\",\"workspaces\":\"ENABLED\"");
     return b.append('}').toString();
   }

@@ -91,8 +91,8 @@ public final class OneDnn {
 
   /**
    * Per-thread working buffers, one per role, grown to the largest size seen and then reused by
-   * every layer on the thread: fresh buffers per call cost page faults that made the 64^3
-   * reorders 5x slower. At most a few times the largest activation (about 120 MB at 64^3).
+   * every layer on the thread: fresh buffers per call cost page faults. At most a few times the
+   * largest activation.
    */
   static final class Scratch {
     static final int SRC = 0;

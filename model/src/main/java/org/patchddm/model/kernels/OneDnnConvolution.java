@@ -40,9 +40,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * oneDNN directly, through the JavaCPP binding {@code org.bytedeco:dnnl}, on ND4J buffers.
  *
  * <p>Every pass runs on channels-last (NDHWC) data: oneDNN 2.5's {@code jit:avx2} kernels read and
- * write it directly for the forward pass and dL/dx (as fast as, and at 29 channels faster than, its
- * blocked layout, which pads 29 channels to 32), and its GEMM weight gradient is 2-3x faster on it
- * than on NCDHW (BENCHMARKS.md). dL/dx of a "same" stride-1 convolution is a forward convolution
+ * write it directly for the forward pass and dL/dx (its blocked layout pads 29 channels to 32), and
+ * its GEMM weight gradient is faster on it than on NCDHW (BENCHMARKS.md). dL/dx of a "same" stride-1 convolution is a forward convolution
  * of δ with the flipped, transposed kernel (oneDNN's forward kernel is faster than its
  * backward-data kernel at 87 channels). The U-Net keeps its activations channels-last between
  * layers (the U-Net), so a layer converts nothing; an NCDHW input or output (the network's own

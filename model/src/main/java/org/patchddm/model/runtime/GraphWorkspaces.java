@@ -16,22 +16,19 @@ import org.slf4j.LoggerFactory;
  * by watching them for as many open/close cycles as the graph has vertices (twice that for working
  * memory) before allocating them; until then every array in them is a separate native allocation,
  * freed again by the garbage collector. Each of the ~47 activation-gradient workspaces of the paper
- * U-Net is cycled only a few times per iteration, so training stays in that phase for about 50
- * iterations (watched on a narrow U-Net at 64³, where its steps were 3x slower during that phase).
- * Benchmarks of a few steps then measure the phase, not the training.
+ * U-Net is cycled only a few times per iteration, so training would stay in that slow phase for
+ * about 50 iterations (BENCHMARKS.md).
  *
  * <p>{@link #settleEarly} gives both configurations DL4J's "first loop" learning: a workspace
  * allocates at the end of its first cycle that used memory, and the other policies stay DL4J's
  * (over-allocation of 2%, spilled allocations make the workspace grow at its next cycle), so a
  * workspace that first saw a small cycle still grows to its largest. The activation-gradient
- * memory held after the phase is the same as under DL4J's own setting (about 0.6 GB for the paper
- * U-Net at 64³); only its arrival is earlier.
+ * memory held after the phase is the same as under DL4J's own setting; only its arrival is earlier.
  *
  * <p>Not "over time" learning with a short phase: that policy allocates only at exactly its N-th
  * cycle, and only if some cycle before used memory. The working-memory workspace's first cycles
  * (the time-embedding layers) use none, so it never allocated, and every working array of every
- * layer stayed a separate native allocation with fresh pages: about 10 ms of page faults per 30 MB
- * array at 64³, 0.5 s per training step (BENCHMARKS.md, stop 8).
+ * layer stayed a separate native allocation with fresh pages (BENCHMARKS.md).
  *
  * <p>The fields are DL4J internals: when they are not there (another DL4J version), this logs a
  * warning and changes nothing.

@@ -5,11 +5,9 @@ package org.patchddm.model.runtime;
  *
  * <p>ND4J allocates its arrays with glibc's malloc. glibc raises its mmap threshold every time a
  * large mmap'd block is freed (up to 32 MB), after which blocks of the size of a 64^3 activation
- * (30 MB) come from the heap arenas and are not returned to the OS when freed. Training the
- * paper network at 64^3 then grew from 4.4 to 7.4 GB RSS in four steps, and kept growing; with
- * {@code MALLOC_MMAP_THRESHOLD_=1048576} (a fixed 1 MB threshold: every larger block is mmap'd
- * and unmapped on free) it stayed at 2.5 GB with a 2.9 GB peak, at the same speed
- * (BENCHMARKS.md). glibc reads the variable only at process start, so the launchers set it:
+ * come from the heap arenas and are not returned to the OS when freed, so a training process
+ * keeps growing; {@code MALLOC_MMAP_THRESHOLD_=1048576} (a fixed 1 MB threshold: every larger
+ * block is mmap'd and unmapped on free) keeps it flat at the same speed (BENCHMARKS.md). glibc reads the variable only at process start, so the launchers set it:
  * {@code submit/patchddm} for local runs, {@code submit/spark-submit.sh} and
  * {@code SparkSessions} ({@code spark.executorEnv}) for executors, surefire for the tests.
  */

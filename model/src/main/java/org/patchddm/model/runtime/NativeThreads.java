@@ -5,8 +5,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * The native backend's thread count for the calling thread. On a shared or oversubscribed CPU, OpenMP's 2-thread
- * parallel regions wait on each other at every op (measured here: a 16³ conv3d took ~60 ms with 2 threads under load
- * and ~4 ms with 1); a single-threaded trainer, or one Spark task per core, avoids that.
+ * parallel regions wait on each other at every op (BENCHMARKS.md); a single-threaded trainer, or one Spark task per
+ * core, avoids that.
  */
 public final class NativeThreads {
   // Note: the convolutions of ConvImpl.ONEDNN run in the oneDNN library of org.bytedeco:dnnl,

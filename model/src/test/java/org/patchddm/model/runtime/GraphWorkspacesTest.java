@@ -77,8 +77,7 @@ class GraphWorkspacesTest {
    * The layers' working-memory workspace holds its arrays after the first steps. Under DL4J's
    * "over time" learning with a short phase it never did: that policy allocates only at exactly
    * the N-th cycle, and the first cycles of this workspace (the time-embedding layers) hold
-   * nothing, so every working array stayed a separate native allocation, with its page faults
-   * (about 10 ms per 30 MB array at 64³).
+   * nothing, so every working array stayed a separate native allocation, with its page faults.
    */
   @Test
   void workingMemoryWorkspaceIsAllocated() {

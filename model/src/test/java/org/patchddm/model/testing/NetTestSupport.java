@@ -26,8 +26,7 @@ public final class NetTestSupport {
 
   /**
    * Gradient-check mode: double precision as ND4J's default type, and one native thread (the many
-   * tiny ops of a gradient check are latency-bound; on a shared 2-core machine one thread is about
-   * 5x faster than two).
+   * tiny ops of a gradient check are latency-bound, so one thread is faster).
    */
   /**
    * JUnit extension: each test runs with ND4J in double precision and one native thread (gradient

@@ -145,8 +145,8 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
 
   /**
    * The backward pass for x and ε in one layout (channels-last only on the oneDNN path). Kept in
-   * small methods: as one method it took HotSpot's C2 compiler about 1 s per compilation, on a
-   * core the convolutions need, during the first training steps.
+   * small methods: HotSpot's C2 compiles one large method slowly, on a core the convolutions need,
+   * during the first training steps (BENCHMARKS.md).
    */
   private Pair<Gradient, INDArray> backward(INDArray x, INDArray epsilon, GroupNormStats st, boolean last,
       LayerWorkspaceMgr mgr, ArrayType dxType) {

@@ -21,7 +21,7 @@ import org.patchddm.model.train.Checkpoints;
  * <p>The implementation {@link OneDnnConv3DImpl} calls oneDNN directly in float32 and falls back to
  * libnd4j's {@code conv3dnew} / {@code conv3dnew_bp} for other data types (the double-precision
  * gradient checks) or when the binding cannot load. Checkpoints written before the layer classes
- * were renamed name this class {@code org.patchddm.model.net.OneDnnConv3DConfig}; loading maps the name.
+ * were renamed name this class {@code org.patchddm.model.net.DnnlConv3D}; loading does not depend on it.
  */
 public class OneDnnConv3DConfig extends Cnn3DLayerConfig {
 
@@ -59,8 +59,8 @@ public class OneDnnConv3DConfig extends Cnn3DLayerConfig {
 
   /**
    * Whether the backward pass computes dL/dx. False for a layer on the network's input (the
-   * U-Net's {@code in_conv}): nothing reads that gradient, and at 64^3 it costs a convolution and
-   * a reorder (about 55 ms per training step). The layer then returns no input gradient (null),
+   * U-Net's {@code in_conv}): nothing reads that gradient, and it costs a convolution and a
+   * reorder. The layer then returns no input gradient (null),
    * as DL4J allows for layers on a graph input.
    */
   public boolean isInputGradient() {

@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * input feeds nothing else and is not needed by any backward pass: a convolution's output (a
  * convolution's backward pass needs its input, not its output) or a decoder block's output. The
  * training forward pass keeps every vertex output for the backward pass, so each in-place sum
- * saves one activation: about 0.5 GB of the 1.6 GB at 64^3 in the paper's U-Net. It only happens
+ * saves one activation (BENCHMARKS.md has the memory figures). It only happens
  * when that input lives in the same workspace the output would be created in (DL4J's training
  * workspace holding all activations); otherwise, as in inference, where DL4J recycles a vertex's
  * workspace once its consumers are done, the sum goes to a new array. The values are the same

@@ -1,19 +1,21 @@
 package org.patchddm.nifti;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
- * Not a unit test: times writing and reading a BraTS-sized volume (240 x 240 x 155 int16, brain-like
- * content: a noisy ellipsoid in zeros) and prints one JSON line per measurement. Run with
- * {@code java -cp data-prep/target/classes:data-prep/target/test-classes org.patchddm.nifti.NiftiBenchmark [runs]}.
+ * The NIfTI benchmark ({@code patchddm bench-nifti}): times writing and reading a BraTS-sized volume
+ * (240 x 240 x 155 int16, brain-like content: a noisy ellipsoid in zeros), gzipped and plain, and
+ * emits one JSON line per run.
  */
-public final class NiftiBenchmark {
-  private NiftiBenchmark() {}
+public final class NiftiBench {
+  private NiftiBench() {}
 
-  public static void main(String[] args) throws Exception {
-    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+  /** Runs the benchmark {@code runs} times, passing each run's JSON line to {@code out}. */
+  public static void run(int runs, Consumer<String> out) throws IOException {
     int nx = 240, ny = 240, nz = 155;
     short[] data = new short[nx * ny * nz];
     SplittableRandom r = new SplittableRandom(7);
@@ -46,12 +48,12 @@ public final class NiftiBenchmark {
       long t5 = System.nanoTime();
       NiftiSummary s = NiftiSummary.of("bench", back);
       long t6 = System.nanoTime();
-      System.out.printf(java.util.Locale.ROOT,
+      out.accept(String.format(java.util.Locale.ROOT,
           "{\"bench\":\"nifti-brats-int16\",\"run\":%d,\"voxels\":%d,\"gz_bytes\":%d,\"write_gz_ms\":%.1f,"
               + "\"read_gz_ms\":%.1f,\"to_float_ms\":%.1f,\"write_nii_ms\":%.1f,\"read_nii_ms\":%.1f,"
               + "\"summary_ms\":%.1f,\"check\":%d}%n",
           i, data.length, Files.size(gz), (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6,
-          (t5 - t4) / 1e6, (t6 - t5) / 1e6, (long) (s.sum() + f.length));
+          (t5 - t4) / 1e6, (t6 - t5) / 1e6, (long) (s.sum() + f.length)).trim());
     }
     Files.deleteIfExists(gz);
     Files.deleteIfExists(plain);

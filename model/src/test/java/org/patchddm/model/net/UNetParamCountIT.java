@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 
-class UNetParamCountTest {
+class UNetParamCountIT {
 
   @Test
   void paperNetworkWithEightInputChannelsHasThePapersParameterCount() {

@@ -24,7 +24,7 @@ import org.patchddm.spark.dataset.PreprocessedDataset;
 import org.patchddm.spark.dataset.SubjectRows;
 
 /** hdfs:// in, hdfs:// out, against a real MiniDFSCluster. */
-class HdfsPreprocessTest {
+class HdfsPreprocessIT {
   @TempDir static Path base;
   static MiniDFSCluster cluster;
   static SparkSession spark;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.patchddm.prep.PreprocessedSubject;
 import org.patchddm.spark.LocalSparkTest;
+import org.patchddm.cli.PatchDdm;
 import org.patchddm.spark.TestCohorts;
 import org.patchddm.spark.dataset.DatasetStore;
 
@@ -24,7 +25,7 @@ import org.patchddm.spark.dataset.DatasetStore;
  * A preprocess run killed (SIGKILL) while writing leaves the previous dataset exactly readable,
  * and the next run cleans up and completes.
  */
-class KilledRunTest extends LocalSparkTest {
+class KilledRunIT extends LocalSparkTest {
   @TempDir Path dir;
 
   static final List<String> JAVA17_OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
@@ -51,8 +52,8 @@ class KilledRunTest extends LocalSparkTest {
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-Xmx1g");
     cmd.addAll(JAVA17_OPENS);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PreprocessMain.class.getName(),
-        "--input", in.toString(), "--output", out.toString(), "--set", TestCohorts.TARGET,
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PatchDdm.class.getName(),
+        "preprocess", "--input", in.toString(), "--output", out.toString(), "--set", TestCohorts.TARGET,
         "--set", "patchddm.spark.master=local[1]"));
     Path log = dir.resolve("child.log");
     Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
