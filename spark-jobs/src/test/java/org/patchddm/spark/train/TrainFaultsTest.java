@@ -129,7 +129,7 @@ class TrainFaultsTest extends LocalSparkTest {
       Path run = dir.resolve("mode-" + mode);
       CommandRunner.Result r = train(data, run, 2, "--mode", mode, "--set", "patchddm.train.validation.every-rounds=1");
       assertEquals(0, r.exitCode(), mode + ": " + r.err());
-      List<JsonObject> m = TrainJobTest.metrics(run);
+      List<JsonObject> m = TrainJobIT.metrics(run);
       assertEquals(1, m.size());
       double dice = m.get(0).get("val_dice").getAsDouble();
       assertTrue(dice >= 0 && dice <= 1, mode + " Dice " + dice);

@@ -32,7 +32,7 @@ import org.patchddm.spark.TestCohorts;
  * The train job on a real MiniDFSCluster: dataset and run directory on hdfs://, a run resumed there ends with the
  * parameters of an uninterrupted run on the local file system, and the run directory holds complete files only.
  */
-class HdfsTrainTest {
+class HdfsTrainIT {
   @TempDir static Path base;
   static MiniDFSCluster cluster;
   static SparkSession spark;

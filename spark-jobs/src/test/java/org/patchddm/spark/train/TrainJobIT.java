@@ -35,7 +35,7 @@ import org.patchddm.spark.dataset.PreprocessedDataset;
  * the local engine: what RUN_DIR holds, and that a run stopped between rounds and resumed ends with the same
  * parameters, updater state and metrics as an uninterrupted one.
  */
-class TrainJobTest extends LocalSparkTest {
+class TrainJobIT extends LocalSparkTest {
 
   @TempDir static Path dir;
   static Path data;
