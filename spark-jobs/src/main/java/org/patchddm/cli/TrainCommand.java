@@ -16,9 +16,11 @@ import org.patchddm.spark.config.SparkSettings;
 import org.patchddm.spark.dataset.SubjectRowSchema;
 import org.patchddm.spark.train.ModeNames;
 import org.patchddm.spark.train.NonFiniteLossException;
+import org.patchddm.spark.train.RoundTrainers;
 import org.patchddm.spark.train.TrainInputException;
 import org.patchddm.spark.train.TrainJob;
 import org.patchddm.spark.train.TrainJobSettings;
+import org.patchddm.spark.train.averaging.TrainingDivergedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,7 +73,8 @@ public final class TrainCommand implements Callable<Integer> {
       return 1;
     }
     boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = SparkSessions.getOrCreate(SparkSettings.fromConfig(config));
+    SparkSession spark = SparkSession.builder().config(RoundTrainers.prepare(
+        SparkSessions.sparkConf(SparkSettings.fromConfig(config)), TrainJobSettings.fromConfig(config))).getOrCreate();
     try {
       TrainJob.Outcome o = new TrainJob(spark, config, VersionProvider.version(), stdout).run(data, out, resume);
       stdout.printf(Locale.ROOT, "done: %d rounds, step %d, last loss %.6f, best validation Dice %s%s; run %s%n",
@@ -81,7 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
     } catch (TrainInputException | CheckpointException e) {
       err.println("patchddm train: " + e.getMessage());
       return 1;
-    } catch (NonFiniteLossException e) {
+    } catch (NonFiniteLossException | TrainingDivergedException e) {
       err.println("patchddm train: " + e.getMessage());
       return 3;
     } catch (Exception e) {

@@ -1,12 +1,16 @@
 package org.patchddm.spark.train;
 
+import com.typesafe.config.Config;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.patchddm.model.train.RunSettings;
 import org.patchddm.spark.dataset.PreprocessedDataset;
+import org.patchddm.spark.train.averaging.SparkRoundTrainer;
+import org.patchddm.spark.train.averaging.SparkTrainSettings;
 
 /**
  * The engines behind {@code patchddm.spark.train.engine}: each name maps to a {@link Factory} that builds the job's
@@ -15,7 +19,7 @@ import org.patchddm.spark.dataset.PreprocessedDataset;
 public final class RoundTrainers {
 
   /** What an engine needs to build its trainer. */
-  public record Context(SparkSession spark, String dataset, RunSettings run, TrainJobSettings job,
+  public record Context(SparkSession spark, Config config, String dataset, RunSettings run, TrainJobSettings job,
       List<String> trainSubjects) {}
 
   /** Builds a trainer; {@link Context#trainSubjects()} is sorted and never empty. */
@@ -25,16 +29,32 @@ public final class RoundTrainers {
   }
 
   private static final Map<String, Factory> FACTORIES = new TreeMap<>(Map.of(
-      "local", RoundTrainers::local));
+      "local", RoundTrainers::local,
+      "spark", RoundTrainers::spark));
 
   /** The engine names. */
   public static final Set<String> ENGINES = Set.copyOf(FACTORIES.keySet());
 
   private RoundTrainers() {}
 
-  /** The number of slots an engine will use: the configured count, or the engine's default. */
-  public static int plannedSlots(TrainJobSettings job) {
-    return job.slots() > 0 ? job.slots() : 1;
+  /**
+   * The number of slots an engine will use: the configured count, or the engine's default (local: 1; spark: the
+   * application's task slots, default parallelism / {@code spark.task.cpus}, as {@link SparkRoundTrainer} counts).
+   */
+  public static int plannedSlots(TrainJobSettings job, SparkSession spark) {
+    if (job.slots() > 0) {
+      return job.slots();
+    }
+    if (!job.engine().equals("spark")) {
+      return 1;
+    }
+    int cpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+    return Math.max(1, spark.sparkContext().defaultParallelism() / Math.max(1, cpus));
+  }
+
+  /** Adds the Spark properties an engine relies on to a configuration before the context starts. */
+  public static SparkConf prepare(SparkConf conf, TrainJobSettings job) {
+    return job.engine().equals("spark") ? SparkTrainSettings.applyTo(conf) : conf;
   }
 
   /** Builds the configured engine's trainer. */
@@ -47,9 +67,14 @@ public final class RoundTrainers {
     return f.create(context);
   }
 
+  /** Parameter averaging over the executors; the subjects are decoded and cached there. */
+  private static RoundTrainer spark(Context c) {
+    return SparkRoundTrainer.create(c.spark(), c.dataset(), c.run(), SparkTrainSettings.fromConfig(c.config()));
+  }
+
   /** Every slot in the driver JVM: decodes the training split on the driver. */
   private static RoundTrainer local(Context c) throws Exception {
     var rows = PreprocessedDataset.read(c.spark(), c.dataset(), "train");
-    return new LocalRoundTrainer(c.run(), SubjectVolumes.collect(rows), plannedSlots(c.job()));
+    return new LocalRoundTrainer(c.run(), SubjectVolumes.collect(rows), plannedSlots(c.job(), c.spark()));
   }
 }

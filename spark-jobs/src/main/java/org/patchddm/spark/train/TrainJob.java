@@ -89,8 +89,8 @@ public final class TrainJob {
     files.replace("run.conf", runConf(dataset, pre, resume && latest.isPresent()).getBytes(StandardCharsets.UTF_8));
     Validator validator = job.validateEveryRounds() > 0 ? validator(dataset, pre, run, job) : null;
     double lastLoss = Double.NaN;
-    try (RoundTrainer trainer = RoundTrainers.create(new RoundTrainers.Context(spark, dataset, run, job,
-        pre.trainSubjects()))) {
+    try (RoundTrainer trainer = RoundTrainers.create(new RoundTrainers.Context(spark, config, dataset, run,
+        job, pre.trainSubjects()))) {
       out.printf(Locale.ROOT, "training %s on %s: %d train subjects, %d slots (%s), %d validation subjects, "
           + "steps %d..%d, k = %d, rounds %d..%d%n", mode, dataset, pre.trainSubjects().size(), trainer.slots(),
           job.engine(), validator == null ? 0 : validator.size(), state.step(), totalSteps, job.localSteps(),

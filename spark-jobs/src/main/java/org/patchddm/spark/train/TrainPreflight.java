@@ -49,7 +49,7 @@ public final class TrainPreflight {
       throw new TrainInputException("dataset " + dataset + " (version " + m.version() + ") has no training subjects;"
           + " subjects per split: " + m.splitCounts());
     }
-    int slots = RoundTrainers.plannedSlots(job);
+    int slots = RoundTrainers.plannedSlots(job, spark);
     if (slots > train.size()) {
       throw new TrainInputException(slots + " training slots but dataset " + dataset + " has only " + train.size()
           + " training subjects: every slot needs at least one (lower patchddm.spark.train.slots)");

@@ -177,6 +177,30 @@ class TrainJobIT extends LocalSparkTest {
     assertTrue(wrongMode.err().contains("mode PATCH") && wrongMode.err().contains("mode FULL_RES"), wrongMode.err());
   }
 
+  @Test
+  void sparkEngineEndsWhereTheLocalEngineDoes() throws Exception {
+    for (int slots : new int[] {1, 2}) {
+      String n = "--set=patchddm.spark.train.slots=" + slots;
+      Path local = dir.resolve("engine-local-" + slots);
+      assertEquals(0, train(local, 4, n).exitCode());
+      Path onSpark = dir.resolve("engine-spark-" + slots);
+      CommandRunner.Result r = train(onSpark, 4, n, "--set", "patchddm.spark.train.engine=spark");
+      assertEquals(0, r.exitCode(), r.err());
+      assertTrue(r.out().contains(slots + " slots (spark)"), r.out());
+      float[] want = checkpoint(local, CheckpointStore.roundName(2)).params().data().asFloat();
+      float[] got = checkpoint(onSpark, CheckpointStore.roundName(2)).params().data().asFloat();
+      // one slot: the same batches and steps, bit for bit; two: the same mean, summed in another order and precision
+      assertArrayEquals(want, got, slots == 1 ? 0f : 1e-5f, slots + " slots");
+      List<JsonObject> a = metrics(local);
+      List<JsonObject> b = metrics(onSpark);
+      assertEquals(a.size(), b.size());
+      for (int i = 0; i < a.size(); i++) {
+        assertEquals(a.get(i).get("loss").getAsDouble(), b.get(i).get("loss").getAsDouble(), slots == 1 ? 0 : 1e-5);
+        assertEquals(a.get(i).get("step"), b.get(i).get("step"));
+      }
+    }
+  }
+
   static void deleteTree(Path p) throws Exception {
     if (!Files.exists(p)) {
       return;

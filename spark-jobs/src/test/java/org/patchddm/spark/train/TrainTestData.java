@@ -33,8 +33,9 @@ final class TrainTestData {
   }
 
   /**
-   * Arguments of a tiny training run: PATCH mode unless {@code extra} says otherwise, 16^3 patches, lr 1e-3, batch 1,
-   * k = 2, validation every 2 rounds on 1 subject with 2 DDIM steps, a checkpoint every 2 steps.
+   * Arguments of a tiny training run: the local engine (one slot), PATCH mode unless {@code extra} says otherwise,
+   * 16^3 patches, lr 1e-3, batch 1, k = 2, validation every 2 rounds on 1 subject with 2 DDIM steps, a checkpoint
+   * every 2 steps.
    */
   static String[] args(Path data, Path run, int steps, String... extra) {
     return args(data.toString(), run.toString(), steps, extra);
@@ -48,6 +49,7 @@ final class TrainTestData {
     }
     for (String s : List.of("patchddm.train.patch-size=[16,16,16]", "patchddm.train.learning-rate=1e-3",
         "patchddm.train.steps=" + steps, "patchddm.train.checkpoint-every=2", "patchddm.spark.train.local-steps=2",
+        "patchddm.spark.train.engine=local",
         "patchddm.train.validation.every-rounds=2", "patchddm.train.validation.subjects=1",
         "patchddm.train.validation.sampling-steps=2", "patchddm.train.seed=5")) {
       a.addAll(List.of("--set", s));
