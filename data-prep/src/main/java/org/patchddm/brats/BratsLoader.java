@@ -11,8 +11,10 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.patchddm.nifti.NiftiException;
 import org.patchddm.nifti.NiftiReader;
 import org.patchddm.nifti.NiftiVolume;
+import org.patchddm.nifti.ReadLimits;
 import org.patchddm.prep.Checksums;
 
 /**
@@ -26,9 +28,16 @@ public final class BratsLoader {
   public static final double AFFINE_TOLERANCE = 1e-4;
 
   private final FileOpener opener;
+  private final ReadLimits limits;
 
   public BratsLoader(FileOpener opener) {
+    this(opener, ReadLimits.DEFAULT);
+  }
+
+  /** A loader whose images must fit {@code limits} (checked before their voxels are allocated). */
+  public BratsLoader(FileOpener opener, ReadLimits limits) {
     this.opener = opener;
+    this.limits = limits;
   }
 
   /** A loader for local paths (as produced by {@link BratsCohort#scan}). */
@@ -73,19 +82,24 @@ public final class BratsLoader {
     MessageDigest md = Checksums.newSha256();
     try (InputStream raw = opener.open(path);
         DigestInputStream in = new DigestInputStream(raw, md)) {
-      NiftiVolume v = NiftiReader.read(path, in, opener.length(path));
+      NiftiVolume v = NiftiReader.read(path, in, opener.length(path), limits);
       in.transferTo(OutputStream.nullOutputStream()); // digest the whole file, trailer included
       sums.put(fileName(path), Checksums.hex(md.digest()));
       int[] shape = v.spatialShape();
       if ((long) shape[0] * shape[1] * shape[2] != v.voxelCount()) {
-        throw new BratsException(id, fileName(path) + " is not a 3-D volume (dims "
-            + Arrays.toString(v.shape()) + ")");
+        throw new BratsException(id, path, fileName(path) + " is not a 3-D volume (dims "
+            + Arrays.toString(v.shape()) + ")", null);
       }
       return v;
     } catch (BratsException e) {
       throw e;
+    } catch (NiftiException e) {
+      throw new BratsException(id, path, "cannot read " + path + ": " + e.problem(), e);
     } catch (IOException e) {
-      throw new BratsException(id, "cannot read " + path + ": " + e.getMessage(), e);
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      // Hadoop's messages often start with the path already; do not print it twice
+      throw new BratsException(id, path, "cannot read " + path + ": "
+          + (why.startsWith(path) ? why.substring(path.length()).replaceFirst("^[:\\s]+", "") : why), e);
     }
   }
 
@@ -94,18 +108,18 @@ public final class BratsLoader {
     int[] a = ref.spatialShape();
     int[] b = v.spatialShape();
     if (!Arrays.equals(a, b)) {
-      throw new BratsException(id, fileName(path) + " has shape " + shape(b) + " but "
-          + fileName(refPath) + " has " + shape(a));
+      throw new BratsException(id, path, fileName(path) + " has shape " + shape(b) + " but "
+          + fileName(refPath) + " has " + shape(a), null);
     }
     double[][] ma = ref.affine();
     double[][] mb = v.affine();
     for (int r = 0; r < 4; r++) {
       for (int c = 0; c < 4; c++) {
         if (Math.abs(ma[r][c] - mb[r][c]) > AFFINE_TOLERANCE) {
-          throw new BratsException(id, fileName(path) + " has a different affine than "
+          throw new BratsException(id, path, fileName(path) + " has a different affine than "
               + fileName(refPath) + ": entry [" + r + "][" + c + "] is " + mb[r][c] + " vs "
               + ma[r][c] + " (tolerance " + AFFINE_TOLERANCE + "); affines "
-              + Arrays.deepToString(mb) + " vs " + Arrays.deepToString(ma));
+              + Arrays.deepToString(mb) + " vs " + Arrays.deepToString(ma), null);
         }
       }
     }

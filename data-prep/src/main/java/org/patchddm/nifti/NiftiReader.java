@@ -32,16 +32,21 @@ public final class NiftiReader {
    * ({@code .hdr.gz}/{@code .img.gz} too), whose partner is found next to it.
    */
   public static NiftiVolume read(Path file) throws NiftiException {
+    return read(file, ReadLimits.DEFAULT);
+  }
+
+  /** {@link #read(Path)} with explicit limits on the voxel data size. */
+  public static NiftiVolume read(Path file, ReadLimits limits) throws NiftiException {
     Path[] pair = pairOf(file);
     if (pair == null) {
       try (InputStream in = open(file)) {
-        return read(file.toString(), in, size(file));
+        return read(file.toString(), in, size(file), limits);
       } catch (IOException e) {
         throw asNifti(file, e);
       }
     }
     try (InputStream hdr = open(pair[0]); InputStream img = open(pair[1])) {
-      return readPair(pair[0].toString(), pair[1].toString(), hdr, img, size(pair[1]));
+      return readPair(pair[0].toString(), pair[1].toString(), hdr, img, size(pair[1]), limits);
     } catch (IOException e) {
       throw asNifti(file, e);
     }
@@ -55,13 +60,19 @@ public final class NiftiReader {
    * @param length bytes in {@code in} (compressed length for gzip), or -1 when unknown
    */
   public static NiftiVolume read(String name, InputStream in, long length) throws NiftiException {
+    return read(name, in, length, ReadLimits.DEFAULT);
+  }
+
+  /** {@link #read(String, InputStream, long)} with explicit limits on the voxel data size. */
+  public static NiftiVolume read(String name, InputStream in, long length, ReadLimits limits)
+      throws NiftiException {
     try (NiftiInput src = NiftiInput.open(name, unclosable(in), length)) {
       HeaderCodec.Decoded d = readHeader(src);
       if (!d.singleFile()) {
         throw new NiftiException(name, "header magic says the voxels are in a separate .img file ("
             + d.header().format().label() + " pair) but it was read as a single file");
       }
-      return NiftiVolume.of(d.header(), readData(src, d.header()));
+      return NiftiVolume.of(d.header(), readData(src, d.header(), limits));
     }
   }
 
@@ -73,7 +84,7 @@ public final class NiftiReader {
    */
   public static NiftiVolume readPair(String name, InputStream hdr, InputStream img, long imgLength)
       throws NiftiException {
-    return readPair(name, name, hdr, img, imgLength);
+    return readPair(name, name, hdr, img, imgLength, ReadLimits.DEFAULT);
   }
 
   /** Reads only the header of a file (for a pair, only the {@code .hdr}). */
@@ -88,7 +99,7 @@ public final class NiftiReader {
   }
 
   private static NiftiVolume readPair(String hdrName, String imgName, InputStream hdr,
-      InputStream img, long imgLength) throws NiftiException {
+      InputStream img, long imgLength, ReadLimits limits) throws NiftiException {
     NiftiHeader header;
     try (NiftiInput src = NiftiInput.open(hdrName, unclosable(hdr), -1)) {
       HeaderCodec.Decoded d = readHeader(src);
@@ -99,7 +110,7 @@ public final class NiftiReader {
       header = d.header();
     }
     try (NiftiInput src = NiftiInput.open(imgName, unclosable(img), imgLength)) {
-      return NiftiVolume.of(header, readData(src, header));
+      return NiftiVolume.of(header, readData(src, header, limits));
     }
   }
 
@@ -125,8 +136,11 @@ public final class NiftiReader {
     return HeaderCodec.decode(src.name(), bytes, order);
   }
 
-  /** Skips to vox_offset and reads the voxels into an array of the header's datatype. */
-  static Object readData(NiftiInput src, NiftiHeader h) throws NiftiException {
+  /**
+   * Skips to vox_offset and reads the voxels into an array of the header's datatype, after checking
+   * the declared size against {@code limits} and the free heap.
+   */
+  static Object readData(NiftiInput src, NiftiHeader h, ReadLimits limits) throws NiftiException {
     long offset = h.voxOffset();
     NiftiDataType t = h.datatype();
     int bpv = t.bytesPerVoxel();
@@ -153,6 +167,7 @@ public final class NiftiReader {
       throw new NiftiException(src.name(), "vox_offset " + offset + " is past the end of the file ("
           + src.position() + " bytes)");
     }
+    limits.check(src.name(), h);
     boolean exact = bound >= 0 && !src.isGzip();
     Object data = VoxelArrays.allocate(t, exact ? n : initialVoxels(src, n, bpv));
     int capacity = VoxelArrays.length(data);

@@ -34,7 +34,12 @@ public record NiftiSummary(
 
   /** Reads {@code file} and summarises it. */
   public static NiftiSummary of(Path file) throws NiftiException {
-    return of(file.toString(), NiftiReader.read(file));
+    return of(file, ReadLimits.DEFAULT);
+  }
+
+  /** Reads {@code file} within {@code limits} and summarises it. */
+  public static NiftiSummary of(Path file, ReadLimits limits) throws NiftiException {
+    return of(file.toString(), NiftiReader.read(file, limits));
   }
 
   /** Summarises an already-read volume. */

@@ -90,17 +90,11 @@ public record Geometry(int[] originalShape, double[][] affine, double[] pixdim, 
 
   /**
    * Maps a mask on the padded grid back to the original grid: undo the pad / crop (cropped-away
-   * voxels become 0), then repeat each reduced voxel over its f x f x f block (nearest).
+   * voxels become 0), then repeat each reduced voxel over its f x f x f block (nearest); see
+   * {@link PaddedToOriginal}, which does the same for images.
    */
   public byte[] toOriginalGrid(byte[] paddedMask) {
-    if (paddedMask.length != paddedVoxels()) {
-      throw new IllegalArgumentException("mask has " + paddedMask.length + " voxels but the padded "
-          + "grid " + PadCrop.shapeString(paddedShape) + " has " + paddedVoxels());
-    }
-    int[] back = {-padOffset[0], -padOffset[1], -padOffset[2]};
-    byte[] reduced = PadCrop.place(paddedMask, paddedShape, reducedShape, back);
-    if (downsample == 1) return reduced;
-    return Downsample.upsampleNearest(reduced, reducedShape, downsample, originalShape);
+    return new PaddedToOriginal(this).apply(paddedMask);
   }
 
   private static double[][] deepCopy(double[][] a) {

@@ -78,4 +78,38 @@ class BratsLayoutTest {
     assertEquals(1, l.subjects().size());
     assertEquals("S9", l.subjects().get(0).id());
   }
+
+  @Test
+  void aSingleUnmatchedLabelLikeFileIsTakenAsTheLabelWithAWarning() {
+    String root = "/data/MICCAI_BraTS2020_TrainingData/";
+    String id = "BraTS20_Training_355";
+    List<String> paths = new ArrayList<>(subject(root, id, ".nii", "t1", "t1ce", "t2", "flair"));
+    paths.add(root + id + "/W39_1998.09.19_Segm.nii"); // as shipped in the real BraTS 2020 data
+    paths.add(root + id + "/notes.txt");
+    CohortListing l = BratsLayout.group(paths);
+    assertEquals(1, l.subjects().size());
+    assertEquals(root + id + "/W39_1998.09.19_Segm.nii", l.subjects().get(0).seg());
+    assertEquals(List.of(root + id + "/notes.txt"), l.ignored());
+    assertEquals(1, l.warnings().size());
+    assertEquals(id, l.warnings().get(0).subjectId());
+    assertTrue(l.warnings().get(0).reason().contains("W39_1998.09.19_Segm.nii"), l.warnings().get(0).reason());
+  }
+
+  @Test
+  void twoLabelLikeFilesFailTheSubjectAndAProperSegWins() {
+    List<String> two = new ArrayList<>(subject("/c/", "S1", ".nii.gz", "t1", "t1ce", "t2", "flair"));
+    two.add("/c/S1/S1_Segm.nii");
+    two.add("/c/S1/S1_label_v2.nii.gz");
+    CohortListing l = BratsLayout.group(two);
+    assertTrue(l.subjects().isEmpty());
+    assertTrue(l.problems().get(0).reason().contains("2 label-like files (S1_Segm.nii, S1_label_v2.nii.gz)"),
+        l.problems().get(0).reason());
+
+    List<String> proper = new ArrayList<>(subject("/c/", "S2", ".nii.gz", "t1", "t1ce", "t2", "flair", "seg"));
+    proper.add("/c/S2/old_segmentation.nii.gz");
+    CohortListing p = BratsLayout.group(proper);
+    assertEquals("/c/S2/S2_seg.nii.gz", p.subjects().get(0).seg());
+    assertTrue(p.warnings().isEmpty());
+    assertEquals(List.of("/c/S2/old_segmentation.nii.gz"), p.ignored());
+  }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patchddm.nifti.NiftiVolume;
 import org.patchddm.nifti.NiftiWriter;
+import org.patchddm.nifti.ReadLimits;
 import org.patchddm.prep.Checksums;
 
 class BratsLoaderTest {
@@ -65,6 +66,7 @@ class BratsLoaderTest {
     BratsException e = assertThrows(BratsException.class, () -> BratsLoader.local().load(s));
     assertEquals("S1: S1_t2.nii.gz has shape 4x4x2 but S1_t1.nii.gz has 4x4x3", e.getMessage());
     assertEquals("S1", e.subjectId());
+    assertEquals(root.resolve("S1/S1_t2.nii.gz").toString(), e.file(), "the odd file is blamed, not t1");
   }
 
   @Test
@@ -77,6 +79,7 @@ class BratsLoaderTest {
         () -> BratsLoader.local().load(BratsCohort.scan(root).subjects().get(0)));
     assertTrue(e.getMessage().startsWith("S1: S1_seg.nii.gz has a different affine than "
         + "S1_t1.nii.gz: entry [2][3] is 0.5 vs 0.0"), e.getMessage());
+    assertEquals(root.resolve("S1/S1_seg.nii.gz").toString(), e.file());
 
     double[][] tiny = {{-1, 0, 0, 0}, {0, -1, 0, 3}, {0, 0, 1, 2e-5}, {0, 0, 0, 1}};
     write(root, "S1", "seg", new int[] {4, 4, 3}, tiny, 0);
@@ -103,5 +106,19 @@ class BratsLoaderTest {
     BratsException e = assertThrows(BratsException.class,
         () -> BratsLoader.local().load(BratsCohort.scan(root).subjects().get(0)));
     assertTrue(e.getMessage().startsWith("S1: cannot read " + bad), e.getMessage());
+    assertEquals(e.getMessage().indexOf(bad.toString()), e.getMessage().lastIndexOf(bad.toString()),
+        "the path is printed once: " + e.getMessage());
+    assertEquals(bad.toString(), e.file());
+  }
+
+  @Test
+  void imagesAboveTheReadLimitAreRejectedNamingFileAndSizes(@TempDir Path root) throws Exception {
+    writeSubject(root, "S1", false); // 4x4x3 int16 = 96 bytes per image
+    BratsSubject s = BratsCohort.scan(root).subjects().get(0);
+    BratsLoader loader = new BratsLoader(p -> Files.newInputStream(Path.of(p)), new ReadLimits(95));
+    BratsException e = assertThrows(BratsException.class, () -> loader.load(s));
+    assertTrue(e.getMessage().contains("S1_t1.nii.gz") && e.getMessage().contains("4x4x3 int16 voxels = 96 bytes")
+        && e.getMessage().contains("limit of 95 bytes"), e.getMessage());
+    new BratsLoader(p -> Files.newInputStream(Path.of(p)), new ReadLimits(96)).load(s);
   }
 }

@@ -1,5 +1,6 @@
 package org.patchddm.nifti;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,10 +53,41 @@ class NiftiMalformedTest {
     byte[] file = f.file();
     assertFails("liar.nii", file, "truncated voxel data");
     assertFails("liar.nii.gz", HandBuiltNifti.gzip(file), "more than a gzip file of this size can hold");
-    // unknown length: the buffer only grows with arriving data
-    NiftiException e = assertThrows(NiftiException.class,
-        () -> NiftiReader.read("liar-stream.nii.gz", new ByteArrayInputStream(HandBuiltNifti.gzip(file)), -1));
-    assertMessage(e, "liar-stream.nii.gz", "truncated voxel data");
+    // unknown length, no size limit: the buffer only grows with arriving data
+    NiftiException e = assertThrows(NiftiException.class, () -> NiftiReader.read("liar-stream.nii.gz",
+        new ByteArrayInputStream(HandBuiltNifti.gzip(file)), -1, new ReadLimits(Long.MAX_VALUE / 2)));
+    assertTrue(e.getMessage().contains("truncated voxel data") || e.getMessage().contains("memory free"),
+        e.getMessage());
+  }
+
+  @Test
+  void decompressionBombIsRejectedBeforeAllocationNamingFileAndSizes() throws Exception {
+    // The case: a header declaring 1290^3 float32 voxels (8.6 GB), more than the test heap.
+    HandBuiltNifti f = good();
+    f.dim = new short[] {3, 1290, 1290, 1290, 1, 1, 1, 1};
+    f.datatype = 16;
+    f.bitpix = 32;
+    f.voxels = new byte[1 << 16];
+    byte[] bomb = HandBuiltNifti.gzip(f.file());
+    String sizes = "1290x1290x1290 float32 voxels = 8586756000 bytes (8.0 GiB) of voxel data";
+    NiftiException limit = assertThrows(NiftiException.class,
+        () -> NiftiReader.read("bomb.nii.gz", new ByteArrayInputStream(bomb), -1));
+    assertMessage(limit, "bomb.nii.gz", sizes + ", above the limit of 2147483648 bytes (2.0 GiB)");
+    NiftiException memory = assertThrows(NiftiException.class, () -> NiftiReader.read("bomb.nii.gz",
+        new ByteArrayInputStream(bomb), -1, new ReadLimits(Long.MAX_VALUE / 2)));
+    assertMessage(memory, "bomb.nii.gz", sizes + ", more than the ");
+    assertTrue(memory.getMessage().contains("of memory free (heap " + Runtime.getRuntime().maxMemory() + " bytes"),
+        memory.getMessage());
+
+    // A real bomb within the heap: 128^3 float32 zeros (8 MiB) from a few kB of gzip.
+    f.dim = new short[] {3, 128, 128, 128, 1, 1, 1, 1};
+    f.voxels = new byte[128 * 128 * 128 * 4];
+    Path real = dir.resolve("real-bomb.nii.gz");
+    Files.write(real, HandBuiltNifti.gzip(f.file()));
+    NiftiException small = assertThrows(NiftiException.class, () -> NiftiReader.read(real, new ReadLimits(1 << 20)));
+    assertMessage(small, real.toString(), "128x128x128 float32 voxels = 8388608 bytes (8.0 MiB) of voxel data, "
+        + "above the limit of 1048576 bytes (1.0 MiB) (patchddm.nifti.max-data-bytes)");
+    assertEquals(128 * 128 * 128, NiftiReader.read(real, new ReadLimits(8 << 20)).voxelCount());
   }
 
   @Test

@@ -115,6 +115,20 @@ class NiftiWriterTest {
   }
 
   @Test
+  void writtenFilesHonourTheUmask() throws Exception {
+    // A file created without explicit permissions gets 0666 & ~umask: the mode a written image must have.
+    Path plain = Files.createFile(dir.resolve("plain.bin"));
+    var expected = Files.getPosixFilePermissions(plain);
+    Path f = dir.resolve("umask.nii.gz");
+    NiftiWriter.write(f, floats(1f));
+    assertEquals(expected, Files.getPosixFilePermissions(f));
+    NiftiWriter.write(f, floats(2f)); // replacing keeps it too
+    assertEquals(expected, Files.getPosixFilePermissions(f));
+    NiftiWriter.write(dir.resolve("umask.hdr"), floats(3f));
+    assertEquals(expected, Files.getPosixFilePermissions(dir.resolve("umask.img")));
+  }
+
+  @Test
   void moreDimensionsRoundTripInBothFormats() throws Exception {
     for (int[] shape : new int[][] {{3, 2}, {2, 1, 2, 3, 2}, {2, 1, 1, 2, 1, 2, 2}}) {
       int n = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
@@ -155,5 +169,24 @@ class NiftiWriterTest {
     NiftiVolume back = roundTrip(a, NiftiWriter.Options.defaults());
     assertEquals(NiftiFormat.NIFTI1, back.header().format());
     assertEquals(1, back.header().sformCode());
+  }
+
+  @Test
+  void headerGeometryKeepsTheHeadersOwnQformAndSform() throws Exception {
+    // a qform-only header (sform_code 0, qform_code 2) with qfac -1 and a rotation quaternion
+    NiftiHeader h = NiftiHeader.builder().shape(2, 2, 2).datatype(NiftiDataType.FLOAT32)
+        .pixdim(1.5, 2, 3).qfac(-1).qformCode(2).sformCode(0).quatern(0.5, 0.5, 0.5).qoffset(-10, 20, 30)
+        .build();
+    NiftiVolume v = NiftiVolume.of(h, new float[8]);
+    NiftiHeader kept = roundTrip(v, NiftiWriter.Options.defaults().withHeaderGeometry(true)).header();
+    assertEquals(2, kept.qformCode());
+    assertEquals(0, kept.sformCode());
+    assertEquals(0.5, kept.quaternB(), 0.0);
+    assertEquals(-10, kept.qoffsetX(), 0.0);
+    assertArrayEquals(new double[] {-1, 1.5, 2, 3}, java.util.Arrays.copyOf(kept.rawPixdim(), 4), 0.0);
+    assertArrayEquals(h.affine()[0], kept.affine()[0], 1e-6);
+    // the default derives both forms from the affine, which sets sform_code 1
+    NiftiHeader derived = roundTrip(v, NiftiWriter.Options.defaults()).header();
+    assertEquals(1, derived.sformCode());
   }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code patchddm bench}: times the U-Net (train step, inference forward) on random data and prints
- * one JSON line per measurement. A benchmark, not a test.
+ * one JSON line per measurement. A benchmark, not a test. Exit code 1 for a bad option value.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchSparkTrainCommand.class},
     description = "Time the diffusion U-Net: one JSON line per measurement (params, infer_forward,"

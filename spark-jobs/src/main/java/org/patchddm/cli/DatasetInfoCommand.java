@@ -54,6 +54,9 @@ public final class DatasetInfoCommand implements Callable<Integer> {
     for (Failure f : m.failures()) {
       out.println("  " + f.subject() + (f.file().isEmpty() ? "" : " [" + f.file() + "]") + ": " + f.reason());
     }
+    for (Failure w : m.warnings()) {
+      out.println("warning:        " + w.subject() + (w.file().isEmpty() ? "" : " [" + w.file() + "]") + ": " + w.reason());
+    }
     out.println("versions:");
     for (long v = 1; v <= m.version(); v++) {
       if (!store.fileSystem().exists(store.manifestPath(v))) {
@@ -61,8 +64,9 @@ public final class DatasetInfoCommand implements Callable<Integer> {
       }
       DatasetManifest h = store.readManifest(v);
       DatasetManifest.RunSummary s = h.lastRun();
-      out.printf(Locale.ROOT, "  v%d %s: %d new, %d changed, %d unchanged, %d failed, %.1f s, %d subjects%n",
-          v, h.createdAt(), s.added(), s.changed(), s.unchanged(), s.failed(), s.seconds(), h.subjects().size());
+      out.printf(Locale.ROOT, "  v%d %s: %d new, %d changed, %d unchanged, %d deleted, %d failed, %.1f s, %d subjects%s%n",
+          v, h.createdAt(), s.added(), s.changed(), s.unchanged(), s.deleted(), s.failed(), s.seconds(),
+          h.subjects().size(), h.deleted().isEmpty() ? "" : "; removed " + String.join(", ", h.deleted()));
     }
   }
 }

@@ -11,10 +11,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.patchddm.nifti.NiftiVolume;
@@ -83,6 +85,9 @@ public final class ExportCommand implements Callable<Integer> {
     double[] pixdim = g.paddedPixdim();
     Path root = new Path(dir);
     FileSystem fs = root.getFileSystem(conf);
+    if (fs instanceof ChecksumFileSystem c) {
+      fs = c.getRawFileSystem(); // local disks: no .crc side files next to the NIfTI files
+    }
     fs.mkdirs(root);
     List<String> out = new java.util.ArrayList<>();
     for (int c = 0; c < 4; c++) {
@@ -106,7 +111,13 @@ public final class ExportCommand implements Callable<Integer> {
     try (OutputStream o = fs.create(tmp, false)) {
       NiftiWriter.write(o, v, NiftiWriter.Options.defaults());
     }
-    FileContext.getFileContext(target.toUri(), conf).rename(tmp, target, Options.Rename.OVERWRITE);
+    if (fs instanceof RawLocalFileSystem) {
+      if (!fs.rename(tmp, target)) { // POSIX rename: replaces atomically
+        throw new IOException("cannot rename " + tmp + " to " + target);
+      }
+    } else {
+      FileContext.getFileContext(target.toUri(), conf).rename(tmp, target, Options.Rename.OVERWRITE);
+    }
     return fs.makeQualified(target).toString();
   }
 }

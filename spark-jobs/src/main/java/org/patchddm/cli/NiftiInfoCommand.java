@@ -1,12 +1,16 @@
 package org.patchddm.cli;
 
+import com.typesafe.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.patchddm.nifti.NiftiSummary;
+import org.patchddm.nifti.ReadLimits;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,6 +20,8 @@ import picocli.CommandLine.Spec;
  * {@code patchddm nifti-info FILE... [--json]}: header facts, affine and value statistics of local
  * NIfTI/Analyze files. A file that cannot be read is reported on stderr (and, with --json, as a
  * {@code {"path", "error"}} line on stdout); the others are still reported and the exit code is 1.
+ * A header that declares more voxel data than {@code patchddm.nifti.max-data-bytes} or the free heap
+ * is rejected before anything is allocated.
  * Field documentation: docs/nifti-info.md.
  */
 @Command(
@@ -33,14 +39,24 @@ public final class NiftiInfoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin ConfigOptions configOptions = new ConfigOptions();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    ReadLimits limits;
+    try {
+      limits = ReadLimits.fromConfig(configOptions.load(Map.of()));
+    } catch (ConfigException | IllegalArgumentException e) {
+      err.println("patchddm nifti-info: configuration error: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
     int failures = 0;
     for (Path file : files) {
       try {
-        NiftiSummary s = NiftiSummary.of(file);
+        NiftiSummary s = NiftiSummary.of(file, limits);
         out.print(json ? s.toJson() + System.lineSeparator() : s.toText());
       } catch (IOException | RuntimeException e) {
         failures++;

@@ -36,7 +36,16 @@ public final class PatchDdm implements Runnable {
 
   /** Builds the command line; tests call this to run subcommands in-process. */
   public static CommandLine commandLine() {
-    return new CommandLine(new PatchDdm()).setCaseInsensitiveEnumValuesAllowed(true);
+    return configure(new CommandLine(new PatchDdm()));
+  }
+
+  /**
+   * The settings every command line shares: case-insensitive enums, and exit code 1 for usage
+   * errors (a missing or unknown option, an unknown command) and uncaught exceptions, since 2 means
+   * "some subjects failed" (README, Exit codes).
+   */
+  public static CommandLine configure(CommandLine cl) {
+    return cl.setCaseInsensitiveEnumValuesAllowed(true).setExitCodeExceptionMapper(e -> 1);
   }
 
   public static void main(String[] args) {

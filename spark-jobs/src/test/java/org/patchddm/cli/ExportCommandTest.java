@@ -56,6 +56,15 @@ class ExportCommandTest extends LocalSparkTest {
       assertEquals(s.labels()[i] != 0 ? 1 : 0, (int) wt.getRaw(i));
     }
 
+    // Exported twice (replacing): only the NIfTI files, no Hadoop .crc side files.
+    assertEquals(0, CommandRunner.run(new ExportCommand(), "--dataset", ds.toString(), "--subject", id,
+        "--out", out.toString()).exitCode());
+    try (var files = java.nio.file.Files.list(out)) {
+      List<String> listed = files.map(p -> p.getFileName().toString()).sorted().toList();
+      assertEquals(List.of(id + "_flair.nii.gz", id + "_seg.nii.gz", id + "_t1.nii.gz", id + "_t1ce.nii.gz",
+          id + "_t2.nii.gz", id + "_wt.nii.gz"), listed);
+    }
+
     CommandRunner.Result missing = CommandRunner.run(new ExportCommand(), "--dataset", ds.toString(), "--subject",
         "nobody", "--out", out.toString());
     assertEquals(1, missing.exitCode());

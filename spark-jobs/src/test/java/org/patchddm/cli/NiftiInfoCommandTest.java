@@ -77,6 +77,20 @@ class NiftiInfoCommandTest {
   }
 
   @Test
+  void imagesAboveTheConfiguredReadLimitAreRejectedBeforeReadingNamingFileAndSizes() throws Exception {
+    // 128^3 float32 zeros: 8 MiB of voxels from a few kB of gzip
+    Path bomb = dir.resolve("bomb.nii.gz");
+    NiftiWriter.write(bomb, NiftiVolume.ofFloats(new int[] {128, 128, 128}, new float[128 * 128 * 128], null,
+        new double[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}}));
+    assertTrue(Files.size(bomb) < 100_000, "the file is small: " + Files.size(bomb));
+    Run r = run("--set", "patchddm.nifti.max-data-bytes=1MiB", bomb.toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains(bomb + ": header declares 128x128x128 float32 voxels = 8388608 bytes (8.0 MiB) of voxel"
+        + " data, above the limit of 1048576 bytes (1.0 MiB)"), r.err());
+    assertEquals(0, run(bomb.toString()).exit(), "within the default limit");
+  }
+
+  @Test
   void badFileAmongGoodOnesIsReportedAndExitIsNonZero() throws Exception {
     Path good = knownVolume();
     Path bad = dir.resolve("broken.nii");

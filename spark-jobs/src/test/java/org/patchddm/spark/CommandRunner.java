@@ -21,7 +21,7 @@ public final class CommandRunner {
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+      code = org.patchddm.cli.PatchDdm.configure(new CommandLine(command)).execute(args);
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);

@@ -103,10 +103,16 @@ public final class ConfigLoader {
     }
   }
 
-  /** A profile given as a path, or as a bare name resolved to {@code conf/NAME.conf}. */
+  /**
+   * A profile given as a path, or as a bare name (no '/') resolved to {@code conf/NAME.conf}, then
+   * {@code $PATCHDDM_HOME/conf/NAME.conf}. A missing path is reported as given.
+   */
   static Config parseProfile(String profile) {
     Path file = Path.of(profile);
     if (!Files.isRegularFile(file)) {
+      if (profile.contains("/") || profile.contains(java.io.File.separator)) {
+        throw new InvalidConfigException("--conf " + profile + ": no such file " + profile);
+      }
       Path named = Path.of("conf", profile.endsWith(".conf") ? profile : profile + ".conf");
       String home = System.getenv("PATCHDDM_HOME");
       if (Files.isRegularFile(named)) {
@@ -114,8 +120,9 @@ public final class ConfigLoader {
       } else if (home != null && Files.isRegularFile(Path.of(home).resolve(named))) {
         file = Path.of(home).resolve(named);
       } else {
-        throw new InvalidConfigException("--conf " + profile + ": no such profile file (looked at "
-            + file.toAbsolutePath() + " and " + named.toAbsolutePath() + ")");
+        throw new InvalidConfigException("--conf " + profile + ": no such file " + profile + ", and no profile named "
+            + profile + " (looked at " + named.toAbsolutePath()
+            + (home == null ? "" : " and " + Path.of(home).resolve(named)) + ")");
       }
     }
     try {

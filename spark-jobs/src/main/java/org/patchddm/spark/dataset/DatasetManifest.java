@@ -19,17 +19,32 @@ import java.util.Map;
  *     re-run skips them while those inputs are unchanged (their failures are carried over)
  * @param lastRun what the run that wrote this manifest did
  * @param config the resolved {@code patchddm} configuration of that run (HOCON)
+ * @param deleted subjects that this version removed because they left the input
+ * @param warnings subjects written with a guess worth knowing (file: the file concerned), e.g. a
+ *     label taken from a file whose name does not follow the layout
+ * @param settingsFingerprint SHA-256 of the {@code patchddm.prep} settings every row was made with
+ *     ({@code org.patchddm.spark.prep.SettingsFingerprint}); null in manifests written before it existed
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DatasetManifest(int formatVersion, int schemaVersion, long version, String createdAt,
     List<RunEntry> runs, Map<String, SubjectEntry> subjects, List<Failure> failures,
     Map<String, Map<String, String>> failedChecksums, RunSummary lastRun,
-    String config) {
+    String config, List<String> deleted, List<Failure> warnings, String settingsFingerprint) {
 
   public static final int FORMAT_VERSION = 1;
 
   public DatasetManifest {
     failedChecksums = failedChecksums == null ? Map.of() : failedChecksums;
+    deleted = deleted == null ? List.of() : deleted;
+    warnings = warnings == null ? List.of() : warnings;
+  }
+
+  /** A manifest without deletions, warnings or fingerprint. */
+  public DatasetManifest(int formatVersion, int schemaVersion, long version, String createdAt,
+      List<RunEntry> runs, Map<String, SubjectEntry> subjects, List<Failure> failures,
+      Map<String, Map<String, String>> failedChecksums, RunSummary lastRun, String config) {
+    this(formatVersion, schemaVersion, version, createdAt, runs, subjects, failures, failedChecksums, lastRun, config,
+        List.of(), List.of(), null);
   }
 
   /** A run directory relative to the dataset root, e.g. {@code runs/run-000002-1a2b3c4d}. */
@@ -40,9 +55,13 @@ public record DatasetManifest(int formatVersion, int schemaVersion, long version
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record SubjectEntry(String run, String split, Map<String, String> checksums) {}
 
-  /** Counts of one preprocess run. */
+  /** Counts of one preprocess run; {@code added} and {@code changed} count subjects actually written. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record RunSummary(int added, int changed, int unchanged, int failed, double seconds) {}
+  public record RunSummary(int added, int changed, int unchanged, int failed, double seconds, int deleted) {
+    public RunSummary(int added, int changed, int unchanged, int failed, double seconds) {
+      this(added, changed, unchanged, failed, seconds, 0);
+    }
+  }
 
   /** Number of active subjects per split. */
   public Map<String, Long> splitCounts() {

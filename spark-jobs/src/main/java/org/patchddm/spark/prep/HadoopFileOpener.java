@@ -3,7 +3,6 @@ package org.patchddm.spark.prep;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.patchddm.brats.FileOpener;
 
 /** Opens cohort files through Hadoop's FileSystem (file://, hdfs://, ...) for the BraTS loader. */
@@ -16,13 +15,19 @@ final class HadoopFileOpener implements FileOpener {
 
   @Override
   public InputStream open(String path) throws IOException {
-    Path p = new Path(path);
-    return p.getFileSystem(conf).open(p);
+    try {
+      return SubjectInputs.open(path, conf);
+    } catch (IllegalArgumentException e) { // a name the Hadoop path syntax cannot carry
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   @Override
   public long length(String path) throws IOException {
-    Path p = new Path(path);
-    return p.getFileSystem(conf).getFileStatus(p).getLen();
+    try {
+      return SubjectInputs.length(path, conf);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 }

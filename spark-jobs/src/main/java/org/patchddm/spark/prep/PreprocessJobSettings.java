@@ -12,9 +12,10 @@ import java.time.Duration;
  * @param checksumBatch subjects per checksum task
  * @param zstdLevel ZSTD level (1..22) when {@code compression} is ZSTD; 2 costs about a third less
  *     CPU than zstd's default 3 for about 10% larger rows on the synthetic cohort (BENCHMARKS.md)
+ * @param keepMissing keep subjects that disappeared from the input (default: they leave the next version)
  */
 public record PreprocessJobSettings(Compression compression, boolean failFast, Duration progressInterval,
-    int checksumBatch, int zstdLevel) {
+    int checksumBatch, int zstdLevel, boolean keepMissing) {
 
   /** Parquet compression codecs (Spark's names in lower case). */
   public enum Compression { ZSTD, SNAPPY, GZIP, NONE;
@@ -35,6 +36,7 @@ public record PreprocessJobSettings(Compression compression, boolean failFast, D
   public static PreprocessJobSettings fromConfig(Config root) {
     Config c = root.getConfig("patchddm.spark.preprocess");
     return new PreprocessJobSettings(c.getEnum(Compression.class, "compression"), c.getBoolean("fail-fast"),
-        c.getDuration("progress-interval"), c.getInt("checksum-batch"), c.getInt("zstd-level"));
+        c.getDuration("progress-interval"), c.getInt("checksum-batch"), c.getInt("zstd-level"),
+        c.getBoolean("keep-missing"));
   }
 }

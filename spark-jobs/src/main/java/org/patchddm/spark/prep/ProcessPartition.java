@@ -10,6 +10,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.patchddm.brats.BratsException;
 import org.patchddm.brats.BratsLoader;
 import org.patchddm.brats.LoadedSubject;
+import org.patchddm.nifti.ReadLimits;
 import org.patchddm.prep.PrepSettings;
 import org.patchddm.prep.PreprocessedSubject;
 import org.patchddm.prep.SubjectPreprocessor;
@@ -27,15 +28,17 @@ final class ProcessPartition implements FlatMapFunction<Iterator<SubjectFiles>, 
   private static final long serialVersionUID = 1L;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessPartition.class);
   private final PrepSettings prep;
+  private final ReadLimits limits;
   private final HadoopConf conf;
   private final String runId;
   private final boolean failFast;
   private final LongAccumulator done;
   private final CollectionAccumulator<Failure> failures;
 
-  ProcessPartition(PrepSettings prep, HadoopConf conf, String runId, boolean failFast, LongAccumulator done,
-      CollectionAccumulator<Failure> failures) {
+  ProcessPartition(PrepSettings prep, ReadLimits limits, HadoopConf conf, String runId, boolean failFast,
+      LongAccumulator done, CollectionAccumulator<Failure> failures) {
     this.prep = prep;
+    this.limits = limits;
     this.conf = conf;
     this.runId = runId;
     this.failFast = failFast;
@@ -55,7 +58,7 @@ final class ProcessPartition implements FlatMapFunction<Iterator<SubjectFiles>, 
           SubjectFiles s = subjects.next();
           try {
             long t0 = System.nanoTime();
-            PreprocessedSubject p = process(preprocessor, s, conf.get());
+            PreprocessedSubject p = process(preprocessor, limits, s, conf.get());
             long t1 = System.nanoTime();
             next = SubjectRows.encode(p, runId);
             LOG.info(String.format(java.util.Locale.ROOT, "subject %s read+preprocessed in %.2f s, encoded in %.2f s",
@@ -86,25 +89,30 @@ final class ProcessPartition implements FlatMapFunction<Iterator<SubjectFiles>, 
   }
 
   /** Reads and preprocesses one subject; every problem becomes a {@link SubjectFailure}. */
-  static PreprocessedSubject process(SubjectPreprocessor preprocessor, SubjectFiles s, Configuration conf)
-      throws SubjectFailure {
+  static PreprocessedSubject process(SubjectPreprocessor preprocessor, ReadLimits limits, SubjectFiles s,
+      Configuration conf) throws SubjectFailure {
     try {
-      LoadedSubject loaded = new BratsLoader(new HadoopFileOpener(conf)).load(s.toBrats());
+      LoadedSubject loaded = new BratsLoader(new HadoopFileOpener(conf), limits).load(s.toBrats());
       return preprocessor.process(loaded);
     } catch (BratsException | RuntimeException | OutOfMemoryError e) {
       String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      throw new SubjectFailure(new Failure(s.subjectId(), blame(s, msg), msg), e);
+      String file = e instanceof BratsException b && b.file() != null ? b.file() : blame(s, msg);
+      throw new SubjectFailure(new Failure(s.subjectId(), file, msg), e);
     }
   }
 
-  /** The input file a preprocessing message names, or "" when it names none. */
+  /** The input file a preprocessing message names first, or "" when it names none. */
   private static String blame(SubjectFiles s, String msg) {
+    String best = "";
+    int at = Integer.MAX_VALUE;
     for (String p : s.all()) {
-      if (msg.contains(SubjectFiles.fileName(p))) {
-        return p;
+      int i = msg.indexOf(SubjectFiles.fileName(p));
+      if (i >= 0 && i < at) {
+        at = i;
+        best = p;
       }
     }
-    return "";
+    return best;
   }
 
   /** A subject that could not be processed. */

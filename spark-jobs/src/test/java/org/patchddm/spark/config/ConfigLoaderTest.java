@@ -105,6 +105,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void missingProfileIsReportedWithTheGivenPathNotUnderConf() {
+    String given = dir.resolve("prod/nightly.conf").toString();
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ConfigLoader.load(given, List.of(), Map.of()));
+    assertEquals("--conf " + given + ": no such file " + given, e.getMessage());
+    InvalidConfigException named = assertThrows(InvalidConfigException.class,
+        () -> ConfigLoader.load("nightly", List.of(), Map.of()));
+    assertTrue(named.getMessage().startsWith("--conf nightly: no such file nightly, and no profile named nightly"),
+        named.getMessage());
+  }
+
+  @Test
   void levenshteinKnownValues() {
     assertEquals(3, ConfigValidator.levenshtein("kitten", "sitting"));
     assertEquals(0, ConfigValidator.levenshtein("a", "a"));

@@ -19,6 +19,7 @@ import org.patchddm.cli.PreprocessCommand;
 import org.patchddm.prep.PreprocessedSubject;
 import org.patchddm.spark.CommandRunner;
 import org.patchddm.spark.TestCohorts;
+import org.patchddm.spark.dataset.DatasetLease;
 import org.patchddm.spark.dataset.DatasetStore;
 import org.patchddm.spark.dataset.PreprocessedDataset;
 import org.patchddm.spark.dataset.SubjectRows;
@@ -78,5 +79,33 @@ class HdfsPreprocessIT {
         "--set", TestCohorts.TARGET);
     assertTrue(again.out().contains("0 new, 0 changed, 3 unchanged"), again.out());
     assertEquals(1, new DatasetStore(out, spark.sparkContext().hadoopConfiguration()).latestVersion());
+  }
+
+  @Test
+  void theLeaseWorksOnHdfs() throws Exception {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(hdfs + "/datasets/leased");
+    java.io.PrintStream log = new java.io.PrintStream(new java.io.ByteArrayOutputStream());
+    DatasetLease.Settings quick = new DatasetLease.Settings(java.time.Duration.ZERO, java.time.Duration.ofMillis(200),
+        java.time.Duration.ofSeconds(30));
+    DatasetLease first = DatasetLease.acquire(root, conf, quick, "preprocess", log);
+    DatasetLease.LeaseHeldException e = org.junit.jupiter.api.Assertions.assertThrows(
+        DatasetLease.LeaseHeldException.class, () -> DatasetLease.acquire(root, conf, quick, "compact", log));
+    assertTrue(e.getMessage().contains("(pid " + first.holder().pid() + ", preprocess)"), e.getMessage());
+    Thread.sleep(700); // heartbeats rewrite the file on HDFS through a rename
+    DatasetLease.Holder now = DatasetLease.read(cluster.getFileSystem(), new org.apache.hadoop.fs.Path(root,
+        DatasetLease.FILE));
+    assertEquals(first.holder().token(), now.token());
+    assertTrue(java.time.Instant.parse(now.heartbeat()).isAfter(java.time.Instant.parse(first.holder().heartbeat())));
+    first.checkHeld();
+    first.close();
+    DatasetLease second = DatasetLease.acquire(root, conf, quick, "compact", log);
+    second.close();
+    assertTrue(!cluster.getFileSystem().exists(new org.apache.hadoop.fs.Path(root, DatasetLease.FILE)));
+
+    CommandRunner.Result bad = CommandRunner.run(new PreprocessCommand(), "--input", hdfs + "/brats-missing",
+        "--output", "hdfs://127.0.0.1:1/x", "--set", TestCohorts.TARGET);
+    assertEquals(1, bad.exitCode());
+    assertTrue(bad.err().contains("cannot be reached or created on hdfs://127.0.0.1:1"), bad.err());
   }
 }

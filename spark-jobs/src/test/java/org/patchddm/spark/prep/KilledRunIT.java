@@ -93,6 +93,49 @@ class KilledRunIT extends LocalSparkTest {
     assertFalse(Files.exists(out.resolve(DatasetStore.MANIFESTS).resolve("v-000003.json")));
   }
 
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void ctrlCPrintsOneLineWithTheLastCommittedVersion() throws Exception {
+    Path in = dir.resolve("cohort");
+    Path out = dir.resolve("dataset");
+    TestCohorts.writeTraining(in, 43, 1, 1);
+    assertEquals(0, PreprocessJobTest.preprocess(in, out).exitCode());
+    TestCohorts.writeTraining(in, 43, 2, 8);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-Xmx1g");
+    cmd.addAll(JAVA17_OPENS);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PatchDdm.class.getName(),
+        "preprocess", "--input", in.toString(), "--output", out.toString(), "--set", TestCohorts.TARGET,
+        "--set", "patchddm.spark.master=local[1]"));
+    Path log = dir.resolve("child.log");
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Path runs = out.resolve(DatasetStore.RUNS);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (!stagingAppeared(runs)) {
+        if (!child.isAlive()) {
+          fail("child exited (" + child.exitValue() + ") before its staging output appeared:\n" + Files.readString(log));
+        }
+        if (System.nanoTime() > deadline) {
+          fail("no staging output after 3 minutes:\n" + Files.readString(log));
+        }
+        Thread.sleep(5);
+      }
+      long mark = Files.size(log);
+      new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor();
+      assertTrue(child.waitFor(2, TimeUnit.MINUTES), "the child ends after Ctrl-C");
+      String after = Files.readString(log).substring((int) mark);
+      assertTrue(after.contains("interrupted; the last committed version is 1"), after);
+      assertFalse(after.contains("\tat "), "no stack trace after the interrupt:\n" + after);
+    } finally {
+      child.destroyForcibly();
+      child.waitFor(60, TimeUnit.SECONDS);
+    }
+    assertFalse(Files.exists(out.resolve(org.patchddm.spark.dataset.DatasetLease.FILE)), "the lease was released");
+    assertEquals(1, new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration()).latestVersion());
+  }
+
   private static boolean stagingAppeared(Path runs) throws Exception {
     if (!Files.isDirectory(runs)) {
       return false;
