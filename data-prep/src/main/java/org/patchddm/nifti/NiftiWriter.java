@@ -17,7 +17,8 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>The written header always carries the volume's affine both as the sform (sform_code 1 unless the
  * volume had one) and as a qform decomposed from it (quaternion + qfac, qform_code 1, or 0 when the
- * affine has a shear a qform cannot express), pixdim[1..3] = the affine's column norms, xyzt_units mm,
+ * affine has a shear a qform cannot express), pixdim[1..3] = the affine's column norms (with
+ * {@link Options#headerGeometry()} the volume header's own geometry fields instead, unchanged), xyzt_units mm,
  * vox_offset 352 (NIfTI-1) or 544 (NIfTI-2) in single files, and four zero extension bytes.
  * Files are written atomically: to a temporary sibling first, then moved into place.
  */
@@ -42,9 +43,12 @@ public final class NiftiWriter {
    * @param datatype datatype to store, or null to keep the volume's
    * @param scaling scaling to store (raw = (value - inter) / slope, rounded for integer types), or
    *     null to keep the volume's scaling (when the datatype is kept) or write unscaled values
+   * @param headerGeometry store the volume header's qform/sform codes, quaternion, srows, qfac and
+   *     pixdim exactly as they are, instead of deriving them from its affine (for outputs that must
+   *     carry an input's own header geometry)
    */
   public record Options(NiftiFormat format, ByteOrder byteOrder, boolean gzip, NiftiDataType datatype,
-      Scaling scaling) {
+      Scaling scaling, boolean headerGeometry) {
     public Options {
       if (format == NiftiFormat.ANALYZE || format == null) {
         throw new IllegalArgumentException("can only write NIFTI1 or NIFTI2, not " + format);
@@ -54,21 +58,29 @@ public final class NiftiWriter {
       }
     }
 
+    public Options(NiftiFormat format, ByteOrder byteOrder, boolean gzip, NiftiDataType datatype, Scaling scaling) {
+      this(format, byteOrder, gzip, datatype, scaling, false);
+    }
+
     /** NIfTI-1, little-endian, gzipped, datatype and scaling of the volume. */
     public static Options defaults() {
       return new Options(NiftiFormat.NIFTI1, ByteOrder.LITTLE_ENDIAN, true, null, null);
     }
 
-    public Options withFormat(NiftiFormat f) { return new Options(f, byteOrder, gzip, datatype, scaling); }
+    public Options withFormat(NiftiFormat f) { return new Options(f, byteOrder, gzip, datatype, scaling, headerGeometry); }
 
-    public Options withByteOrder(ByteOrder o) { return new Options(format, o, gzip, datatype, scaling); }
+    public Options withByteOrder(ByteOrder o) { return new Options(format, o, gzip, datatype, scaling, headerGeometry); }
 
-    public Options withGzip(boolean g) { return new Options(format, byteOrder, g, datatype, scaling); }
+    public Options withGzip(boolean g) { return new Options(format, byteOrder, g, datatype, scaling, headerGeometry); }
 
-    public Options withDatatype(NiftiDataType t) { return new Options(format, byteOrder, gzip, t, scaling); }
+    public Options withDatatype(NiftiDataType t) { return new Options(format, byteOrder, gzip, t, scaling, headerGeometry); }
 
     public Options withScaling(double slope, double inter) {
-      return new Options(format, byteOrder, gzip, datatype, new Scaling(slope, inter));
+      return new Options(format, byteOrder, gzip, datatype, new Scaling(slope, inter), headerGeometry);
+    }
+
+    public Options withHeaderGeometry(boolean keep) {
+      return new Options(format, byteOrder, gzip, datatype, scaling, keep);
     }
   }
 
@@ -139,8 +151,10 @@ public final class NiftiWriter {
         .format(o.format())
         .byteOrder(o.byteOrder())
         .datatype(t)
-        .affine(v.affine())
         .voxOffset(single ? (o.format() == NiftiFormat.NIFTI2 ? HeaderCodec.NIFTI2_SIZE : HeaderCodec.NIFTI1_SIZE) + 4 : 0);
+    if (!o.headerGeometry()) {
+      b.affine(v.affine());
+    }
     if ((src.xyztUnits() & 0x07) == 0) {
       b.xyztUnits(src.xyztUnits() | 2);
     }

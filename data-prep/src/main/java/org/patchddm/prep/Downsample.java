@@ -98,17 +98,7 @@ public final class Downsample {
    * per axis (each reduced voxel is repeated over its block).
    */
   public static byte[] upsampleNearest(byte[] small, int[] smallShape, int f, int[] bigShape) {
-    checkFactor(f);
-    int[] expect = reducedShape(bigShape, f);
-    if (!java.util.Arrays.equals(expect, smallShape)) {
-      throw new IllegalArgumentException("upsampling " + PadCrop.shapeString(smallShape) + " by " + f
-          + " cannot give " + PadCrop.shapeString(bigShape) + " (its reduced shape is "
-          + PadCrop.shapeString(expect) + ")");
-    }
-    if (small.length != PadCrop.size(smallShape)) {
-      throw new IllegalArgumentException("mask has " + small.length + " voxels, shape "
-          + PadCrop.shapeString(smallShape) + " needs " + PadCrop.size(smallShape));
-    }
+    checkUpsample(small.length, smallShape, f, bigShape);
     byte[] big = new byte[PadCrop.size(bigShape)];
     int i = 0;
     for (int z = 0; z < bigShape[2]; z++) {
@@ -118,6 +108,34 @@ public final class Downsample {
       }
     }
     return big;
+  }
+
+  /** {@link #upsampleNearest(byte[], int[], int, int[])} for images (means, variances). */
+  public static float[] upsampleNearest(float[] small, int[] smallShape, int f, int[] bigShape) {
+    checkUpsample(small.length, smallShape, f, bigShape);
+    float[] big = new float[PadCrop.size(bigShape)];
+    int i = 0;
+    for (int z = 0; z < bigShape[2]; z++) {
+      for (int y = 0; y < bigShape[1]; y++) {
+        int row = smallShape[0] * (y / f + smallShape[1] * (z / f));
+        for (int x = 0; x < bigShape[0]; x++) big[i++] = small[row + x / f];
+      }
+    }
+    return big;
+  }
+
+  private static void checkUpsample(int length, int[] smallShape, int f, int[] bigShape) {
+    checkFactor(f);
+    int[] expect = reducedShape(bigShape, f);
+    if (!java.util.Arrays.equals(expect, smallShape)) {
+      throw new IllegalArgumentException("upsampling " + PadCrop.shapeString(smallShape) + " by " + f
+          + " cannot give " + PadCrop.shapeString(bigShape) + " (its reduced shape is "
+          + PadCrop.shapeString(expect) + ")");
+    }
+    if (length != PadCrop.size(smallShape)) {
+      throw new IllegalArgumentException("volume has " + length + " voxels, shape "
+          + PadCrop.shapeString(smallShape) + " needs " + PadCrop.size(smallShape));
+    }
   }
 
   private static int ceilDiv(int a, int b) {

@@ -156,4 +156,23 @@ class NiftiWriterTest {
     assertEquals(NiftiFormat.NIFTI1, back.header().format());
     assertEquals(1, back.header().sformCode());
   }
+
+  @Test
+  void headerGeometryKeepsTheHeadersOwnQformAndSform() throws Exception {
+    // a qform-only header (sform_code 0, qform_code 2) with qfac -1 and a rotation quaternion
+    NiftiHeader h = NiftiHeader.builder().shape(2, 2, 2).datatype(NiftiDataType.FLOAT32)
+        .pixdim(1.5, 2, 3).qfac(-1).qformCode(2).sformCode(0).quatern(0.5, 0.5, 0.5).qoffset(-10, 20, 30)
+        .build();
+    NiftiVolume v = NiftiVolume.of(h, new float[8]);
+    NiftiHeader kept = roundTrip(v, NiftiWriter.Options.defaults().withHeaderGeometry(true)).header();
+    assertEquals(2, kept.qformCode());
+    assertEquals(0, kept.sformCode());
+    assertEquals(0.5, kept.quaternB(), 0.0);
+    assertEquals(-10, kept.qoffsetX(), 0.0);
+    assertArrayEquals(new double[] {-1, 1.5, 2, 3}, java.util.Arrays.copyOf(kept.rawPixdim(), 4), 0.0);
+    assertArrayEquals(h.affine()[0], kept.affine()[0], 1e-6);
+    // the default derives both forms from the affine, which sets sform_code 1
+    NiftiHeader derived = roundTrip(v, NiftiWriter.Options.defaults()).header();
+    assertEquals(1, derived.sformCode());
+  }
 }

@@ -22,6 +22,11 @@ public final class Dice {
 
   /** Dice of two masks given as flat arrays of equal length. */
   public static double of(float[] a, float[] b) {
+    return of(Masks.of(a), Masks.of(b));
+  }
+
+  /** Dice of two boolean masks of equal length. */
+  public static double of(boolean[] a, boolean[] b) {
     if (a.length != b.length) {
       throw new IllegalArgumentException("Dice of masks with " + a.length + " and " + b.length + " voxels");
     }
@@ -29,11 +34,9 @@ public final class Dice {
     long inB = 0;
     long both = 0;
     for (int i = 0; i < a.length; i++) {
-      boolean x = a[i] > 0.5f;
-      boolean y = b[i] > 0.5f;
-      inA += x ? 1 : 0;
-      inB += y ? 1 : 0;
-      both += x && y ? 1 : 0;
+      inA += a[i] ? 1 : 0;
+      inB += b[i] ? 1 : 0;
+      both += a[i] && b[i] ? 1 : 0;
     }
     return inA + inB == 0 ? 1.0 : 2.0 * both / (inA + inB);
   }
