@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       QuickstartCommand.class,
       SynthCommand.class,
       PreprocessCommand.class,
+      TrainCommand.class,
       DatasetInfoCommand.class,
       ExportCommand.class,
       NiftiInfoCommand.class,

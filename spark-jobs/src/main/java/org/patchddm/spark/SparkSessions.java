@@ -3,7 +3,7 @@ package org.patchddm.spark;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.patchddm.model.train.NativeMemory;
+import org.patchddm.model.runtime.NativeMemory;
 import org.patchddm.spark.config.SparkSettings;
 
 /**
