@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       SynthCommand.class,
       PreprocessCommand.class,
       TrainCommand.class,
+      InferCommand.class,
       DatasetInfoCommand.class,
       ExportCommand.class,
       NiftiInfoCommand.class,
