@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * input error (bad dataset, run directory or checkpoint; nothing trained), 3 when training failed (a NaN or Inf loss,
  * or a failed Spark job; the checkpoints written before stay valid).
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
     description = {"Train the diffusion U-Net on a preprocessed dataset (file:// or hdfs://).",
         "RUN_DIR gets checkpoints/ (latest rounds and the best by validation Dice), metrics.jsonl, curves.png and"
             + " run.conf."})

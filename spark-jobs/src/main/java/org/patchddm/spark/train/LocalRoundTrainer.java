@@ -59,7 +59,7 @@ public final class LocalRoundTrainer implements RoundTrainer {
       long c0 = System.nanoTime();
       for (int j = 0; j < localSteps; j++) {
         long step = start.step() + j;
-        SplittableRandom rng = new SplittableRandom(RoundSeeds.batch(run.train().seed(), round, p, step));
+        SplittableRandom rng = new SplittableRandom(RoundSeeds.batch(run.train().seed(), round, p, j));
         TrainingBatch b = TrainingBatch.draw(partitions.get(p), run.train(), diffusion, rng);
         MultiDataSet batch = trainer.denoiser().trainingBatch(b.xt(), b.t(), b.cond(), b.eps());
         double loss = trainer.fit(batch);

@@ -3,17 +3,18 @@ package org.patchddm.spark.train;
 import org.patchddm.model.train.StepSeeds;
 
 /**
- * The seed of every training batch of a round: derived from (global seed, round, partition, global step) and from
+ * The seed of every training batch of a round: derived from (global seed, round, partition, local step) and from
  * nothing else (not the attempt number, not the executor), so a retried or resumed task draws exactly the same
- * examples, patches, timesteps and noise.
+ * examples, patches, timesteps and noise. The same derivation as the Spark engine's workers
+ * ({@code StepSeeds.mix(seed, round, partition, j)}), so both engines draw the same batches.
  */
 public final class RoundSeeds {
 
   private RoundSeeds() {}
 
-  /** The seed of the batch that partition {@code partition} trains on at global step {@code step} of {@code round}. */
-  public static long batch(long seed, long round, int partition, long step) {
-    return StepSeeds.mix(seed, round, partition, step);
+  /** The seed of the batch of local step {@code j} (0-based) of partition {@code partition} in round {@code round}. */
+  public static long batch(long seed, long round, int partition, int j) {
+    return StepSeeds.mix(seed, round, partition, j);
   }
 
   /**

@@ -74,9 +74,8 @@ class LocalRoundTrainerTest {
     TrainingVolumes data = TrainingVolumes.of(part);
     for (int r = 0; r < rounds; r++) {
       for (int j = 0; j < k; j++) {
-        long step = (long) r * k + j;
         TrainingBatch b = TrainingBatch.draw(data, RUN.train(), diffusion,
-            new SplittableRandom(RoundSeeds.batch(SEED, r, p, step)));
+            new SplittableRandom(RoundSeeds.batch(SEED, r, p, j)));
         t.fit(t.denoiser().trainingBatch(b.xt(), b.t(), b.cond(), b.eps()));
       }
     }

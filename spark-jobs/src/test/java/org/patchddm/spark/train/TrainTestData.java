@@ -37,7 +37,12 @@ final class TrainTestData {
    * k = 2, validation every 2 rounds on 1 subject with 2 DDIM steps, a checkpoint every 2 steps.
    */
   static String[] args(Path data, Path run, int steps, String... extra) {
-    List<String> a = new ArrayList<>(List.of("--data", data.toString(), "--out", run.toString()));
+    return args(data.toString(), run.toString(), steps, extra);
+  }
+
+  /** As {@link #args(Path, Path, int, String...)} with the dataset and run directory as URIs or paths. */
+  static String[] args(String data, String run, int steps, String... extra) {
+    List<String> a = new ArrayList<>(List.of("--data", data, "--out", run));
     for (String s : TINY_NET) {
       a.addAll(List.of("--set", s));
     }
