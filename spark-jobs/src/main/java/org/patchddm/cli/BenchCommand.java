@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * {@code patchddm bench}: times the U-Net (train step, inference forward) on random data and prints
  * one JSON line per measurement. A benchmark, not a test.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchInferCommand.class,
     description = "Time the diffusion U-Net: one JSON line per measurement (params, infer_forward,"
         + " train_step).")
 public final class BenchCommand implements Callable<Integer> {

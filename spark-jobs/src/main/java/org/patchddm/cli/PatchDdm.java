@@ -37,7 +37,9 @@ public final class PatchDdm implements Runnable {
 
   /** Builds the command line; tests call this to run subcommands in-process. */
   public static CommandLine commandLine() {
-    return new CommandLine(new PatchDdm()).setCaseInsensitiveEnumValuesAllowed(true);
+    // "bench --what infer" takes "infer" as a value although "bench infer" is also a subcommand
+    return new CommandLine(new PatchDdm()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setAllowSubcommandsAsOptionParameters(true);
   }
 
   public static void main(String[] args) {
