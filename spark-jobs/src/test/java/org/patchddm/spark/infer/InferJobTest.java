@@ -242,6 +242,40 @@ class InferJobTest extends LocalSparkTest {
   }
 
   @Test
+  void aSubjectOfAShapeTheNetworkCannotTakeFailsWithItsReasonAndTheOthersFinish() throws Exception {
+    Path mixedRaw = dir.resolve("raw-mixed");
+    Path mixed = dir.resolve("dataset-mixed");
+    TestCohorts.writeTraining(mixedRaw, 31, 8, 8);
+    preprocessAllTest(mixedRaw, mixed, "[32,32,32]");
+    // a later run of the incremental dataset with another target shape: subject 9 is padded to 33 x 32 x 32
+    TestCohorts.writeTraining(mixedRaw, 31, 9, 9);
+    preprocessAllTest(mixedRaw, mixed, "[33,32,32]");
+    Path out = dir.resolve("out-mixed");
+    CommandRunner.Result r = infer(out, mixed.toString(), "--split", "all");
+    assertEquals(2, r.exitCode(), r.out() + r.err());
+    List<String> failures = Files.readAllLines(out.resolve("failures.csv"));
+    assertEquals(2, failures.size(), failures.toString());
+    assertTrue(failures.get(1).startsWith("BraTS20_Training_009,") && failures.get(1).contains("not a multiple of 2"),
+        failures.toString());
+    assertFalse(Files.exists(out.resolve("BraTS20_Training_009")));
+    assertTrue(new ResultStore(out).outputs().isComplete("BraTS20_Training_008"));
+    List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+    assertEquals(4, csv.size(), csv.toString());
+    assertTrue(csv.subList(1, 4).stream().allMatch(l -> l.startsWith("BraTS20_Training_008,2,")), csv.toString());
+    // a re-run redoes only the failed subject (and fails it again)
+    CommandRunner.Result again = infer(out, mixed.toString(), "--split", "all");
+    assertEquals(2, again.exitCode());
+    assertTrue(again.out().contains("1 complete (skipped), 1 to do"), again.out());
+  }
+
+  static void preprocessAllTest(Path in, Path out, String target) {
+    CommandRunner.Result p = CommandRunner.run(new PreprocessCommand(), "--input", in.toString(), "--output",
+        out.toString(), "--set", "patchddm.prep.target-shape=" + target, "--set", "patchddm.prep.split.train=0",
+        "--set", "patchddm.prep.split.val=0");
+    assertEquals(0, p.exitCode(), p.err());
+  }
+
+  @Test
   void batchedMembersStartFromTheSameNoiseAsSingleOnes() throws Exception {
     Path one = dir.resolve("out-batch1");
     Path three = dir.resolve("out-batch3");
