@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Time the diffusion U-Net: one JSON line per measurement (params, infer_forward,"
         + " train_step).",
-    subcommands = {BenchResourcesCommand.class, BenchSparkTrainCommand.class})
+    subcommands = {BenchResourcesCommand.class, BenchSparkTrainCommand.class, BenchInferCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--size", description = "Edge of the cubic input (default ${DEFAULT-VALUE}).")

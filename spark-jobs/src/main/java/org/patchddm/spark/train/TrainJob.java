@@ -164,9 +164,26 @@ public final class TrainJob {
         + "run {\n"
         + "  dataset = \"" + dataset.replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n"
         + "  dataset-version = " + pre.manifest().version() + "\n"
+        + datasetPrep(pre.manifest().config())
         + "  code-version = \"" + codeVersion + "\"\n"
         + "  resumed = " + resumed + "\n"
         + "}\n";
+  }
+
+  /**
+   * {@code dataset-prep = {...}}: the dataset's own preprocessing settings (from its manifest), which inference on a
+   * raw folder must repeat; empty when the manifest records none.
+   */
+  static String datasetPrep(String manifestConfig) {
+    if (manifestConfig == null) {
+      return "";
+    }
+    com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.parseString(manifestConfig);
+    if (!c.hasPath("patchddm.prep")) {
+      return "";
+    }
+    return "  dataset-prep = " + c.getConfig("patchddm.prep").root().render(
+        com.typesafe.config.ConfigRenderOptions.concise()) + "\n";
   }
 
   private static long ceilDiv(long a, long b) {
