@@ -10,16 +10,17 @@
 #
 # Environment (all optional): SPARK_SUBMIT (default: spark-submit on PATH), MASTER (default: the
 # cluster's spark-defaults), DEPLOY_MODE, EXECUTOR_MEMORY (4g), EXECUTOR_CORES, NUM_EXECUTORS,
-# DRIVER_MEMORY (4g), OFFHEAP (ND4J off-heap limit per JVM, 6G), SPARK_EXTRA (more spark-submit args).
+# DRIVER_MEMORY (4g), OFFHEAP (ND4J off-heap limit per JVM, 6G), SPARK_EXTRA (more spark-submit args),
+# PATCHDDM_JAR (the jar; a URI such as local:///opt/patchddm/patchddm.jar is passed on unchecked).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="${PATCHDDM_JAR:-$root/spark-jobs/target/patchddm-spark-jobs-0.1.0-SNAPSHOT-spark.jar}"
 if [[ $# -lt 1 || "$1" == "-h" || "$1" == "--help" ]]; then
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 0
 fi
-if [[ ! -f "$jar" ]]; then
+if [[ "$jar" != *://* && ! -f "$jar" ]]; then
   echo "spark-submit.sh: $jar is missing; build it with: mvn -DskipTests package" >&2
   exit 1
 fi

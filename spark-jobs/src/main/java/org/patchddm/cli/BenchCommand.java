@@ -20,10 +20,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code patchddm bench}: times the U-Net (train step, inference forward) on random data and prints
  * one JSON line per measurement. A benchmark, not a test. Exit code 1 for a bad option value.
+ * {@code patchddm bench resources} ({@link BenchResourcesCommand}) measures the paper's resource
+ * table, {@code patchddm bench spark-train} ({@link BenchSparkTrainCommand}) the averaging rounds.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Time the diffusion U-Net: one JSON line per measurement (params, infer_forward,"
-        + " train_step).")
+        + " train_step).",
+    subcommands = {BenchResourcesCommand.class, BenchSparkTrainCommand.class, BenchInferCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--size", description = "Edge of the cubic input (default ${DEFAULT-VALUE}).")

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       QuickstartCommand.class,
       SynthCommand.class,
       PreprocessCommand.class,
+      TrainCommand.class,
+      InferCommand.class,
       DatasetInfoCommand.class,
       DatasetCommand.class,
       ExportCommand.class,
@@ -45,7 +47,9 @@ public final class PatchDdm implements Runnable {
    * "some subjects failed" (README, Exit codes).
    */
   public static CommandLine configure(CommandLine cl) {
-    return cl.setCaseInsensitiveEnumValuesAllowed(true).setExitCodeExceptionMapper(e -> 1);
+    // "bench --what infer" takes "infer" as a value although "bench infer" is also a subcommand
+    return cl.setCaseInsensitiveEnumValuesAllowed(true).setAllowSubcommandsAsOptionParameters(true)
+        .setExitCodeExceptionMapper(e -> 1);
   }
 
   public static void main(String[] args) {

@@ -6,7 +6,12 @@ import picocli.CommandLine.IVersionProvider;
 final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
+    return new String[] {"patchddm " + version()};
+  }
+
+  /** The build version ("dev" when run from classes). */
+  static String version() {
     String v = PatchDdm.class.getPackage().getImplementationVersion();
-    return new String[] {"patchddm " + (v == null ? "dev" : v)};
+    return v == null ? "dev" : v;
   }
 }

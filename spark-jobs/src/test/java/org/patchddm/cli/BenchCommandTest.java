@@ -11,13 +11,18 @@ import picocli.CommandLine;
 
 class BenchCommandTest {
 
+  /** The bench command as the CLI configures it ({@link PatchDdm#commandLine()}). */
+  private static CommandLine bench() {
+    return new CommandLine(new BenchCommand()).setAllowSubcommandsAsOptionParameters(true);
+  }
+
   private static String[] runCapturing(String... args) {
     PrintStream saved = System.out;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     int rc;
     try {
       System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      rc = new CommandLine(new BenchCommand()).execute(args);
+      rc = bench().execute(args);
     } finally {
       System.setOut(saved);
     }
@@ -50,13 +55,13 @@ class BenchCommandTest {
         "--conv-impl", "dl4j");
     assertEquals(1, lines.length, String.join("\n", lines));
     assertTrue(lines[0].contains("\"conv_impl\":\"DL4J\""), lines[0]);
-    assertEquals(1, new CommandLine(new BenchCommand()).execute("--what", "params",
+    assertEquals(1, bench().execute("--what", "params",
         "--conv-impl", "cudnn"));
   }
 
   @Test
   void rejectsASizeThatTheNetworkCannotHalveEnoughTimes() {
-    int rc = new CommandLine(new BenchCommand()).execute("--size", "12", "--channels", "4",
+    int rc = bench().execute("--size", "12", "--channels", "4",
         "--mult", "1,2,2,2", "--what", "params");
     assertEquals(1, rc);
   }
@@ -68,7 +73,7 @@ class BenchCommandTest {
         "--set", "patchddm.model.conv-impl=DL4J");
     assertEquals(1, lines.length, String.join("\n", lines));
     assertTrue(lines[0].contains("\"conv_impl\":\"DL4J\""), lines[0]);
-    assertEquals(1, new CommandLine(new BenchCommand()).execute("--what", "params",
+    assertEquals(1, bench().execute("--what", "params",
         "--set", "patchddm.model.conv-imp=DL4J"), "an unknown key is a configuration error");
   }
 

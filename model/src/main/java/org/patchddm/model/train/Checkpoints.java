@@ -21,8 +21,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -52,11 +54,24 @@ public final class Checkpoints {
   public static final String MANIFEST = "manifest.properties";
   private static final List<String> PAYLOAD = List.of(MODEL, SETTINGS, STATE);
   private static final String PREFIX = "step-";
+  /** The prefix of the caller's extra entries in {@value #STATE}. */
+  public static final String EXTRA = "extra.";
 
   private Checkpoints() {}
 
-  /** A loaded checkpoint: the graph with its updater state, and the number of steps done. */
-  public record Loaded(Path path, ComputationGraph graph, long step, long seed) {}
+  /**
+   * A loaded checkpoint: the graph with its updater state, the number of steps done, and the caller's extra
+   * entries given to {@link #save(Path, ComputationGraph, RunSettings, long, Map)} (empty when none).
+   */
+  public record Loaded(Path path, ComputationGraph graph, long step, long seed, Map<String, String> extra) {
+    public Loaded {
+      extra = Map.copyOf(extra);
+    }
+
+    public Loaded(Path path, ComputationGraph graph, long step, long seed) {
+      this(path, graph, step, seed, Map.of());
+    }
+  }
 
   /** The directory name of the checkpoint after {@code step} steps. */
   public static String name(long step) {
@@ -69,6 +84,14 @@ public final class Checkpoints {
    * @return the checkpoint directory
    */
   public static Path save(Path dir, ComputationGraph graph, RunSettings run, long step) {
+    return save(dir, graph, run, step, Map.of());
+  }
+
+  /**
+   * As {@link #save(Path, ComputationGraph, RunSettings, long)}, also storing the caller's {@code extra} entries
+   * (e.g. a training job's round and best score) in {@value #STATE} under {@value #EXTRA}, covered by the manifest.
+   */
+  public static Path save(Path dir, ComputationGraph graph, RunSettings run, long step, Map<String, String> extra) {
     try {
       Files.createDirectories(dir);
       Path target = dir.resolve(name(step));
@@ -80,6 +103,7 @@ public final class Checkpoints {
       state.setProperty("step", Long.toString(step));
       state.setProperty("seed", Long.toString(run.train().seed()));
       state.setProperty("rng", StepSeeds.describe(run.train().seed()));
+      extra.forEach((k, v) -> state.setProperty(EXTRA + k, v));
       store(state, tmp.resolve(STATE), "training state");
       Properties manifest = new Properties();
       for (String f : PAYLOAD) {
@@ -168,7 +192,13 @@ public final class Checkpoints {
     long step = Long.parseLong(state.getProperty("step"));
     long seed = Long.parseLong(state.getProperty("seed"));
     Path model = checkpoint.resolve(MODEL);
-    return new Loaded(checkpoint, restore(model, expected), step, seed);
+    Map<String, String> extra = new TreeMap<>();
+    for (String k : state.stringPropertyNames()) {
+      if (k.startsWith(EXTRA)) {
+        extra.put(k.substring(EXTRA.length()), state.getProperty(k));
+      }
+    }
+    return new Loaded(checkpoint, restore(model, expected), step, seed, extra);
   }
 
   /**

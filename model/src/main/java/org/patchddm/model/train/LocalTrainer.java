@@ -16,13 +16,16 @@ import org.patchddm.model.net.UNetDenoiser;
  *
  * <p>Step k (0-based) draws everything from {@code new SplittableRandom(StepSeeds.mix(seed, k))}, so training N
  * steps, checkpointing and resuming for M more gives the same parameters as N + M steps in one go.
+ *
+ * <p>As a {@link Trainable}: the step count is the graph configuration's iteration count (what Adam's bias
+ * correction uses), and {@link #load} replaces parameters and updater state in place ({@link GraphTrainable}).
  */
-public final class LocalTrainer {
+public final class LocalTrainer implements Trainable {
 
   private final RunSettings run;
   private final UNetDenoiser denoiser;
   private final GaussianDiffusion diffusion;
-  private long step;
+  private final GraphTrainable trainable;
 
   /**
    * @param run the run's settings
@@ -32,9 +35,13 @@ public final class LocalTrainer {
    */
   public LocalTrainer(RunSettings run, ComputationGraph graph, long step) {
     this.run = run;
-    this.denoiser = new UNetDenoiser(InPlaceUpdater.install(graph), run.model());
+    this.trainable = new GraphTrainable(graph);
+    this.denoiser = new UNetDenoiser(trainable.graph(), run.model());
     this.diffusion = GaussianDiffusion.of(run.diffusion());
-    this.step = step;
+    if (step < 0 || step > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("step must be in 0.." + Integer.MAX_VALUE + ", got " + step);
+    }
+    graph.getConfiguration().setIterationCount((int) step);
   }
 
   /** A fresh network at step 0. */
@@ -53,9 +60,25 @@ public final class LocalTrainer {
     return Checkpoints.latest(dir).map(p -> resume(p, run)).orElseGet(() -> create(run));
   }
 
-  /** The steps done so far. */
+  /** The steps done so far: the graph's iteration count. */
+  @Override
   public long step() {
-    return step;
+    return trainable.step();
+  }
+
+  @Override
+  public INDArray params() {
+    return trainable.params();
+  }
+
+  @Override
+  public INDArray updaterState() {
+    return trainable.updaterState();
+  }
+
+  @Override
+  public void load(INDArray params, INDArray updaterState, long step) {
+    trainable.load(params, updaterState, step);
   }
 
   public ComputationGraph graph() {
@@ -73,7 +96,11 @@ public final class LocalTrainer {
 
   /** The batch of step k, as the network's features and label. */
   public MultiDataSet batch(TrainingVolumes data, long k) {
-    SplittableRandom rng = new SplittableRandom(StepSeeds.mix(run.train().seed(), k));
+    return batch(data, new SplittableRandom(StepSeeds.mix(run.train().seed(), k)));
+  }
+
+  /** A batch drawn from {@code rng} ({@link TrainingBatch#draw}), as the network's features and label. */
+  public MultiDataSet batch(TrainingVolumes data, SplittableRandom rng) {
     TrainingBatch b = TrainingBatch.draw(data, run.train(), diffusion, rng);
     return denoiser.trainingBatch(b.xt(), b.t(), b.cond(), b.eps());
   }
@@ -84,11 +111,11 @@ public final class LocalTrainer {
    * voxels per example, so the value is the mean over all elements (about 1 for an untrained ε̂ = 0). DL4J adds the
    * weight-decay penalty of the pre-update parameters to its score; that is taken out again.
    */
+  @Override
   public double fit(MultiDataSet batch) {
     ComputationGraph g = denoiser.graph();
     double penalty = run.train().weightDecay() > 0 ? g.calcRegularizationScore(true) : 0.0;
     g.fit(batch);
-    step++;
     INDArray label = batch.getLabels(0);
     double perExample = (double) label.length() / label.size(0) / label.size(1);
     return (g.score() - penalty) / perExample;
@@ -96,7 +123,7 @@ public final class LocalTrainer {
 
   /** One step on the next batch of {@code data}; returns the minibatch loss. */
   public double step(TrainingVolumes data) {
-    return fit(batch(data, step));
+    return fit(batch(data, step()));
   }
 
   /**
@@ -108,11 +135,13 @@ public final class LocalTrainer {
   public void train(TrainingVolumes data, TrainingListener listener, Path checkpointDir) {
     TrainSettings t = run.train();
     long end = t.steps();
-    long first = step;
+    long first = step();
     long started = System.nanoTime();
     long lastSaved = -1;
+    long step = first;
     while (step < end) {
       double loss = step(data);
+      step = step();
       if (step % t.logEvery() == 0 || step == end) {
         double seconds = (System.nanoTime() - started) / 1e9;
         double rate = (step - first) / Math.max(seconds, 1e-9);

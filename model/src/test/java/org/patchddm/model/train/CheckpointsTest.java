@@ -64,6 +64,20 @@ class CheckpointsTest {
   }
 
   @Test
+  void extraEntriesRoundTripAndAreCoveredByTheManifest() throws IOException {
+    LocalTrainer t = LocalTrainer.create(RUN);
+    Path p = Checkpoints.save(dir, t.graph(), RUN, 5, java.util.Map.of("round", "7", "best-dice", "0.25"));
+    Checkpoints.Loaded l = Checkpoints.load(p, RUN);
+    assertEquals(java.util.Map.of("round", "7", "best-dice", "0.25"), l.extra());
+    assertEquals(java.util.Map.of(), Checkpoints.load(Checkpoints.save(dir, t.graph(), RUN, 6), RUN).extra());
+    // editing an extra entry by hand breaks the state file's checksum
+    Path state = p.resolve(Checkpoints.STATE);
+    Files.writeString(state, Files.readString(state).replace("extra.round=7", "extra.round=8"));
+    CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.load(p, RUN));
+    assertTrue(e.getMessage().contains(state.toString()), e.getMessage());
+  }
+
+  @Test
   void latestPicksTheMostStepsAndIgnoresIncompleteOnes() throws IOException {
     LocalTrainer t = LocalTrainer.create(RUN);
     Checkpoints.save(dir, t.graph(), RUN, 2);

@@ -97,6 +97,7 @@ public final class DatasetLease implements AutoCloseable {
   private final Holder mine;
   private final ScheduledExecutorService beat;
   private volatile String lost;
+  private boolean closed;
 
   private DatasetLease(FileSystem fs, Path file, Configuration conf, Holder mine, Duration heartbeat) {
     this.fs = fs;
@@ -121,6 +122,16 @@ public final class DatasetLease implements AutoCloseable {
   public static DatasetLease acquire(Path root, Configuration conf, Settings s, String command, PrintStream log)
       throws IOException {
     FileSystem fs = FileSystem.newInstance(root.toUri(), conf); // not the cached instance: usable in shutdown hooks
+    try {
+      return acquire(fs, root, conf, s, command, log);
+    } catch (IOException | RuntimeException e) {
+      fs.close();
+      throw e;
+    }
+  }
+
+  private static DatasetLease acquire(FileSystem fs, Path root, Configuration conf, Settings s, String command,
+      PrintStream log) throws IOException {
     Path file = new Path(fs.makeQualified(root), FILE);
     if (!fs.mkdirs(file.getParent())) {
       throw new IOException("cannot create the dataset directory " + file.getParent());
@@ -151,7 +162,6 @@ public final class DatasetLease implements AutoCloseable {
         continue;
       }
       if (System.nanoTime() >= deadline) {
-        fs.close();
         throw new LeaseHeldException("dataset " + file.getParent() + " is being written by another job: "
             + other.describe(now) + (s.maxWait().isZero() ? "" : "; waited " + s.maxWait().toSeconds() + " s")
             + " (lease " + file + ", patchddm.spark.lease.wait)");
@@ -186,9 +196,10 @@ public final class DatasetLease implements AutoCloseable {
   /** Stops the heartbeat and deletes the lease file if it is still ours. */
   @Override
   public synchronized void close() throws IOException {
-    if (beat.isShutdown()) {
+    if (closed) {
       return;
     }
+    closed = true;
     beat.shutdownNow();
     try {
       Holder now = read(fs, file);

@@ -36,8 +36,9 @@ import org.apache.hadoop.fs.Path;
  * A run writes its Parquet into a fresh run directory, checks it, then publishes a manifest by
  * writing a temporary file and renaming it to {@code v-(N+1).json} with a rename that refuses to
  * overwrite. A run killed before that rename leaves only unreferenced files, which readers ignore
- * and the next run deletes ({@link #collectGarbage}). Two writers racing for the same version: the
- * loser's rename fails and it reports the conflict. Single writer per dataset is the supported use.
+ * and the next run deletes ({@link #collectGarbage}). One writer at a time holds the dataset's
+ * {@link DatasetLease}; should two writers still race for the same version, the loser's rename fails
+ * and it reports the conflict.
  */
 public final class DatasetStore {
   public static final String RUNS = "runs";

@@ -174,6 +174,7 @@ public final class PreprocessJob {
         settings.keepMissing()), List.copyOf(inputFailures), sums);
   }
 
+  /** Hashes and classifies the subjects, then stops (fail-fast), does nothing, or writes a new version. */
   private PreprocessOutcome update(DatasetStore store, InputListing listing, DatasetManifest previous,
       SettingsFingerprint fingerprint, long t0) throws IOException {
     if (settings.failFast() && !listing.problems().isEmpty()) {
@@ -195,6 +196,13 @@ public final class PreprocessJob {
       return new PreprocessOutcome(0, 0, plan.unchanged().size(), 0, sorted(failures), previous.version(), false,
           previous.splitCounts(), store.root().toString(), seconds(t0), false, false);
     }
+    return writeVersion(store, listing, previous, fingerprint, classified, failures, t0);
+  }
+
+  /** Preprocesses the plan's new and changed subjects and commits the next version. */
+  private PreprocessOutcome writeVersion(DatasetStore store, InputListing listing, DatasetManifest previous,
+      SettingsFingerprint fingerprint, Classified classified, List<Failure> failures, long t0) throws IOException {
+    SubjectClassifier.Plan plan = classified.plan();
     long version = store.latestVersion() + 1;
     String runPath = store.newRunPath(version);
     String runId = runPath.substring(runPath.lastIndexOf('/') + 1);

@@ -92,11 +92,16 @@ class HdfsPreprocessIT {
     DatasetLease.LeaseHeldException e = org.junit.jupiter.api.Assertions.assertThrows(
         DatasetLease.LeaseHeldException.class, () -> DatasetLease.acquire(root, conf, quick, "compact", log));
     assertTrue(e.getMessage().contains("(pid " + first.holder().pid() + ", preprocess)"), e.getMessage());
-    Thread.sleep(700); // heartbeats rewrite the file on HDFS through a rename
-    DatasetLease.Holder now = DatasetLease.read(cluster.getFileSystem(), new org.apache.hadoop.fs.Path(root,
-        DatasetLease.FILE));
+    // heartbeats rewrite the file on HDFS through a rename (every 200 ms; wait up to 20 s on a busy machine)
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(root, DatasetLease.FILE);
+    DatasetLease.Holder now = DatasetLease.read(cluster.getFileSystem(), file);
+    for (int i = 0; i < 200 && now.heartbeat().equals(first.holder().heartbeat()); i++) {
+      Thread.sleep(100);
+      now = DatasetLease.read(cluster.getFileSystem(), file);
+    }
     assertEquals(first.holder().token(), now.token());
-    assertTrue(java.time.Instant.parse(now.heartbeat()).isAfter(java.time.Instant.parse(first.holder().heartbeat())));
+    assertTrue(java.time.Instant.parse(now.heartbeat()).isAfter(java.time.Instant.parse(first.holder().heartbeat())),
+        now.heartbeat());
     first.checkHeld();
     first.close();
     DatasetLease second = DatasetLease.acquire(root, conf, quick, "compact", log);

@@ -82,8 +82,13 @@ class KilledRunIT extends LocalSparkTest {
       PreprocessJobTest.assertSameSubject(before.get(id), after.get(id));
     }
 
-    var rerun = PreprocessJobTest.preprocess(in, out);
+    // The killed run's lease stays until it expires; a short expiry lets the next run take it over now.
+    assertTrue(Files.exists(out.resolve(org.patchddm.spark.dataset.DatasetLease.FILE)), "the killed run's lease");
+    Thread.sleep(1500);
+    var rerun = PreprocessJobTest.preprocess(in, out, "--set", "patchddm.spark.lease.expiry=1s",
+        "--set", "patchddm.spark.lease.heartbeat=200ms");
     assertEquals(0, rerun.exitCode(), rerun.err());
+    assertTrue(rerun.out().contains("taking over the abandoned lease"), rerun.out());
     assertTrue(rerun.out().contains("8 new, 0 changed, 2 unchanged"), rerun.out());
     assertTrue(rerun.out().contains("removed 1 leftover"), rerun.out());
     assertEquals(10, PreprocessJobTest.decodeAll(out).size());

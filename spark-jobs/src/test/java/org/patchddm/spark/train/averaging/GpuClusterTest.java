@@ -1,0 +1,135 @@
+package org.patchddm.spark.train.averaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.patchddm.model.train.GraphTrainable;
+import org.patchddm.spark.train.TrainState;
+
+/**
+ * Two executor JVMs (local-cluster[2,1,1024]) with fake GPUs: a discovery script hands each Worker two addresses of
+ * its own ("0","1" and "2","3"). Training tasks bind the addresses Spark assigned them, a task that asks for two
+ * gets two, and executors keep their model and data between rounds.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class GpuClusterTest {
+  @TempDir static Path dir;
+  static SparkSession spark;
+  static JavaSparkContext sc;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    String home = System.getenv("SPARK_HOME");
+    assertNotNull(home, "SPARK_HOME must be set (spark-jobs' surefire configuration sets it)");
+    Files.createDirectories(Path.of(home, "jars"));
+    Path script = dir.resolve("gpus.sh");
+    // Each call claims the next free index with an atomic mkdir, so concurrent Workers get distinct pairs.
+    Files.writeString(script, "#!/bin/sh\n"
+        + "i=0\n"
+        + "while ! mkdir \"" + dir + "/claim-$i\" 2>/dev/null; do i=$((i+1)); done\n"
+        + "echo \"{\\\"name\\\":\\\"gpu\\\",\\\"addresses\\\":[\\\"$((2*i))\\\",\\\"$((2*i+1))\\\"]}\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    SparkConf conf = SparkTrainSettings.applyTo(new SparkConf().setMaster("local-cluster[2,1,1024]")
+        .setAppName("gpu-cluster-test")
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+        .set("spark.executorEnv.OMP_NUM_THREADS", "1")
+        .set("spark.worker.resource.gpu.amount", "2")
+        .set("spark.worker.resource.gpu.discoveryScript", script.toString())
+        .set("spark.executor.resource.gpu.amount", "2")
+        .set("spark.task.resource.gpu.amount", "1")
+        .set("spark.scheduler.maxRegisteredResourcesWaitingTime", "90s"));
+    spark = SparkSession.builder().config(conf).getOrCreate();
+    sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (sc.sc().getExecutorMemoryStatus().size() < 3) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("executors did not register within 120 s: "
+            + sc.sc().getExecutorMemoryStatus().keySet());
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  static JavaRDD<MultiDataSet> data() {
+    return sc.parallelize(List.of(GraphFixtures.minibatch(4, 1), GraphFixtures.minibatch(4, 2)), 2);
+  }
+
+  static TrainState start() {
+    return TrainStates.of(new GraphTrainable(GraphFixtures.graph(new Sgd(0.1), 7)));
+  }
+
+  @Test
+  void tasksBindTheirOwnGpusAndReuseTheirModels() {
+    long driver = ProcessHandle.current().pid();
+    try (var e = new AveragingEngine<>(sc, data(), new GraphFixtures.ListLoader(),
+        new GraphFixtures.Spec(new Sgd(0.1), 7, 1, false), SparkTrainSettings.of(2, 1))) {
+      TrainState s = e.round(start(), 0, 1).state();
+      List<TaskReport> first = e.lastReports();
+      e.round(s, 1, 1);
+      List<TaskReport> second = e.lastReports();
+      Set<String> addresses = new HashSet<>();
+      Set<Long> pids = new HashSet<>();
+      for (TaskReport r : first) {
+        assertEquals(1, r.gpuAddresses().size(), r.toString());
+        assertEquals(Integer.parseInt(r.gpuAddresses().get(0)), r.boundDevice(), r.toString());
+        addresses.add(r.gpuAddresses().get(0));
+        pids.add(r.pid());
+        assertNotEquals(driver, r.pid(), "tasks should run in executor JVMs");
+        assertTrue(!r.modelReused() && !r.dataReused(), "round 0 builds: " + r);
+      }
+      assertEquals(2, addresses.size(), "concurrent tasks should bind distinct GPUs: " + first);
+      assertEquals(2, pids.size(), "the two slots should run in two executor JVMs: " + first);
+      for (int p = 0; p < 2; p++) {
+        TaskReport r = second.get(p);
+        assertEquals(first.get(p).pid(), r.pid(), "partition " + p + " should stay on its executor");
+        assertTrue(r.modelReused(), "executors should reuse their cached graph: " + r);
+        assertTrue(r.dataReused(), "executors should reuse their cached data: " + r);
+      }
+    }
+  }
+
+  @Test
+  void aTwoDeviceTaskGetsTwoGpus() {
+    try (var e = new AveragingEngine<>(sc, data(), new GraphFixtures.ListLoader(),
+        new GraphFixtures.Spec(new Sgd(0.1), 7, 2, false), SparkTrainSettings.of(2, 1))) {
+      e.round(start(), 0, 1);
+      List<String> all = new ArrayList<>();
+      for (TaskReport r : e.lastReports()) {
+        assertEquals(2, r.gpuAddresses().size(), "a FullRes-style task should get two GPUs: " + r);
+        assertEquals(Integer.parseInt(r.gpuAddresses().get(0)), r.boundDevice());
+        all.addAll(r.gpuAddresses());
+      }
+      assertEquals(4, new HashSet<>(all).size(), "each executor's two GPUs: " + all);
+    }
+  }
+}
