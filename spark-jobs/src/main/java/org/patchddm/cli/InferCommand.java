@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * segmented), 2 when some subjects failed (the others were segmented and written; see OUT_DIR/failures.csv).
  */
 @Command(name = "infer", mixinStandardHelpOptions = true,
-    description = {"Segment subjects with a trained model: an ensemble of DDIM samples per subject on the whole volume.",
+    description = {"Segment subjects with a trained model: an ensemble of DDIM samples per subject, whole volume.",
         "OUT_DIR gets <subject>/<subject>_seg|_mean|_var.nii.gz on the input grid, metrics.csv/.parquet (where labels"
             + " exist), failures.csv and report.html. Re-running skips subjects that are complete."})
 public final class InferCommand implements Callable<Integer> {
