@@ -33,7 +33,7 @@ import org.patchddm.spark.train.TrainState;
  * gets two, and executors keep their model and data between rounds.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-class GpuClusterTest {
+class GpuClusterIT {
   @TempDir static Path dir;
   static SparkSession spark;
   static JavaSparkContext sc;

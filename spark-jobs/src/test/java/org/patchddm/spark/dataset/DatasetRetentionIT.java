@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code dataset gc} on the local file system and on a MiniDFSCluster, without Spark. */
-class DatasetRetentionTest {
+class DatasetRetentionIT {
   @TempDir static Path base;
   static MiniDFSCluster cluster;
 
