@@ -14,8 +14,8 @@ public final class BratsCohort {
 
   /**
    * Lists the regular files up to two levels below {@code root} (the subject directories and their
-   * files) and groups them with {@link BratsLayout#group}. Paths in the result are
-   * {@code root.resolve(...)} strings, so {@link BratsLoader#local()} can open them.
+   * files) and groups them with {@link BratsLayout#group}. Paths in the result are {@code
+   * root.resolve(...)} strings, so {@link BratsLoader#local()} can open them.
    *
    * @throws IOException if {@code root} is not a readable directory
    */
@@ -27,8 +27,8 @@ public final class BratsCohort {
     try (Stream<Path> s = Files.walk(root, 2)) {
       files = s.filter(Files::isRegularFile).map(Path::toString).sorted().toList();
     } catch (UncheckedIOException e) {
-      throw new IOException("cannot list BraTS cohort " + root + ": " + e.getCause().getMessage(),
-          e.getCause());
+      throw new IOException(
+          "cannot list BraTS cohort " + root + ": " + e.getCause().getMessage(), e.getCause());
     }
     return BratsLayout.group(files);
   }

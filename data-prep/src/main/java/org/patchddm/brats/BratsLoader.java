@@ -42,17 +42,18 @@ public final class BratsLoader {
 
   /** A loader for local paths (as produced by {@link BratsCohort#scan}). */
   public static BratsLoader local() {
-    return new BratsLoader(new FileOpener() {
-      @Override
-      public InputStream open(String path) throws IOException {
-        return Files.newInputStream(Paths.get(path));
-      }
+    return new BratsLoader(
+        new FileOpener() {
+          @Override
+          public InputStream open(String path) throws IOException {
+            return Files.newInputStream(Paths.get(path));
+          }
 
-      @Override
-      public long length(String path) throws IOException {
-        return Files.size(Paths.get(path));
-      }
-    });
+          @Override
+          public long length(String path) throws IOException {
+            return Files.size(Paths.get(path));
+          }
+        });
   }
 
   /**
@@ -77,8 +78,7 @@ public final class BratsLoader {
     return new LoadedSubject(s, images, seg, sums);
   }
 
-  private NiftiVolume read(String id, String path, Map<String, String> sums)
-      throws BratsException {
+  private NiftiVolume read(String id, String path, Map<String, String> sums) throws BratsException {
     MessageDigest md = Checksums.newSha256();
     try (InputStream raw = opener.open(path);
         DigestInputStream in = new DigestInputStream(raw, md)) {
@@ -87,8 +87,11 @@ public final class BratsLoader {
       sums.put(fileName(path), Checksums.hex(md.digest()));
       int[] shape = v.spatialShape();
       if ((long) shape[0] * shape[1] * shape[2] != v.voxelCount()) {
-        throw new BratsException(id, path, fileName(path) + " is not a 3-D volume (dims "
-            + Arrays.toString(v.shape()) + ")", null);
+        throw new BratsException(
+            id,
+            path,
+            fileName(path) + " is not a 3-D volume (dims " + Arrays.toString(v.shape()) + ")",
+            null);
       }
       return v;
     } catch (BratsException e) {
@@ -98,28 +101,63 @@ public final class BratsLoader {
     } catch (IOException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       // Hadoop's messages often start with the path already; do not print it twice
-      throw new BratsException(id, path, "cannot read " + path + ": "
-          + (why.startsWith(path) ? why.substring(path.length()).replaceFirst("^[:\\s]+", "") : why), e);
+      throw new BratsException(
+          id,
+          path,
+          "cannot read "
+              + path
+              + ": "
+              + (why.startsWith(path)
+                  ? why.substring(path.length()).replaceFirst("^[:\\s]+", "")
+                  : why),
+          e);
     }
   }
 
-  private static void checkSameGrid(String id, String refPath, NiftiVolume ref, String path,
-      NiftiVolume v) throws BratsException {
+  private static void checkSameGrid(
+      String id, String refPath, NiftiVolume ref, String path, NiftiVolume v)
+      throws BratsException {
     int[] a = ref.spatialShape();
     int[] b = v.spatialShape();
     if (!Arrays.equals(a, b)) {
-      throw new BratsException(id, path, fileName(path) + " has shape " + shape(b) + " but "
-          + fileName(refPath) + " has " + shape(a), null);
+      throw new BratsException(
+          id,
+          path,
+          fileName(path)
+              + " has shape "
+              + shape(b)
+              + " but "
+              + fileName(refPath)
+              + " has "
+              + shape(a),
+          null);
     }
     double[][] ma = ref.affine();
     double[][] mb = v.affine();
     for (int r = 0; r < 4; r++) {
       for (int c = 0; c < 4; c++) {
         if (Math.abs(ma[r][c] - mb[r][c]) > AFFINE_TOLERANCE) {
-          throw new BratsException(id, path, fileName(path) + " has a different affine than "
-              + fileName(refPath) + ": entry [" + r + "][" + c + "] is " + mb[r][c] + " vs "
-              + ma[r][c] + " (tolerance " + AFFINE_TOLERANCE + "); affines "
-              + Arrays.deepToString(mb) + " vs " + Arrays.deepToString(ma), null);
+          throw new BratsException(
+              id,
+              path,
+              fileName(path)
+                  + " has a different affine than "
+                  + fileName(refPath)
+                  + ": entry ["
+                  + r
+                  + "]["
+                  + c
+                  + "] is "
+                  + mb[r][c]
+                  + " vs "
+                  + ma[r][c]
+                  + " (tolerance "
+                  + AFFINE_TOLERANCE
+                  + "); affines "
+                  + Arrays.deepToString(mb)
+                  + " vs "
+                  + Arrays.deepToString(ma),
+              null);
         }
       }
     }

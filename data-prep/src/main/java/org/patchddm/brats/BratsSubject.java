@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One complete BraTS subject: a path for each of the four sequences and, for training subjects,
- * the segmentation. Paths are kept exactly as they were listed (local paths or Hadoop URIs).
+ * One complete BraTS subject: a path for each of the four sequences and, for training subjects, the
+ * segmentation. Paths are kept exactly as they were listed (local paths or Hadoop URIs).
  *
  * @param id the subject id, e.g. {@code BraTS20_Training_001} (its directory name)
  * @param sequences one path per {@link Sequence}

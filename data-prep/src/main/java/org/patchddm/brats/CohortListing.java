@@ -7,13 +7,17 @@ import java.util.List;
  *
  * @param subjects complete subjects, sorted by id
  * @param problems subjects that could not be formed, each with the reason, sorted by id
- * @param ignored paths that belong to no subject (e.g. the CSV files at the cohort root, hidden
- *     or temporary files), in input order
+ * @param ignored paths that belong to no subject (e.g. the CSV files at the cohort root, hidden or
+ *     temporary files), in input order
  * @param warnings subjects that were formed with a guess worth recording, e.g. a label file whose
  *     name does not follow the layout, sorted by id
  */
-public record CohortListing(List<BratsSubject> subjects, List<Problem> problems,
-    List<String> ignored, List<Problem> warnings) implements java.io.Serializable {
+public record CohortListing(
+    List<BratsSubject> subjects,
+    List<Problem> problems,
+    List<String> ignored,
+    List<Problem> warnings)
+    implements java.io.Serializable {
 
   public CohortListing {
     subjects = List.copyOf(subjects);

@@ -14,8 +14,11 @@ import org.patchddm.nifti.NiftiVolume;
  * @param seg the segmentation, or {@code null} for a validation-style subject
  * @param checksums file name (last path component) -> SHA-256 hex of the file's bytes as stored
  */
-public record LoadedSubject(BratsSubject subject, Map<Sequence, NiftiVolume> images,
-    NiftiVolume seg, Map<String, String> checksums) {
+public record LoadedSubject(
+    BratsSubject subject,
+    Map<Sequence, NiftiVolume> images,
+    NiftiVolume seg,
+    Map<String, String> checksums) {
 
   public LoadedSubject {
     EnumMap<Sequence, NiftiVolume> copy = new EnumMap<>(Sequence.class);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 final class HeaderCodec {
   static final int NIFTI1_SIZE = 348;
   static final int NIFTI2_SIZE = 540;
+
   /** Largest voxel count one Java array can hold. */
   static final long MAX_VOXELS = Integer.MAX_VALUE - 8;
 
@@ -34,8 +35,13 @@ final class HeaderCodec {
     if (be == NIFTI1_SIZE || be == NIFTI2_SIZE) {
       return ByteOrder.BIG_ENDIAN;
     }
-    throw new NiftiException(name, "wrong sizeof_hdr: " + le + " (little-endian) / " + be
-        + " (big-endian); a NIfTI-1 or Analyze header has 348, a NIfTI-2 header 540");
+    throw new NiftiException(
+        name,
+        "wrong sizeof_hdr: "
+            + le
+            + " (little-endian) / "
+            + be
+            + " (big-endian); a NIfTI-1 or Analyze header has 348, a NIfTI-2 header 540");
   }
 
   static int sizeOf(byte[] first4, ByteOrder order) {
@@ -64,8 +70,11 @@ final class HeaderCodec {
       format = NiftiFormat.ANALYZE;
       single = false;
     } else {
-      throw new NiftiException(name, "bad magic " + describe(magic)
-          + " at byte 344: expected \"n+1\" or \"ni1\" (NIfTI-1) or zeros (Analyze 7.5)");
+      throw new NiftiException(
+          name,
+          "bad magic "
+              + describe(magic)
+              + " at byte 344: expected \"n+1\" or \"ni1\" (NIfTI-1) or zeros (Analyze 7.5)");
     }
     int ndim = b.getShort(40);
     long[] dims = new long[Math.max(0, Math.min(ndim, 7))];
@@ -80,14 +89,15 @@ final class HeaderCodec {
     NiftiDataType type = datatype(name, b.getShort(70));
     checkDims(name, dims, type);
     double voxOffset = b.getFloat(108);
-    NiftiHeader.Builder h = NiftiHeader.builder()
-        .format(format)
-        .byteOrder(b.order())
-        .dims(dims)
-        .rawPixdim(pixdim)
-        .datatype(type)
-        .voxOffset(checkOffset(name, voxOffset, single, NIFTI1_SIZE))
-        .descrip(string(b, 148, 80));
+    NiftiHeader.Builder h =
+        NiftiHeader.builder()
+            .format(format)
+            .byteOrder(b.order())
+            .dims(dims)
+            .rawPixdim(pixdim)
+            .datatype(type)
+            .voxOffset(checkOffset(name, voxOffset, single, NIFTI1_SIZE))
+            .descrip(string(b, 148, 80));
     if (format == NiftiFormat.NIFTI1) {
       h.scaling(b.getFloat(112), b.getFloat(116))
           .xyztUnits(b.get(123) & 0xFF)
@@ -111,13 +121,17 @@ final class HeaderCodec {
     } else if (magic[0] == 'n' && magic[1] == 'i' && magic[2] == '2' && magic[3] == 0) {
       single = false;
     } else {
-      throw new NiftiException(name, "bad magic " + describe(magic)
-          + " at byte 4: expected \"n+2\" or \"ni2\" (NIfTI-2)");
+      throw new NiftiException(
+          name,
+          "bad magic " + describe(magic) + " at byte 4: expected \"n+2\" or \"ni2\" (NIfTI-2)");
     }
     for (int i = 0; i < 4; i++) {
       if (magic[4 + i] != MAGIC2_TAIL[i]) {
-        throw new NiftiException(name, "corrupt NIfTI-2 magic " + describe(magic)
-            + ": bytes 8..11 should be \\r\\n\\032\\n (line endings mangled in transfer?)");
+        throw new NiftiException(
+            name,
+            "corrupt NIfTI-2 magic "
+                + describe(magic)
+                + ": bytes 8..11 should be \\r\\n\\032\\n (line endings mangled in transfer?)");
       }
     }
     long ndim = b.getLong(16);
@@ -133,22 +147,23 @@ final class HeaderCodec {
     NiftiDataType type = datatype(name, b.getShort(12));
     checkDims(name, dims, type);
     long voxOffset = b.getLong(168);
-    NiftiHeader header = NiftiHeader.builder()
-        .format(NiftiFormat.NIFTI2)
-        .byteOrder(b.order())
-        .dims(dims)
-        .rawPixdim(pixdim)
-        .datatype(type)
-        .voxOffset(checkOffset(name, voxOffset, single, NIFTI2_SIZE))
-        .scaling(b.getDouble(176), b.getDouble(184))
-        .descrip(string(b, 240, 80))
-        .qformCode(b.getInt(344))
-        .sformCode(b.getInt(348))
-        .quatern(b.getDouble(352), b.getDouble(360), b.getDouble(368))
-        .qoffset(b.getDouble(376), b.getDouble(384), b.getDouble(392))
-        .srow(doubles(b, 400), doubles(b, 432), doubles(b, 464))
-        .xyztUnits(b.getInt(500))
-        .build();
+    NiftiHeader header =
+        NiftiHeader.builder()
+            .format(NiftiFormat.NIFTI2)
+            .byteOrder(b.order())
+            .dims(dims)
+            .rawPixdim(pixdim)
+            .datatype(type)
+            .voxOffset(checkOffset(name, voxOffset, single, NIFTI2_SIZE))
+            .scaling(b.getDouble(176), b.getDouble(184))
+            .descrip(string(b, 240, 80))
+            .qformCode(b.getInt(344))
+            .sformCode(b.getInt(348))
+            .quatern(b.getDouble(352), b.getDouble(360), b.getDouble(368))
+            .qoffset(b.getDouble(376), b.getDouble(384), b.getDouble(392))
+            .srow(doubles(b, 400), doubles(b, 432), doubles(b, 464))
+            .xyztUnits(b.getInt(500))
+            .build();
     return new Decoded(header, single);
   }
 
@@ -166,45 +181,68 @@ final class HeaderCodec {
     }
   }
 
-  private static void checkDims(String name, long[] dims, NiftiDataType type) throws NiftiException {
+  private static void checkDims(String name, long[] dims, NiftiDataType type)
+      throws NiftiException {
     long count = 1;
     for (int i = 0; i < dims.length; i++) {
       if (dims[i] < 1) {
-        throw new NiftiException(name, "dim[" + (i + 1) + "] is " + dims[i]
-            + "; every dimension must be >= 1 (dims " + java.util.Arrays.toString(dims) + ")");
+        throw new NiftiException(
+            name,
+            "dim["
+                + (i + 1)
+                + "] is "
+                + dims[i]
+                + "; every dimension must be >= 1 (dims "
+                + java.util.Arrays.toString(dims)
+                + ")");
       }
       try {
         count = Math.multiplyExact(count, dims[i]);
         Math.multiplyExact(count, (long) type.bytesPerVoxel());
       } catch (ArithmeticException e) {
-        throw new NiftiException(name, "dims " + java.util.Arrays.toString(dims)
-            + " overflow: their product does not fit in 64 bits");
+        throw new NiftiException(
+            name,
+            "dims "
+                + java.util.Arrays.toString(dims)
+                + " overflow: their product does not fit in 64 bits");
       }
     }
     if (count > MAX_VOXELS) {
-      throw new NiftiException(name, "dims " + java.util.Arrays.toString(dims) + " give " + count
-          + " voxels, more than one in-memory volume can hold (" + MAX_VOXELS + ")");
+      throw new NiftiException(
+          name,
+          "dims "
+              + java.util.Arrays.toString(dims)
+              + " give "
+              + count
+              + " voxels, more than one in-memory volume can hold ("
+              + MAX_VOXELS
+              + ")");
     }
   }
 
   private static long checkOffset(String name, double off, boolean single, int headerSize)
       throws NiftiException {
     if (!Double.isFinite(off) || off != Math.rint(off) || off < 0) {
-      throw new NiftiException(name, "vox_offset " + off + " is not a non-negative whole number of bytes");
+      throw new NiftiException(
+          name, "vox_offset " + off + " is not a non-negative whole number of bytes");
     }
     if (single && off < headerSize) {
-      throw new NiftiException(name, "vox_offset " + (long) off + " lies inside the "
-          + headerSize + "-byte header");
+      throw new NiftiException(
+          name, "vox_offset " + (long) off + " lies inside the " + headerSize + "-byte header");
     }
     return (long) off;
   }
 
   private static double[] floats(ByteBuffer b, int at) {
-    return new double[] {b.getFloat(at), b.getFloat(at + 4), b.getFloat(at + 8), b.getFloat(at + 12)};
+    return new double[] {
+      b.getFloat(at), b.getFloat(at + 4), b.getFloat(at + 8), b.getFloat(at + 12)
+    };
   }
 
   private static double[] doubles(ByteBuffer b, int at) {
-    return new double[] {b.getDouble(at), b.getDouble(at + 8), b.getDouble(at + 16), b.getDouble(at + 24)};
+    return new double[] {
+      b.getDouble(at), b.getDouble(at + 8), b.getDouble(at + 16), b.getDouble(at + 24)
+    };
   }
 
   private static String string(ByteBuffer b, int at, int len) {

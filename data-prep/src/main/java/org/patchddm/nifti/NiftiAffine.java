@@ -2,8 +2,8 @@ package org.patchddm.nifti;
 
 /**
  * Voxel-to-world transforms as the NIfTI-1 standard defines them (nifti1.h, "3D IMAGE (VOLUME)
- * ORIENTATION AND LOCATION IN SPACE"). Matrices are {@code double[4][4]}, row-major, mapping
- * {@code (i, j, k, 1)} voxel indices to {@code (x, y, z, 1)} world coordinates in mm.
+ * ORIENTATION AND LOCATION IN SPACE"). Matrices are {@code double[4][4]}, row-major, mapping {@code
+ * (i, j, k, 1)} voxel indices to {@code (x, y, z, 1)} world coordinates in mm.
  */
 public final class NiftiAffine {
   private NiftiAffine() {}
@@ -14,9 +14,15 @@ public final class NiftiAffine {
    * @param qfac +1 or -1; -1 flips the third voxel axis (stored in pixdim[0])
    */
   public record Quatern(
-      double b, double c, double d,
-      double qx, double qy, double qz,
-      double dx, double dy, double dz,
+      double b,
+      double c,
+      double d,
+      double qx,
+      double qy,
+      double qz,
+      double dx,
+      double dy,
+      double dz,
       double qfac) {}
 
   /** The 4x4 identity. */
@@ -77,8 +83,8 @@ public final class NiftiAffine {
   /**
    * Decomposes an affine into qform parameters (nifti_mat44_to_quatern): voxel sizes are the column
    * norms, the normalised 3x3 is replaced by its nearest orthogonal matrix (polar decomposition), a
-   * negative determinant is absorbed into qfac = -1 by flipping the third column, and the rotation is
-   * turned into a quaternion with a >= 0. Shears are lost; see {@link #isRigid}.
+   * negative determinant is absorbed into qfac = -1 by flipping the third column, and the rotation
+   * is turned into a quaternion with a >= 0. Shears are lost; see {@link #isRigid}.
    */
   public static Quatern toQuatern(double[][] m) {
     double[][] r = new double[3][3];
@@ -193,8 +199,9 @@ public final class NiftiAffine {
   }
 
   /**
-   * Orthogonal factor of the polar decomposition of a 3x3 matrix, by the scaled Newton iteration
-   * X <- (g X + X^-T / g) / 2 with g = (||X^-1|| / ||X||)^(1/2) (Frobenius norms), as in nifti_mat33_polar.
+   * Orthogonal factor of the polar decomposition of a 3x3 matrix, by the scaled Newton iteration X
+   * <- (g X + X^-T / g) / 2 with g = (||X^-1|| / ||X||)^(1/2) (Frobenius norms), as in
+   * nifti_mat33_polar.
    */
   static double[][] polar(double[][] a) {
     double[][] x = new double[3][];

@@ -7,9 +7,9 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * The NIfTI benchmark ({@code patchddm bench-nifti}): times writing and reading a BraTS-sized volume
- * (240 x 240 x 155 int16, brain-like content: a noisy ellipsoid in zeros), gzipped and plain, and
- * emits one JSON line per run.
+ * The NIfTI benchmark ({@code patchddm bench-nifti}): times writing and reading a BraTS-sized
+ * volume (240 x 240 x 155 int16, brain-like content: a noisy ellipsoid in zeros), gzipped and
+ * plain, and emits one JSON line per run.
  */
 public final class NiftiBench {
   private NiftiBench() {}
@@ -48,12 +48,23 @@ public final class NiftiBench {
       long t5 = System.nanoTime();
       NiftiSummary s = NiftiSummary.of("bench", back);
       long t6 = System.nanoTime();
-      out.accept(String.format(java.util.Locale.ROOT,
-          "{\"bench\":\"nifti-brats-int16\",\"run\":%d,\"voxels\":%d,\"gz_bytes\":%d,\"write_gz_ms\":%.1f,"
-              + "\"read_gz_ms\":%.1f,\"to_float_ms\":%.1f,\"write_nii_ms\":%.1f,\"read_nii_ms\":%.1f,"
-              + "\"summary_ms\":%.1f,\"check\":%d}%n",
-          i, data.length, Files.size(gz), (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6,
-          (t5 - t4) / 1e6, (t6 - t5) / 1e6, (long) (s.sum() + f.length)).trim());
+      out.accept(
+          String.format(
+                  java.util.Locale.ROOT,
+                  "{\"bench\":\"nifti-brats-int16\",\"run\":%d,\"voxels\":%d,\"gz_bytes\":%d,\"write_gz_ms\":%.1f,"
+                      + "\"read_gz_ms\":%.1f,\"to_float_ms\":%.1f,\"write_nii_ms\":%.1f,\"read_nii_ms\":%.1f,"
+                      + "\"summary_ms\":%.1f,\"check\":%d}%n",
+                  i,
+                  data.length,
+                  Files.size(gz),
+                  (t1 - t0) / 1e6,
+                  (t2 - t1) / 1e6,
+                  (t3 - t2) / 1e6,
+                  (t4 - t3) / 1e6,
+                  (t5 - t4) / 1e6,
+                  (t6 - t5) / 1e6,
+                  (long) (s.sum() + f.length))
+              .trim());
     }
     Files.deleteIfExists(gz);
     Files.deleteIfExists(plain);

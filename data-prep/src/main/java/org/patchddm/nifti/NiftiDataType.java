@@ -3,10 +3,10 @@ package org.patchddm.nifti;
 /**
  * The voxel datatypes this package reads and writes, with their NIfTI {@code datatype} codes.
  *
- * <p>In memory the raw values live in the smallest matching Java array: {@code byte[]} for UINT8 and
- * INT8, {@code short[]} for INT16 and UINT16, {@code int[]} for INT32 and UINT32, {@code long[]} for
- * INT64, {@code float[]} for FLOAT32 and {@code double[]} for FLOAT64. Unsigned types are stored
- * with the same bits and reinterpreted on access.
+ * <p>In memory the raw values live in the smallest matching Java array: {@code byte[]} for UINT8
+ * and INT8, {@code short[]} for INT16 and UINT16, {@code int[]} for INT32 and UINT32, {@code
+ * long[]} for INT64, {@code float[]} for FLOAT32 and {@code double[]} for FLOAT64. Unsigned types
+ * are stored with the same bits and reinterpreted on access.
  */
 public enum NiftiDataType {
   UINT8(2, 1, 0, 255),
@@ -70,7 +70,8 @@ public enum NiftiDataType {
    * Looks up a datatype code.
    *
    * @throws IllegalArgumentException for codes that are unknown or that this package does not
-   *     support (complex, RGB, uint64, float128, binary); the message names the code and its meaning
+   *     support (complex, RGB, uint64, float128, binary); the message names the code and its
+   *     meaning
    */
   public static NiftiDataType fromCode(int code) {
     for (NiftiDataType t : values()) {

@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * A NIfTI/Analyze file that cannot be read or is malformed. The message always starts with the file
- * name followed by the specific problem, e.g. {@code "t1.nii.gz: truncated voxel data: header declares
- * 17856000 bytes at offset 352 but only 1200 follow"}.
+ * name followed by the specific problem, e.g. {@code "t1.nii.gz: truncated voxel data: header
+ * declares 17856000 bytes at offset 352 but only 1200 follow"}.
  */
 public final class NiftiException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -8,8 +8,8 @@ import java.util.Arrays;
  * placing them in space. Immutable; build one with {@link #builder()} or {@link #toBuilder()}.
  *
  * <p>Dimension arrays are 1-based in the standard ({@code dim[1..ndim]}, {@code pixdim[1..ndim]});
- * here {@link #dims()} and {@link #pixdim()} hold exactly those entries, starting at index 0
- * (x, y, z, t, ...), x varying fastest in the voxel data. {@code pixdim[0]} is {@link #qfac()}.
+ * here {@link #dims()} and {@link #pixdim()} hold exactly those entries, starting at index 0 (x, y,
+ * z, t, ...), x varying fastest in the voxel data. {@code pixdim[0]} is {@link #qfac()}.
  */
 public final class NiftiHeader {
   /** NIfTI {@code xyzt_units} value for millimetres and seconds (2 | 8). */
@@ -33,12 +33,14 @@ public final class NiftiHeader {
 
   private NiftiHeader(Builder b) {
     if (b.dims == null || b.dims.length < 1 || b.dims.length > 7) {
-      throw new IllegalArgumentException("ndim must be 1..7, got " + (b.dims == null ? "none" : b.dims.length));
+      throw new IllegalArgumentException(
+          "ndim must be 1..7, got " + (b.dims == null ? "none" : b.dims.length));
     }
     long count = 1;
     for (long d : b.dims) {
       if (d < 1) {
-        throw new IllegalArgumentException("every dim must be >= 1, got " + Arrays.toString(b.dims));
+        throw new IllegalArgumentException(
+            "every dim must be >= 1, got " + Arrays.toString(b.dims));
       }
       count = Math.multiplyExact(count, d);
     }
@@ -98,18 +100,31 @@ public final class NiftiHeader {
     return b;
   }
 
-  public NiftiFormat format() { return format; }
+  public NiftiFormat format() {
+    return format;
+  }
 
-  public ByteOrder byteOrder() { return byteOrder; }
+  public ByteOrder byteOrder() {
+    return byteOrder;
+  }
 
   /** Number of dimensions, {@code dim[0]} (1..7). */
-  public int ndim() { return dims.length; }
+  public int ndim() {
+    return dims.length;
+  }
 
   /** {@code dim[1..ndim]}: x, y, z, t, ... (a copy). */
-  public long[] dims() { return dims.clone(); }
+  public long[] dims() {
+    return dims.clone();
+  }
 
-  /** Size along the spatial axis {@code axis} (0 = x, 1 = y, 2 = z), 1 when the image has fewer dims. */
-  public long spatialDim(int axis) { return axis < dims.length ? dims[axis] : 1; }
+  /**
+   * Size along the spatial axis {@code axis} (0 = x, 1 = y, 2 = z), 1 when the image has fewer
+   * dims.
+   */
+  public long spatialDim(int axis) {
+    return axis < dims.length ? dims[axis] : 1;
+  }
 
   /** Product of all dims. */
   public long voxelCount() {
@@ -121,22 +136,36 @@ public final class NiftiHeader {
   }
 
   /** {@code pixdim[1..ndim]} (a copy). */
-  public double[] pixdim() { return Arrays.copyOfRange(pixdimAll, 1, 1 + dims.length); }
+  public double[] pixdim() {
+    return Arrays.copyOfRange(pixdimAll, 1, 1 + dims.length);
+  }
 
   /** {@code pixdim[1..3]} as stored, whatever ndim is (used by the qform). */
-  public double[] spatialPixdim() { return Arrays.copyOfRange(pixdimAll, 1, 4); }
+  public double[] spatialPixdim() {
+    return Arrays.copyOfRange(pixdimAll, 1, 4);
+  }
 
   /** qfac from {@code pixdim[0]}: -1 when negative, else +1 (the standard treats 0 as 1). */
-  public double qfac() { return pixdimAll[0] < 0 ? -1.0 : 1.0; }
+  public double qfac() {
+    return pixdimAll[0] < 0 ? -1.0 : 1.0;
+  }
 
   /** All eight stored pixdim entries, {@code pixdim[0..7]} (a copy). */
-  public double[] rawPixdim() { return pixdimAll.clone(); }
+  public double[] rawPixdim() {
+    return pixdimAll.clone();
+  }
 
-  public NiftiDataType datatype() { return datatype; }
+  public NiftiDataType datatype() {
+    return datatype;
+  }
 
-  public double sclSlope() { return sclSlope; }
+  public double sclSlope() {
+    return sclSlope;
+  }
 
-  public double sclInter() { return sclInter; }
+  public double sclInter() {
+    return sclInter;
+  }
 
   /** True when scl_slope/scl_inter apply: the slope is neither 0 nor NaN (nor infinite). */
   public boolean hasScaling() {
@@ -144,51 +173,91 @@ public final class NiftiHeader {
   }
 
   /** Slope actually applied: scl_slope, or 1 when there is no scaling. */
-  public double effectiveSlope() { return hasScaling() ? sclSlope : 1.0; }
+  public double effectiveSlope() {
+    return hasScaling() ? sclSlope : 1.0;
+  }
 
   /** Intercept actually applied: scl_inter (NaN read as 0), or 0 when there is no scaling. */
   public double effectiveInter() {
     return hasScaling() && Double.isFinite(sclInter) ? sclInter : 0.0;
   }
 
-  public int qformCode() { return qformCode; }
+  public int qformCode() {
+    return qformCode;
+  }
 
-  public int sformCode() { return sformCode; }
+  public int sformCode() {
+    return sformCode;
+  }
 
-  public double quaternB() { return quaternB; }
+  public double quaternB() {
+    return quaternB;
+  }
 
-  public double quaternC() { return quaternC; }
+  public double quaternC() {
+    return quaternC;
+  }
 
-  public double quaternD() { return quaternD; }
+  public double quaternD() {
+    return quaternD;
+  }
 
-  public double qoffsetX() { return qoffsetX; }
+  public double qoffsetX() {
+    return qoffsetX;
+  }
 
-  public double qoffsetY() { return qoffsetY; }
+  public double qoffsetY() {
+    return qoffsetY;
+  }
 
-  public double qoffsetZ() { return qoffsetZ; }
+  public double qoffsetZ() {
+    return qoffsetZ;
+  }
 
-  public double[] srowX() { return srowX.clone(); }
+  public double[] srowX() {
+    return srowX.clone();
+  }
 
-  public double[] srowY() { return srowY.clone(); }
+  public double[] srowY() {
+    return srowY.clone();
+  }
 
-  public double[] srowZ() { return srowZ.clone(); }
+  public double[] srowZ() {
+    return srowZ.clone();
+  }
 
   /** Byte offset of the voxel data (in the single file, or in the .img of a pair). */
-  public long voxOffset() { return voxOffset; }
+  public long voxOffset() {
+    return voxOffset;
+  }
 
-  public String descrip() { return descrip; }
+  public String descrip() {
+    return descrip;
+  }
 
-  public int xyztUnits() { return xyztUnits; }
+  public int xyztUnits() {
+    return xyztUnits;
+  }
 
   /** The qform parameters as stored. */
   public NiftiAffine.Quatern quatern() {
-    return new NiftiAffine.Quatern(quaternB, quaternC, quaternD, qoffsetX, qoffsetY, qoffsetZ,
-        pixdimAll[1], pixdimAll[2], pixdimAll[3], qfac());
+    return new NiftiAffine.Quatern(
+        quaternB,
+        quaternC,
+        quaternD,
+        qoffsetX,
+        qoffsetY,
+        qoffsetZ,
+        pixdimAll[1],
+        pixdimAll[2],
+        pixdimAll[3],
+        qfac());
   }
 
   /**
    * The 4x4 voxel-to-world affine chosen as the standard says: the sform rows when sform_code > 0,
-   * else the qform (method 2) when qform_code > 0, else diag(pixdim[1], pixdim[2], pixdim[3]) (method 1).
+   * else the qform (method 2) when qform_code > 0, else diag(pixdim[1], pixdim[2], pixdim[3])
+   * (method 1).
    */
   public double[][] affine() {
     if (sformCode > 0 && format != NiftiFormat.ANALYZE) {
@@ -202,12 +271,24 @@ public final class NiftiHeader {
 
   @Override
   public String toString() {
-    return format.label() + " " + datatype.label() + " dims=" + Arrays.toString(dims)
-        + " pixdim=" + Arrays.toString(pixdim()) + " qform_code=" + qformCode
-        + " sform_code=" + sformCode + " vox_offset=" + voxOffset;
+    return format.label()
+        + " "
+        + datatype.label()
+        + " dims="
+        + Arrays.toString(dims)
+        + " pixdim="
+        + Arrays.toString(pixdim())
+        + " qform_code="
+        + qformCode
+        + " sform_code="
+        + sformCode
+        + " vox_offset="
+        + voxOffset;
   }
 
-  /** Mutable builder; defaults: NIfTI-1, little-endian, pixdim 1, no scaling, no transform codes. */
+  /**
+   * Mutable builder; defaults: NIfTI-1, little-endian, pixdim 1, no scaling, no transform codes.
+   */
   public static final class Builder {
     private NiftiFormat format = NiftiFormat.NIFTI1;
     private ByteOrder byteOrder = ByteOrder.LITTLE_ENDIAN;
@@ -229,12 +310,21 @@ public final class NiftiHeader {
 
     private Builder() {}
 
-    public Builder format(NiftiFormat f) { this.format = f; return this; }
+    public Builder format(NiftiFormat f) {
+      this.format = f;
+      return this;
+    }
 
-    public Builder byteOrder(ByteOrder o) { this.byteOrder = o; return this; }
+    public Builder byteOrder(ByteOrder o) {
+      this.byteOrder = o;
+      return this;
+    }
 
     /** {@code dim[1..ndim]}. */
-    public Builder dims(long... d) { this.dims = d.clone(); return this; }
+    public Builder dims(long... d) {
+      this.dims = d.clone();
+      return this;
+    }
 
     /** {@code dim[1..ndim]} from an int shape. */
     public Builder shape(int... shape) {
@@ -260,9 +350,15 @@ public final class NiftiHeader {
       return this;
     }
 
-    public Builder qfac(double q) { this.pixdim[0] = q; return this; }
+    public Builder qfac(double q) {
+      this.pixdim[0] = q;
+      return this;
+    }
 
-    public Builder datatype(NiftiDataType t) { this.datatype = t; return this; }
+    public Builder datatype(NiftiDataType t) {
+      this.datatype = t;
+      return this;
+    }
 
     public Builder scaling(double slope, double inter) {
       this.sclSlope = slope;
@@ -270,9 +366,15 @@ public final class NiftiHeader {
       return this;
     }
 
-    public Builder qformCode(int c) { this.qformCode = c; return this; }
+    public Builder qformCode(int c) {
+      this.qformCode = c;
+      return this;
+    }
 
-    public Builder sformCode(int c) { this.sformCode = c; return this; }
+    public Builder sformCode(int c) {
+      this.sformCode = c;
+      return this;
+    }
 
     public Builder quatern(double b, double c, double d) {
       this.quaternB = b;
@@ -298,16 +400,26 @@ public final class NiftiHeader {
       return this;
     }
 
-    public Builder voxOffset(long o) { this.voxOffset = o; return this; }
+    public Builder voxOffset(long o) {
+      this.voxOffset = o;
+      return this;
+    }
 
-    public Builder descrip(String d) { this.descrip = d; return this; }
+    public Builder descrip(String d) {
+      this.descrip = d;
+      return this;
+    }
 
-    public Builder xyztUnits(int u) { this.xyztUnits = u; return this; }
+    public Builder xyztUnits(int u) {
+      this.xyztUnits = u;
+      return this;
+    }
 
     /**
-     * Places the image with {@code affine}: sform = affine (sform_code 1 unless already > 0),
-     * qform = its quaternion decomposition with qfac (qform_code 1 unless already > 0, or 0 when the
-     * affine has a shear the qform cannot represent), pixdim[1..3] = column norms, pixdim[0] = qfac.
+     * Places the image with {@code affine}: sform = affine (sform_code 1 unless already > 0), qform
+     * = its quaternion decomposition with qfac (qform_code 1 unless already > 0, or 0 when the
+     * affine has a shear the qform cannot represent), pixdim[1..3] = column norms, pixdim[0] =
+     * qfac.
      */
     public Builder affine(double[][] affine) {
       double[][] m = NiftiAffine.checked(affine);

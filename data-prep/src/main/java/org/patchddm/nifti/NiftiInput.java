@@ -8,9 +8,9 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * A byte source for one NIfTI file: transparently gunzips when the stream starts with the gzip magic
- * 1f 8b, counts the bytes delivered, and turns I/O and gzip failures into {@link NiftiException}s
- * that name the file.
+ * A byte source for one NIfTI file: transparently gunzips when the stream starts with the gzip
+ * magic 1f 8b, counts the bytes delivered, and turns I/O and gzip failures into {@link
+ * NiftiException}s that name the file.
  */
 final class NiftiInput implements AutoCloseable {
   /** Deflate cannot expand data by more than about 1032:1; used to reject lying headers early. */
@@ -99,13 +99,18 @@ final class NiftiInput implements AutoCloseable {
       position += got;
       return got;
     } catch (EOFException e) {
-      throw new NiftiException(name, "truncated gzip data after " + position
-          + " decompressed bytes (" + e.getMessage() + ")", e);
+      throw new NiftiException(
+          name,
+          "truncated gzip data after " + position + " decompressed bytes (" + e.getMessage() + ")",
+          e);
     } catch (ZipException e) {
-      throw new NiftiException(name, "corrupt gzip data after " + position
-          + " decompressed bytes: " + e.getMessage(), e);
+      throw new NiftiException(
+          name,
+          "corrupt gzip data after " + position + " decompressed bytes: " + e.getMessage(),
+          e);
     } catch (IOException e) {
-      throw new NiftiException(name, "cannot read after byte " + position + ": " + e.getMessage(), e);
+      throw new NiftiException(
+          name, "cannot read after byte " + position + ": " + e.getMessage(), e);
     }
   }
 

@@ -45,7 +45,8 @@ public final class NiftiReader {
         throw asNifti(file, e);
       }
     }
-    try (InputStream hdr = open(pair[0]); InputStream img = open(pair[1])) {
+    try (InputStream hdr = open(pair[0]);
+        InputStream img = open(pair[1])) {
       return readPair(pair[0].toString(), pair[1].toString(), hdr, img, size(pair[1]), limits);
     } catch (IOException e) {
       throw asNifti(file, e);
@@ -69,8 +70,11 @@ public final class NiftiReader {
     try (NiftiInput src = NiftiInput.open(name, unclosable(in), length)) {
       HeaderCodec.Decoded d = readHeader(src);
       if (!d.singleFile()) {
-        throw new NiftiException(name, "header magic says the voxels are in a separate .img file ("
-            + d.header().format().label() + " pair) but it was read as a single file");
+        throw new NiftiException(
+            name,
+            "header magic says the voxels are in a separate .img file ("
+                + d.header().format().label()
+                + " pair) but it was read as a single file");
       }
       return NiftiVolume.of(d.header(), readData(src, d.header(), limits));
     }
@@ -91,21 +95,31 @@ public final class NiftiReader {
   public static NiftiHeader readHeader(Path file) throws NiftiException {
     Path[] pair = pairOf(file);
     Path h = pair == null ? file : pair[0];
-    try (InputStream in = open(h); NiftiInput src = NiftiInput.open(h.toString(), in, size(h))) {
+    try (InputStream in = open(h);
+        NiftiInput src = NiftiInput.open(h.toString(), in, size(h))) {
       return readHeader(src).header();
     } catch (IOException e) {
       throw asNifti(h, e);
     }
   }
 
-  private static NiftiVolume readPair(String hdrName, String imgName, InputStream hdr,
-      InputStream img, long imgLength, ReadLimits limits) throws NiftiException {
+  private static NiftiVolume readPair(
+      String hdrName,
+      String imgName,
+      InputStream hdr,
+      InputStream img,
+      long imgLength,
+      ReadLimits limits)
+      throws NiftiException {
     NiftiHeader header;
     try (NiftiInput src = NiftiInput.open(hdrName, unclosable(hdr), -1)) {
       HeaderCodec.Decoded d = readHeader(src);
       if (d.singleFile()) {
-        throw new NiftiException(hdrName, "header magic \"n+" + (d.header().format() == NiftiFormat.NIFTI2 ? 2 : 1)
-            + "\" says the voxels follow the header in the same file, but it was given as a .hdr/.img pair");
+        throw new NiftiException(
+            hdrName,
+            "header magic \"n+"
+                + (d.header().format() == NiftiFormat.NIFTI2 ? 2 : 1)
+                + "\" says the voxels follow the header in the same file, but it was given as a .hdr/.img pair");
       }
       header = d.header();
     }
@@ -122,7 +136,8 @@ public final class NiftiReader {
       throw new NiftiException(src.name(), "empty file: no header");
     }
     if (got < 4) {
-      throw new NiftiException(src.name(), "short file: " + got + " bytes, too few for a header (348 bytes)");
+      throw new NiftiException(
+          src.name(), "short file: " + got + " bytes, too few for a header (348 bytes)");
     }
     ByteOrder order = HeaderCodec.detectOrder(src.name(), first);
     int size = HeaderCodec.sizeOf(first, order);
@@ -130,8 +145,9 @@ public final class NiftiReader {
     System.arraycopy(first, 0, bytes, 0, 4);
     int rest = src.read(bytes, 4, size - 4);
     if (rest < size - 4) {
-      throw new NiftiException(src.name(), "short file: " + (4 + rest) + " bytes, but sizeof_hdr says the header alone has "
-          + size);
+      throw new NiftiException(
+          src.name(),
+          "short file: " + (4 + rest) + " bytes, but sizeof_hdr says the header alone has " + size);
     }
     return HeaderCodec.decode(src.name(), bytes, order);
   }
@@ -150,22 +166,37 @@ public final class NiftiReader {
     long skip = offset - src.position();
     if (bound >= 0 && !src.isGzip()) {
       if (skip > bound) {
-        throw new NiftiException(src.name(), "vox_offset " + offset + " is past the end of the file ("
-            + (src.position() + bound) + " bytes)");
+        throw new NiftiException(
+            src.name(),
+            "vox_offset "
+                + offset
+                + " is past the end of the file ("
+                + (src.position() + bound)
+                + " bytes)");
       }
       if (bytes > bound - skip) {
         throw truncated(src, bytes, offset, bound - skip);
       }
     } else if (bound >= 0 && skip > bound) {
-      throw new NiftiException(src.name(), "vox_offset " + offset + " is past the end of the file (more than"
-          + " a gzip file of this size can hold)");
+      throw new NiftiException(
+          src.name(),
+          "vox_offset "
+              + offset
+              + " is past the end of the file (more than"
+              + " a gzip file of this size can hold)");
     } else if (bound >= 0 && bytes > bound - skip) {
-      throw new NiftiException(src.name(), "header declares " + bytes + " bytes of voxel data at offset "
-          + offset + ", more than a gzip file of this size can hold");
+      throw new NiftiException(
+          src.name(),
+          "header declares "
+              + bytes
+              + " bytes of voxel data at offset "
+              + offset
+              + ", more than a gzip file of this size can hold");
     }
     if (skip > 0 && src.skip(skip) < skip) {
-      throw new NiftiException(src.name(), "vox_offset " + offset + " is past the end of the file ("
-          + src.position() + " bytes)");
+      throw new NiftiException(
+          src.name(),
+          "vox_offset " + offset + " is past the end of the file (" + src.position() + " bytes)");
     }
     limits.check(src.name(), h);
     boolean exact = bound >= 0 && !src.isGzip();
@@ -189,7 +220,8 @@ public final class NiftiReader {
       pos += want;
     }
     if (src.isGzip()) {
-      src.skip(Long.MAX_VALUE); // reach the gzip trailer so that a CRC or length mismatch is detected
+      src.skip(
+          Long.MAX_VALUE); // reach the gzip trailer so that a CRC or length mismatch is detected
     }
     return data;
   }
@@ -202,14 +234,23 @@ public final class NiftiReader {
    * ratio below that) are read into one array of the final size, without the copies of growing.
    */
   private static int initialVoxels(NiftiInput src, int n, int bpv) {
-    long bytes = src.compressedLength() < 0 ? 0
-        : Math.min(GUESS_CAP_BYTES, src.compressedLength() * GZIP_GUESS_RATIO);
+    long bytes =
+        src.compressedLength() < 0
+            ? 0
+            : Math.min(GUESS_CAP_BYTES, src.compressedLength() * GZIP_GUESS_RATIO);
     return (int) Math.min(n, Math.max(INITIAL_VOXELS, bytes / bpv));
   }
 
   private static NiftiException truncated(NiftiInput src, long bytes, long offset, long available) {
-    return new NiftiException(src.name(), "truncated voxel data: header declares " + bytes
-        + " bytes at offset " + offset + " but only " + available + " follow");
+    return new NiftiException(
+        src.name(),
+        "truncated voxel data: header declares "
+            + bytes
+            + " bytes at offset "
+            + offset
+            + " but only "
+            + available
+            + " follow");
   }
 
   /** For a .hdr/.img name: {hdr, img} partner paths (missing one -> exception); else null. */
@@ -229,8 +270,13 @@ public final class NiftiReader {
     }
     String ext = isHdr ? "img" : "hdr";
     Path partner = null;
-    for (String cand : new String[] {stem + "." + ext, stem + "." + ext + ".gz",
-        stem + "." + ext.toUpperCase(Locale.ROOT), stem + "." + ext.toUpperCase(Locale.ROOT) + ".gz"}) {
+    for (String cand :
+        new String[] {
+          stem + "." + ext,
+          stem + "." + ext + ".gz",
+          stem + "." + ext.toUpperCase(Locale.ROOT),
+          stem + "." + ext.toUpperCase(Locale.ROOT) + ".gz"
+        }) {
       Path p = file.resolveSibling(cand);
       if (Files.isRegularFile(p)) {
         partner = p;
@@ -238,8 +284,19 @@ public final class NiftiReader {
       }
     }
     if (partner == null) {
-      throw new NiftiException(file.toString(), "missing ." + ext + " partner: neither "
-          + stem + "." + ext + " nor " + stem + "." + ext + ".gz exists next to it");
+      throw new NiftiException(
+          file.toString(),
+          "missing ."
+              + ext
+              + " partner: neither "
+              + stem
+              + "."
+              + ext
+              + " nor "
+              + stem
+              + "."
+              + ext
+              + ".gz exists next to it");
     }
     return isHdr ? new Path[] {file, partner} : new Path[] {partner, file};
   }
@@ -263,7 +320,8 @@ public final class NiftiReader {
   }
 
   private static NiftiException asNifti(Path file, IOException e) {
-    return e instanceof NiftiException ne ? ne
+    return e instanceof NiftiException ne
+        ? ne
         : new NiftiException(file.toString(), "cannot read: " + e.getMessage(), e);
   }
 

@@ -67,10 +67,22 @@ public record NiftiSummary(
     long valid = n - nan;
     double total = Double.isFinite(sum) ? sum + comp : sum;
     NiftiHeader h = v.header();
-    return new NiftiSummary(path, h.format(), v.shape(), h.datatype(), h.pixdim(), h.sclSlope(),
-        h.sclInter(), h.qformCode(), h.sformCode(), v.affine(),
-        valid == 0 ? Double.NaN : min, valid == 0 ? Double.NaN : max,
-        valid == 0 ? Double.NaN : total / valid, total, nan);
+    return new NiftiSummary(
+        path,
+        h.format(),
+        v.shape(),
+        h.datatype(),
+        h.pixdim(),
+        h.sclSlope(),
+        h.sclInter(),
+        h.qformCode(),
+        h.sformCode(),
+        v.affine(),
+        valid == 0 ? Double.NaN : min,
+        valid == 0 ? Double.NaN : max,
+        valid == 0 ? Double.NaN : total / valid,
+        total,
+        nan);
   }
 
   /**
@@ -80,24 +92,38 @@ public record NiftiSummary(
    */
   public String toJson() {
     StringBuilder sb = new StringBuilder(512);
-    sb.append("{\"path\":").append(quote(path))
-        .append(",\"format\":").append(quote(format.label()))
-        .append(",\"shape\":").append(Arrays.toString(shape).replace(" ", ""))
-        .append(",\"datatype\":").append(quote(datatype.label()))
-        .append(",\"pixdim\":").append(numbers(pixdim))
-        .append(",\"scl_slope\":").append(number(sclSlope))
-        .append(",\"scl_inter\":").append(number(sclInter))
-        .append(",\"qform_code\":").append(qformCode)
-        .append(",\"sform_code\":").append(sformCode)
+    sb.append("{\"path\":")
+        .append(quote(path))
+        .append(",\"format\":")
+        .append(quote(format.label()))
+        .append(",\"shape\":")
+        .append(Arrays.toString(shape).replace(" ", ""))
+        .append(",\"datatype\":")
+        .append(quote(datatype.label()))
+        .append(",\"pixdim\":")
+        .append(numbers(pixdim))
+        .append(",\"scl_slope\":")
+        .append(number(sclSlope))
+        .append(",\"scl_inter\":")
+        .append(number(sclInter))
+        .append(",\"qform_code\":")
+        .append(qformCode)
+        .append(",\"sform_code\":")
+        .append(sformCode)
         .append(",\"affine\":[");
     for (int i = 0; i < 4; i++) {
       sb.append(i > 0 ? "," : "").append(numbers(affine[i]));
     }
-    sb.append("],\"min\":").append(number(min))
-        .append(",\"max\":").append(number(max))
-        .append(",\"mean\":").append(number(mean))
-        .append(",\"sum\":").append(number(sum))
-        .append(",\"nan_count\":").append(nanCount)
+    sb.append("],\"min\":")
+        .append(number(min))
+        .append(",\"max\":")
+        .append(number(max))
+        .append(",\"mean\":")
+        .append(number(mean))
+        .append(",\"sum\":")
+        .append(number(sum))
+        .append(",\"nan_count\":")
+        .append(nanCount)
         .append('}');
     return sb.toString();
   }
@@ -110,19 +136,44 @@ public record NiftiSummary(
   /** Multi-line human-readable report. */
   public String toText() {
     StringBuilder sb = new StringBuilder();
-    sb.append(path).append('\n')
-        .append("  format: ").append(format.label())
-        .append("   datatype: ").append(datatype.label())
-        .append("   shape: ").append(Arrays.toString(shape)).append('\n')
-        .append("  pixdim: ").append(Arrays.toString(pixdim)).append('\n')
-        .append("  scl_slope: ").append(sclSlope).append("   scl_inter: ").append(sclInter)
-        .append("   qform_code: ").append(qformCode).append("   sform_code: ").append(sformCode).append('\n')
+    sb.append(path)
+        .append('\n')
+        .append("  format: ")
+        .append(format.label())
+        .append("   datatype: ")
+        .append(datatype.label())
+        .append("   shape: ")
+        .append(Arrays.toString(shape))
+        .append('\n')
+        .append("  pixdim: ")
+        .append(Arrays.toString(pixdim))
+        .append('\n')
+        .append("  scl_slope: ")
+        .append(sclSlope)
+        .append("   scl_inter: ")
+        .append(sclInter)
+        .append("   qform_code: ")
+        .append(qformCode)
+        .append("   sform_code: ")
+        .append(sformCode)
+        .append('\n')
         .append("  affine:\n");
     for (double[] row : affine) {
-      sb.append(String.format(Locale.ROOT, "    %12.6f %12.6f %12.6f %12.6f%n", row[0], row[1], row[2], row[3]));
+      sb.append(
+          String.format(
+              Locale.ROOT, "    %12.6f %12.6f %12.6f %12.6f%n", row[0], row[1], row[2], row[3]));
     }
-    sb.append("  min: ").append(min).append("   max: ").append(max).append("   mean: ").append(mean)
-        .append("   sum: ").append(sum).append("   nan_count: ").append(nanCount).append('\n');
+    sb.append("  min: ")
+        .append(min)
+        .append("   max: ")
+        .append(max)
+        .append("   mean: ")
+        .append(mean)
+        .append("   sum: ")
+        .append(sum)
+        .append("   nan_count: ")
+        .append(nanCount)
+        .append('\n');
     return sb.toString();
   }
 

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * One image: a {@link NiftiHeader} plus its voxels, stored compactly in the native datatype (see
- * {@link NiftiDataType} for the Java array used). Flat index of voxel (x, y, z, t, ...) is
- * {@code x + nx*(y + ny*(z + nz*(t + ...)))}: x varies fastest, as on disk. Immutable.
+ * {@link NiftiDataType} for the Java array used). Flat index of voxel (x, y, z, t, ...) is {@code x
+ * + nx*(y + ny*(z + nz*(t + ...)))}: x varies fastest, as on disk. Immutable.
  *
  * <p>Scaled value = raw * scl_slope + scl_inter when the header has scaling, else raw.
  */
@@ -27,13 +27,23 @@ public final class NiftiVolume {
   public static NiftiVolume of(NiftiHeader header, Object rawData) {
     Class<?> want = VoxelArrays.arrayClass(header.datatype());
     if (rawData == null || rawData.getClass() != want) {
-      throw new IllegalArgumentException("datatype " + header.datatype().label() + " needs a "
-          + want.getSimpleName() + ", got " + (rawData == null ? "null" : rawData.getClass().getSimpleName()));
+      throw new IllegalArgumentException(
+          "datatype "
+              + header.datatype().label()
+              + " needs a "
+              + want.getSimpleName()
+              + ", got "
+              + (rawData == null ? "null" : rawData.getClass().getSimpleName()));
     }
     int n = VoxelArrays.length(rawData);
     if (n != header.voxelCount()) {
-      throw new IllegalArgumentException("data has " + n + " voxels but dims "
-          + Arrays.toString(header.dims()) + " need " + header.voxelCount());
+      throw new IllegalArgumentException(
+          "data has "
+              + n
+              + " voxels but dims "
+              + Arrays.toString(header.dims())
+              + " need "
+              + header.voxelCount());
     }
     return new NiftiVolume(header, rawData);
   }
@@ -41,35 +51,43 @@ public final class NiftiVolume {
   /**
    * A new volume from a shape and a raw array of {@code type}. {@code pixdim} (may be null: all 1)
    * gives voxel sizes per dim; {@code affine} (may be null: diag(pixdim[0..2])) places it in space
-   * and then defines the spatial voxel sizes (its column norms). sform and a matching qform are set.
+   * and then defines the spatial voxel sizes (its column norms). sform and a matching qform are
+   * set.
    */
-  public static NiftiVolume of(NiftiDataType type, int[] shape, Object data, double[] pixdim, double[][] affine) {
+  public static NiftiVolume of(
+      NiftiDataType type, int[] shape, Object data, double[] pixdim, double[][] affine) {
     NiftiHeader.Builder b = NiftiHeader.builder().shape(shape).datatype(type);
     double[] p = new double[shape.length];
     Arrays.fill(p, 1.0);
     if (pixdim != null) {
       if (pixdim.length > shape.length) {
-        throw new IllegalArgumentException("pixdim has " + pixdim.length + " entries for " + shape.length + " dims");
+        throw new IllegalArgumentException(
+            "pixdim has " + pixdim.length + " entries for " + shape.length + " dims");
       }
       System.arraycopy(pixdim, 0, p, 0, pixdim.length);
     }
     b.pixdim(p);
-    double[][] m = affine != null ? affine
-        : NiftiAffine.diagonal(p[0], p.length > 1 ? p[1] : 1, p.length > 2 ? p[2] : 1);
+    double[][] m =
+        affine != null
+            ? affine
+            : NiftiAffine.diagonal(p[0], p.length > 1 ? p[1] : 1, p.length > 2 ? p[2] : 1);
     b.affine(m);
     return of(b.build(), data);
   }
 
-  public static NiftiVolume ofFloats(int[] shape, float[] data, double[] pixdim, double[][] affine) {
+  public static NiftiVolume ofFloats(
+      int[] shape, float[] data, double[] pixdim, double[][] affine) {
     return of(NiftiDataType.FLOAT32, shape, data, pixdim, affine);
   }
 
-  public static NiftiVolume ofDoubles(int[] shape, double[] data, double[] pixdim, double[][] affine) {
+  public static NiftiVolume ofDoubles(
+      int[] shape, double[] data, double[] pixdim, double[][] affine) {
     return of(NiftiDataType.FLOAT64, shape, data, pixdim, affine);
   }
 
   /** INT16 voxels. */
-  public static NiftiVolume ofShorts(int[] shape, short[] data, double[] pixdim, double[][] affine) {
+  public static NiftiVolume ofShorts(
+      int[] shape, short[] data, double[] pixdim, double[][] affine) {
     return of(NiftiDataType.INT16, shape, data, pixdim, affine);
   }
 
@@ -103,7 +121,9 @@ public final class NiftiVolume {
 
   /** (nx, ny, nz); 1 for axes the image does not have. */
   public int[] spatialShape() {
-    return new int[] {(int) header.spatialDim(0), (int) header.spatialDim(1), (int) header.spatialDim(2)};
+    return new int[] {
+      (int) header.spatialDim(0), (int) header.spatialDim(1), (int) header.spatialDim(2)
+    };
   }
 
   public long voxelCount() {
@@ -115,14 +135,16 @@ public final class NiftiVolume {
     return header.affine();
   }
 
-  /** Flat index of spatial voxel (x, y, z) in the first volume; each coordinate is range-checked. */
+  /**
+   * Flat index of spatial voxel (x, y, z) in the first volume; each coordinate is range-checked.
+   */
   public long index(int x, int y, int z) {
     long nx = header.spatialDim(0);
     long ny = header.spatialDim(1);
     long nz = header.spatialDim(2);
     if (x < 0 || x >= nx || y < 0 || y >= ny || z < 0 || z >= nz) {
-      throw new IndexOutOfBoundsException("voxel (" + x + ", " + y + ", " + z + ") outside ("
-          + nx + ", " + ny + ", " + nz + ")");
+      throw new IndexOutOfBoundsException(
+          "voxel (" + x + ", " + y + ", " + z + ") outside (" + nx + ", " + ny + ", " + nz + ")");
     }
     return x + nx * (y + ny * (long) z);
   }
@@ -156,15 +178,21 @@ public final class NiftiVolume {
    */
   public float[] toFloatArray(float[] out) {
     if (out.length != count) {
-      throw new IllegalArgumentException("output array has " + out.length + " elements, the volume "
-          + count + " voxels");
+      throw new IllegalArgumentException(
+          "output array has " + out.length + " elements, the volume " + count + " voxels");
     }
     if (data instanceof float[] f && !header.hasScaling()) {
       System.arraycopy(f, 0, out, 0, count);
       return out;
     }
-    VoxelArrays.toFloats(header.datatype(), data, count, header.hasScaling(), header.effectiveSlope(),
-        header.effectiveInter(), out);
+    VoxelArrays.toFloats(
+        header.datatype(),
+        data,
+        count,
+        header.hasScaling(),
+        header.effectiveSlope(),
+        header.effectiveInter(),
+        out);
     return out;
   }
 

@@ -15,12 +15,12 @@ import java.util.zip.GZIPOutputStream;
  * Writes NIfTI-1 (default) or NIfTI-2 images, single-file or as .hdr/.img pairs, gzipped or plain,
  * little- or big-endian.
  *
- * <p>The written header always carries the volume's affine both as the sform (sform_code 1 unless the
- * volume had one) and as a qform decomposed from it (quaternion + qfac, qform_code 1, or 0 when the
- * affine has a shear a qform cannot express), pixdim[1..3] = the affine's column norms (with
- * {@link Options#headerGeometry()} the volume header's own geometry fields instead, unchanged), xyzt_units mm,
- * vox_offset 352 (NIfTI-1) or 544 (NIfTI-2) in single files, and four zero extension bytes.
- * Files are written atomically: to a temporary sibling first, then moved into place.
+ * <p>The written header always carries the volume's affine both as the sform (sform_code 1 unless
+ * the volume had one) and as a qform decomposed from it (quaternion + qfac, qform_code 1, or 0 when
+ * the affine has a shear a qform cannot express), pixdim[1..3] = the affine's column norms (with
+ * {@link Options#headerGeometry()} the volume header's own geometry fields instead, unchanged),
+ * xyzt_units mm, vox_offset 352 (NIfTI-1) or 544 (NIfTI-2) in single files, and four zero extension
+ * bytes. Files are written atomically: to a temporary sibling first, then moved into place.
  */
 public final class NiftiWriter {
   private static final int CHUNK_VOXELS = 1 << 13;
@@ -47,8 +47,13 @@ public final class NiftiWriter {
    *     pixdim exactly as they are, instead of deriving them from its affine (for outputs that must
    *     carry an input's own header geometry)
    */
-  public record Options(NiftiFormat format, ByteOrder byteOrder, boolean gzip, NiftiDataType datatype,
-      Scaling scaling, boolean headerGeometry) {
+  public record Options(
+      NiftiFormat format,
+      ByteOrder byteOrder,
+      boolean gzip,
+      NiftiDataType datatype,
+      Scaling scaling,
+      boolean headerGeometry) {
     public Options {
       if (format == NiftiFormat.ANALYZE || format == null) {
         throw new IllegalArgumentException("can only write NIFTI1 or NIFTI2, not " + format);
@@ -58,7 +63,12 @@ public final class NiftiWriter {
       }
     }
 
-    public Options(NiftiFormat format, ByteOrder byteOrder, boolean gzip, NiftiDataType datatype, Scaling scaling) {
+    public Options(
+        NiftiFormat format,
+        ByteOrder byteOrder,
+        boolean gzip,
+        NiftiDataType datatype,
+        Scaling scaling) {
       this(format, byteOrder, gzip, datatype, scaling, false);
     }
 
@@ -67,16 +77,25 @@ public final class NiftiWriter {
       return new Options(NiftiFormat.NIFTI1, ByteOrder.LITTLE_ENDIAN, true, null, null);
     }
 
-    public Options withFormat(NiftiFormat f) { return new Options(f, byteOrder, gzip, datatype, scaling, headerGeometry); }
+    public Options withFormat(NiftiFormat f) {
+      return new Options(f, byteOrder, gzip, datatype, scaling, headerGeometry);
+    }
 
-    public Options withByteOrder(ByteOrder o) { return new Options(format, o, gzip, datatype, scaling, headerGeometry); }
+    public Options withByteOrder(ByteOrder o) {
+      return new Options(format, o, gzip, datatype, scaling, headerGeometry);
+    }
 
-    public Options withGzip(boolean g) { return new Options(format, byteOrder, g, datatype, scaling, headerGeometry); }
+    public Options withGzip(boolean g) {
+      return new Options(format, byteOrder, g, datatype, scaling, headerGeometry);
+    }
 
-    public Options withDatatype(NiftiDataType t) { return new Options(format, byteOrder, gzip, t, scaling, headerGeometry); }
+    public Options withDatatype(NiftiDataType t) {
+      return new Options(format, byteOrder, gzip, t, scaling, headerGeometry);
+    }
 
     public Options withScaling(double slope, double inter) {
-      return new Options(format, byteOrder, gzip, datatype, new Scaling(slope, inter), headerGeometry);
+      return new Options(
+          format, byteOrder, gzip, datatype, new Scaling(slope, inter), headerGeometry);
     }
 
     public Options withHeaderGeometry(boolean keep) {
@@ -85,8 +104,8 @@ public final class NiftiWriter {
   }
 
   /**
-   * Writes a single file, atomically. {@code .hdr}/{@code .img} names are written as a pair
-   * ({@link #writePair}); gzip is on when the name ends in {@code .gz}.
+   * Writes a single file, atomically. {@code .hdr}/{@code .img} names are written as a pair ({@link
+   * #writePair}); gzip is on when the name ends in {@code .gz}.
    */
   public static void write(Path file, NiftiVolume v) throws IOException {
     String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -110,9 +129,9 @@ public final class NiftiWriter {
   }
 
   /**
-   * Writes a {@code .hdr}/{@code .img} pair (magic ni1/ni2, vox_offset 0) next to {@code file}, whose
-   * name may end in .hdr, .img (optionally .gz) or have neither; {@code .gz} is appended to both when
-   * {@code o.gzip()}. The .img is moved into place before the .hdr.
+   * Writes a {@code .hdr}/{@code .img} pair (magic ni1/ni2, vox_offset 0) next to {@code file},
+   * whose name may end in .hdr, .img (optionally .gz) or have neither; {@code .gz} is appended to
+   * both when {@code o.gzip()}. The .img is moved into place before the .hdr.
    *
    * @return {hdr path, img path}
    */
@@ -129,7 +148,8 @@ public final class NiftiWriter {
   }
 
   /** Writes a pair to two streams (not closed). */
-  public static void writePair(OutputStream hdr, OutputStream img, NiftiVolume v, Options o) throws IOException {
+  public static void writePair(OutputStream hdr, OutputStream img, NiftiVolume v, Options o)
+      throws IOException {
     NiftiHeader h = headerFor(v, o, false);
     writeTo(hdr, h, v, o, true, false);
     writeTo(img, h, v, o, false, true);
@@ -141,17 +161,26 @@ public final class NiftiWriter {
     if (o.format() == NiftiFormat.NIFTI1) {
       for (long d : src.dims()) {
         if (d > Short.MAX_VALUE) {
-          throw new IllegalArgumentException("dims " + java.util.Arrays.toString(src.dims())
-              + " do not fit a NIfTI-1 header (at most 32767 per dim); write NIFTI2");
+          throw new IllegalArgumentException(
+              "dims "
+                  + java.util.Arrays.toString(src.dims())
+                  + " do not fit a NIfTI-1 header (at most 32767 per dim); write NIFTI2");
         }
       }
     }
     NiftiDataType t = o.datatype() != null ? o.datatype() : src.datatype();
-    NiftiHeader.Builder b = src.toBuilder()
-        .format(o.format())
-        .byteOrder(o.byteOrder())
-        .datatype(t)
-        .voxOffset(single ? (o.format() == NiftiFormat.NIFTI2 ? HeaderCodec.NIFTI2_SIZE : HeaderCodec.NIFTI1_SIZE) + 4 : 0);
+    NiftiHeader.Builder b =
+        src.toBuilder()
+            .format(o.format())
+            .byteOrder(o.byteOrder())
+            .datatype(t)
+            .voxOffset(
+                single
+                    ? (o.format() == NiftiFormat.NIFTI2
+                            ? HeaderCodec.NIFTI2_SIZE
+                            : HeaderCodec.NIFTI1_SIZE)
+                        + 4
+                    : 0);
     if (!o.headerGeometry()) {
       b.affine(v.affine());
     }
@@ -177,8 +206,14 @@ public final class NiftiWriter {
     void writeTo(OutputStream out) throws IOException;
   }
 
-  private static void writeTo(OutputStream out, NiftiHeader h, NiftiVolume v, Options o,
-      boolean withHeader, boolean withData) throws IOException {
+  private static void writeTo(
+      OutputStream out,
+      NiftiHeader h,
+      NiftiVolume v,
+      Options o,
+      boolean withHeader,
+      boolean withData)
+      throws IOException {
     OutputStream target = o.gzip() ? new GZIPOutputStream(nonClosing(out), 1 << 16) : out;
     if (withHeader) {
       target.write(HeaderCodec.encode(h, h.voxOffset() > 0));
@@ -192,11 +227,15 @@ public final class NiftiWriter {
     target.flush();
   }
 
-  private static void writeVoxels(OutputStream out, NiftiHeader h, NiftiVolume v, Options o) throws IOException {
+  private static void writeVoxels(OutputStream out, NiftiHeader h, NiftiVolume v, Options o)
+      throws IOException {
     NiftiDataType t = h.datatype();
     NiftiHeader src = v.header();
-    boolean sameRaw = t == src.datatype()
-        && (o.scaling() == null || (o.scaling().slope() == src.sclSlope() && o.scaling().inter() == src.sclInter()));
+    boolean sameRaw =
+        t == src.datatype()
+            && (o.scaling() == null
+                || (o.scaling().slope() == src.sclSlope()
+                    && o.scaling().inter() == src.sclInter()));
     Object raw = v.rawDataShared();
     int n = (int) v.voxelCount();
     int bpv = t.bytesPerVoxel();
@@ -226,12 +265,22 @@ public final class NiftiWriter {
       return r;
     }
     if (Double.isNaN(r) || Double.isInfinite(r)) {
-      throw new IllegalArgumentException("voxel " + index + " is " + r + ", which " + t.label() + " cannot store");
+      throw new IllegalArgumentException(
+          "voxel " + index + " is " + r + ", which " + t.label() + " cannot store");
     }
     double q = Math.rint(r);
     if (q < t.minValue() || q > t.maxValue()) {
-      throw new IllegalArgumentException("voxel " + index + " stores as " + q + ", outside the "
-          + t.label() + " range " + (long) t.minValue() + ".." + (long) t.maxValue());
+      throw new IllegalArgumentException(
+          "voxel "
+              + index
+              + " stores as "
+              + q
+              + ", outside the "
+              + t.label()
+              + " range "
+              + (long) t.minValue()
+              + ".."
+              + (long) t.maxValue());
     }
     return q;
   }
@@ -239,17 +288,22 @@ public final class NiftiWriter {
   private static void atomically(Path file, Body body) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    // Not Files.createTempFile: that makes the file 0600 whatever the umask, and the rename keeps it.
+    // Not Files.createTempFile: that makes the file 0600 whatever the umask, and the rename keeps
+    // it.
     Path tmp = dir.resolve("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
-          java.nio.file.StandardOpenOption.WRITE)) {
-        body.writeTo(new java.io.BufferedOutputStream(out, 1 << 16) {
-          @Override
-          public void close() throws IOException {
-            flush();
-          }
-        });
+      try (OutputStream out =
+          Files.newOutputStream(
+              tmp,
+              java.nio.file.StandardOpenOption.CREATE_NEW,
+              java.nio.file.StandardOpenOption.WRITE)) {
+        body.writeTo(
+            new java.io.BufferedOutputStream(out, 1 << 16) {
+              @Override
+              public void close() throws IOException {
+                flush();
+              }
+            });
       }
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -4,17 +4,18 @@ import com.typesafe.config.Config;
 import java.util.Locale;
 
 /**
- * What a reader may allocate for one image's voxels. A header's declared data size
- * ({@code voxelCount * bytesPerVoxel}) is checked against {@link #maxDataBytes} and against the
- * heap still free, before the voxel array is allocated, so that a small {@code .nii.gz} that
- * inflates to gigabytes (a decompression bomb, or a lying header) is rejected with the sizes named
- * instead of ending in an {@link OutOfMemoryError}.
+ * What a reader may allocate for one image's voxels. A header's declared data size ({@code
+ * voxelCount * bytesPerVoxel}) is checked against {@link #maxDataBytes} and against the heap still
+ * free, before the voxel array is allocated, so that a small {@code .nii.gz} that inflates to
+ * gigabytes (a decompression bomb, or a lying header) is rejected with the sizes named instead of
+ * ending in an {@link OutOfMemoryError}.
  *
  * @param maxDataBytes largest accepted voxel data of one image, in bytes (config key {@value #KEY})
  */
 public record ReadLimits(long maxDataBytes) implements java.io.Serializable {
   /** Configuration key of {@link #maxDataBytes}. */
   public static final String KEY = "patchddm.nifti.max-data-bytes";
+
   /** The reference default: 2 GiB (a 1024^3 int16 or a 812^3 float32 volume). */
   public static final ReadLimits DEFAULT = new ReadLimits(2L << 30);
 
@@ -37,18 +38,31 @@ public record ReadLimits(long maxDataBytes) implements java.io.Serializable {
    */
   void check(String name, NiftiHeader h) throws NiftiException {
     long bytes = h.voxelCount() * h.datatype().bytesPerVoxel();
-    String declared = "header declares " + shape(h) + " " + h.datatype().label() + " voxels = "
-        + size(bytes) + " of voxel data";
+    String declared =
+        "header declares "
+            + shape(h)
+            + " "
+            + h.datatype().label()
+            + " voxels = "
+            + size(bytes)
+            + " of voxel data";
     if (bytes > maxDataBytes) {
-      throw new NiftiException(name, declared + ", above the limit of " + size(maxDataBytes) + " (" + KEY + ")");
+      throw new NiftiException(
+          name, declared + ", above the limit of " + size(maxDataBytes) + " (" + KEY + ")");
     }
     long free = freeHeap();
     if (bytes > free) {
       System.gc(); // "used" counts garbage too: collect once before refusing
       free = freeHeap();
       if (bytes > free) {
-        throw new NiftiException(name, declared + ", more than the " + size(free) + " of memory free (heap "
-            + size(Runtime.getRuntime().maxMemory()) + ")");
+        throw new NiftiException(
+            name,
+            declared
+                + ", more than the "
+                + size(free)
+                + " of memory free (heap "
+                + size(Runtime.getRuntime().maxMemory())
+                + ")");
       }
     }
   }

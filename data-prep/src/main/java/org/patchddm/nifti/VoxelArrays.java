@@ -57,16 +57,17 @@ final class VoxelArrays {
 
   /**
    * Fills {@code out[0..n)} with the values of {@code a} as floats: {@code (float) (raw * slope +
-   * inter)} computed in double when {@code scaled}, else {@code (float) raw}; equal to
-   * {@code (float) get(t, a, i)} (scaled as said) for every i. One tight loop per datatype, so
-   * converting a whole volume costs no per-voxel dispatch.
+   * inter)} computed in double when {@code scaled}, else {@code (float) raw}; equal to {@code
+   * (float) get(t, a, i)} (scaled as said) for every i. One tight loop per datatype, so converting
+   * a whole volume costs no per-voxel dispatch.
    */
-  static void toFloats(NiftiDataType t, Object a, int n, boolean scaled, double slope, double inter,
-      float[] out) {
+  static void toFloats(
+      NiftiDataType t, Object a, int n, boolean scaled, double slope, double inter, float[] out) {
     switch (t) {
       case UINT8 -> {
         byte[] v = (byte[]) a;
-        for (int i = 0; i < n; i++) out[i] = scaled ? (float) ((v[i] & 0xFF) * slope + inter) : v[i] & 0xFF;
+        for (int i = 0; i < n; i++)
+          out[i] = scaled ? (float) ((v[i] & 0xFF) * slope + inter) : v[i] & 0xFF;
       }
       case INT8 -> {
         byte[] v = (byte[]) a;
@@ -78,7 +79,8 @@ final class VoxelArrays {
       }
       case UINT16 -> {
         short[] v = (short[]) a;
-        for (int i = 0; i < n; i++) out[i] = scaled ? (float) ((v[i] & 0xFFFF) * slope + inter) : v[i] & 0xFFFF;
+        for (int i = 0; i < n; i++)
+          out[i] = scaled ? (float) ((v[i] & 0xFFFF) * slope + inter) : v[i] & 0xFFFF;
       }
       case INT32 -> {
         int[] v = (int[]) a;
@@ -109,7 +111,10 @@ final class VoxelArrays {
     }
   }
 
-  /** Decodes {@code n} voxels from {@code src} (position advanced, order as set) into {@code a[pos..]}. */
+  /**
+   * Decodes {@code n} voxels from {@code src} (position advanced, order as set) into {@code
+   * a[pos..]}.
+   */
   static void decode(NiftiDataType t, ByteBuffer src, Object a, int pos, int n) {
     switch (t) {
       case UINT8, INT8 -> src.get((byte[]) a, pos, n);

@@ -3,8 +3,8 @@ package org.patchddm.prep;
 /**
  * Integer downsampling of 3-D volumes in NIfTI order (x fastest) and the nearest-neighbour
  * upsampling that inverts it on masks. See {@link DownsampleMode} for the conventions: the reduced
- * shape is {@code ceil(n / f)} per axis and reduced voxel {@code i} stands for source block
- * {@code [i*f, (i+1)*f)}.
+ * shape is {@code ceil(n / f)} per axis and reduced voxel {@code i} stands for source block {@code
+ * [i*f, (i+1)*f)}.
  */
 public final class Downsample {
 
@@ -52,9 +52,9 @@ public final class Downsample {
   }
 
   /**
-   * Reduces a label volume (values 0..255 as unsigned bytes) by {@code f}: nearest
-   * ({@code [::f]}) for {@link DownsampleMode#SUBSAMPLE}, block majority (ties to the smallest
-   * label) for {@link DownsampleMode#BLOCK_MEAN}.
+   * Reduces a label volume (values 0..255 as unsigned bytes) by {@code f}: nearest ({@code [::f]})
+   * for {@link DownsampleMode#SUBSAMPLE}, block majority (ties to the smallest label) for {@link
+   * DownsampleMode#BLOCK_MEAN}.
    */
   public static byte[] labels(byte[] src, int[] shape, int f, DownsampleMode mode) {
     checkFactor(f);
@@ -94,8 +94,8 @@ public final class Downsample {
   }
 
   /**
-   * Nearest-neighbour upsampling back to {@code bigShape}: {@code big[x] = small[floor(x / f)]}
-   * per axis (each reduced voxel is repeated over its block).
+   * Nearest-neighbour upsampling back to {@code bigShape}: {@code big[x] = small[floor(x / f)]} per
+   * axis (each reduced voxel is repeated over its block).
    */
   public static byte[] upsampleNearest(byte[] small, int[] smallShape, int f, int[] bigShape) {
     checkUpsample(small.length, smallShape, f, bigShape);
@@ -128,13 +128,25 @@ public final class Downsample {
     checkFactor(f);
     int[] expect = reducedShape(bigShape, f);
     if (!java.util.Arrays.equals(expect, smallShape)) {
-      throw new IllegalArgumentException("upsampling " + PadCrop.shapeString(smallShape) + " by " + f
-          + " cannot give " + PadCrop.shapeString(bigShape) + " (its reduced shape is "
-          + PadCrop.shapeString(expect) + ")");
+      throw new IllegalArgumentException(
+          "upsampling "
+              + PadCrop.shapeString(smallShape)
+              + " by "
+              + f
+              + " cannot give "
+              + PadCrop.shapeString(bigShape)
+              + " (its reduced shape is "
+              + PadCrop.shapeString(expect)
+              + ")");
     }
     if (length != PadCrop.size(smallShape)) {
-      throw new IllegalArgumentException("volume has " + length + " voxels, shape "
-          + PadCrop.shapeString(smallShape) + " needs " + PadCrop.size(smallShape));
+      throw new IllegalArgumentException(
+          "volume has "
+              + length
+              + " voxels, shape "
+              + PadCrop.shapeString(smallShape)
+              + " needs "
+              + PadCrop.size(smallShape));
     }
   }
 

@@ -11,7 +11,9 @@ public enum DownsampleMode {
    * subsampled the same way (nearest neighbour).
    */
   SUBSAMPLE,
-  /** Average each f x f x f block (partial blocks at the far edges average what exists). Labels
-   * take the majority label of the block; ties go to the smallest label value. */
+  /**
+   * Average each f x f x f block (partial blocks at the far edges average what exists). Labels take
+   * the majority label of the block; ties go to the smallest label value.
+   */
   BLOCK_MEAN
 }

@@ -8,8 +8,8 @@ import java.util.Arrays;
  * shapes are (nx, ny, nz).
  *
  * <p>Each inverse step of the preprocessing is one map, so that an output on the network grid goes
- * back to the input's grid through a chain of them ({@link #andThen}): e.g. {@link PaddedToOriginal}
- * followed by the inverse of a resampling done before it.
+ * back to the input's grid through a chain of them ({@link #andThen}): e.g. {@link
+ * PaddedToOriginal} followed by the inverse of a resampling done before it.
  */
 public interface GridMap {
 
@@ -29,8 +29,11 @@ public interface GridMap {
   default GridMap andThen(GridMap next) {
     GridMap first = this;
     if (!Arrays.equals(first.targetShape(), next.sourceShape())) {
-      throw new IllegalArgumentException("cannot chain a map to " + Arrays.toString(first.targetShape())
-          + " with a map from " + Arrays.toString(next.sourceShape()));
+      throw new IllegalArgumentException(
+          "cannot chain a map to "
+              + Arrays.toString(first.targetShape())
+              + " with a map from "
+              + Arrays.toString(next.sourceShape()));
     }
     return new GridMap() {
       @Override

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Samples a volume on another voxel grid, given the 3x4 map from output voxel coordinates to input
- * voxel coordinates ({@code in = M * [x, y, z, 1]}). All volumes are flat, x fastest:
- * {@code i = x + nx * (y + ny * z)}.
+ * voxel coordinates ({@code in = M * [x, y, z, 1]}). All volumes are flat, x fastest: {@code i = x
+ * + nx * (y + ny * z)}.
  *
  * <p>Voxel {@code k} of an axis of length {@code n} covers [k - 0.5, k + 0.5], so a point inside
  * [-0.5, n - 0.5] on every axis lies in the input's field of view; points outside become 0. Inside,
@@ -18,7 +18,10 @@ final class GridSampler {
 
   private GridSampler() {}
 
-  /** Trilinear interpolation of {@code in} (shape {@code inShape}) at every voxel of {@code outShape}. */
+  /**
+   * Trilinear interpolation of {@code in} (shape {@code inShape}) at every voxel of {@code
+   * outShape}.
+   */
   static float[] linear(float[] in, int[] inShape, double[][] outToIn, int[] outShape) {
     check(in.length, inShape, "input");
     float[] out = new float[PadCrop.size(outShape)];
@@ -82,7 +85,10 @@ final class GridSampler {
     return out;
   }
 
-  /** Input coordinates of output voxel (x, y, z) into {@code p}; false when outside the field of view. */
+  /**
+   * Input coordinates of output voxel (x, y, z) into {@code p}; false when outside the field of
+   * view.
+   */
   private static boolean map(double[][] m, int x, int y, int z, int[] inShape, double[] p) {
     for (int r = 0; r < 3; r++) {
       double v = m[r][0] * x + m[r][1] * y + m[r][2] * z + m[r][3];
@@ -104,7 +110,8 @@ final class GridSampler {
 
   private static void check(int length, int[] shape, String what) {
     if (shape.length != 3 || length != PadCrop.size(shape)) {
-      throw new IllegalArgumentException(what + " has " + length + " voxels but shape " + Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          what + " has " + length + " voxels but shape " + Arrays.toString(shape));
     }
   }
 }

@@ -3,11 +3,11 @@ package org.patchddm.prep;
 /**
  * Background masking and the paper's per-sequence intensity normalisation.
  *
- * <p>Background is every voxel that is zero in all four sequences (BraTS images are
- * skull-stripped, with exactly 0 outside the brain); every other voxel is "brain". Per sequence,
- * the brain values are clipped to [p_low, p_high] (by default the 1st and 99th percentile of that
- * sequence's brain voxels, see {@link Percentiles}) and mapped linearly to [0, 1]:
- * {@code x' = (clip(x, lo, hi) - lo) / (hi - lo)}. Background stays exactly 0.
+ * <p>Background is every voxel that is zero in all four sequences (BraTS images are skull-stripped,
+ * with exactly 0 outside the brain); every other voxel is "brain". Per sequence, the brain values
+ * are clipped to [p_low, p_high] (by default the 1st and 99th percentile of that sequence's brain
+ * voxels, see {@link Percentiles}) and mapped linearly to [0, 1]: {@code x' = (clip(x, lo, hi) -
+ * lo) / (hi - lo)}. Background stays exactly 0.
  *
  * <p>Arrays are flat volumes in NIfTI order (x fastest: {@code i = x + nx * (y + ny * z)}).
  */

@@ -5,8 +5,8 @@ import java.util.Locale;
 /**
  * A voxel axis order in RAS+ world space, written as three axis codes in the nibabel convention:
  * each letter names the world direction in which that voxel index grows. {@code R}/{@code L} is
- * world +x/-x, {@code A}/{@code P} is +y/-y, {@code S}/{@code I} is +z/-z. BraTS files are
- * {@code LPS}: their affine is diag(-1, -1, 1) (x grows to the left, y to the back, z up).
+ * world +x/-x, {@code A}/{@code P} is +y/-y, {@code S}/{@code I} is +z/-z. BraTS files are {@code
+ * LPS}: their affine is diag(-1, -1, 1) (x grows to the left, y to the back, z up).
  *
  * @param codes three upper-case letters, one from each of the pairs R/L, A/P, S/I
  */
@@ -19,13 +19,17 @@ public record Orientation(String codes) implements java.io.Serializable {
     codes = codes == null ? "" : codes.trim().toUpperCase(Locale.ROOT);
     boolean[] seen = new boolean[3];
     if (codes.length() != 3) {
-      throw new IllegalArgumentException("orientation '" + codes + "' must have 3 axis codes, e.g. LPS or RAS");
+      throw new IllegalArgumentException(
+          "orientation '" + codes + "' must have 3 axis codes, e.g. LPS or RAS");
     }
     for (int i = 0; i < 3; i++) {
       int axis = worldAxis(codes.charAt(i));
       if (axis < 0 || seen[axis]) {
-        throw new IllegalArgumentException("orientation '" + codes + "' must use one letter of each pair R/L, "
-            + "A/P, S/I, e.g. LPS or RAS");
+        throw new IllegalArgumentException(
+            "orientation '"
+                + codes
+                + "' must use one letter of each pair R/L, "
+                + "A/P, S/I, e.g. LPS or RAS");
       }
       seen[axis] = true;
     }
@@ -54,8 +58,8 @@ public record Orientation(String codes) implements java.io.Serializable {
 
   /**
    * The upper 3x3 of a voxel-to-world affine with this orientation and voxel size {@code spacing}
-   * (mm per voxel axis): column {@code i} is {@code signOf(i) * spacing[i]} on world row
-   * {@code worldAxisOf(i)}.
+   * (mm per voxel axis): column {@code i} is {@code signOf(i) * spacing[i]} on world row {@code
+   * worldAxisOf(i)}.
    */
   public double[][] linearPart(double[] spacing) {
     double[][] m = new double[3][3];

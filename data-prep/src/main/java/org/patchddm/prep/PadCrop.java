@@ -1,8 +1,8 @@
 package org.patchddm.prep;
 
 /**
- * Centred padding / cropping of 3-D volumes in NIfTI order (x fastest:
- * {@code i = x + nx * (y + ny * z)}).
+ * Centred padding / cropping of 3-D volumes in NIfTI order (x fastest: {@code i = x + nx * (y + ny
+ * * z)}).
  *
  * <p>The offset per axis is {@code floor((target - size) / 2)}; a negative offset crops. For the
  * paper's 240x240x155 BraTS volumes padded to 256x256x256 this gives (8, 8, 50), i.e. the original
@@ -30,16 +30,26 @@ public final class PadCrop {
    */
   public static float[] place(float[] src, int[] srcShape, int[] dstShape, int[] offset) {
     float[] dst = new float[size(dstShape)];
-    copy(src, srcShape, dst, dstShape, offset, (s, si, d, di, len) ->
-        System.arraycopy((float[]) s, si, (float[]) d, di, len));
+    copy(
+        src,
+        srcShape,
+        dst,
+        dstShape,
+        offset,
+        (s, si, d, di, len) -> System.arraycopy((float[]) s, si, (float[]) d, di, len));
     return dst;
   }
 
   /** {@link #place(float[], int[], int[], int[])} for byte volumes (labels, masks). */
   public static byte[] place(byte[] src, int[] srcShape, int[] dstShape, int[] offset) {
     byte[] dst = new byte[size(dstShape)];
-    copy(src, srcShape, dst, dstShape, offset, (s, si, d, di, len) ->
-        System.arraycopy((byte[]) s, si, (byte[]) d, di, len));
+    copy(
+        src,
+        srcShape,
+        dst,
+        dstShape,
+        offset,
+        (s, si, d, di, len) -> System.arraycopy((byte[]) s, si, (byte[]) d, di, len));
     return dst;
   }
 
@@ -48,8 +58,12 @@ public final class PadCrop {
     checkShape(shape, "shape");
     long n = (long) shape[0] * shape[1] * shape[2];
     if (n > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("volume of shape " + shapeString(shape) + " has " + n
-          + " voxels, more than a Java array can hold");
+      throw new IllegalArgumentException(
+          "volume of shape "
+              + shapeString(shape)
+              + " has "
+              + n
+              + " voxels, more than a Java array can hold");
     }
     return (int) n;
   }
@@ -63,8 +77,9 @@ public final class PadCrop {
       throw new IllegalArgumentException(what + " must have 3 dimensions");
     }
     for (int d : shape) {
-      if (d <= 0) throw new IllegalArgumentException(what + " has a non-positive dimension: "
-          + shape[0] + "x" + shape[1] + "x" + shape[2]);
+      if (d <= 0)
+        throw new IllegalArgumentException(
+            what + " has a non-positive dimension: " + shape[0] + "x" + shape[1] + "x" + shape[2]);
     }
   }
 
@@ -74,8 +89,13 @@ public final class PadCrop {
 
   private static void copy(Object src, int[] ss, Object dst, int[] ds, int[] off, RowCopy rc) {
     if (java.lang.reflect.Array.getLength(src) != size(ss)) {
-      throw new IllegalArgumentException("source has " + java.lang.reflect.Array.getLength(src)
-          + " voxels but its shape " + shapeString(ss) + " needs " + size(ss));
+      throw new IllegalArgumentException(
+          "source has "
+              + java.lang.reflect.Array.getLength(src)
+              + " voxels but its shape "
+              + shapeString(ss)
+              + " needs "
+              + size(ss));
     }
     // source x range that lands inside the destination
     int x0 = Math.max(0, -off[0]);

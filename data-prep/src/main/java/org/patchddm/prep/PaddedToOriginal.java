@@ -1,8 +1,8 @@
 package org.patchddm.prep;
 
 /**
- * The inverse of {@link SubjectPreprocessor}'s grid steps: from the padded network grid
- * ({@link Geometry#paddedShape()}) back to the input's grid ({@link Geometry#originalShape()}).
+ * The inverse of {@link SubjectPreprocessor}'s grid steps: from the padded network grid ({@link
+ * Geometry#paddedShape()}) back to the input's grid ({@link Geometry#originalShape()}).
  *
  * <ol>
  *   <li>Undo the centred pad / crop: padded voxel {@code p} is reduced voxel {@code p - padOffset};
@@ -37,12 +37,13 @@ public final class PaddedToOriginal implements GridMap {
   @Override
   public float[] apply(float[] padded) {
     checkLength(padded.length);
-    float[] reduced = PadCrop.place(padded, geometry.paddedShape(), geometry.reducedShape(), back());
+    float[] reduced =
+        PadCrop.place(padded, geometry.paddedShape(), geometry.reducedShape(), back());
     if (geometry.downsample() == 1) {
       return reduced;
     }
-    return Downsample.upsampleNearest(reduced, geometry.reducedShape(), geometry.downsample(),
-        geometry.originalShape());
+    return Downsample.upsampleNearest(
+        reduced, geometry.reducedShape(), geometry.downsample(), geometry.originalShape());
   }
 
   @Override
@@ -52,8 +53,8 @@ public final class PaddedToOriginal implements GridMap {
     if (geometry.downsample() == 1) {
       return reduced;
     }
-    return Downsample.upsampleNearest(reduced, geometry.reducedShape(), geometry.downsample(),
-        geometry.originalShape());
+    return Downsample.upsampleNearest(
+        reduced, geometry.reducedShape(), geometry.downsample(), geometry.originalShape());
   }
 
   private int[] back() {
@@ -63,8 +64,13 @@ public final class PaddedToOriginal implements GridMap {
 
   private void checkLength(int length) {
     if (length != geometry.paddedVoxels()) {
-      throw new IllegalArgumentException("volume has " + length + " voxels but the padded grid "
-          + PadCrop.shapeString(geometry.paddedShape()) + " has " + geometry.paddedVoxels());
+      throw new IllegalArgumentException(
+          "volume has "
+              + length
+              + " voxels but the padded grid "
+              + PadCrop.shapeString(geometry.paddedShape())
+              + " has "
+              + geometry.paddedVoxels());
     }
   }
 }

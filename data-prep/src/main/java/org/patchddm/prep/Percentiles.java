@@ -6,10 +6,10 @@ import java.util.Arrays;
  * Percentiles of the brain voxels of one sequence, with numpy's default ({@code method='linear'})
  * definition.
  *
- * <p>For {@code n} sorted values {@code v[0] <= ... <= v[n-1]} and a percentile {@code p} in
- * [0, 100], the rank is {@code h = (n - 1) * p / 100}; with {@code k = floor(h)} the result is
- * {@code v[k] + (h - k) * (v[k+1] - v[k])} (just {@code v[k]} when {@code k = n - 1}). This equals
- * {@code numpy.percentile(values, p)}.
+ * <p>For {@code n} sorted values {@code v[0] <= ... <= v[n-1]} and a percentile {@code p} in [0,
+ * 100], the rank is {@code h = (n - 1) * p / 100}; with {@code k = floor(h)} the result is {@code
+ * v[k] + (h - k) * (v[k+1] - v[k])} (just {@code v[k]} when {@code k = n - 1}). This equals {@code
+ * numpy.percentile(values, p)}.
  *
  * <p>Only voxels with {@code mask[i] == true} take part. MR images are integer-valued, so when
  * every selected value is an integer in a range of at most {@value #MAX_HISTOGRAM_BINS} values, the
@@ -24,8 +24,8 @@ public final class Percentiles {
   private Percentiles() {}
 
   /**
-   * Percentiles {@code ps} (each in [0, 100]) of {@code values[i]} over the voxels where
-   * {@code mask[i]}.
+   * Percentiles {@code ps} (each in [0, 100]) of {@code values[i]} over the voxels where {@code
+   * mask[i]}.
    *
    * @throws IllegalArgumentException if no voxel is selected, a percentile is out of range, or a
    *     selected value is not finite
@@ -93,7 +93,8 @@ public final class Percentiles {
       int hi = cumulative.length - 1;
       while (lo < hi) {
         int mid = (lo + hi) >>> 1;
-        if (cumulative[mid] > k) hi = mid; else lo = mid + 1;
+        if (cumulative[mid] > k) hi = mid;
+        else lo = mid + 1;
       }
       return (double) min + lo;
     };

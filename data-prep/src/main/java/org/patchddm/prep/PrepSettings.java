@@ -21,9 +21,18 @@ import java.util.Locale;
  * @param splitMinimums smallest number of subjects per split ({@link SplitPlanner})
  * @param resample reorientation and resampling of subjects off the target lattice
  */
-public record PrepSettings(int[] targetShape, double percentileLow, double percentileHigh,
-    int downsample, DownsampleMode downsampleMode, double trainFraction, double valFraction,
-    long splitSeed, SplitMinimums splitMinimums, ResampleSettings resample) implements java.io.Serializable {
+public record PrepSettings(
+    int[] targetShape,
+    double percentileLow,
+    double percentileHigh,
+    int downsample,
+    DownsampleMode downsampleMode,
+    double trainFraction,
+    double valFraction,
+    long splitSeed,
+    SplitMinimums splitMinimums,
+    ResampleSettings resample)
+    implements java.io.Serializable {
 
   /** Configuration path of these settings. */
   public static final String PATH = "patchddm.prep";
@@ -35,31 +44,59 @@ public record PrepSettings(int[] targetShape, double percentileLow, double perce
     targetShape = targetShape.clone();
     for (int d : targetShape) {
       if (d <= 0) {
-        throw new IllegalArgumentException(PATH + ".target-shape entries must be > 0, got "
-            + java.util.Arrays.toString(targetShape));
+        throw new IllegalArgumentException(
+            PATH
+                + ".target-shape entries must be > 0, got "
+                + java.util.Arrays.toString(targetShape));
       }
     }
     if (!(percentileLow >= 0 && percentileLow < percentileHigh && percentileHigh <= 100)) {
-      throw new IllegalArgumentException(PATH + ".percentile-low/high must satisfy 0 <= low < high"
-          + " <= 100, got " + percentileLow + " and " + percentileHigh);
+      throw new IllegalArgumentException(
+          PATH
+              + ".percentile-low/high must satisfy 0 <= low < high"
+              + " <= 100, got "
+              + percentileLow
+              + " and "
+              + percentileHigh);
     }
     if (downsample < 1) {
       throw new IllegalArgumentException(PATH + ".downsample must be >= 1, got " + downsample);
     }
     java.util.Objects.requireNonNull(downsampleMode, "downsampleMode");
     if (!(trainFraction >= 0 && valFraction >= 0 && trainFraction + valFraction <= 1 + 1e-12)) {
-      throw new IllegalArgumentException(PATH + ".split.train and .val must be >= 0 with a sum <= 1,"
-          + " got " + trainFraction + " and " + valFraction);
+      throw new IllegalArgumentException(
+          PATH
+              + ".split.train and .val must be >= 0 with a sum <= 1,"
+              + " got "
+              + trainFraction
+              + " and "
+              + valFraction);
     }
     java.util.Objects.requireNonNull(splitMinimums, "splitMinimums");
     java.util.Objects.requireNonNull(resample, "resample");
   }
 
   /** Settings without split minimums or resampling (every subject is used on its own grid). */
-  public PrepSettings(int[] targetShape, double percentileLow, double percentileHigh, int downsample,
-      DownsampleMode downsampleMode, double trainFraction, double valFraction, long splitSeed) {
-    this(targetShape, percentileLow, percentileHigh, downsample, downsampleMode, trainFraction,
-        valFraction, splitSeed, SplitMinimums.NONE, ResampleSettings.disabled());
+  public PrepSettings(
+      int[] targetShape,
+      double percentileLow,
+      double percentileHigh,
+      int downsample,
+      DownsampleMode downsampleMode,
+      double trainFraction,
+      double valFraction,
+      long splitSeed) {
+    this(
+        targetShape,
+        percentileLow,
+        percentileHigh,
+        downsample,
+        downsampleMode,
+        trainFraction,
+        valFraction,
+        splitSeed,
+        SplitMinimums.NONE,
+        ResampleSettings.disabled());
   }
 
   @Override
@@ -75,29 +112,42 @@ public record PrepSettings(int[] targetShape, double percentileLow, double perce
     Config refPrep = ref.getConfig(PATH);
     for (var e : c.entrySet()) {
       if (!refPrep.hasPath(e.getKey())) {
-        throw new ConfigException.BadPath(e.getValue().origin(), PATH + "." + e.getKey(),
-            "unknown key (known: " + refPrep.root().keySet() + ", split.{train,val,seed,min-train,min-val,min-test}, "
-            + "resample.{enabled,orientation,spacing,shape})");
+        throw new ConfigException.BadPath(
+            e.getValue().origin(),
+            PATH + "." + e.getKey(),
+            "unknown key (known: "
+                + refPrep.root().keySet()
+                + ", split.{train,val,seed,min-train,min-val,min-test}, "
+                + "resample.{enabled,orientation,spacing,shape})");
       }
     }
     List<Integer> shape = c.getIntList("target-shape");
     if (shape.size() != 3) {
-      throw new ConfigException.BadValue(c.origin(), PATH + ".target-shape",
-          "needs 3 entries (x, y, z), got " + shape);
+      throw new ConfigException.BadValue(
+          c.origin(), PATH + ".target-shape", "needs 3 entries (x, y, z), got " + shape);
     }
     String mode = c.getString("downsample-mode");
     DownsampleMode dm;
     try {
       dm = DownsampleMode.valueOf(mode.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException.BadValue(c.origin(), PATH + ".downsample-mode",
+      throw new ConfigException.BadValue(
+          c.origin(),
+          PATH + ".downsample-mode",
           "unknown mode '" + mode + "' (expected subsample or block-mean)");
     }
     try {
-      return new PrepSettings(shape.stream().mapToInt(Integer::intValue).toArray(),
-          c.getDouble("percentile-low"), c.getDouble("percentile-high"), c.getInt("downsample"), dm,
-          c.getDouble("split.train"), c.getDouble("split.val"), c.getLong("split.seed"),
-          new SplitMinimums(c.getInt("split.min-train"), c.getInt("split.min-val"), c.getInt("split.min-test")),
+      return new PrepSettings(
+          shape.stream().mapToInt(Integer::intValue).toArray(),
+          c.getDouble("percentile-low"),
+          c.getDouble("percentile-high"),
+          c.getInt("downsample"),
+          dm,
+          c.getDouble("split.train"),
+          c.getDouble("split.val"),
+          c.getLong("split.seed"),
+          new SplitMinimums(
+              c.getInt("split.min-train"), c.getInt("split.min-val"), c.getInt("split.min-test")),
           resampleFromConfig(c));
     } catch (IllegalArgumentException e) {
       throw new ConfigException.BadValue(c.origin(), PATH, e.getMessage());
@@ -108,16 +158,21 @@ public record PrepSettings(int[] targetShape, double percentileLow, double perce
     List<Double> spacing = c.getDoubleList("resample.spacing");
     List<Integer> shape = c.getIntList("resample.shape");
     if (spacing.size() != 3 || shape.size() != 3) {
-      throw new ConfigException.BadValue(c.origin(), PATH + ".resample",
+      throw new ConfigException.BadValue(
+          c.origin(),
+          PATH + ".resample",
           "spacing and shape need 3 entries (x, y, z), got " + spacing + " and " + shape);
     }
     Orientation o;
     try {
       o = new Orientation(c.getString("resample.orientation"));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException.BadValue(c.origin(), PATH + ".resample.orientation", e.getMessage());
+      throw new ConfigException.BadValue(
+          c.origin(), PATH + ".resample.orientation", e.getMessage());
     }
-    return new ResampleSettings(c.getBoolean("resample.enabled"), o,
+    return new ResampleSettings(
+        c.getBoolean("resample.enabled"),
+        o,
         spacing.stream().mapToDouble(Double::doubleValue).toArray(),
         shape.stream().mapToInt(Integer::intValue).toArray());
   }
@@ -134,24 +189,60 @@ public record PrepSettings(int[] targetShape, double percentileLow, double perce
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PrepSettings p && java.util.Arrays.equals(targetShape, p.targetShape)
-        && percentileLow == p.percentileLow && percentileHigh == p.percentileHigh
-        && downsample == p.downsample && downsampleMode == p.downsampleMode
-        && trainFraction == p.trainFraction && valFraction == p.valFraction
-        && splitSeed == p.splitSeed && splitMinimums.equals(p.splitMinimums) && resample.equals(p.resample);
+    return o instanceof PrepSettings p
+        && java.util.Arrays.equals(targetShape, p.targetShape)
+        && percentileLow == p.percentileLow
+        && percentileHigh == p.percentileHigh
+        && downsample == p.downsample
+        && downsampleMode == p.downsampleMode
+        && trainFraction == p.trainFraction
+        && valFraction == p.valFraction
+        && splitSeed == p.splitSeed
+        && splitMinimums.equals(p.splitMinimums)
+        && resample.equals(p.resample);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(java.util.Arrays.hashCode(targetShape), percentileLow,
-        percentileHigh, downsample, downsampleMode, trainFraction, valFraction, splitSeed, splitMinimums, resample);
+    return java.util.Objects.hash(
+        java.util.Arrays.hashCode(targetShape),
+        percentileLow,
+        percentileHigh,
+        downsample,
+        downsampleMode,
+        trainFraction,
+        valFraction,
+        splitSeed,
+        splitMinimums,
+        resample);
   }
 
   @Override
   public String toString() {
-    return "PrepSettings[targetShape=" + java.util.Arrays.toString(targetShape) + ", percentiles="
-        + percentileLow + "/" + percentileHigh + ", downsample=" + downsample + " " + downsampleMode
-        + ", split=" + trainFraction + "/" + valFraction + " seed " + splitSeed + " min " + splitMinimums.train() + "/"
-        + splitMinimums.val() + "/" + splitMinimums.test() + ", " + resample + "]";
+    return "PrepSettings[targetShape="
+        + java.util.Arrays.toString(targetShape)
+        + ", percentiles="
+        + percentileLow
+        + "/"
+        + percentileHigh
+        + ", downsample="
+        + downsample
+        + " "
+        + downsampleMode
+        + ", split="
+        + trainFraction
+        + "/"
+        + valFraction
+        + " seed "
+        + splitSeed
+        + " min "
+        + splitMinimums.train()
+        + "/"
+        + splitMinimums.val()
+        + "/"
+        + splitMinimums.test()
+        + ", "
+        + resample
+        + "]";
   }
 }

@@ -3,9 +3,9 @@ package org.patchddm.prep;
 import java.util.Map;
 
 /**
- * One subject after preprocessing, on the padded grid {@code geometry.paddedShape()} =
- * (nx, ny, nz). Every volume is flat in NIfTI order, x fastest: {@code i = x + nx * (y + ny * z)}.
- * Viewed as a tensor this is {@code [C, D, H, W] = [4, nz, ny, nx]} in C order.
+ * One subject after preprocessing, on the padded grid {@code geometry.paddedShape()} = (nx, ny,
+ * nz). Every volume is flat in NIfTI order, x fastest: {@code i = x + nx * (y + ny * z)}. Viewed as
+ * a tensor this is {@code [C, D, H, W] = [4, nz, ny, nx]} in C order.
  *
  * @param subjectId e.g. {@code BraTS20_Training_001}
  * @param split "train", "val" or "test" ({@link Split#label()})
@@ -18,14 +18,23 @@ import java.util.Map;
  * @param labels the original BraTS labels (0, 1, 2, 4) on the same grid, or {@code null}
  * @param inputChecksums input file name -> SHA-256 hex of its bytes (provenance)
  */
-public record PreprocessedSubject(String subjectId, String split, Geometry geometry, float[] p01,
-    float[] p99, float[][] channels, byte[] wholeTumour, byte[] labels,
+public record PreprocessedSubject(
+    String subjectId,
+    String split,
+    Geometry geometry,
+    float[] p01,
+    float[] p99,
+    float[][] channels,
+    byte[] wholeTumour,
+    byte[] labels,
     Map<String, String> inputChecksums) {
 
-  /** The same subject in another split (the job's {@link SplitPlanner} decides it on the driver). */
+  /**
+   * The same subject in another split (the job's {@link SplitPlanner} decides it on the driver).
+   */
   public PreprocessedSubject withSplit(String newSplit) {
-    return new PreprocessedSubject(subjectId, newSplit, geometry, p01, p99, channels, wholeTumour, labels,
-        inputChecksums);
+    return new PreprocessedSubject(
+        subjectId, newSplit, geometry, p01, p99, channels, wholeTumour, labels, inputChecksums);
   }
 
   /** Whether the subject has a segmentation. */

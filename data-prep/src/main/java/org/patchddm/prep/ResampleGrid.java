@@ -6,14 +6,14 @@ import java.util.Objects;
 /**
  * How one subject was reoriented and resampled before normalisation: its own input grid and the
  * target grid it was resampled to. Both grids are given by a shape (x, y, z) and a 4x4
- * voxel-to-world (RAS+ mm) affine, so a point of one maps to the other through world space:
- * {@code inputVoxel = inputAffine^-1 * gridAffine * gridVoxel}.
+ * voxel-to-world (RAS+ mm) affine, so a point of one maps to the other through world space: {@code
+ * inputVoxel = inputAffine^-1 * gridAffine * gridVoxel}.
  *
  * <p>The target grid has the configured orientation and spacing and the configured shape, and its
- * centre voxel {@code (gridShape - 1) / 2} sits at the world position of the input's centre
- * {@code (inputShape - 1) / 2}. Images are resampled with trilinear interpolation, labels with
- * nearest neighbour ({@link GridSampler}); world points outside the input's field of view are 0.
- * The way back is {@link ResampleInverse}.
+ * centre voxel {@code (gridShape - 1) / 2} sits at the world position of the input's centre {@code
+ * (inputShape - 1) / 2}. Images are resampled with trilinear interpolation, labels with nearest
+ * neighbour ({@link GridSampler}); world points outside the input's field of view are 0. The way
+ * back is {@link ResampleInverse}.
  *
  * @param inputShape the subject's own grid shape
  * @param inputAffine the subject's own voxel-to-world affine (4x4)
@@ -21,8 +21,13 @@ import java.util.Objects;
  * @param gridShape the target grid shape
  * @param gridAffine the target grid's voxel-to-world affine (4x4)
  */
-public record ResampleGrid(int[] inputShape, double[][] inputAffine, double[] inputPixdim, int[] gridShape,
-    double[][] gridAffine) implements java.io.Serializable {
+public record ResampleGrid(
+    int[] inputShape,
+    double[][] inputAffine,
+    double[] inputPixdim,
+    int[] gridShape,
+    double[][] gridAffine)
+    implements java.io.Serializable {
 
   public ResampleGrid {
     inputShape = shape3(inputShape, "inputShape");
@@ -31,8 +36,11 @@ public record ResampleGrid(int[] inputShape, double[][] inputAffine, double[] in
     gridAffine = copy4(gridAffine, "gridAffine");
     inputPixdim = inputPixdim.clone();
     if (det3(inputAffine) == 0 || det3(gridAffine) == 0) {
-      throw new IllegalArgumentException("resampling needs invertible affines, got input "
-          + Arrays.deepToString(inputAffine) + " and grid " + Arrays.deepToString(gridAffine));
+      throw new IllegalArgumentException(
+          "resampling needs invertible affines, got input "
+              + Arrays.deepToString(inputAffine)
+              + " and grid "
+              + Arrays.deepToString(gridAffine));
     }
   }
 
@@ -40,8 +48,13 @@ public record ResampleGrid(int[] inputShape, double[][] inputAffine, double[] in
    * The target grid for an input grid: orientation {@code o}, voxel size {@code spacing}, shape
    * {@code gridShape}, centred on the input's field of view.
    */
-  public static ResampleGrid centred(int[] inputShape, double[][] inputAffine, double[] inputPixdim,
-      int[] gridShape, double[] spacing, Orientation o) {
+  public static ResampleGrid centred(
+      int[] inputShape,
+      double[][] inputAffine,
+      double[] inputPixdim,
+      int[] gridShape,
+      double[] spacing,
+      Orientation o) {
     double[][] lin = o.linearPart(spacing);
     double[][] g = new double[4][4];
     g[3][3] = 1;
@@ -84,8 +97,11 @@ public record ResampleGrid(int[] inputShape, double[][] inputAffine, double[] in
   public double[] gridPixdim() {
     double[] p = new double[3];
     for (int c = 0; c < 3; c++) {
-      p[c] = Math.sqrt(gridAffine[0][c] * gridAffine[0][c] + gridAffine[1][c] * gridAffine[1][c]
-          + gridAffine[2][c] * gridAffine[2][c]);
+      p[c] =
+          Math.sqrt(
+              gridAffine[0][c] * gridAffine[0][c]
+                  + gridAffine[1][c] * gridAffine[1][c]
+                  + gridAffine[2][c] * gridAffine[2][c]);
     }
     return p;
   }
@@ -117,22 +133,38 @@ public record ResampleGrid(int[] inputShape, double[][] inputAffine, double[] in
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ResampleGrid g && Arrays.equals(inputShape, g.inputShape)
-        && Arrays.deepEquals(inputAffine, g.inputAffine) && Arrays.equals(inputPixdim, g.inputPixdim)
-        && Arrays.equals(gridShape, g.gridShape) && Arrays.deepEquals(gridAffine, g.gridAffine);
+    return o instanceof ResampleGrid g
+        && Arrays.equals(inputShape, g.inputShape)
+        && Arrays.deepEquals(inputAffine, g.inputAffine)
+        && Arrays.equals(inputPixdim, g.inputPixdim)
+        && Arrays.equals(gridShape, g.gridShape)
+        && Arrays.deepEquals(gridAffine, g.gridAffine);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(Arrays.hashCode(inputShape), Arrays.deepHashCode(inputAffine), Arrays.hashCode(gridShape),
+    return Objects.hash(
+        Arrays.hashCode(inputShape),
+        Arrays.deepHashCode(inputAffine),
+        Arrays.hashCode(gridShape),
         Arrays.deepHashCode(gridAffine));
   }
 
   @Override
   public String toString() {
-    return "ResampleGrid[input " + Arrays.toString(inputShape) + " " + Orientation.of(inputAffine) + " pixdim "
-        + Arrays.toString(inputPixdim) + " -> grid " + Arrays.toString(gridShape) + " " + Orientation.of(gridAffine)
-        + " pixdim " + Arrays.toString(gridPixdim()) + "]";
+    return "ResampleGrid[input "
+        + Arrays.toString(inputShape)
+        + " "
+        + Orientation.of(inputAffine)
+        + " pixdim "
+        + Arrays.toString(inputPixdim)
+        + " -> grid "
+        + Arrays.toString(gridShape)
+        + " "
+        + Orientation.of(gridAffine)
+        + " pixdim "
+        + Arrays.toString(gridPixdim())
+        + "]";
   }
 
   /** {@code a * b} for 4x4 affines (rows 0..2 of the result; the last row is (0, 0, 0, 1)). */
@@ -172,13 +204,15 @@ public record ResampleGrid(int[] inputShape, double[][] inputAffine, double[] in
   }
 
   private static double det3(double[][] a) {
-    return a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+    return a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1])
+        - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
         + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
   }
 
   private static int[] shape3(int[] s, String what) {
     if (s == null || s.length != 3 || s[0] <= 0 || s[1] <= 0 || s[2] <= 0) {
-      throw new IllegalArgumentException(what + " must be 3 positive sizes, got " + Arrays.toString(s));
+      throw new IllegalArgumentException(
+          what + " must be 3 positive sizes, got " + Arrays.toString(s));
     }
     return s.clone();
   }

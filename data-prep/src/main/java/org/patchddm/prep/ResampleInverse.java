@@ -5,8 +5,8 @@ package org.patchddm.prep;
  * grid". For a subject that was resampled ({@code Geometry.resampling() != null}), a prediction is
  * first brought from the padded network grid to the resampled grid (undo pad / crop and
  * downsampling, {@link Geometry#toOriginalGrid}), then to the input grid here; {@link
- * Geometry#paddedToInput()} chains both. For a subject that was not resampled the first step already
- * ends on the input grid.
+ * Geometry#paddedToInput()} chains both. For a subject that was not resampled the first step
+ * already ends on the input grid.
  *
  * <p>Every input voxel looks up the world point of its centre on the resampled grid: nearest
  * neighbour for masks and labels (a label round trip through a finer or equal grid is exact),
@@ -26,7 +26,9 @@ public final class ResampleInverse {
     return GridSampler.linear(image, grid.gridShape(), grid.inputToGrid(), grid.inputShape());
   }
 
-  /** This inverse as a {@link GridMap} from {@code grid.gridShape()} to {@code grid.inputShape()}. */
+  /**
+   * This inverse as a {@link GridMap} from {@code grid.gridShape()} to {@code grid.inputShape()}.
+   */
   public static GridMap map(ResampleGrid grid) {
     return new GridMap() {
       @Override

@@ -15,7 +15,8 @@ import java.util.Arrays;
  * @param spacing target voxel size in mm (x, y, z) (BraTS: 1, 1, 1)
  * @param shape target grid shape (x, y, z) of resampled subjects (BraTS: 240, 240, 155)
  */
-public record ResampleSettings(boolean enabled, Orientation orientation, double[] spacing, int[] shape)
+public record ResampleSettings(
+    boolean enabled, Orientation orientation, double[] spacing, int[] shape)
     implements java.io.Serializable {
 
   /**
@@ -26,14 +27,20 @@ public record ResampleSettings(boolean enabled, Orientation orientation, double[
 
   public ResampleSettings {
     java.util.Objects.requireNonNull(orientation, "orientation");
-    if (spacing == null || spacing.length != 3 || !(spacing[0] > 0 && spacing[1] > 0 && spacing[2] > 0)
+    if (spacing == null
+        || spacing.length != 3
+        || !(spacing[0] > 0 && spacing[1] > 0 && spacing[2] > 0)
         || !Double.isFinite(spacing[0] + spacing[1] + spacing[2])) {
-      throw new IllegalArgumentException(PrepSettings.PATH + ".resample.spacing must be 3 positive sizes in mm, got "
-          + Arrays.toString(spacing));
+      throw new IllegalArgumentException(
+          PrepSettings.PATH
+              + ".resample.spacing must be 3 positive sizes in mm, got "
+              + Arrays.toString(spacing));
     }
     if (shape == null || shape.length != 3 || shape[0] <= 0 || shape[1] <= 0 || shape[2] <= 0) {
-      throw new IllegalArgumentException(PrepSettings.PATH + ".resample.shape must be 3 positive sizes, got "
-          + Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          PrepSettings.PATH
+              + ".resample.shape must be 3 positive sizes, got "
+              + Arrays.toString(shape));
     }
     spacing = spacing.clone();
     shape = shape.clone();
@@ -41,7 +48,8 @@ public record ResampleSettings(boolean enabled, Orientation orientation, double[
 
   /** Resampling off (every subject stays on its own grid). */
   public static ResampleSettings disabled() {
-    return new ResampleSettings(false, Orientation.BRATS, new double[] {1, 1, 1}, new int[] {240, 240, 155});
+    return new ResampleSettings(
+        false, Orientation.BRATS, new double[] {1, 1, 1}, new int[] {240, 240, 155});
   }
 
   /** Whether an input with this affine has the target orientation and spacing. */
@@ -80,18 +88,24 @@ public record ResampleSettings(boolean enabled, Orientation orientation, double[
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ResampleSettings r && enabled == r.enabled && orientation.equals(r.orientation)
-        && Arrays.equals(spacing, r.spacing) && Arrays.equals(shape, r.shape);
+    return o instanceof ResampleSettings r
+        && enabled == r.enabled
+        && orientation.equals(r.orientation)
+        && Arrays.equals(spacing, r.spacing)
+        && Arrays.equals(shape, r.shape);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(enabled, orientation, Arrays.hashCode(spacing), Arrays.hashCode(shape));
+    return java.util.Objects.hash(
+        enabled, orientation, Arrays.hashCode(spacing), Arrays.hashCode(shape));
   }
 
   @Override
   public String toString() {
-    return "resample " + (enabled ? "to " + orientation + " " + Arrays.toString(spacing) + " mm "
-        + Arrays.toString(shape) : "off");
+    return "resample "
+        + (enabled
+            ? "to " + orientation + " " + Arrays.toString(spacing) + " mm " + Arrays.toString(shape)
+            : "off");
   }
 }

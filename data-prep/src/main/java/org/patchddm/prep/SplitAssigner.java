@@ -5,14 +5,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * Deterministic, seeded train / validation / test assignment that is stable as a cohort grows.
  *
- * <p>Each subject is placed by a hash of (seed, subject id) mapped to {@code u} in [0, 1):
- * {@code u < train} gives TRAIN, {@code u < train + val} gives VAL, otherwise TEST. A subject's
- * split depends only on the seed and its own id, never on which other subjects exist, so adding
- * subjects (an incremental cohort) never moves an existing one between splits. The price is that
- * the counts are only approximately proportional: each subject is an independent draw, so for a
- * small cohort the split sizes follow a multinomial distribution around 80/10/10 (for 10 subjects a
- * split may well be empty). The paper's exact 295/37/37 comes from a shuffle of a fixed list, which
- * would reshuffle everyone whenever a subject is added.
+ * <p>Each subject is placed by a hash of (seed, subject id) mapped to {@code u} in [0, 1): {@code u
+ * < train} gives TRAIN, {@code u < train + val} gives VAL, otherwise TEST. A subject's split
+ * depends only on the seed and its own id, never on which other subjects exist, so adding subjects
+ * (an incremental cohort) never moves an existing one between splits. The price is that the counts
+ * are only approximately proportional: each subject is an independent draw, so for a small cohort
+ * the split sizes follow a multinomial distribution around 80/10/10 (for 10 subjects a split may
+ * well be empty). The paper's exact 295/37/37 comes from a shuffle of a fixed list, which would
+ * reshuffle everyone whenever a subject is added.
  *
  * <p>Hash: 64-bit FNV-1a over the id's UTF-8 bytes, xor the seed, finished with the SplitMix64
  * mixer; the top 53 bits give {@code u}. It does not depend on the JVM (no {@code hashCode}).

@@ -1,8 +1,8 @@
 package org.patchddm.prep;
 
 /**
- * Smallest number of subjects each split must hold ({@code patchddm.prep.split.min-train},
- * {@code min-val}, {@code min-test}); see {@link SplitPlanner}.
+ * Smallest number of subjects each split must hold ({@code patchddm.prep.split.min-train}, {@code
+ * min-val}, {@code min-test}); see {@link SplitPlanner}.
  *
  * @param train at least this many TRAIN subjects (when the cohort has enough)
  * @param val at least this many VAL subjects
@@ -14,8 +14,14 @@ public record SplitMinimums(int train, int val, int test) implements java.io.Ser
 
   public SplitMinimums {
     if (train < 0 || val < 0 || test < 0) {
-      throw new IllegalArgumentException(PrepSettings.PATH + ".split.min-train/min-val/min-test must be >= 0, got "
-          + train + "/" + val + "/" + test);
+      throw new IllegalArgumentException(
+          PrepSettings.PATH
+              + ".split.min-train/min-val/min-test must be >= 0, got "
+              + train
+              + "/"
+              + val
+              + "/"
+              + test);
     }
   }
 

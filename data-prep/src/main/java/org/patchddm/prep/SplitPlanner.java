@@ -9,22 +9,22 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Splits for a growing cohort with guaranteed minimums. Subjects that already have a split keep
- * it, always. Newcomers first take their hash split ({@link SplitAssigner}); then, for each split
- * in the order TRAIN, VAL, TEST that holds fewer than its minimum, newcomers are moved into it one
- * at a time:
+ * Splits for a growing cohort with guaranteed minimums. Subjects that already have a split keep it,
+ * always. Newcomers first take their hash split ({@link SplitAssigner}); then, for each split in
+ * the order TRAIN, VAL, TEST that holds fewer than its minimum, newcomers are moved into it one at
+ * a time:
  *
  * <ul>
  *   <li>from the split with the most subjects above its own minimum (ties: TRAIN, VAL, TEST), so a
  *       donor never drops below its minimum;
- *   <li>choosing, among that split's newcomers, the one with the smallest second hash of (seed, id),
- *       so the choice depends only on the seed and the ids, not on listing order.
+ *   <li>choosing, among that split's newcomers, the one with the smallest second hash of (seed,
+ *       id), so the choice depends only on the seed and the ids, not on listing order.
  * </ul>
  *
  * A minimum that cannot be met (too few newcomers to move) is reported in {@link Plan#shortfalls()}
  * and met by later runs' newcomers. A fixed count per split is the special case of zero fractions:
- * {@code train = 1, val = 0} with {@code min-val = min-test = 37} puts exactly 37 subjects in each of
- * VAL and TEST once the cohort is large enough, and every later subject in TRAIN.
+ * {@code train = 1, val = 0} with {@code min-val = min-test = 37} puts exactly 37 subjects in each
+ * of VAL and TEST once the cohort is large enough, and every later subject in TRAIN.
  */
 public final class SplitPlanner {
   static final long RANK_SALT = 0x5d1e_c7a1_0b5e_ed01L;
@@ -46,7 +46,8 @@ public final class SplitPlanner {
   /**
    * The splits of this run's newcomers.
    *
-   * @param existing subjects that already have a split (they keep it and count towards the minimums)
+   * @param existing subjects that already have a split (they keep it and count towards the
+   *     minimums)
    * @param newcomers subjects to place (ids also in {@code existing} are ignored)
    */
   public Plan place(Map<String, Split> existing, Collection<String> newcomers) {
@@ -68,8 +69,13 @@ public final class SplitPlanner {
       while (counts.get(target) < minimums.of(target)) {
         Split donor = donor(target, counts, placed);
         if (donor == null) {
-          shortfalls.add(target.label() + " has " + counts.get(target) + " subject(s), fewer than its minimum "
-              + minimums.of(target) + ": no newcomer could be moved there without breaking another minimum");
+          shortfalls.add(
+              target.label()
+                  + " has "
+                  + counts.get(target)
+                  + " subject(s), fewer than its minimum "
+                  + minimums.of(target)
+                  + ": no newcomer could be moved there without breaking another minimum");
           break;
         }
         String pick = null;
@@ -109,5 +115,6 @@ public final class SplitPlanner {
    * @param counts subjects per split, existing and newcomers together
    * @param shortfalls one line per minimum that this run could not meet
    */
-  public record Plan(Map<String, Split> newcomers, Map<Split, Integer> counts, List<String> shortfalls) {}
+  public record Plan(
+      Map<String, Split> newcomers, Map<Split, Integer> counts, List<String> shortfalls) {}
 }

@@ -15,20 +15,21 @@ import org.patchddm.nifti.NiftiWriter;
 
 /**
  * Writes one subject's ensemble outputs on the input's grid and tells whether they are complete:
+ *
  * <pre>
  * OUT_DIR/&lt;subject&gt;/&lt;subject&gt;_seg.nii.gz    uint8 0/1, the ensemble mask
  * OUT_DIR/&lt;subject&gt;/&lt;subject&gt;_mean.nii.gz   float32, the mean of the soft samples
  * OUT_DIR/&lt;subject&gt;/&lt;subject&gt;_var.nii.gz    float32, their voxel-wise variance
  * </pre>
  *
- * <p>Atomic per subject: the three files are written into a hidden sibling directory
- * {@code .tmp-<subject>-<nanos>}, which is then renamed to {@code <subject>}. A subject directory
+ * <p>Atomic per subject: the three files are written into a hidden sibling directory {@code
+ * .tmp-<subject>-<nanos>}, which is then renamed to {@code <subject>}. A subject directory
  * therefore exists only with all its files; readers ignore names starting with a dot. An older
- * subject directory is replaced (moved aside, then deleted). {@link #removeLeftovers()} clears what an
- * interrupted run left behind.
+ * subject directory is replaced (moved aside, then deleted). {@link #removeLeftovers()} clears what
+ * an interrupted run left behind.
  *
- * <p>Inputs are on the padded network grid (flat, x fastest) and go back to the input grid through a
- * {@link GridMap}, usually {@link PaddedToOriginal} (possibly chained with further inverses).
+ * <p>Inputs are on the padded network grid (flat, x fastest) and go back to the input grid through
+ * a {@link GridMap}, usually {@link PaddedToOriginal} (possibly chained with further inverses).
  */
 public final class SubjectOutputs {
 
@@ -37,7 +38,9 @@ public final class SubjectOutputs {
 
   private final Path outDir;
 
-  /** @param outDir the job's output directory (created when needed) */
+  /**
+   * @param outDir the job's output directory (created when needed)
+   */
   public SubjectOutputs(Path outDir) {
     this.outDir = outDir;
   }
@@ -54,8 +57,8 @@ public final class SubjectOutputs {
   }
 
   /**
-   * Whether a subject's outputs are complete: its directory holds all three files, each non-empty. A
-   * re-run skips such subjects.
+   * Whether a subject's outputs are complete: its directory holds all three files, each non-empty.
+   * A re-run skips such subjects.
    */
   public boolean isComplete(String subjectId) {
     for (Path f : files(subjectId)) {
@@ -79,24 +82,40 @@ public final class SubjectOutputs {
    * @param variance the voxel-wise variance of the soft samples
    * @return the subject directory
    */
-  public Path write(String subjectId, GridMap toOriginal, OutputHeader header, byte[] mask, float[] mean,
-      float[] variance) throws IOException {
+  public Path write(
+      String subjectId,
+      GridMap toOriginal,
+      OutputHeader header,
+      byte[] mask,
+      float[] mean,
+      float[] variance)
+      throws IOException {
     checkId(subjectId);
     if (!java.util.Arrays.equals(toOriginal.targetShape(), header.shape())) {
-      throw new PrepException(subjectId, "outputs map to " + PadCrop.shapeString(toOriginal.targetShape())
-          + " but the input grid is " + PadCrop.shapeString(header.shape()));
+      throw new PrepException(
+          subjectId,
+          "outputs map to "
+              + PadCrop.shapeString(toOriginal.targetShape())
+              + " but the input grid is "
+              + PadCrop.shapeString(header.shape()));
     }
     for (byte b : mask) {
       if (b != 0 && b != 1) {
         throw new PrepException(subjectId, "mask value " + b + " is not 0 or 1");
       }
     }
-    NiftiVolume seg = NiftiVolume.of(header.forOutput(NiftiDataType.UINT8, "PatchDDM ensemble mask"),
-        toOriginal.apply(mask));
-    NiftiVolume meanVol = NiftiVolume.of(header.forOutput(NiftiDataType.FLOAT32, "PatchDDM ensemble mean"),
-        toOriginal.apply(mean));
-    NiftiVolume varVol = NiftiVolume.of(header.forOutput(NiftiDataType.FLOAT32, "PatchDDM ensemble variance"),
-        toOriginal.apply(variance));
+    NiftiVolume seg =
+        NiftiVolume.of(
+            header.forOutput(NiftiDataType.UINT8, "PatchDDM ensemble mask"),
+            toOriginal.apply(mask));
+    NiftiVolume meanVol =
+        NiftiVolume.of(
+            header.forOutput(NiftiDataType.FLOAT32, "PatchDDM ensemble mean"),
+            toOriginal.apply(mean));
+    NiftiVolume varVol =
+        NiftiVolume.of(
+            header.forOutput(NiftiDataType.FLOAT32, "PatchDDM ensemble variance"),
+            toOriginal.apply(variance));
     NiftiWriter.Options options = NiftiWriter.Options.defaults().withHeaderGeometry(header.exact());
 
     Files.createDirectories(outDir);
@@ -125,8 +144,8 @@ public final class SubjectOutputs {
   }
 
   /**
-   * Removes the hidden leftovers ({@code .tmp-*}, {@code .old-*}) of interrupted writes. Call it once
-   * before the writers start (not while any subject is being written), e.g. from the driver.
+   * Removes the hidden leftovers ({@code .tmp-*}, {@code .old-*}) of interrupted writes. Call it
+   * once before the writers start (not while any subject is being written), e.g. from the driver.
    *
    * @return how many were removed
    */
@@ -135,8 +154,12 @@ public final class SubjectOutputs {
       return 0;
     }
     int n = 0;
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(outDir,
-        p -> p.getFileName().toString().startsWith(".tmp-") || p.getFileName().toString().startsWith(".old-"))) {
+    try (DirectoryStream<Path> ds =
+        Files.newDirectoryStream(
+            outDir,
+            p ->
+                p.getFileName().toString().startsWith(".tmp-")
+                    || p.getFileName().toString().startsWith(".old-"))) {
       for (Path p : ds) {
         deleteTree(p);
         n++;
@@ -157,13 +180,15 @@ public final class SubjectOutputs {
       return;
     }
     try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(q -> {
-        try {
-          Files.deleteIfExists(q);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      s.sorted(Comparator.reverseOrder())
+          .forEach(
+              q -> {
+                try {
+                  Files.deleteIfExists(q);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 }

@@ -17,8 +17,8 @@ import org.patchddm.nifti.NiftiVolume;
  *       labels nearest); subjects on the target lattice are used exactly as they are.
  *   <li>Background = voxels that are zero in all four sequences; set to 0 in every channel.
  *   <li>Per sequence: clip the brain voxels to the [p_low, p_high] percentiles of that sequence's
- *       brain voxels (numpy 'linear' definition, {@link Percentiles}) and map them linearly to
- *       [0, 1] ({@link Normalization}).
+ *       brain voxels (numpy 'linear' definition, {@link Percentiles}) and map them linearly to [0,
+ *       1] ({@link Normalization}).
  *   <li>Optional integer downsampling ({@link Downsample}); labels by the matching rule.
  *   <li>Centred pad / crop to the target shape ({@link PadCrop}).
  *   <li>Labels: the original BraTS labels and the binary whole tumour {@code seg > 0}, on the same
@@ -47,8 +47,14 @@ public final class SubjectPreprocessor {
 
   /** Preprocesses a subject loaded by {@link org.patchddm.brats.BratsLoader}. */
   public PreprocessedSubject process(LoadedSubject s) {
-    return process(s.id(), s.image(Sequence.T1), s.image(Sequence.T1CE), s.image(Sequence.T2),
-        s.image(Sequence.FLAIR), s.seg(), s.checksums());
+    return process(
+        s.id(),
+        s.image(Sequence.T1),
+        s.image(Sequence.T1CE),
+        s.image(Sequence.T2),
+        s.image(Sequence.FLAIR),
+        s.seg(),
+        s.checksums());
   }
 
   /**
@@ -59,8 +65,14 @@ public final class SubjectPreprocessor {
    * @throws PrepException naming the subject when the volumes disagree in shape, the brain is
    *     empty, a sequence is degenerate or the labels are not integers in [0, 255]
    */
-  public PreprocessedSubject process(String subjectId, NiftiVolume t1, NiftiVolume t1ce,
-      NiftiVolume t2, NiftiVolume flair, NiftiVolume segOrNull, Map<String, String> checksums) {
+  public PreprocessedSubject process(
+      String subjectId,
+      NiftiVolume t1,
+      NiftiVolume t1ce,
+      NiftiVolume t2,
+      NiftiVolume flair,
+      NiftiVolume segOrNull,
+      Map<String, String> checksums) {
     NiftiVolume[] vols = {t1, t1ce, t2, flair};
     Sequence[] seqs = Sequence.values();
     int[] shape = t1.spatialShape();
@@ -83,8 +95,9 @@ public final class SubjectPreprocessor {
       pixdim = resampling.gridPixdim();
       affine = resampling.gridAffine();
       for (int c = 0; c < vols.length; c++) {
-        vols[c] = NiftiVolume.ofFloats(resampling.gridShape(), resampling.image(vols[c].toFloatArray(in)),
-            pixdim, affine);
+        vols[c] =
+            NiftiVolume.ofFloats(
+                resampling.gridShape(), resampling.image(vols[c].toFloatArray(in)), pixdim, affine);
       }
       if (segOrNull != null) {
         resampledLabels = resampling.labels(labelBytes(subjectId, segOrNull, shape, in));
@@ -92,8 +105,14 @@ public final class SubjectPreprocessor {
       shape = resampling.gridShape();
     }
 
-    Geometry plan = Geometry.plan(shape, affine, pixdim,
-        settings.downsample(), settings.downsampleMode(), settings.targetShape());
+    Geometry plan =
+        Geometry.plan(
+            shape,
+            affine,
+            pixdim,
+            settings.downsample(),
+            settings.downsampleMode(),
+            settings.targetShape());
     if (resampling != null) plan = plan.withResampling(resampling);
     int n = PadCrop.size(shape);
     boolean[] brain = new boolean[n];
@@ -117,31 +136,51 @@ public final class SubjectPreprocessor {
         throw new PrepException(subjectId, "sequence " + seqs[c].suffix() + ": " + e.getMessage());
       }
       if (!(p[1] > p[0])) {
-        throw new PrepException(subjectId, "sequence " + seqs[c].suffix() + " is degenerate: its "
-            + settings.percentileLow() + "th and " + settings.percentileHigh() + "th percentiles"
-            + " over " + brainVoxels + " brain voxels are both " + p[0]);
+        throw new PrepException(
+            subjectId,
+            "sequence "
+                + seqs[c].suffix()
+                + " is degenerate: its "
+                + settings.percentileLow()
+                + "th and "
+                + settings.percentileHigh()
+                + "th percentiles"
+                + " over "
+                + brainVoxels
+                + " brain voxels are both "
+                + p[0]);
       }
       lows[c] = p[0];
       highs[c] = p[1];
       Normalization.clipAndScale(a, brain, p[0], p[1]);
       float[] reduced = Downsample.image(a, shape, plan.downsample(), plan.downsampleMode());
       // place() always copies into a new array, so scratch (possibly == reduced) is free again
-      channels[c] = PadCrop.place(reduced, plan.reducedShape(), plan.paddedShape(),
-          plan.padOffset());
+      channels[c] =
+          PadCrop.place(reduced, plan.reducedShape(), plan.paddedShape(), plan.padOffset());
     }
     Geometry geometry = plan.withPercentiles(lows, highs);
 
     byte[] labels = null;
     byte[] whole = null;
     if (segOrNull != null) {
-      byte[] raw = resampledLabels != null ? resampledLabels : labelBytes(subjectId, segOrNull, shape, scratch);
+      byte[] raw =
+          resampledLabels != null
+              ? resampledLabels
+              : labelBytes(subjectId, segOrNull, shape, scratch);
       byte[] reduced = Downsample.labels(raw, shape, plan.downsample(), plan.downsampleMode());
       labels = PadCrop.place(reduced, plan.reducedShape(), plan.paddedShape(), plan.padOffset());
       whole = new byte[labels.length];
       for (int i = 0; i < labels.length; i++) whole[i] = (byte) (labels[i] != 0 ? 1 : 0);
     }
-    return new PreprocessedSubject(subjectId, splits.assign(subjectId).label(), geometry,
-        toFloats(lows), toFloats(highs), channels, whole, labels,
+    return new PreprocessedSubject(
+        subjectId,
+        splits.assign(subjectId).label(),
+        geometry,
+        toFloats(lows),
+        toFloats(highs),
+        channels,
+        whole,
+        labels,
         Map.copyOf(checksums == null ? Map.of() : checksums));
   }
 
@@ -149,12 +188,17 @@ public final class SubjectPreprocessor {
     if (v == null) throw new PrepException(id, "sequence " + what + " is missing (null)");
     int[] s = v.spatialShape();
     if (!Arrays.equals(s, shape)) {
-      throw new PrepException(id, what + " has shape " + PadCrop.shapeString(s) + " but t1 has "
-          + PadCrop.shapeString(shape));
+      throw new PrepException(
+          id,
+          what
+              + " has shape "
+              + PadCrop.shapeString(s)
+              + " but t1 has "
+              + PadCrop.shapeString(shape));
     }
     if ((long) s[0] * s[1] * s[2] != v.voxelCount()) {
-      throw new PrepException(id, what + " is not a 3-D volume (dims "
-          + Arrays.toString(v.shape()) + ")");
+      throw new PrepException(
+          id, what + " is not a 3-D volume (dims " + Arrays.toString(v.shape()) + ")");
     }
   }
 
@@ -164,7 +208,8 @@ public final class SubjectPreprocessor {
     // Unscaled 8/16-bit and float32 voxels are exact as floats: convert the whole volume in one
     // tight loop; anything else (scaled, wider types) is checked voxel by voxel in double.
     NiftiDataType t = seg.datatype();
-    boolean exact = !seg.header().hasScaling() && (t.bytesPerVoxel() <= 2 || t == NiftiDataType.FLOAT32);
+    boolean exact =
+        !seg.header().hasScaling() && (t.bytesPerVoxel() <= 2 || t == NiftiDataType.FLOAT32);
     float[] values = exact ? seg.toFloatArray(scratch) : null;
     for (int i = 0; i < n; i++) {
       double v = exact ? values[i] : seg.getScaled(i);
@@ -172,8 +217,17 @@ public final class SubjectPreprocessor {
         int x = i % shape[0];
         int y = (i / shape[0]) % shape[1];
         int z = i / (shape[0] * shape[1]);
-        throw new PrepException(id, "seg has value " + v + " at voxel (" + x + ", " + y + ", " + z
-            + "); labels must be integers in [0, 255]");
+        throw new PrepException(
+            id,
+            "seg has value "
+                + v
+                + " at voxel ("
+                + x
+                + ", "
+                + y
+                + ", "
+                + z
+                + "); labels must be integers in [0, 255]");
       }
       out[i] = (byte) (int) v;
     }

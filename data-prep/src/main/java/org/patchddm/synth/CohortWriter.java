@@ -12,12 +12,12 @@ import org.patchddm.nifti.NiftiVolume;
 import org.patchddm.nifti.NiftiWriter;
 
 /**
- * Writes {@link SyntheticSubject}s in the BraTS layout:
- * {@code <out>/<ID>/<ID>_{t1,t1ce,t2,flair}.nii.gz} as int16 and {@code <ID>_seg.nii.gz} as uint8.
+ * Writes {@link SyntheticSubject}s in the BraTS layout: {@code
+ * <out>/<ID>/<ID>_{t1,t1ce,t2,flair}.nii.gz} as int16 and {@code <ID>_seg.nii.gz} as uint8.
  *
- * <p>Atomic per subject: the files are written into a hidden sibling directory
- * {@code .tmp-<ID>-<nanos>} (ignored by {@link org.patchddm.brats.BratsLayout}) which is then
- * renamed to {@code <ID>}, so a crash never leaves a complete-looking subject with missing files.
+ * <p>Atomic per subject: the files are written into a hidden sibling directory {@code
+ * .tmp-<ID>-<nanos>} (ignored by {@link org.patchddm.brats.BratsLayout}) which is then renamed to
+ * {@code <ID>}, so a crash never leaves a complete-looking subject with missing files.
  */
 public final class CohortWriter {
 
@@ -37,8 +37,8 @@ public final class CohortWriter {
   public void checkWritable(String id) throws IOException {
     Path dir = out.resolve(id);
     if (!overwrite && Files.exists(dir)) {
-      throw new FileAlreadyExistsException(dir.toString(), null,
-          "subject directory already exists (use --overwrite to replace it)");
+      throw new FileAlreadyExistsException(
+          dir.toString(), null, "subject directory already exists (use --overwrite to replace it)");
     }
   }
 

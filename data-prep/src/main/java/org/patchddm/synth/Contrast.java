@@ -5,12 +5,12 @@ import java.util.SplittableRandom;
 /**
  * Renders the four MR sequences of a {@link Phantom} tissue map as int16 images.
  *
- * <p>Per brain voxel and sequence c: {@code s = mean(tissue, c) * gain_c * jitter(c, tissue)
- * * texture * (1 + 0.15 * bias_c)}, then Rician noise {@code sqrt((s + n1)^2 + n2^2)} with
- * {@code n1, n2 ~ N(0, sigma_c^2)}, rounded and clamped to [1, 32767]. {@code gain_c} (0.75-1.3)
- * and {@code jitter} (0.93-1.07) vary per subject; {@code bias_c} is a smooth per-sequence
- * multiplicative field; the texture is a fine smooth field (stronger inside the tumour). Brain
- * voxels are at least 1 in every sequence; background is exactly 0 in all of them.
+ * <p>Per brain voxel and sequence c: {@code s = mean(tissue, c) * gain_c * jitter(c, tissue) *
+ * texture * (1 + 0.15 * bias_c)}, then Rician noise {@code sqrt((s + n1)^2 + n2^2)} with {@code n1,
+ * n2 ~ N(0, sigma_c^2)}, rounded and clamped to [1, 32767]. {@code gain_c} (0.75-1.3) and {@code
+ * jitter} (0.93-1.07) vary per subject; {@code bias_c} is a smooth per-sequence multiplicative
+ * field; the texture is a fine smooth field (stronger inside the tumour). Brain voxels are at least
+ * 1 in every sequence; background is exactly 0 in all of them.
  */
 final class Contrast {
 

@@ -31,12 +31,15 @@ final class Phantom {
     int ny = shape[1];
     int nz = shape[2];
     double[] a = {
-        nx * rng.nextDouble(0.26, 0.31), ny * rng.nextDouble(0.32, 0.37),
-        nz * rng.nextDouble(0.34, 0.40)};
+      nx * rng.nextDouble(0.26, 0.31),
+      ny * rng.nextDouble(0.32, 0.37),
+      nz * rng.nextDouble(0.34, 0.40)
+    };
     double[] c = {
-        (nx - 1) / 2.0 + nx * rng.nextDouble(-0.03, 0.03),
-        (ny - 1) / 2.0 + ny * rng.nextDouble(-0.03, 0.03),
-        (nz - 1) / 2.0 + nz * rng.nextDouble(-0.02, 0.02)};
+      (nx - 1) / 2.0 + nx * rng.nextDouble(-0.03, 0.03),
+      (ny - 1) / 2.0 + ny * rng.nextDouble(-0.03, 0.03),
+      (nz - 1) / 2.0 + nz * rng.nextDouble(-0.02, 0.02)
+    };
     double angle = Math.toRadians(rng.nextDouble(-8, 8));
     double cos = Math.cos(angle);
     double sin = Math.sin(angle);
@@ -101,16 +104,30 @@ final class Phantom {
     return tissue;
   }
 
-  private static boolean inside(double u, double v, double w, double u0, double v0, double w0,
-      double su, double sv, double sw) {
+  private static boolean inside(
+      double u,
+      double v,
+      double w,
+      double u0,
+      double v0,
+      double w0,
+      double su,
+      double sv,
+      double sw) {
     double p = (u - u0) / su;
     double q = (v - v0) / sv;
     double r = (w - w0) / sw;
     return p * p + q * q + r * r < 1;
   }
 
-  private static void addTumour(SplittableRandom rng, int[] shape, byte[] tissue, double[] a,
-      double[] c, double cos, double sin) {
+  private static void addTumour(
+      SplittableRandom rng,
+      int[] shape,
+      byte[] tissue,
+      double[] a,
+      double[] c,
+      double cos,
+      double sin) {
     int nx = shape[0];
     int ny = shape[1];
     double side = rng.nextBoolean() ? 1 : -1;
@@ -168,8 +185,7 @@ final class Phantom {
             next = Tissue.NECROSIS;
           } else if (t < 1) {
             next = Tissue.ENHANCING;
-          } else if (cur != Tissue.CSF
-              && t < 1 + edema * (cur == Tissue.WHITE_MATTER ? 1 : 0.45)) {
+          } else if (cur != Tissue.CSF && t < 1 + edema * (cur == Tissue.WHITE_MATTER ? 1 : 0.45)) {
             next = Tissue.EDEMA;
           }
           tissue[i] = (byte) next.ordinal();

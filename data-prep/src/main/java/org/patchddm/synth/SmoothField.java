@@ -60,9 +60,9 @@ final class SmoothField {
   }
 
   /**
-   * Fills {@code out[x]} with the field at (x, y, z) for x in [x0, x1]; the same values as
-   * {@link #at} at about one interpolation per voxel, since (y, z) are interpolated once per
-   * lattice column.
+   * Fills {@code out[x]} with the field at (x, y, z) for x in [x0, x1]; the same values as {@link
+   * #at} at about one interpolation per voxel, since (y, z) are interpolated once per lattice
+   * column.
    */
   void row(int y, int z, int x0, int x1, double[] out) {
     if (x1 < x0) return;

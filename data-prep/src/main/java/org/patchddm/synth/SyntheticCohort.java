@@ -7,11 +7,11 @@ import java.util.SplittableRandom;
  * A deterministic synthetic BraTS-like cohort: a head phantom with a lobulated tumour rendered in
  * four MR contrasts ({@link Phantom}, {@link Contrast}).
  *
- * <p>Determinism: subject {@code k} (1-based) draws everything from its own
- * {@code SplittableRandom} seeded by a mix of (cohort seed, kind, k), so it is identical whatever
- * the number of subjects generated, and the same (seed, k, shape) always gives the same voxels.
- * Training subjects are {@code BraTS20_Training_NNN}, seg-less validation subjects
- * {@code BraTS20_Validation_NNN}, each numbered from 1 in its own stream.
+ * <p>Determinism: subject {@code k} (1-based) draws everything from its own {@code
+ * SplittableRandom} seeded by a mix of (cohort seed, kind, k), so it is identical whatever the
+ * number of subjects generated, and the same (seed, k, shape) always gives the same voxels.
+ * Training subjects are {@code BraTS20_Training_NNN}, seg-less validation subjects {@code
+ * BraTS20_Validation_NNN}, each numbered from 1 in its own stream.
  */
 public final class SyntheticCohort {
 
@@ -32,8 +32,11 @@ public final class SyntheticCohort {
     }
     for (int d : shape) {
       if (d < MIN_DIM || d > 1024) {
-        throw new IllegalArgumentException("each shape dimension must be in [" + MIN_DIM
-            + ", 1024], got " + Arrays.toString(shape));
+        throw new IllegalArgumentException(
+            "each shape dimension must be in ["
+                + MIN_DIM
+                + ", 1024], got "
+                + Arrays.toString(shape));
       }
     }
     this.seed = seed;
@@ -73,8 +76,7 @@ public final class SyntheticCohort {
 
   /** BraTS-like voxel-to-world affine: diag(-1, -1, 1) with the y origin at ny - 1. */
   public double[][] affine() {
-    return new double[][] {
-        {-1, 0, 0, 0}, {0, -1, 0, shape[1] - 1}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+    return new double[][] {{-1, 0, 0, 0}, {0, -1, 0, shape[1] - 1}, {0, 0, 1, 0}, {0, 0, 0, 1}};
   }
 
   private SyntheticSubject generate(String id, SplittableRandom rng) {

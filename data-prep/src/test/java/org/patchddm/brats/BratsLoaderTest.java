@@ -19,15 +19,18 @@ import org.patchddm.prep.Checksums;
 class BratsLoaderTest {
 
   private static final double[][] AFFINE = {
-      {-1, 0, 0, 0}, {0, -1, 0, 3}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+    {-1, 0, 0, 0}, {0, -1, 0, 3}, {0, 0, 1, 0}, {0, 0, 0, 1}
+  };
 
-  private static void write(Path root, String id, String kind, int[] shape, double[][] affine,
-      int fill) throws Exception {
+  private static void write(
+      Path root, String id, String kind, int[] shape, double[][] affine, int fill)
+      throws Exception {
     Path dir = Files.createDirectories(root.resolve(id));
     int n = shape[0] * shape[1] * shape[2];
     short[] data = new short[n];
     for (int i = 0; i < n; i++) data[i] = (short) (fill + i);
-    NiftiWriter.write(dir.resolve(id + "_" + kind + ".nii.gz"),
+    NiftiWriter.write(
+        dir.resolve(id + "_" + kind + ".nii.gz"),
         NiftiVolume.ofShorts(shape, data, new double[] {1, 1, 1}, affine));
   }
 
@@ -66,19 +69,25 @@ class BratsLoaderTest {
     BratsException e = assertThrows(BratsException.class, () -> BratsLoader.local().load(s));
     assertEquals("S1: S1_t2.nii.gz has shape 4x4x2 but S1_t1.nii.gz has 4x4x3", e.getMessage());
     assertEquals("S1", e.subjectId());
-    assertEquals(root.resolve("S1/S1_t2.nii.gz").toString(), e.file(), "the odd file is blamed, not t1");
+    assertEquals(
+        root.resolve("S1/S1_t2.nii.gz").toString(), e.file(), "the odd file is blamed, not t1");
   }
 
   @Test
-  void affineMismatchIsReportedButTinyDifferencesAreTolerated(@TempDir Path root)
-      throws Exception {
+  void affineMismatchIsReportedButTinyDifferencesAreTolerated(@TempDir Path root) throws Exception {
     writeSubject(root, "S1", true);
     double[][] shifted = {{-1, 0, 0, 0}, {0, -1, 0, 3}, {0, 0, 1, 0.5}, {0, 0, 0, 1}};
     write(root, "S1", "seg", new int[] {4, 4, 3}, shifted, 0);
-    BratsException e = assertThrows(BratsException.class,
-        () -> BratsLoader.local().load(BratsCohort.scan(root).subjects().get(0)));
-    assertTrue(e.getMessage().startsWith("S1: S1_seg.nii.gz has a different affine than "
-        + "S1_t1.nii.gz: entry [2][3] is 0.5 vs 0.0"), e.getMessage());
+    BratsException e =
+        assertThrows(
+            BratsException.class,
+            () -> BratsLoader.local().load(BratsCohort.scan(root).subjects().get(0)));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "S1: S1_seg.nii.gz has a different affine than "
+                    + "S1_t1.nii.gz: entry [2][3] is 0.5 vs 0.0"),
+        e.getMessage());
     assertEquals(root.resolve("S1/S1_seg.nii.gz").toString(), e.file());
 
     double[][] tiny = {{-1, 0, 0, 0}, {0, -1, 0, 3}, {0, 0, 1, 2e-5}, {0, 0, 0, 1}};
@@ -94,7 +103,8 @@ class BratsLoaderTest {
     LoadedSubject viaStreams = new BratsLoader(p -> Files.newInputStream(Path.of(p))).load(s);
     LoadedSubject viaLocal = BratsLoader.local().load(s);
     assertEquals(viaLocal.checksums(), viaStreams.checksums());
-    assertArrayEquals(viaLocal.image(Sequence.FLAIR).toFloatArray(),
+    assertArrayEquals(
+        viaLocal.image(Sequence.FLAIR).toFloatArray(),
         viaStreams.image(Sequence.FLAIR).toFloatArray());
   }
 
@@ -103,10 +113,14 @@ class BratsLoaderTest {
     writeSubject(root, "S1", false);
     Path bad = root.resolve("S1/S1_flair.nii.gz");
     Files.write(bad, new byte[] {1, 2, 3});
-    BratsException e = assertThrows(BratsException.class,
-        () -> BratsLoader.local().load(BratsCohort.scan(root).subjects().get(0)));
+    BratsException e =
+        assertThrows(
+            BratsException.class,
+            () -> BratsLoader.local().load(BratsCohort.scan(root).subjects().get(0)));
     assertTrue(e.getMessage().startsWith("S1: cannot read " + bad), e.getMessage());
-    assertEquals(e.getMessage().indexOf(bad.toString()), e.getMessage().lastIndexOf(bad.toString()),
+    assertEquals(
+        e.getMessage().indexOf(bad.toString()),
+        e.getMessage().lastIndexOf(bad.toString()),
         "the path is printed once: " + e.getMessage());
     assertEquals(bad.toString(), e.file());
   }
@@ -117,8 +131,11 @@ class BratsLoaderTest {
     BratsSubject s = BratsCohort.scan(root).subjects().get(0);
     BratsLoader loader = new BratsLoader(p -> Files.newInputStream(Path.of(p)), new ReadLimits(95));
     BratsException e = assertThrows(BratsException.class, () -> loader.load(s));
-    assertTrue(e.getMessage().contains("S1_t1.nii.gz") && e.getMessage().contains("4x4x3 int16 voxels = 96 bytes")
-        && e.getMessage().contains("limit of 95 bytes"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("S1_t1.nii.gz")
+            && e.getMessage().contains("4x4x3 int16 voxels = 96 bytes")
+            && e.getMessage().contains("limit of 95 bytes"),
+        e.getMessage());
     new BratsLoader(p -> Files.newInputStream(Path.of(p)), new ReadLimits(96)).load(s);
   }
 }

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Builds NIfTI-1 files byte by byte from the field offsets in nifti1.h, independently of
- * {@link HeaderCodec}, so the reader is checked against the standard and not only against our writer.
+ * Builds NIfTI-1 files byte by byte from the field offsets in nifti1.h, independently of {@link
+ * HeaderCodec}, so the reader is checked against the standard and not only against our writer.
  * Fields are public so that tests can corrupt them.
  */
 final class HandBuiltNifti {
@@ -24,8 +24,10 @@ final class HandBuiltNifti {
   float[] qoffset = new float[3];
   float[][] srow = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}};
   byte[] magic = {'n', '+', '1', 0};
+
   /** Bytes between the header (348) and vox_offset: the extender and any extensions or gap. */
   byte[] afterHeader;
+
   /** Raw voxel bytes, already in {@link #order}. */
   byte[] voxels = new byte[0];
 

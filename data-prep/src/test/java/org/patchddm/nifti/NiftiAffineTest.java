@@ -38,8 +38,12 @@ class NiftiAffineTest {
 
   @Test
   void ninetyDegreesAboutZQuaternion() {
-    double[][] m = affine(rotation(new double[] {0, 0, 1}, Math.PI / 2), new double[] {2, 3, 4}, true,
-        new double[] {5, 6, 7});
+    double[][] m =
+        affine(
+            rotation(new double[] {0, 0, 1}, Math.PI / 2),
+            new double[] {2, 3, 4},
+            true,
+            new double[] {5, 6, 7});
     NiftiAffine.Quatern q = NiftiAffine.toQuatern(m);
     assertEquals(0, q.b(), 1e-12);
     assertEquals(0, q.c(), 1e-12);
@@ -60,9 +64,14 @@ class NiftiAffineTest {
       if (k % 10 == 0) {
         angle = Math.PI; // 180-degree turns take the other branch of the decomposition
       }
-      double[][] m = affine(rotation(axis, angle),
-          new double[] {r.nextDouble(0.5, 3), r.nextDouble(0.5, 3), r.nextDouble(0.5, 3)},
-          k % 2 == 0, new double[] {r.nextDouble(-100, 100), r.nextDouble(-100, 100), r.nextDouble(-100, 100)});
+      double[][] m =
+          affine(
+              rotation(axis, angle),
+              new double[] {r.nextDouble(0.5, 3), r.nextDouble(0.5, 3), r.nextDouble(0.5, 3)},
+              k % 2 == 0,
+              new double[] {
+                r.nextDouble(-100, 100), r.nextDouble(-100, 100), r.nextDouble(-100, 100)
+              });
       NiftiAffine.Quatern q = NiftiAffine.toQuatern(m);
       assertAffine(m, NiftiAffine.fromQuatern(q), 1e-9);
       assertEquals(k % 2 == 0 ? -1 : 1, q.qfac(), 0);
@@ -72,12 +81,17 @@ class NiftiAffineTest {
 
   @Test
   void writerQformReproducesRigidAffineAndWritesPixdimFromColumnNorms() throws Exception {
-    double[][] m = affine(rotation(new double[] {1, 2, 3}, 0.7), new double[] {1.1, 0.9, 3.0}, true,
-        new double[] {-90, 126, -72});
+    double[][] m =
+        affine(
+            rotation(new double[] {1, 2, 3}, 0.7),
+            new double[] {1.1, 0.9, 3.0},
+            true,
+            new double[] {-90, 126, -72});
     NiftiVolume v = NiftiVolume.ofFloats(new int[] {2, 2, 2}, new float[8], null, m);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     NiftiWriter.write(out, v, NiftiWriter.Options.defaults());
-    NiftiHeader h = NiftiReader.read("w.nii.gz", new ByteArrayInputStream(out.toByteArray()), -1).header();
+    NiftiHeader h =
+        NiftiReader.read("w.nii.gz", new ByteArrayInputStream(out.toByteArray()), -1).header();
     assertEquals(1, h.qformCode());
     assertEquals(1, h.sformCode());
     assertEquals(-1.0, h.rawPixdim()[0], 0);

@@ -18,7 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every datatype x byte order x NIfTI-1/2 x gzip/plain x single/pair, through files and streams. */
+/**
+ * Every datatype x byte order x NIfTI-1/2 x gzip/plain x single/pair, through files and streams.
+ */
 class NiftiFormatMatrixTest {
   @TempDir Path dir;
 
@@ -60,15 +62,19 @@ class NiftiFormatMatrixTest {
 
   static double[][] affine() {
     double c = Math.cos(0.3), s = Math.sin(0.3);
-    return new double[][] {{1.2 * c, -0.9 * s, 0, -90}, {1.2 * s, 0.9 * c, 0, 126}, {0, 0, -2.0, -72}, {0, 0, 0, 1}};
+    return new double[][] {
+      {1.2 * c, -0.9 * s, 0, -90}, {1.2 * s, 0.9 * c, 0, 126}, {0, 0, -2.0, -72}, {0, 0, 0, 1}
+    };
   }
 
   @ParameterizedTest(name = "{0} {1} {2} gz={3} pair={4}")
   @MethodSource("cases")
-  void roundTrip(NiftiDataType t, ByteOrder order, NiftiFormat format, boolean gz, boolean pair) throws Exception {
+  void roundTrip(NiftiDataType t, ByteOrder order, NiftiFormat format, boolean gz, boolean pair)
+      throws Exception {
     Object raw = randomRaw(t, 12, t.ordinal() * 31L + (gz ? 7 : 0) + (pair ? 3 : 0));
     NiftiVolume v = NiftiVolume.of(t, SHAPE, raw, null, affine());
-    NiftiWriter.Options o = NiftiWriter.Options.defaults().withFormat(format).withByteOrder(order).withGzip(gz);
+    NiftiWriter.Options o =
+        NiftiWriter.Options.defaults().withFormat(format).withByteOrder(order).withGzip(gz);
 
     NiftiVolume back;
     if (pair) {
@@ -92,22 +98,32 @@ class NiftiFormatMatrixTest {
     assertEquals(order, back.header().byteOrder());
     assertSameVoxels(raw, back);
     assertAffine(affine(), back.affine(), format == NiftiFormat.NIFTI2 ? 1e-12 : 1e-4);
-    assertAffine(affine(), NiftiAffine.fromQuatern(back.header().quatern()), format == NiftiFormat.NIFTI2 ? 1e-9 : 1e-4);
+    assertAffine(
+        affine(),
+        NiftiAffine.fromQuatern(back.header().quatern()),
+        format == NiftiFormat.NIFTI2 ? 1e-9 : 1e-4);
   }
 
   @ParameterizedTest(name = "{0} {1} {2} gz={3} pair={4}")
   @MethodSource("cases")
-  void streamApiRoundTrip(NiftiDataType t, ByteOrder order, NiftiFormat format, boolean gz, boolean pair) throws Exception {
+  void streamApiRoundTrip(
+      NiftiDataType t, ByteOrder order, NiftiFormat format, boolean gz, boolean pair)
+      throws Exception {
     Object raw = randomRaw(t, 12, 99);
     NiftiVolume v = NiftiVolume.of(t, SHAPE, raw, null, affine());
-    NiftiWriter.Options o = NiftiWriter.Options.defaults().withFormat(format).withByteOrder(order).withGzip(gz);
+    NiftiWriter.Options o =
+        NiftiWriter.Options.defaults().withFormat(format).withByteOrder(order).withGzip(gz);
     NiftiVolume back;
     if (pair) {
       ByteArrayOutputStream hdr = new ByteArrayOutputStream();
       ByteArrayOutputStream img = new ByteArrayOutputStream();
       NiftiWriter.writePair(hdr, img, v, o);
-      back = NiftiReader.readPair("p", new ByteArrayInputStream(hdr.toByteArray()),
-          new ByteArrayInputStream(img.toByteArray()), img.size());
+      back =
+          NiftiReader.readPair(
+              "p",
+              new ByteArrayInputStream(hdr.toByteArray()),
+              new ByteArrayInputStream(img.toByteArray()),
+              img.size());
     } else {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       NiftiWriter.write(out, v, o);

@@ -21,7 +21,10 @@ class NiftiMalformedTest {
     return new HandBuiltNifti().shorts(new short[24]);
   }
 
-  /** Writes {@code bytes} as {@code name} and asserts reading fails with both the name and {@code problem}. */
+  /**
+   * Writes {@code bytes} as {@code name} and asserts reading fails with both the name and {@code
+   * problem}.
+   */
   private NiftiException assertFails(String name, byte[] bytes, String problem) throws Exception {
     Path f = dir.resolve(name);
     Files.write(f, bytes);
@@ -31,32 +34,54 @@ class NiftiMalformedTest {
   }
 
   private static void assertMessage(NiftiException e, String name, String problem) {
-    assertTrue(e.getMessage().contains(name), "message should name " + name + ": " + e.getMessage());
-    assertTrue(e.getMessage().contains(problem), "message should say '" + problem + "': " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains(name), "message should name " + name + ": " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains(problem),
+        "message should say '" + problem + "': " + e.getMessage());
   }
 
   @Test
   void truncatedVoxelData() throws Exception {
     byte[] file = good().file();
-    NiftiException e = assertFails("trunc.nii", Arrays.copyOf(file, file.length - 10), "truncated voxel data");
-    assertTrue(e.getMessage().contains("declares 48 bytes at offset 352 but only 38 follow"), e.getMessage());
+    NiftiException e =
+        assertFails("trunc.nii", Arrays.copyOf(file, file.length - 10), "truncated voxel data");
+    assertTrue(
+        e.getMessage().contains("declares 48 bytes at offset 352 but only 38 follow"),
+        e.getMessage());
     // the same through a stream of unknown length
-    NiftiException s = assertThrows(NiftiException.class, () -> NiftiReader.read("s.nii",
-        new ByteArrayInputStream(Arrays.copyOf(file, file.length - 10)), -1));
+    NiftiException s =
+        assertThrows(
+            NiftiException.class,
+            () ->
+                NiftiReader.read(
+                    "s.nii", new ByteArrayInputStream(Arrays.copyOf(file, file.length - 10)), -1));
     assertMessage(s, "s.nii", "but only 38 follow");
   }
 
   @Test
   void lyingHeaderOnTinyFileFailsFastWithoutHugeAllocation() throws Exception {
     HandBuiltNifti f = good();
-    f.dim = new short[] {3, 30000, 30000, 2, 1, 1, 1, 1}; // 1.8e9 int16 voxels = 3.6 GB, more than the test heap
+    f.dim =
+        new short[] {
+          3, 30000, 30000, 2, 1, 1, 1, 1
+        }; // 1.8e9 int16 voxels = 3.6 GB, more than the test heap
     byte[] file = f.file();
     assertFails("liar.nii", file, "truncated voxel data");
-    assertFails("liar.nii.gz", HandBuiltNifti.gzip(file), "more than a gzip file of this size can hold");
+    assertFails(
+        "liar.nii.gz", HandBuiltNifti.gzip(file), "more than a gzip file of this size can hold");
     // unknown length, no size limit: the buffer only grows with arriving data
-    NiftiException e = assertThrows(NiftiException.class, () -> NiftiReader.read("liar-stream.nii.gz",
-        new ByteArrayInputStream(HandBuiltNifti.gzip(file)), -1, new ReadLimits(Long.MAX_VALUE / 2)));
-    assertTrue(e.getMessage().contains("truncated voxel data") || e.getMessage().contains("memory free"),
+    NiftiException e =
+        assertThrows(
+            NiftiException.class,
+            () ->
+                NiftiReader.read(
+                    "liar-stream.nii.gz",
+                    new ByteArrayInputStream(HandBuiltNifti.gzip(file)),
+                    -1,
+                    new ReadLimits(Long.MAX_VALUE / 2)));
+    assertTrue(
+        e.getMessage().contains("truncated voxel data") || e.getMessage().contains("memory free"),
         e.getMessage());
   }
 
@@ -70,13 +95,25 @@ class NiftiMalformedTest {
     f.voxels = new byte[1 << 16];
     byte[] bomb = HandBuiltNifti.gzip(f.file());
     String sizes = "1290x1290x1290 float32 voxels = 8586756000 bytes (8.0 GiB) of voxel data";
-    NiftiException limit = assertThrows(NiftiException.class,
-        () -> NiftiReader.read("bomb.nii.gz", new ByteArrayInputStream(bomb), -1));
+    NiftiException limit =
+        assertThrows(
+            NiftiException.class,
+            () -> NiftiReader.read("bomb.nii.gz", new ByteArrayInputStream(bomb), -1));
     assertMessage(limit, "bomb.nii.gz", sizes + ", above the limit of 2147483648 bytes (2.0 GiB)");
-    NiftiException memory = assertThrows(NiftiException.class, () -> NiftiReader.read("bomb.nii.gz",
-        new ByteArrayInputStream(bomb), -1, new ReadLimits(Long.MAX_VALUE / 2)));
+    NiftiException memory =
+        assertThrows(
+            NiftiException.class,
+            () ->
+                NiftiReader.read(
+                    "bomb.nii.gz",
+                    new ByteArrayInputStream(bomb),
+                    -1,
+                    new ReadLimits(Long.MAX_VALUE / 2)));
     assertMessage(memory, "bomb.nii.gz", sizes + ", more than the ");
-    assertTrue(memory.getMessage().contains("of memory free (heap " + Runtime.getRuntime().maxMemory() + " bytes"),
+    assertTrue(
+        memory
+            .getMessage()
+            .contains("of memory free (heap " + Runtime.getRuntime().maxMemory() + " bytes"),
         memory.getMessage());
 
     // A real bomb within the heap: 128^3 float32 zeros (8 MiB) from a few kB of gzip.
@@ -84,9 +121,13 @@ class NiftiMalformedTest {
     f.voxels = new byte[128 * 128 * 128 * 4];
     Path real = dir.resolve("real-bomb.nii.gz");
     Files.write(real, HandBuiltNifti.gzip(f.file()));
-    NiftiException small = assertThrows(NiftiException.class, () -> NiftiReader.read(real, new ReadLimits(1 << 20)));
-    assertMessage(small, real.toString(), "128x128x128 float32 voxels = 8388608 bytes (8.0 MiB) of voxel data, "
-        + "above the limit of 1048576 bytes (1.0 MiB) (patchddm.nifti.max-data-bytes)");
+    NiftiException small =
+        assertThrows(NiftiException.class, () -> NiftiReader.read(real, new ReadLimits(1 << 20)));
+    assertMessage(
+        small,
+        real.toString(),
+        "128x128x128 float32 voxels = 8388608 bytes (8.0 MiB) of voxel data, "
+            + "above the limit of 1048576 bytes (1.0 MiB) (patchddm.nifti.max-data-bytes)");
     assertEquals(128 * 128 * 128, NiftiReader.read(real, new ReadLimits(8 << 20)).voxelCount());
   }
 
@@ -95,7 +136,10 @@ class NiftiMalformedTest {
     assertFails("empty.nii", new byte[0], "empty file");
     assertFails("short.nii", Arrays.copyOf(good().file(), 100), "short file: 100 bytes");
     assertFails("tiny.nii", new byte[] {0x5c, 1}, "short file: 2 bytes");
-    assertFails("short.nii.gz", HandBuiltNifti.gzip(Arrays.copyOf(good().file(), 200)), "short file: 200 bytes");
+    assertFails(
+        "short.nii.gz",
+        HandBuiltNifti.gzip(Arrays.copyOf(good().file(), 200)),
+        "short file: 200 bytes");
   }
 
   @Test
@@ -113,7 +157,8 @@ class NiftiMalformedTest {
     HandBuiltNifti g = good();
     Files.write(dir.resolve("single.hdr"), g.header());
     Files.write(dir.resolve("single.img"), g.voxels);
-    NiftiException e = assertThrows(NiftiException.class, () -> NiftiReader.read(dir.resolve("single.hdr")));
+    NiftiException e =
+        assertThrows(NiftiException.class, () -> NiftiReader.read(dir.resolve("single.hdr")));
     assertMessage(e, "single.hdr", "given as a .hdr/.img pair");
   }
 
@@ -129,7 +174,10 @@ class NiftiMalformedTest {
     for (short nd : new short[] {0, -2, 8}) {
       HandBuiltNifti f = good();
       f.dim[0] = nd;
-      assertFails("ndim" + nd + ".nii", f.file(), "dim[0] (number of dimensions) is " + nd + "; must be 1..7");
+      assertFails(
+          "ndim" + nd + ".nii",
+          f.file(),
+          "dim[0] (number of dimensions) is " + nd + "; must be 1..7");
     }
   }
 
@@ -162,7 +210,10 @@ class NiftiMalformedTest {
     g.voxOffset = 1_000_000;
     g.afterHeader = new byte[4];
     assertFails("past.nii", g.file(), "vox_offset 1000000 is past the end of the file (400 bytes)");
-    assertFails("past.nii.gz", HandBuiltNifti.gzip(g.file()), "vox_offset 1000000 is past the end of the file");
+    assertFails(
+        "past.nii.gz",
+        HandBuiltNifti.gzip(g.file()),
+        "vox_offset 1000000 is past the end of the file");
     HandBuiltNifti h = good();
     h.voxOffset = 352.5f;
     assertFails("frac.nii", h.file(), "not a non-negative whole number");
@@ -194,7 +245,9 @@ class NiftiMalformedTest {
       corrupt[i] ^= 0x5A;
     }
     NiftiException c = assertFails("corrupt.nii.gz", corrupt, "gzip");
-    assertTrue(c.getMessage().contains("corrupt gzip data") || c.getMessage().contains("truncated gzip data"),
+    assertTrue(
+        c.getMessage().contains("corrupt gzip data")
+            || c.getMessage().contains("truncated gzip data"),
         c.getMessage());
     assertFails("cut.nii.gz", Arrays.copyOf(gz, gz.length * 2 / 3), "truncated gzip data");
     assertFails("cuthead.nii.gz", Arrays.copyOf(gz, 5), "truncated gzip data");
@@ -209,12 +262,15 @@ class NiftiMalformedTest {
     f.magic = new byte[] {'n', 'i', '1', 0};
     f.voxOffset = 0;
     Files.write(dir.resolve("lonely.hdr"), f.header());
-    NiftiException e = assertThrows(NiftiException.class, () -> NiftiReader.read(dir.resolve("lonely.hdr")));
+    NiftiException e =
+        assertThrows(NiftiException.class, () -> NiftiReader.read(dir.resolve("lonely.hdr")));
     assertMessage(e, "lonely.hdr", "missing .img partner");
     Files.write(dir.resolve("orphan.img.gz"), HandBuiltNifti.gzip(f.voxels));
-    NiftiException g = assertThrows(NiftiException.class, () -> NiftiReader.read(dir.resolve("orphan.img.gz")));
+    NiftiException g =
+        assertThrows(NiftiException.class, () -> NiftiReader.read(dir.resolve("orphan.img.gz")));
     assertMessage(g, "orphan.img.gz", "missing .hdr partner");
-    NiftiException n = assertThrows(NiftiException.class, () -> NiftiReader.read(dir.resolve("nothere.nii.gz")));
+    NiftiException n =
+        assertThrows(NiftiException.class, () -> NiftiReader.read(dir.resolve("nothere.nii.gz")));
     assertMessage(n, "nothere.nii.gz", "file not found");
   }
 
@@ -225,7 +281,8 @@ class NiftiMalformedTest {
     f.voxOffset = 0;
     Files.write(dir.resolve("pt.hdr"), f.header());
     Files.write(dir.resolve("pt.img"), new byte[11]);
-    NiftiException e = assertThrows(NiftiException.class, () -> NiftiReader.read(dir.resolve("pt.hdr")));
+    NiftiException e =
+        assertThrows(NiftiException.class, () -> NiftiReader.read(dir.resolve("pt.hdr")));
     assertMessage(e, "pt.img", "declares 48 bytes at offset 0 but only 11 follow");
   }
 
@@ -233,7 +290,8 @@ class NiftiMalformedTest {
   void nifti2MangledMagicAndOverflow() throws Exception {
     NiftiVolume v = NiftiVolume.ofShorts(new int[] {2, 2, 2}, new short[8], null, null);
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    NiftiWriter.write(out, v, NiftiWriter.Options.defaults().withFormat(NiftiFormat.NIFTI2).withGzip(false));
+    NiftiWriter.write(
+        out, v, NiftiWriter.Options.defaults().withFormat(NiftiFormat.NIFTI2).withGzip(false));
     byte[] good = out.toByteArray();
     byte[] mangled = good.clone();
     mangled[8] = '\n'; // \r\n -> \n\n

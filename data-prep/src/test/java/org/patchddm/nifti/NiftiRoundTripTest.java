@@ -80,8 +80,10 @@ class NiftiRoundTripTest {
     }
     assertTrue(back.getScaled(23) > 127, "253 must read as unsigned");
     assertEquals(back.getScaled(1 + 4 * (2 + 3 * 1)), back.getScaled(1, 2, 1), 0.0);
-    org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> back.getScaled(4, 0, 0));
-    org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> back.getScaled(24));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IndexOutOfBoundsException.class, () -> back.getScaled(4, 0, 0));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IndexOutOfBoundsException.class, () -> back.getScaled(24));
   }
 
   static void assertAffine(double[][] want, double[][] got, double tol) {

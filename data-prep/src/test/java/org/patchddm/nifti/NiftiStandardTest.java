@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The reader against hand-built headers: field offsets, extensions, scaling and transforms per nifti1.h. */
+/**
+ * The reader against hand-built headers: field offsets, extensions, scaling and transforms per
+ * nifti1.h.
+ */
 class NiftiStandardTest {
   @TempDir Path dir;
 
@@ -29,7 +32,8 @@ class NiftiStandardTest {
     HandBuiltNifti f = new HandBuiltNifti();
     f.order = ByteOrder.BIG_ENDIAN;
     f.voxOffset = 400;
-    // extender {1,0,0,0}, then one 32-byte extension (esize 32, ecode 6 = comment), then a 16-byte gap
+    // extender {1,0,0,0}, then one 32-byte extension (esize 32, ecode 6 = comment), then a 16-byte
+    // gap
     ByteBuffer ext = ByteBuffer.allocate(52).order(ByteOrder.BIG_ENDIAN);
     ext.put(0, (byte) 1).putInt(4, 32).putInt(8, 6);
     for (int i = 12; i < 36; i++) {
@@ -40,7 +44,8 @@ class NiftiStandardTest {
     }
     f.afterHeader = ext.array();
     f.shorts(ramp(24));
-    NiftiVolume v = NiftiReader.read("ext.nii", new ByteArrayInputStream(f.file()), f.file().length);
+    NiftiVolume v =
+        NiftiReader.read("ext.nii", new ByteArrayInputStream(f.file()), f.file().length);
     assertEquals(ByteOrder.BIG_ENDIAN, v.header().byteOrder());
     assertEquals(400, v.header().voxOffset());
     assertArrayEquals(new int[] {2, 3, 4}, v.shape());
@@ -79,7 +84,11 @@ class NiftiStandardTest {
     HandBuiltNifti f = new HandBuiltNifti().shorts(ramp(24));
     f.qformCode = 1;
     f.sformCode = 0;
-    float s = (float) Math.sin(Math.PI / 4); // quaternion of 90 degrees about z: (a, b, c, d) = (cos45, 0, 0, sin45)
+    float s =
+        (float)
+            Math.sin(
+                Math.PI
+                    / 4); // quaternion of 90 degrees about z: (a, b, c, d) = (cos45, 0, 0, sin45)
     f.quatern = new float[] {0, 0, s};
     f.qoffset = new float[] {5, 6, 7};
     f.pixdim = new float[] {-1, 2, 3, 4, 1, 1, 1, 1};
@@ -100,7 +109,8 @@ class NiftiStandardTest {
     f.pixdim = new float[] {1, 2, 3, 4, 1, 1, 1, 1};
     f.srow = new float[][] {{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}};
     NiftiVolume v = NiftiReader.read("sf.nii", new ByteArrayInputStream(f.file()), -1);
-    assertAffine(new double[][] {{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}, {0, 0, 0, 1}}, v.affine(), 0);
+    assertAffine(
+        new double[][] {{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}, {0, 0, 0, 1}}, v.affine(), 0);
 
     f.sformCode = 0;
     f.qformCode = 0;

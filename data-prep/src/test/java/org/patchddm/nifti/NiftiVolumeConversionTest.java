@@ -43,7 +43,11 @@ class NiftiVolumeConversionTest {
         assertSame(reused, v.toFloatArray(reused));
         assertArrayEquals(bulk, reused, 0f);
         for (int i = 0; i < n; i++) {
-          assertEquals((float) v.getScaled(i), bulk[i], 0f, t + " voxel " + i + " scaled=" + v.header().hasScaling());
+          assertEquals(
+              (float) v.getScaled(i),
+              bulk[i],
+              0f,
+              t + " voxel " + i + " scaled=" + v.header().hasScaling());
         }
       }
     }
@@ -52,7 +56,8 @@ class NiftiVolumeConversionTest {
   @Test
   void reusedBufferOfTheWrongLengthIsRejected() {
     NiftiVolume v = NiftiVolume.ofShorts(new int[] {2, 2, 1}, new short[] {1, 2, 3, 4}, null, null);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v.toFloatArray(new float[3]));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> v.toFloatArray(new float[3]));
     assertTrue(e.getMessage().contains("3 elements"), e.getMessage());
   }
 }

@@ -21,7 +21,8 @@ class NiftiWriterTest {
   @TempDir Path dir;
 
   private static NiftiVolume floats(float... values) {
-    return NiftiVolume.ofFloats(new int[] {values.length, 1, 1}, values, new double[] {2, 2, 2}, null);
+    return NiftiVolume.ofFloats(
+        new int[] {values.length, 1, 1}, values, new double[] {2, 2, 2}, null);
   }
 
   private static NiftiVolume roundTrip(NiftiVolume v, NiftiWriter.Options o) throws Exception {
@@ -33,8 +34,10 @@ class NiftiWriterTest {
   @Test
   void scaledInt16StoresRoundedRawValues() throws Exception {
     NiftiVolume v = floats(10f, 10.5f, 12f, -4f);
-    NiftiVolume back = roundTrip(v, NiftiWriter.Options.defaults()
-        .withDatatype(NiftiDataType.INT16).withScaling(0.5, 10));
+    NiftiVolume back =
+        roundTrip(
+            v,
+            NiftiWriter.Options.defaults().withDatatype(NiftiDataType.INT16).withScaling(0.5, 10));
     assertEquals(NiftiDataType.INT16, back.datatype());
     assertArrayEquals(new short[] {0, 1, 4, -28}, (short[]) back.rawData()); // (v - 10) / 0.5
     assertArrayEquals(new float[] {10f, 10.5f, 12f, -4f}, back.toFloatArray(), 0f);
@@ -45,8 +48,12 @@ class NiftiWriterTest {
   @Test
   void slopeZeroOrNanWritesValuesUnscaled() throws Exception {
     for (double slope : new double[] {0, Double.NaN}) {
-      NiftiVolume back = roundTrip(floats(3f, 4f), NiftiWriter.Options.defaults()
-          .withDatatype(NiftiDataType.UINT8).withScaling(slope, 50));
+      NiftiVolume back =
+          roundTrip(
+              floats(3f, 4f),
+              NiftiWriter.Options.defaults()
+                  .withDatatype(NiftiDataType.UINT8)
+                  .withScaling(slope, 50));
       assertFalse(back.header().hasScaling());
       assertEquals(3, back.getScaled(0), 0);
       assertEquals(4, back.getScaled(1), 0);
@@ -55,7 +62,8 @@ class NiftiWriterTest {
 
   @Test
   void volumeScalingIsKeptWhenDatatypeIsKept() throws Exception {
-    NiftiVolume v = NiftiVolume.ofShorts(new int[] {2, 1, 1}, new short[] {1, 2}, null, null).withScaling(3, 1);
+    NiftiVolume v =
+        NiftiVolume.ofShorts(new int[] {2, 1, 1}, new short[] {1, 2}, null, null).withScaling(3, 1);
     NiftiVolume back = roundTrip(v, NiftiWriter.Options.defaults().withGzip(false));
     assertArrayEquals(new short[] {1, 2}, (short[]) back.rawData());
     assertEquals(4, back.getScaled(0), 0);
@@ -64,20 +72,36 @@ class NiftiWriterTest {
 
   @Test
   void valuesThatDoNotFitTheDatatypeAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> roundTrip(floats(1f, 300f), NiftiWriter.Options.defaults().withDatatype(NiftiDataType.UINT8)));
-    assertTrue(e.getMessage().contains("voxel 1") && e.getMessage().contains("uint8"), e.getMessage());
-    IllegalArgumentException n = assertThrows(IllegalArgumentException.class,
-        () -> roundTrip(floats(Float.NaN), NiftiWriter.Options.defaults().withDatatype(NiftiDataType.INT16)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                roundTrip(
+                    floats(1f, 300f),
+                    NiftiWriter.Options.defaults().withDatatype(NiftiDataType.UINT8)));
+    assertTrue(
+        e.getMessage().contains("voxel 1") && e.getMessage().contains("uint8"), e.getMessage());
+    IllegalArgumentException n =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                roundTrip(
+                    floats(Float.NaN),
+                    NiftiWriter.Options.defaults().withDatatype(NiftiDataType.INT16)));
     assertTrue(n.getMessage().contains("NaN"), n.getMessage());
   }
 
   @Test
   void headerBytesFollowTheStandard() throws Exception {
-    NiftiVolume v = NiftiVolume.ofShorts(new int[] {2, 3, 4}, new short[24], null,
-        new double[][] {{-1, 0, 0, 90}, {0, 1, 0, -126}, {0, 0, 1, -72}, {0, 0, 0, 1}});
+    NiftiVolume v =
+        NiftiVolume.ofShorts(
+            new int[] {2, 3, 4},
+            new short[24],
+            null,
+            new double[][] {{-1, 0, 0, 90}, {0, 1, 0, -126}, {0, 0, 1, -72}, {0, 0, 0, 1}});
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    NiftiWriter.write(out, v, NiftiWriter.Options.defaults().withGzip(false).withByteOrder(ByteOrder.BIG_ENDIAN));
+    NiftiWriter.write(
+        out, v, NiftiWriter.Options.defaults().withGzip(false).withByteOrder(ByteOrder.BIG_ENDIAN));
     ByteBuffer b = ByteBuffer.wrap(out.toByteArray()).order(ByteOrder.BIG_ENDIAN);
     assertEquals(352 + 48, out.size());
     assertEquals(348, b.getInt(0));
@@ -92,7 +116,8 @@ class NiftiWriterTest {
     assertEquals(90f, b.getFloat(292), 0); // srow_x[3]
     assertEquals(-1f, b.getFloat(76), 0); // qfac: det < 0
     assertEquals(2, b.get(123) & 0x07); // mm
-    assertArrayEquals(new byte[] {'n', '+', '1', 0}, new byte[] {b.get(344), b.get(345), b.get(346), b.get(347)});
+    assertArrayEquals(
+        new byte[] {'n', '+', '1', 0}, new byte[] {b.get(344), b.get(345), b.get(346), b.get(347)});
     assertArrayEquals(new byte[4], new byte[] {b.get(348), b.get(349), b.get(350), b.get(351)});
   }
 
@@ -116,7 +141,8 @@ class NiftiWriterTest {
 
   @Test
   void writtenFilesHonourTheUmask() throws Exception {
-    // A file created without explicit permissions gets 0666 & ~umask: the mode a written image must have.
+    // A file created without explicit permissions gets 0666 & ~umask: the mode a written image must
+    // have.
     Path plain = Files.createFile(dir.resolve("plain.bin"));
     var expected = Files.getPosixFilePermissions(plain);
     Path f = dir.resolve("umask.nii.gz");
@@ -151,8 +177,9 @@ class NiftiWriterTest {
   @Test
   void niftiOneRejectsDimsBeyondShortRange() throws Exception {
     NiftiVolume v = NiftiVolume.ofBytes(new int[] {40000, 1, 1}, new byte[40000], null, null);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> roundTrip(v, NiftiWriter.Options.defaults()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> roundTrip(v, NiftiWriter.Options.defaults()));
     assertTrue(e.getMessage().contains("NIFTI2"), e.getMessage());
     NiftiVolume back = roundTrip(v, NiftiWriter.Options.defaults().withFormat(NiftiFormat.NIFTI2));
     assertArrayEquals(new int[] {40000, 1, 1}, back.shape());
@@ -174,16 +201,26 @@ class NiftiWriterTest {
   @Test
   void headerGeometryKeepsTheHeadersOwnQformAndSform() throws Exception {
     // a qform-only header (sform_code 0, qform_code 2) with qfac -1 and a rotation quaternion
-    NiftiHeader h = NiftiHeader.builder().shape(2, 2, 2).datatype(NiftiDataType.FLOAT32)
-        .pixdim(1.5, 2, 3).qfac(-1).qformCode(2).sformCode(0).quatern(0.5, 0.5, 0.5).qoffset(-10, 20, 30)
-        .build();
+    NiftiHeader h =
+        NiftiHeader.builder()
+            .shape(2, 2, 2)
+            .datatype(NiftiDataType.FLOAT32)
+            .pixdim(1.5, 2, 3)
+            .qfac(-1)
+            .qformCode(2)
+            .sformCode(0)
+            .quatern(0.5, 0.5, 0.5)
+            .qoffset(-10, 20, 30)
+            .build();
     NiftiVolume v = NiftiVolume.of(h, new float[8]);
-    NiftiHeader kept = roundTrip(v, NiftiWriter.Options.defaults().withHeaderGeometry(true)).header();
+    NiftiHeader kept =
+        roundTrip(v, NiftiWriter.Options.defaults().withHeaderGeometry(true)).header();
     assertEquals(2, kept.qformCode());
     assertEquals(0, kept.sformCode());
     assertEquals(0.5, kept.quaternB(), 0.0);
     assertEquals(-10, kept.qoffsetX(), 0.0);
-    assertArrayEquals(new double[] {-1, 1.5, 2, 3}, java.util.Arrays.copyOf(kept.rawPixdim(), 4), 0.0);
+    assertArrayEquals(
+        new double[] {-1, 1.5, 2, 3}, java.util.Arrays.copyOf(kept.rawPixdim(), 4), 0.0);
     assertArrayEquals(h.affine()[0], kept.affine()[0], 1e-6);
     // the default derives both forms from the affine, which sets sform_code 1
     NiftiHeader derived = roundTrip(v, NiftiWriter.Options.defaults()).header();

@@ -33,8 +33,10 @@ class NormalizationTest {
       expect[i] = expectBrain[i] ? (float) ((Math.max(raw[i], 1.3) - 1.3) / 48.7) : 0f;
     }
     assertArrayEquals(expect, a, 1e-6f);
-    assertArrayEquals(new float[] {0, 8.7f / 48.7f, 18.7f / 48.7f, 28.7f / 48.7f},
-        new float[] {a[7], a[1], a[2], a[3]}, 1e-6f);
+    assertArrayEquals(
+        new float[] {0, 8.7f / 48.7f, 18.7f / 48.7f, 28.7f / 48.7f},
+        new float[] {a[7], a[1], a[2], a[3]},
+        1e-6f);
   }
 
   @Test
@@ -47,7 +49,8 @@ class NormalizationTest {
 
   @Test
   void degenerateRangeIsRejected() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Normalization.clipAndScale(new float[] {3, 3}, new boolean[] {true, true}, 3, 3));
   }
 }

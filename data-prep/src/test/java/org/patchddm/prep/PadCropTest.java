@@ -29,8 +29,8 @@ class PadCropTest {
   @Test
   void oddCropAndPadOffsets() {
     // 7 -> 4: floor(-3/2) = -2 (keeps source 2..5); 3 -> 6: floor(3/2) = 1; 5 -> 5: 0
-    assertArrayEquals(new int[] {-2, 1, 0}, PadCrop.centredOffset(new int[] {7, 3, 5},
-        new int[] {4, 6, 5}));
+    assertArrayEquals(
+        new int[] {-2, 1, 0}, PadCrop.centredOffset(new int[] {7, 3, 5}, new int[] {4, 6, 5}));
   }
 
   @Test

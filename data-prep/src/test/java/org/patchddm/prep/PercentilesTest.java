@@ -21,16 +21,17 @@ class PercentilesTest {
     // n = 5 sorted {10,20,30,40,50}: p=1 -> h = 4*0.01 = 0.04 -> 10 + 0.04*10 = 10.4
     // p=99 -> h = 3.96 -> 40 + 0.96*10 = 49.6 ; p=50 -> h=2 -> 30 ; p=0 -> 10 ; p=100 -> 50
     float[] v = {30, 50, 10, 40, 20};
-    assertArrayEquals(new double[] {10.4, 49.6, 30, 10, 50},
-        Percentiles.of(v, all(5), 1, 99, 50, 0, 100), 1e-9);
+    assertArrayEquals(
+        new double[] {10.4, 49.6, 30, 10, 50}, Percentiles.of(v, all(5), 1, 99, 50, 0, 100), 1e-9);
     // numpy.percentile([1,2,3,4], [1, 99]) == [1.03, 3.97]
-    assertArrayEquals(new double[] {1.03, 3.97},
-        Percentiles.of(new float[] {4, 1, 3, 2}, all(4), 1, 99), 1e-9);
+    assertArrayEquals(
+        new double[] {1.03, 3.97}, Percentiles.of(new float[] {4, 1, 3, 2}, all(4), 1, 99), 1e-9);
   }
 
   @Test
   void maskSelectsTheVoxelsAndDuplicatesCount() {
-    // selected values {5,5,7,9,100}; p=25 -> h=1 -> 5 ; p=75 -> h=3 -> 9 ; p=90 -> h=3.6 -> 9+0.6*91
+    // selected values {5,5,7,9,100}; p=25 -> h=1 -> 5 ; p=75 -> h=3 -> 9 ; p=90 -> h=3.6 ->
+    // 9+0.6*91
     float[] v = {0, 5, 1000, 7, 5, 0, 9, 100};
     boolean[] m = {false, true, false, true, true, false, true, true};
     assertArrayEquals(new double[] {5, 9, 63.6}, Percentiles.of(v, m, 25, 75, 90), 1e-9);
@@ -68,9 +69,10 @@ class PercentilesTest {
 
   @Test
   void emptySelectionAndBadPercentileAreRejected() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Percentiles.of(new float[] {1, 2}, new boolean[2], 50));
-    assertThrows(IllegalArgumentException.class,
-        () -> Percentiles.of(new float[] {1, 2}, all(2), 101));
+    assertThrows(
+        IllegalArgumentException.class, () -> Percentiles.of(new float[] {1, 2}, all(2), 101));
   }
 }

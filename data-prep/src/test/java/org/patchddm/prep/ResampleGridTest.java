@@ -15,10 +15,11 @@ class ResampleGridTest {
 
   static double[][] affine(double[][] linear, double tx, double ty, double tz) {
     return new double[][] {
-        {linear[0][0], linear[0][1], linear[0][2], tx},
-        {linear[1][0], linear[1][1], linear[1][2], ty},
-        {linear[2][0], linear[2][1], linear[2][2], tz},
-        {0, 0, 0, 1}};
+      {linear[0][0], linear[0][1], linear[0][2], tx},
+      {linear[1][0], linear[1][1], linear[1][2], ty},
+      {linear[2][0], linear[2][1], linear[2][2], tz},
+      {0, 0, 0, 1}
+    };
   }
 
   static int idx(int[] s, int x, int y, int z) {
@@ -27,10 +28,17 @@ class ResampleGridTest {
 
   @Test
   void orientationCodes() {
-    assertEquals("LPS", Orientation.of(affine(new double[][] {{-1, 0, 0}, {0, -1, 0}, {0, 0, 1}}, 0, 239, 0)).codes());
-    assertEquals("RAS", Orientation.of(affine(new double[][] {{2, 0, 0}, {0, 2, 0}, {0, 0, 3}}, 0, 0, 0)).codes());
+    assertEquals(
+        "LPS",
+        Orientation.of(affine(new double[][] {{-1, 0, 0}, {0, -1, 0}, {0, 0, 1}}, 0, 239, 0))
+            .codes());
+    assertEquals(
+        "RAS",
+        Orientation.of(affine(new double[][] {{2, 0, 0}, {0, 2, 0}, {0, 0, 3}}, 0, 0, 0)).codes());
     // voxel axis 0 -> world -y, axis 1 -> world +z, axis 2 -> world +x
-    assertEquals("PSR", Orientation.of(affine(new double[][] {{0, 0, 1}, {-1, 0, 0}, {0, 1, 0}}, 0, 0, 0)).codes());
+    assertEquals(
+        "PSR",
+        Orientation.of(affine(new double[][] {{0, 0, 1}, {-1, 0, 0}, {0, 1, 0}}, 0, 0, 0)).codes());
     double[][] lin = LPS.linearPart(new double[] {1, 2, 3});
     assertArrayEquals(new double[] {-1, 0, 0}, lin[0]);
     assertArrayEquals(new double[] {0, -2, 0}, lin[1]);
@@ -43,7 +51,12 @@ class ResampleGridTest {
   void inverseOfAnAffineTimesItselfIsTheIdentity() {
     double c = Math.cos(0.4);
     double s = Math.sin(0.4);
-    double[][] a = affine(new double[][] {{1.5 * c, -0.9 * s, 0.1}, {1.5 * s, 0.9 * c, 0}, {0.2, 0, 3}}, 7, -3, 11);
+    double[][] a =
+        affine(
+            new double[][] {{1.5 * c, -0.9 * s, 0.1}, {1.5 * s, 0.9 * c, 0}, {0.2, 0, 3}},
+            7,
+            -3,
+            11);
     double[][] p = ResampleGrid.multiply(ResampleGrid.invert(a), a);
     for (int r = 0; r < 4; r++) {
       for (int k = 0; k < 4; k++) {
@@ -57,7 +70,8 @@ class ResampleGridTest {
     // 2x2x2 voxels of 2 mm in LPS; 4x4x4 target of 1 mm, centred on the same field of view (4 mm).
     int[] in = {2, 2, 2};
     double[][] a = affine(LPS.linearPart(new double[] {2, 2, 2}), 10, 20, -5);
-    ResampleSettings rs = new ResampleSettings(true, LPS, new double[] {1, 1, 1}, new int[] {4, 4, 4});
+    ResampleSettings rs =
+        new ResampleSettings(true, LPS, new double[] {1, 1, 1}, new int[] {4, 4, 4});
     ResampleGrid g = rs.plan(in, a, new double[] {2, 2, 2});
     assertNotNull(g);
     // Target voxel j lies at input coordinate j/2 - 1/4 on each axis: -0.25, 0.25, 0.75, 1.25 (the
@@ -92,13 +106,17 @@ class ResampleGridTest {
     for (int z = 0; z < 4; z++) {
       for (int y = 0; y < 4; y++) {
         for (int x = 0; x < 4; x++) {
-          assertEquals(lab[idx(in, x / 2, y / 2, z / 2)], lo[idx(o, x, y, z)], "voxel " + x + "," + y + "," + z);
+          assertEquals(
+              lab[idx(in, x / 2, y / 2, z / 2)],
+              lo[idx(o, x, y, z)],
+              "voxel " + x + "," + y + "," + z);
         }
       }
     }
     // the grid's centre is the input's centre, its voxels are 1 mm in LPS
     double[][] ga = g.gridAffine();
-    assertArrayEquals(new double[] {-1, 0, 0, 10 - 1 + 1.5}, ga[0], 1e-12); // centre x = 10 - 2*0.5 = 9
+    assertArrayEquals(
+        new double[] {-1, 0, 0, 10 - 1 + 1.5}, ga[0], 1e-12); // centre x = 10 - 2*0.5 = 9
     assertArrayEquals(new double[] {0, -1, 0, 20 - 1 + 1.5}, ga[1], 1e-12);
     assertArrayEquals(new double[] {0, 0, 1, -5 + 1 - 1.5}, ga[2], 1e-12);
     assertArrayEquals(new double[] {1, 1, 1}, g.gridPixdim(), 1e-12);
@@ -110,12 +128,18 @@ class ResampleGridTest {
     int[] s = {3, 2, 2};
     double[][] a = affine(new double[][] {{1, 0, 0}, {0, -1, 0}, {0, 0, 1}}, -40.3, 17, 2);
     float[] v = randomFloats(12, 1);
-    ResampleGrid g = new ResampleSettings(true, LPS, new double[] {1, 1, 1}, s).plan(s, a, new double[] {1, 1, 1});
+    ResampleGrid g =
+        new ResampleSettings(true, LPS, new double[] {1, 1, 1}, s)
+            .plan(s, a, new double[] {1, 1, 1});
     float[] out = g.image(v);
     for (int z = 0; z < 2; z++) {
       for (int y = 0; y < 2; y++) {
         for (int x = 0; x < 3; x++) {
-          assertEquals(v[idx(s, 2 - x, y, z)], out[idx(s, x, y, z)], 0f, "bit for bit at " + x + "," + y + "," + z);
+          assertEquals(
+              v[idx(s, 2 - x, y, z)],
+              out[idx(s, x, y, z)],
+              0f,
+              "bit for bit at " + x + "," + y + "," + z);
         }
       }
     }
@@ -125,13 +149,17 @@ class ResampleGridTest {
 
   @Test
   void aPermutedOrientationIsCopiedExactly() {
-    // Input PSR, shape (2, 3, 4): axis 0 -> -y, axis 1 -> +z, axis 2 -> +x. In LPS the target axis 0
-    // (towards -x) is input axis 2 reversed, axis 1 (-y) is input axis 0, axis 2 (+z) is input axis 1.
+    // Input PSR, shape (2, 3, 4): axis 0 -> -y, axis 1 -> +z, axis 2 -> +x. In LPS the target axis
+    // 0
+    // (towards -x) is input axis 2 reversed, axis 1 (-y) is input axis 0, axis 2 (+z) is input axis
+    // 1.
     int[] s = {2, 3, 4};
     double[][] a = affine(new double[][] {{0, 0, 1}, {-1, 0, 0}, {0, 1, 0}}, 3, 4, 5);
     int[] t = {4, 2, 3};
     float[] v = randomFloats(24, 2);
-    ResampleGrid g = new ResampleSettings(true, LPS, new double[] {1, 1, 1}, t).plan(s, a, new double[] {1, 1, 1});
+    ResampleGrid g =
+        new ResampleSettings(true, LPS, new double[] {1, 1, 1}, t)
+            .plan(s, a, new double[] {1, 1, 1});
     float[] out = g.image(v);
     byte[] lab = new byte[24];
     for (int i = 0; i < 24; i++) {
@@ -154,23 +182,29 @@ class ResampleGridTest {
     // a 1-voxel-wide input of 1 mm and a 3-voxel target: only the middle voxel sees the input
     int[] s = {1, 1, 1};
     double[][] a = affine(new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, 0, 0, 0);
-    ResampleGrid g = new ResampleSettings(true, LPS, new double[] {1, 1, 1}, new int[] {3, 1, 1})
-        .plan(s, a, new double[] {1, 1, 1});
+    ResampleGrid g =
+        new ResampleSettings(true, LPS, new double[] {1, 1, 1}, new int[] {3, 1, 1})
+            .plan(s, a, new double[] {1, 1, 1});
     assertArrayEquals(new float[] {0, 7, 0}, g.image(new float[] {7}));
     assertArrayEquals(new byte[] {0, 4, 0}, g.labels(new byte[] {4}));
   }
 
   @Test
   void subjectsOnTheTargetLatticeAreNotResampled() {
-    ResampleSettings rs = new ResampleSettings(true, LPS, new double[] {1, 1, 1}, new int[] {240, 240, 155});
+    ResampleSettings rs =
+        new ResampleSettings(true, LPS, new double[] {1, 1, 1}, new int[] {240, 240, 155});
     double[][] brats = affine(LPS.linearPart(new double[] {1, 1, 1}), 0, 239, 0);
     assertNull(rs.plan(new int[] {240, 240, 155}, brats, new double[] {1, 1, 1}));
-    assertNull(rs.plan(new int[] {64, 64, 48}, brats, new double[] {1, 1, 1}), "any shape: pad / crop handles it");
-    double[][] nearly = affine(new double[][] {{-1.00005, 0, 0}, {0, -1, 0}, {0, 0, 0.99995}}, 3, 4, 5);
+    assertNull(
+        rs.plan(new int[] {64, 64, 48}, brats, new double[] {1, 1, 1}),
+        "any shape: pad / crop handles it");
+    double[][] nearly =
+        affine(new double[][] {{-1.00005, 0, 0}, {0, -1, 0}, {0, 0, 0.99995}}, 3, 4, 5);
     assertNull(rs.plan(new int[] {10, 10, 10}, nearly, new double[] {1, 1, 1}));
     double[][] off = affine(new double[][] {{-1.001, 0, 0}, {0, -1, 0}, {0, 0, 1}}, 3, 4, 5);
     assertNotNull(rs.plan(new int[] {10, 10, 10}, off, new double[] {1.001, 1, 1}));
-    ResampleSettings disabled = new ResampleSettings(false, LPS, new double[] {1, 1, 1}, new int[] {240, 240, 155});
+    ResampleSettings disabled =
+        new ResampleSettings(false, LPS, new double[] {1, 1, 1}, new int[] {240, 240, 155});
     assertNull(disabled.plan(new int[] {10, 10, 10}, off, new double[] {1.001, 1, 1}));
   }
 

@@ -28,10 +28,10 @@ class SplitAssignerTest {
   @Test
   void deterministicForASeedAndDifferentForAnother() {
     List<String> ids = ids(1, 200);
-    assertEquals(assign(new SplitAssigner(0.8, 0.1, 42), ids),
-        assign(new SplitAssigner(0.8, 0.1, 42), ids));
-    assertNotEquals(assign(new SplitAssigner(0.8, 0.1, 42), ids),
-        assign(new SplitAssigner(0.8, 0.1, 43), ids));
+    assertEquals(
+        assign(new SplitAssigner(0.8, 0.1, 42), ids), assign(new SplitAssigner(0.8, 0.1, 42), ids));
+    assertNotEquals(
+        assign(new SplitAssigner(0.8, 0.1, 42), ids), assign(new SplitAssigner(0.8, 0.1, 43), ids));
   }
 
   @Test

@@ -21,8 +21,10 @@ class SplitPlannerTest {
     return ids;
   }
 
-  private static SplitPlanner planner(double train, double val, int minTrain, int minVal, int minTest) {
-    return new SplitPlanner(new SplitAssigner(train, val, 42), new SplitMinimums(minTrain, minVal, minTest), 42);
+  private static SplitPlanner planner(
+      double train, double val, int minTrain, int minVal, int minTest) {
+    return new SplitPlanner(
+        new SplitAssigner(train, val, 42), new SplitMinimums(minTrain, minVal, minTest), 42);
   }
 
   private static double rank(String id) {
@@ -66,7 +68,8 @@ class SplitPlannerTest {
     SplitPlanner.Plan two = planner(0.0, 0.0, 1, 1, 1).place(Map.of(), List.of("x", "y"));
     assertEquals(Map.of(Split.TRAIN, 1, Split.VAL, 0, Split.TEST, 1), two.counts());
     assertEquals(1, two.shortfalls().size());
-    assertTrue(two.shortfalls().get(0).startsWith("val has 0 subject(s), fewer than its minimum 1"),
+    assertTrue(
+        two.shortfalls().get(0).startsWith("val has 0 subject(s), fewer than its minimum 1"),
         two.shortfalls().get(0));
   }
 
@@ -81,7 +84,9 @@ class SplitPlannerTest {
     // existing ids among the newcomers are ignored; two real newcomers fill val and test
     List<String> n = new ArrayList<>(ids(5, 8));
     SplitPlanner.Plan p = planner(1.0, 0.0, 1, 1, 1).place(existing, n);
-    assertEquals(List.of("BraTS20_Training_007", "BraTS20_Training_008"), new ArrayList<>(p.newcomers().keySet()));
+    assertEquals(
+        List.of("BraTS20_Training_007", "BraTS20_Training_008"),
+        new ArrayList<>(p.newcomers().keySet()));
     assertEquals(Map.of(Split.TRAIN, 6, Split.VAL, 1, Split.TEST, 1), p.counts());
   }
 
@@ -101,7 +106,8 @@ class SplitPlannerTest {
       SplitPlanner.Plan p = planner.place(dataset, arrivals);
       dataset.putAll(p.newcomers());
       for (Map.Entry<String, Split> e : before.entrySet()) {
-        assertEquals(e.getValue(), dataset.get(e.getKey()), "existing subject moved: " + e.getKey());
+        assertEquals(
+            e.getValue(), dataset.get(e.getKey()), "existing subject moved: " + e.getKey());
       }
       if (dataset.size() >= 10) {
         assertEquals(5, count(dataset, Split.VAL));

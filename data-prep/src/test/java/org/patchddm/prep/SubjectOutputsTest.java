@@ -21,12 +21,14 @@ import org.patchddm.synth.SyntheticCohort;
 import org.patchddm.synth.SyntheticSubject;
 
 /**
- * Outputs on the input grid: a prediction equal to the preprocessed label goes back onto the subject's
- * own seg file, with its affine and header geometry, for grids that are padded, cropped or downsampled.
+ * Outputs on the input grid: a prediction equal to the preprocessed label goes back onto the
+ * subject's own seg file, with its affine and header geometry, for grids that are padded, cropped
+ * or downsampled.
  */
 class SubjectOutputsTest {
 
   private static final int[] SHAPE = {64, 64, 48};
+
   /** Anisotropic voxels (1.2, 0.9, 2.5) mm, rotated 30 degrees about z, shifted. */
   private static final double[][] AFFINE = affine();
 
@@ -36,10 +38,14 @@ class SubjectOutputsTest {
     double c = Math.cos(Math.PI / 6);
     double s = Math.sin(Math.PI / 6);
     return new double[][] {
-        {-1.2 * c, -0.9 * s, 0, 40.5}, {-1.2 * s, 0.9 * c, 0, -17.25}, {0, 0, 2.5, -60}, {0, 0, 0, 1}};
+      {-1.2 * c, -0.9 * s, 0, 40.5}, {-1.2 * s, 0.9 * c, 0, -17.25}, {0, 0, 2.5, -60}, {0, 0, 0, 1}
+    };
   }
 
-  /** A synthetic subject's five files, with header codes qform 2 / sform 4 (not the writer's defaults). */
+  /**
+   * A synthetic subject's five files, with header codes qform 2 / sform 4 (not the writer's
+   * defaults).
+   */
   private Map<String, NiftiVolume> writeInputs(String id) throws Exception {
     SyntheticSubject s = new SyntheticCohort(5, SHAPE).training(1);
     Path dir = tmp.resolve("raw").resolve(id);
@@ -56,20 +62,37 @@ class SubjectOutputsTest {
     return back;
   }
 
-  private static void write(Path file, NiftiDataType type, Object data, NiftiWriter.Options o) throws Exception {
-    NiftiHeader h = NiftiHeader.builder().shape(SHAPE).datatype(type).affine(AFFINE).qformCode(2).sformCode(4)
-        .build();
+  private static void write(Path file, NiftiDataType type, Object data, NiftiWriter.Options o)
+      throws Exception {
+    NiftiHeader h =
+        NiftiHeader.builder()
+            .shape(SHAPE)
+            .datatype(type)
+            .affine(AFFINE)
+            .qformCode(2)
+            .sformCode(4)
+            .build();
     NiftiWriter.write(file, NiftiVolume.of(h, data), o);
   }
 
-  private static PreprocessedSubject preprocess(String id, Map<String, NiftiVolume> in, int[] target, int f) {
-    PrepSettings settings = new PrepSettings(target, 1, 99, f, DownsampleMode.SUBSAMPLE, 0.8, 0.1, 42);
-    return new SubjectPreprocessor(settings).process(id, in.get("t1"), in.get("t1ce"), in.get("t2"),
-        in.get("flair"), in.get("seg"), Map.of());
+  private static PreprocessedSubject preprocess(
+      String id, Map<String, NiftiVolume> in, int[] target, int f) {
+    PrepSettings settings =
+        new PrepSettings(target, 1, 99, f, DownsampleMode.SUBSAMPLE, 0.8, 0.1, 42);
+    return new SubjectPreprocessor(settings)
+        .process(
+            id,
+            in.get("t1"),
+            in.get("t1ce"),
+            in.get("t2"),
+            in.get("flair"),
+            in.get("seg"),
+            Map.of());
   }
 
   /** Writes the preprocessed label as the prediction (mean = label, variance = label / 4). */
-  private Path writeLabelAsPrediction(SubjectOutputs out, PreprocessedSubject p, NiftiHeader input) throws Exception {
+  private Path writeLabelAsPrediction(SubjectOutputs out, PreprocessedSubject p, NiftiHeader input)
+      throws Exception {
     byte[] label = p.wholeTumour();
     float[] mean = new float[label.length];
     float[] var = new float[label.length];
@@ -78,12 +101,22 @@ class SubjectOutputsTest {
       var[i] = label[i] * 0.25f;
     }
     Geometry g = p.geometry();
-    return out.write(p.subjectId(), new PaddedToOriginal(g), OutputHeader.of(p.subjectId(), g, input), label, mean, var);
+    return out.write(
+        p.subjectId(),
+        new PaddedToOriginal(g),
+        OutputHeader.of(p.subjectId(), g, input),
+        label,
+        mean,
+        var);
   }
 
-  /** Checks the three files against the expected mask on the input grid and the input's header geometry. */
-  private static void checkOutputs(SubjectOutputs out, String id, boolean[] expected, NiftiVolume seg,
-      NiftiHeader t1) throws Exception {
+  /**
+   * Checks the three files against the expected mask on the input grid and the input's header
+   * geometry.
+   */
+  private static void checkOutputs(
+      SubjectOutputs out, String id, boolean[] expected, NiftiVolume seg, NiftiHeader t1)
+      throws Exception {
     NiftiVolume o = NiftiReader.read(out.files(id).get(0));
     NiftiVolume mean = NiftiReader.read(out.files(id).get(1));
     NiftiVolume var = NiftiReader.read(out.files(id).get(2));
@@ -97,7 +130,9 @@ class SubjectOutputsTest {
       assertArrayEquals(seg.affine()[2], v.affine()[2], 0.0);
       assertEquals(t1.qformCode(), v.header().qformCode());
       assertEquals(t1.sformCode(), v.header().sformCode());
-      assertArrayEquals(java.util.Arrays.copyOf(t1.rawPixdim(), 4), java.util.Arrays.copyOf(v.header().rawPixdim(), 4));
+      assertArrayEquals(
+          java.util.Arrays.copyOf(t1.rawPixdim(), 4),
+          java.util.Arrays.copyOf(v.header().rawPixdim(), 4));
       assertEquals(t1.quaternB(), v.header().quaternB(), 0.0);
       assertEquals(t1.qoffsetZ(), v.header().qoffsetZ(), 0.0);
     }
@@ -139,7 +174,8 @@ class SubjectOutputsTest {
   @Test
   void croppedGridMapsBackInsideTheKeptBox() throws Exception {
     Map<String, NiftiVolume> in = writeInputs("S2");
-    // 64 x 64 x 48 cropped to 40 in x (offset -12) and 40 in z (offset -4), y padded to 66 (offset 1)
+    // 64 x 64 x 48 cropped to 40 in x (offset -12) and 40 in z (offset -4), y padded to 66 (offset
+    // 1)
     PreprocessedSubject p = preprocess("S2", in, new int[] {40, 66, 40}, 1);
     assertArrayEquals(new int[] {-12, 1, -4}, p.geometry().padOffset());
     SubjectOutputs out = new SubjectOutputs(tmp.resolve("out"));
@@ -197,7 +233,13 @@ class SubjectOutputsTest {
     SubjectOutputs out = new SubjectOutputs(tmp.resolve("out"));
     byte[] label = p.wholeTumour();
     float[] zeros = new float[label.length];
-    out.write("S4", new PaddedToOriginal(p.geometry()), OutputHeader.of(p.geometry()), label, zeros, zeros);
+    out.write(
+        "S4",
+        new PaddedToOriginal(p.geometry()),
+        OutputHeader.of(p.geometry()),
+        label,
+        zeros,
+        zeros);
     NiftiVolume o = NiftiReader.read(out.files("S4").get(0));
     for (int r = 0; r < 3; r++) {
       assertArrayEquals(in.get("seg").affine()[r], o.affine()[r], 0.0);
@@ -212,9 +254,15 @@ class SubjectOutputsTest {
     Map<String, NiftiVolume> in = writeInputs("S5");
     PreprocessedSubject p = preprocess("S5", in, new int[] {64, 64, 64}, 1);
     NiftiHeader other = in.get("t1").header().toBuilder().shape(64, 64, 47).build();
-    PrepException e = assertThrows(PrepException.class, () -> OutputHeader.of("S5", p.geometry(), other));
-    assertTrue(e.getMessage().contains("S5") && e.getMessage().contains("64x64x47"), e.getMessage());
-    NiftiHeader moved = other.toBuilder().shape(SHAPE).srow(new double[] {1, 0, 0, 0}, AFFINE[1], AFFINE[2]).build();
+    PrepException e =
+        assertThrows(PrepException.class, () -> OutputHeader.of("S5", p.geometry(), other));
+    assertTrue(
+        e.getMessage().contains("S5") && e.getMessage().contains("64x64x47"), e.getMessage());
+    NiftiHeader moved =
+        other.toBuilder()
+            .shape(SHAPE)
+            .srow(new double[] {1, 0, 0, 0}, AFFINE[1], AFFINE[2])
+            .build();
     e = assertThrows(PrepException.class, () -> OutputHeader.of("S5", p.geometry(), moved));
     assertTrue(e.getMessage().contains("affine"), e.getMessage());
   }
@@ -227,25 +275,27 @@ class SubjectOutputsTest {
     SubjectOutputs out = new SubjectOutputs(root);
     writeLabelAsPrediction(out, p, in.get("t1").header());
     byte[] before = Files.readAllBytes(out.files("S6").get(0));
-    // a rewrite that fails part-way leaves the complete outputs as they were and no directory behind
+    // a rewrite that fails part-way leaves the complete outputs as they were and no directory
+    // behind
     PaddedToOriginal real = new PaddedToOriginal(p.geometry());
-    GridMap failing = new GridMap() {
-      public int[] sourceShape() {
-        return real.sourceShape();
-      }
+    GridMap failing =
+        new GridMap() {
+          public int[] sourceShape() {
+            return real.sourceShape();
+          }
 
-      public int[] targetShape() {
-        return real.targetShape();
-      }
+          public int[] targetShape() {
+            return real.targetShape();
+          }
 
-      public float[] apply(float[] padded) {
-        throw new IllegalStateException("disk full");
-      }
+          public float[] apply(float[] padded) {
+            throw new IllegalStateException("disk full");
+          }
 
-      public byte[] apply(byte[] padded) {
-        return real.apply(padded);
-      }
-    };
+          public byte[] apply(byte[] padded) {
+            return real.apply(padded);
+          }
+        };
     OutputHeader header = OutputHeader.of("S6", p.geometry(), in.get("t1").header());
     byte[] label = p.wholeTumour();
     float[] f = new float[label.length];
@@ -265,7 +315,9 @@ class SubjectOutputsTest {
     assertFalse(out.isComplete("S6"));
     // masks must be 0/1, and ids must name a directory
     label[0] = 2;
-    assertThrows(PrepException.class, () -> out.write("S6", new PaddedToOriginal(p.geometry()), header, label, f, f));
+    assertThrows(
+        PrepException.class,
+        () -> out.write("S6", new PaddedToOriginal(p.geometry()), header, label, f, f));
     assertThrows(IllegalArgumentException.class, () -> out.isComplete("../S6"));
   }
 }

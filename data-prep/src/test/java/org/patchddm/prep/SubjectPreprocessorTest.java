@@ -14,7 +14,8 @@ class SubjectPreprocessorTest {
 
   private static final int[] SHAPE = {3, 2, 2};
   private static final double[][] AFFINE = {
-      {-1, 0, 0, 0}, {0, -1, 0, 1}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+    {-1, 0, 0, 0}, {0, -1, 0, 1}, {0, 0, 1, 0}, {0, 0, 0, 1}
+  };
 
   private static NiftiVolume vol(int... values) {
     short[] s = new short[values.length];
@@ -35,12 +36,14 @@ class SubjectPreprocessorTest {
 
   @Test
   void handComputedSubject() {
-    PreprocessedSubject p = new SubjectPreprocessor(settings(new int[] {5, 4, 4}))
-        .process("S1", T1, T1CE, T2, FLAIR, SEG, Map.of("S1_t1.nii.gz", "abc"));
+    PreprocessedSubject p =
+        new SubjectPreprocessor(settings(new int[] {5, 4, 4}))
+            .process("S1", T1, T1CE, T2, FLAIR, SEG, Map.of("S1_t1.nii.gz", "abc"));
     // 10 brain voxels per sequence: rank h = 9 * 0.01 = 0.09 and 9 * 0.99 = 8.91
     // t1 sorted 10..100   -> p1 = 10 + 0.09*10 = 10.9, p99 = 90 + 0.91*10 = 99.1
     // t1ce nine 5s and 7  -> p1 = 5,                 p99 = 5 + 0.91*2 = 6.82
-    // t2 sorted 10..100   -> 10.9 / 99.1 ; flair sorted 0..9 (voxel 1 is 0 but brain) -> 0.09 / 8.91
+    // t2 sorted 10..100   -> 10.9 / 99.1 ; flair sorted 0..9 (voxel 1 is 0 but brain) -> 0.09 /
+    // 8.91
     assertArrayEquals(new float[] {10.9f, 5f, 10.9f, 0.09f}, p.p01(), 1e-5f);
     assertArrayEquals(new float[] {99.1f, 6.82f, 99.1f, 8.91f}, p.p99(), 1e-5f);
     assertArrayEquals(new int[] {1, 1, 1}, p.geometry().padOffset()); // floor((5-3)/2), (4-2)/2
@@ -80,8 +83,9 @@ class SubjectPreprocessorTest {
 
   @Test
   void noSegGivesNullLabels() {
-    PreprocessedSubject p = new SubjectPreprocessor(settings(new int[] {3, 2, 2}))
-        .process("V1", T1, T1CE, T2, FLAIR, null, Map.of());
+    PreprocessedSubject p =
+        new SubjectPreprocessor(settings(new int[] {3, 2, 2}))
+            .process("V1", T1, T1CE, T2, FLAIR, null, Map.of());
     assertNull(p.labels());
     assertNull(p.wholeTumour());
     assertArrayEquals(new int[] {0, 0, 0}, p.geometry().padOffset());
@@ -91,17 +95,21 @@ class SubjectPreprocessorTest {
   void degenerateSequenceAndMismatchedShapesAreNamed() {
     SubjectPreprocessor sp = new SubjectPreprocessor(settings(new int[] {4, 4, 4}));
     NiftiVolume constant = vol(0, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 0);
-    PrepException e = assertThrows(PrepException.class,
-        () -> sp.process("S2", T1, constant, T2, FLAIR, SEG, Map.of()));
+    PrepException e =
+        assertThrows(
+            PrepException.class, () -> sp.process("S2", T1, constant, T2, FLAIR, SEG, Map.of()));
     assertTrue(e.getMessage().startsWith("S2: sequence t1ce is degenerate"), e.getMessage());
     NiftiVolume small = NiftiVolume.ofShorts(new int[] {3, 2, 1}, new short[6], null, AFFINE);
-    e = assertThrows(PrepException.class,
-        () -> sp.process("S3", T1, T1CE, small, FLAIR, SEG, Map.of()));
+    e =
+        assertThrows(
+            PrepException.class, () -> sp.process("S3", T1, T1CE, small, FLAIR, SEG, Map.of()));
     assertEquals("S3: t2 has shape 3x2x1 but t1 has 3x2x2", e.getMessage());
-    NiftiVolume fractional = NiftiVolume.ofFloats(SHAPE,
-        new float[] {0, 0, 1, 2, 4.5f, 0, 0, 0, 0, 0, 0, 0}, null, AFFINE);
-    e = assertThrows(PrepException.class,
-        () -> sp.process("S4", T1, T1CE, T2, FLAIR, fractional, Map.of()));
+    NiftiVolume fractional =
+        NiftiVolume.ofFloats(
+            SHAPE, new float[] {0, 0, 1, 2, 4.5f, 0, 0, 0, 0, 0, 0, 0}, null, AFFINE);
+    e =
+        assertThrows(
+            PrepException.class, () -> sp.process("S4", T1, T1CE, T2, FLAIR, fractional, Map.of()));
     assertTrue(e.getMessage().contains("seg has value 4.5 at voxel (1, 1, 0)"), e.getMessage());
   }
 }

@@ -15,8 +15,8 @@ import org.patchddm.prep.PreprocessedSubject;
 import org.patchddm.prep.SubjectPreprocessor;
 
 /**
- * Full BraTS-size timings, printed as JSON lines (no timing assertions). Run with
- * {@code mvn -B -pl data-prep test -Pslow -Dtest=SynthBenchmarkTest}.
+ * Full BraTS-size timings, printed as JSON lines (no timing assertions). Run with {@code mvn -B -pl
+ * data-prep test -Pslow -Dtest=SynthBenchmarkTest}.
  */
 @Tag("slow")
 class SynthBenchmarkTest {
@@ -39,8 +39,8 @@ class SynthBenchmarkTest {
       long t2 = System.nanoTime();
       gen[r] = (t1 - t0) / 1e9;
       write[r] = (t2 - t1) / 1e9;
-      LoadedSubject l = BratsLoader.local().load(
-          BratsCohort.scan(out.resolve("run" + r)).subjects().get(0));
+      LoadedSubject l =
+          BratsLoader.local().load(BratsCohort.scan(out.resolve("run" + r)).subjects().get(0));
       long t3 = System.nanoTime();
       PreprocessedSubject p = sp.process(l);
       prep[r] = (System.nanoTime() - t3) / 1e9;
@@ -54,8 +54,12 @@ class SynthBenchmarkTest {
   private static String json(String name, double[] s) {
     double[] sorted = s.clone();
     Arrays.sort(sorted);
-    return String.format("{\"benchmark\":\"%s\",\"runs\":%d,\"median_s\":%.3f,\"all_s\":%s,"
-        + "\"cpus\":%d}", name, s.length, sorted[s.length / 2], Arrays.toString(s).replace(" ", ""),
+    return String.format(
+        "{\"benchmark\":\"%s\",\"runs\":%d,\"median_s\":%.3f,\"all_s\":%s," + "\"cpus\":%d}",
+        name,
+        s.length,
+        sorted[s.length / 2],
+        Arrays.toString(s).replace(" ", ""),
         Runtime.getRuntime().availableProcessors());
   }
 }

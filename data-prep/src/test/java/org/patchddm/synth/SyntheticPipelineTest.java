@@ -23,7 +23,9 @@ import org.patchddm.prep.PrepSettings;
 import org.patchddm.prep.PreprocessedSubject;
 import org.patchddm.prep.SubjectPreprocessor;
 
-/** Synthetic cohort -> NIfTI files -> BraTS scan/load -> preprocessing -> back to the input grid. */
+/**
+ * Synthetic cohort -> NIfTI files -> BraTS scan/load -> preprocessing -> back to the input grid.
+ */
 class SyntheticPipelineTest {
 
   private static final int[] SHAPE = {32, 36, 24};
@@ -44,8 +46,8 @@ class SyntheticPipelineTest {
     assertArrayEquals(SHAPE, v.spatialShape());
     assertArrayEquals(s.image(Sequence.T1CE), (short[]) v.rawData());
     assertArrayEquals(cohort.affine(), v.affine());
-    NiftiVolume seg = NiftiReader.read(out.resolve(
-        "BraTS20_Training_001/BraTS20_Training_001_seg.nii.gz"));
+    NiftiVolume seg =
+        NiftiReader.read(out.resolve("BraTS20_Training_001/BraTS20_Training_001_seg.nii.gz"));
     assertArrayEquals(s.labels(), (byte[]) seg.rawData());
 
     CohortListing l = BratsCohort.scan(out);
@@ -64,8 +66,9 @@ class SyntheticPipelineTest {
     new CohortWriter(out, false).write(s, true);
     LoadedSubject loaded = BratsLoader.local().load(BratsCohort.scan(out).subjects().get(0));
     for (int f : new int[] {1, 2}) {
-      PrepSettings ps = new PrepSettings(new int[] {32 / f, 32 / f, 32 / f}, 1, 99, f,
-          DownsampleMode.SUBSAMPLE, 0.8, 0.1, 1);
+      PrepSettings ps =
+          new PrepSettings(
+              new int[] {32 / f, 32 / f, 32 / f}, 1, 99, f, DownsampleMode.SUBSAMPLE, 0.8, 0.1, 1);
       PreprocessedSubject p = new SubjectPreprocessor(ps).process(loaded);
       assertEquals(5, p.inputChecksums().size());
       byte[] back = p.geometry().toOriginalGrid(p.wholeTumour());
@@ -93,9 +96,12 @@ class SyntheticPipelineTest {
 
   @Test
   void sameSeedGivesByteIdenticalFiles(@TempDir Path out) throws Exception {
-    new CohortWriter(out.resolve("a"), false).write(new SyntheticCohort(12, SHAPE).training(4), true);
-    new CohortWriter(out.resolve("b"), false).write(new SyntheticCohort(12, SHAPE).training(4), true);
-    new CohortWriter(out.resolve("c"), false).write(new SyntheticCohort(13, SHAPE).training(4), true);
+    new CohortWriter(out.resolve("a"), false)
+        .write(new SyntheticCohort(12, SHAPE).training(4), true);
+    new CohortWriter(out.resolve("b"), false)
+        .write(new SyntheticCohort(12, SHAPE).training(4), true);
+    new CohortWriter(out.resolve("c"), false)
+        .write(new SyntheticCohort(13, SHAPE).training(4), true);
     for (String k : new String[] {"t1", "t1ce", "t2", "flair", "seg"}) {
       String f = "BraTS20_Training_004/BraTS20_Training_004_" + k + ".nii.gz";
       byte[] a = Files.readAllBytes(out.resolve("a").resolve(f));

@@ -1,15 +1,15 @@
 package org.patchddm.cli;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.patchddm.model.bench.Bench;
 import org.patchddm.model.bench.BenchSettings;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import java.util.Map;
 import org.patchddm.model.net.ConvImpl;
 import org.patchddm.model.net.UNetSettings;
 import org.patchddm.model.runtime.NativeMemory;
@@ -23,10 +23,17 @@ import picocli.CommandLine.Option;
  * {@code patchddm bench resources} ({@link BenchResourcesCommand}) measures the paper's resource
  * table, {@code patchddm bench spark-train} ({@link BenchSparkTrainCommand}) the averaging rounds.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Time the diffusion U-Net: one JSON line per measurement (params, infer_forward,"
-        + " train_step).",
-    subcommands = {BenchResourcesCommand.class, BenchSparkTrainCommand.class, BenchInferCommand.class})
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Time the diffusion U-Net: one JSON line per measurement (params, infer_forward,"
+            + " train_step).",
+    subcommands = {
+      BenchResourcesCommand.class,
+      BenchSparkTrainCommand.class,
+      BenchInferCommand.class
+    })
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--size", description = "Edge of the cubic input (default ${DEFAULT-VALUE}).")
@@ -35,7 +42,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--channels", description = "Model channels (default ${DEFAULT-VALUE}).")
   int channels = 29;
 
-  @Option(names = "--mult", split = ",",
+  @Option(
+      names = "--mult",
+      split = ",",
       description = "Channel multipliers (default 1,3,4,4,4,4,4).")
   List<Integer> mult = List.of(1, 3, 4, 4, 4, 4, 4);
 
@@ -51,13 +60,16 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", description = "Untimed repetitions first (default ${DEFAULT-VALUE}).")
   int warmup = 1;
 
-  @Option(names = "--conv-impl",
+  @Option(
+      names = "--conv-impl",
       description = "Convolution layer: AUTO, ONEDNN or DL4J (default: patchddm.model.conv-impl).")
   String convImpl;
 
   @Mixin ConfigOptions config;
 
-  @Option(names = "--what", split = ",",
+  @Option(
+      names = "--what",
+      split = ",",
       description = "Any of train, infer, params (default: all).")
   List<String> what = List.of("train", "infer", "params");
 
@@ -94,8 +106,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
     BenchSettings settings;
     try {
-      settings = new BenchSettings(size, channels, mult, inChannels, batch, reps, warmup, set,
-          impl);
+      settings =
+          new BenchSettings(size, channels, mult, inChannels, batch, reps, warmup, set, impl);
       settings.network();
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());

@@ -22,23 +22,31 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code patchddm bench infer}: one ensemble member (a DDIM sampling with S steps) of the inference job on a whole
- * cubic volume, per size: seconds per member, network evaluations per second and the JVM's peak RSS, one JSON line
- * per size. The network is {@code patchddm.model} (the paper's by default) with random weights; the condition is
- * the coordinate channels of the whole volume over zero MR channels, as the PatchDDM job feeds it.
+ * {@code patchddm bench infer}: one ensemble member (a DDIM sampling with S steps) of the inference
+ * job on a whole cubic volume, per size: seconds per member, network evaluations per second and the
+ * JVM's peak RSS, one JSON line per size. The network is {@code patchddm.model} (the paper's by
+ * default) with random weights; the condition is the coordinate channels of the whole volume over
+ * zero MR channels, as the PatchDDM job feeds it.
  */
-@Command(name = "infer", mixinStandardHelpOptions = true,
-    description = "Time inference members: seconds per member and network evaluations per second, per volume size.")
+@Command(
+    name = "infer",
+    mixinStandardHelpOptions = true,
+    description =
+        "Time inference members: seconds per member and network evaluations per second, per volume size.")
 public final class BenchInferCommand implements Callable<Integer> {
 
   @Option(names = "--sizes", split = ",", description = "Cubic volume edges (default 64,128).")
   List<Integer> sizes = List.of(64, 128);
 
-  @Option(names = "--steps", description = "DDIM steps S of the timed member (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steps",
+      description = "DDIM steps S of the timed member (default ${DEFAULT-VALUE}).")
   int steps = 3;
 
-  @Option(names = "--members", description = "Timed members per size, after one untimed evaluation (default"
-      + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--members",
+      description =
+          "Timed members per size, after one untimed evaluation (default" + " ${DEFAULT-VALUE}).")
   int members = 1;
 
   @Mixin ConfigOptions config;
@@ -54,9 +62,18 @@ public final class BenchInferCommand implements Callable<Integer> {
       System.err.println("bench infer: " + e.getMessage());
       return 1;
     }
-    if (steps < 1 || members < 1 || sizes.stream().anyMatch(s -> s < 1 || s % net.sizeDivisor() != 0)) {
-      System.err.println("bench infer: --steps and --members must be >= 1 and every size a multiple of "
-          + net.sizeDivisor() + "; got steps " + steps + ", members " + members + ", sizes " + sizes);
+    if (steps < 1
+        || members < 1
+        || sizes.stream().anyMatch(s -> s < 1 || s % net.sizeDivisor() != 0)) {
+      System.err.println(
+          "bench infer: --steps and --members must be >= 1 and every size a multiple of "
+              + net.sizeDivisor()
+              + "; got steps "
+              + steps
+              + ", members "
+              + members
+              + ", sizes "
+              + sizes);
       return 1;
     }
     DiffusionSettings d = DiffusionSettings.fromConfig(conf).withSamplingSteps(steps);
@@ -64,10 +81,13 @@ public final class BenchInferCommand implements Callable<Integer> {
     UNetDenoiser denoiser = UNetDenoiser.create(net, UNetBuildOptions.defaults(1));
     long params = denoiser.graph().numParams();
     for (int size : sizes) {
-      INDArray mr = Nd4j.zeros(DataType.FLOAT, net.inChannels() - 1 - CoordinateEncoding.CHANNELS, size, size, size);
+      INDArray mr =
+          Nd4j.zeros(
+              DataType.FLOAT, net.inChannels() - 1 - CoordinateEncoding.CHANNELS, size, size, size);
       INDArray c = CoordinateEncoding.append(mr);
       INDArray cond = c.reshape(1, c.size(0), size, size, size);
-      denoiser.predictEps(Nd4j.zeros(DataType.FLOAT, 1, 1, size, size, size), new int[] {999}, cond); // warm-up
+      denoiser.predictEps(
+          Nd4j.zeros(DataType.FLOAT, 1, 1, size, size, size), new int[] {999}, cond); // warm-up
       long t0 = System.nanoTime();
       for (int m = 0; m < members; m++) {
         sampler.sample(denoiser, cond, m);
@@ -93,7 +113,8 @@ public final class BenchInferCommand implements Callable<Integer> {
 
   private static long peakRssMb() {
     try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
         }

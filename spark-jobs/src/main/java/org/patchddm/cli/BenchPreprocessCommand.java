@@ -39,17 +39,38 @@ import picocli.CommandLine.Option;
  * over the tasks after the first wave as the steady-state cost). Also times one subject through
  * {@link SubjectPreprocessor} alone, without Spark. A benchmark, not a test: nothing is asserted.
  */
-@Command(name = "bench-preprocess", mixinStandardHelpOptions = true,
-    description = "Benchmark the preprocessing job on a synthetic full-size cohort; prints JSON lines.")
+@Command(
+    name = "bench-preprocess",
+    mixinStandardHelpOptions = true,
+    description =
+        "Benchmark the preprocessing job on a synthetic full-size cohort; prints JSON lines.")
 public final class BenchPreprocessCommand implements Callable<Integer> {
-  @Option(names = "--subjects", defaultValue = "4") int subjects;
-  @Option(names = "--shape", defaultValue = "240,240,155", split = ",", description = "Synthetic volume shape x,y,z.")
+  @Option(names = "--subjects", defaultValue = "4")
+  int subjects;
+
+  @Option(
+      names = "--shape",
+      defaultValue = "240,240,155",
+      split = ",",
+      description = "Synthetic volume shape x,y,z.")
   int[] shape;
-  @Option(names = "--target", defaultValue = "256,256,256", split = ",", description = "Target (padded) shape.")
+
+  @Option(
+      names = "--target",
+      defaultValue = "256,256,256",
+      split = ",",
+      description = "Target (padded) shape.")
   int[] target;
-  @Option(names = "--seed", defaultValue = "1") long seed;
-  @Option(names = "--work", paramLabel = "DIR", description = "Work directory (default: a temp dir, deleted afterwards).")
+
+  @Option(names = "--seed", defaultValue = "1")
+  long seed;
+
+  @Option(
+      names = "--work",
+      paramLabel = "DIR",
+      description = "Work directory (default: a temp dir, deleted afterwards).")
   Path work;
+
   @Mixin ConfigOptions configOptions = new ConfigOptions();
 
   @Override
@@ -66,12 +87,15 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
         writer.write(cohort.training(k), true);
       }
       double synthSeconds = (System.nanoTime() - t0) / 1e9;
-      Config config = configOptions.load(Map.of("patchddm.prep.target-shape", List.of(target[0], target[1], target[2])));
+      Config config =
+          configOptions.load(
+              Map.of("patchddm.prep.target-shape", List.of(target[0], target[1], target[2])));
 
       // One subject, no Spark: the local cost of reading + preprocessing (single thread).
       long t1 = System.nanoTime();
       var listing = BratsCohort.scan(input);
-      new SubjectPreprocessor(PrepSettings.fromConfig(config)).process(BratsLoader.local().load(listing.subjects().get(0)));
+      new SubjectPreprocessor(PrepSettings.fromConfig(config))
+          .process(BratsLoader.local().load(listing.subjects().get(0)));
       double localSeconds = (System.nanoTime() - t1) / 1e9;
 
       long t3 = System.nanoTime();
@@ -85,8 +109,9 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
       Map<String, Double> threads0 = threadCpuByKind();
       double jit0 = jitSeconds();
       double gc0 = gcSeconds();
-      PreprocessOutcome o = new PreprocessJob(spark, config, System.err).run(input.toString(),
-          dir.resolve("dataset").toString());
+      PreprocessOutcome o =
+          new PreprocessJob(spark, config, System.err)
+              .run(input.toString(), dir.resolve("dataset").toString());
       double seconds = (System.nanoTime() - t2) / 1e9;
       double jobCpu = processCpuSeconds() - cpu0;
       double jobJit = jitSeconds() - jit0;
@@ -98,22 +123,49 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
       List<TaskCpuListener.Task> tasks = listener.heaviestStage();
       List<Double> allCpu = tasks.stream().map(TaskCpuListener.Task::cpuSeconds).toList();
       List<Double> steadyCpu = allCpu.subList(Math.min(cores, allCpu.size()), allCpu.size());
-      List<Double> steadyRun = tasks.stream().map(TaskCpuListener.Task::runSeconds).toList()
-          .subList(Math.min(cores, allCpu.size()), allCpu.size());
-      out.println(String.format(Locale.ROOT,
-          "{\"bench\":\"preprocess\",\"subjects\":%d,\"shape\":[%d,%d,%d],\"target\":[%d,%d,%d],\"cores\":%d,"
-              + "\"seconds\":%.3f,\"subjects_per_s\":%.4f,\"seconds_per_subject\":%.3f,\"core_seconds_per_subject\":%.3f,"
-              + "\"failed\":%d,\"output_mb\":%.1f,\"synth_seconds\":%.2f,\"local_one_subject_seconds\":%.3f,"
-              + "\"peak_rss_mb\":%.0f,\"peak_heap_mb\":%.0f,\"max_heap_mb\":%.0f,\"session_seconds\":%.2f,"
-              + "\"job_process_cpu_seconds\":%.2f,\"job_jit_seconds\":%.2f,\"job_gc_seconds\":%.2f,"
-              + "\"job_thread_cpu_seconds\":%s,\"task_cpu_seconds\":%s,\"steady_task_cpu_seconds_median\":%.3f,"
-              + "\"steady_task_run_seconds_median\":%.3f,\"load_avg_1m\":%.2f}",
-          subjects, shape[0], shape[1], shape[2], target[0], target[1], target[2], cores, seconds,
-          subjects / seconds, seconds / subjects, seconds * cores / subjects, o.failures().size(),
-          size(dir.resolve("dataset")) / 1e6, synthSeconds, localSeconds, peakRssMb(), peakHeapMb(),
-          Runtime.getRuntime().maxMemory() / 1048576.0, sessionSeconds, jobCpu, jobJit, jobGc, json(threadCpu), json(allCpu),
-          TaskCpuListener.median(steadyCpu), TaskCpuListener.median(steadyRun),
-          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+      List<Double> steadyRun =
+          tasks.stream()
+              .map(TaskCpuListener.Task::runSeconds)
+              .toList()
+              .subList(Math.min(cores, allCpu.size()), allCpu.size());
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "{\"bench\":\"preprocess\",\"subjects\":%d,\"shape\":[%d,%d,%d],\"target\":[%d,%d,%d],\"cores\":%d,"
+                  + "\"seconds\":%.3f,\"subjects_per_s\":%.4f,\"seconds_per_subject\":%.3f,\"core_seconds_per_subject\":%.3f,"
+                  + "\"failed\":%d,\"output_mb\":%.1f,\"synth_seconds\":%.2f,\"local_one_subject_seconds\":%.3f,"
+                  + "\"peak_rss_mb\":%.0f,\"peak_heap_mb\":%.0f,\"max_heap_mb\":%.0f,\"session_seconds\":%.2f,"
+                  + "\"job_process_cpu_seconds\":%.2f,\"job_jit_seconds\":%.2f,\"job_gc_seconds\":%.2f,"
+                  + "\"job_thread_cpu_seconds\":%s,\"task_cpu_seconds\":%s,\"steady_task_cpu_seconds_median\":%.3f,"
+                  + "\"steady_task_run_seconds_median\":%.3f,\"load_avg_1m\":%.2f}",
+              subjects,
+              shape[0],
+              shape[1],
+              shape[2],
+              target[0],
+              target[1],
+              target[2],
+              cores,
+              seconds,
+              subjects / seconds,
+              seconds / subjects,
+              seconds * cores / subjects,
+              o.failures().size(),
+              size(dir.resolve("dataset")) / 1e6,
+              synthSeconds,
+              localSeconds,
+              peakRssMb(),
+              peakHeapMb(),
+              Runtime.getRuntime().maxMemory() / 1048576.0,
+              sessionSeconds,
+              jobCpu,
+              jobJit,
+              jobGc,
+              json(threadCpu),
+              json(allCpu),
+              TaskCpuListener.median(steadyCpu),
+              TaskCpuListener.median(steadyRun),
+              ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
       return o.exitCode();
     } finally {
       if (temp) {
@@ -138,20 +190,27 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
 
   /** CPU time of this whole JVM (all threads, GC and JIT included), in seconds; -1 if unknown. */
   static double processCpuSeconds() {
-    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-        ? os.getProcessCpuTime() / 1e9 : -1;
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() / 1e9
+        : -1;
   }
 
   /** Time the JIT compilers spent compiling so far, in seconds (their own threads). */
   static double jitSeconds() {
     var c = ManagementFactory.getCompilationMXBean();
-    return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() / 1e3 : -1;
+    return c != null && c.isCompilationTimeMonitoringSupported()
+        ? c.getTotalCompilationTime() / 1e3
+        : -1;
   }
 
   /** Accumulated collection time of all garbage collectors, in seconds. */
   static double gcSeconds() {
     return ManagementFactory.getGarbageCollectorMXBeans().stream()
-        .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum() / 1e3;
+            .mapToLong(GarbageCollectorMXBean::getCollectionTime)
+            .filter(t -> t > 0)
+            .sum()
+        / 1e3;
   }
 
   /**
@@ -171,10 +230,14 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
         }
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        double ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
-        String kind = name.contains("Compiler") ? "jit"
-            : name.startsWith("GC ") || name.startsWith("G1 ") ? "gc"
-            : name.startsWith("Executor task") ? "tasks" : "other";
+        double ticks =
+            Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+        String kind =
+            name.contains("Compiler")
+                ? "jit"
+                : name.startsWith("GC ") || name.startsWith("G1 ")
+                    ? "gc"
+                    : name.startsWith("Executor task") ? "tasks" : "other";
         out.merge(kind, ticks / 100.0, Double::sum); // USER_HZ is 100 on Linux
       }
     } catch (IOException | RuntimeException e) {
@@ -185,8 +248,10 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
 
   private static String json(Map<String, Double> values) {
     StringBuilder sb = new StringBuilder("{");
-    values.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "")
-        .append(String.format(Locale.ROOT, "\"%s\":%.2f", k, v)));
+    values.forEach(
+        (k, v) ->
+            sb.append(sb.length() > 1 ? "," : "")
+                .append(String.format(Locale.ROOT, "\"%s\":%.2f", k, v)));
     return sb.append('}').toString();
   }
 

@@ -28,27 +28,38 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code patchddm bench spark-train}: the averaging loop with the configured network (by default the paper's, 24.26M
- * parameters) on PATCH-mode patches, once per executor count, in local Spark ({@code local[N]}: N training tasks of
- * one core each in one JVM). Prints one JSON line per count: examples/s, round, compute and sync seconds, and the
- * share of round time spent in sync. A benchmark, not a test.
+ * {@code patchddm bench spark-train}: the averaging loop with the configured network (by default
+ * the paper's, 24.26M parameters) on PATCH-mode patches, once per executor count, in local Spark
+ * ({@code local[N]}: N training tasks of one core each in one JVM). Prints one JSON line per count:
+ * examples/s, round, compute and sync seconds, and the share of round time spent in sync. A
+ * benchmark, not a test.
  */
-@Command(name = "spark-train", mixinStandardHelpOptions = true,
-    description = "Time parameter-averaging rounds with 1 and 2 local executors; one JSON line per count.")
+@Command(
+    name = "spark-train",
+    mixinStandardHelpOptions = true,
+    description =
+        "Time parameter-averaging rounds with 1 and 2 local executors; one JSON line per count.")
 public final class BenchSparkTrainCommand implements Callable<Integer> {
-  @Option(names = "--executors", split = ",", description = "Executor (task slot) counts (default 1,2).")
+  @Option(
+      names = "--executors",
+      split = ",",
+      description = "Executor (task slot) counts (default 1,2).")
   List<Integer> executors = List.of(1, 2);
 
   @Option(names = "--patch", description = "Patch edge (default ${DEFAULT-VALUE}).")
   int patch = 64;
 
-  @Option(names = "--volume", description = "Edge of the synthetic subjects (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--volume",
+      description = "Edge of the synthetic subjects (default ${DEFAULT-VALUE}).")
   int volume = 96;
 
   @Option(names = "--k", description = "Local steps per round (default ${DEFAULT-VALUE}).")
   int k = 8;
 
-  @Option(names = "--rounds", description = "Timed rounds per executor count (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rounds",
+      description = "Timed rounds per executor count (default ${DEFAULT-VALUE}).")
   int rounds = 2;
 
   @Option(names = "--warmup", description = "Untimed rounds first (default ${DEFAULT-VALUE}).")
@@ -58,8 +69,13 @@ public final class BenchSparkTrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Config config = configOptions.load(Map.of("patchddm.train.mode", "PATCH",
-        "patchddm.train.patch-size", List.of(patch, patch, patch)));
+    Config config =
+        configOptions.load(
+            Map.of(
+                "patchddm.train.mode",
+                "PATCH",
+                "patchddm.train.patch-size",
+                List.of(patch, patch, patch)));
     RunSettings run = RunSettings.fromConfig(config);
     SparkTrainSettings base = SparkTrainSettings.fromConfig(config);
     TrainState start = TrainStates.of(new LocalTrainer(run, NetworkFactory.create(run), 0));
@@ -71,8 +87,12 @@ public final class BenchSparkTrainCommand implements Callable<Integer> {
   }
 
   private String measure(RunSettings run, SparkTrainSettings base, TrainState start, int n) {
-    SparkConf conf = SparkTrainSettings.applyTo(new SparkConf().setMaster("local[" + n + "]")
-        .setAppName("bench-spark-train").set("spark.ui.enabled", "false"));
+    SparkConf conf =
+        SparkTrainSettings.applyTo(
+            new SparkConf()
+                .setMaster("local[" + n + "]")
+                .setAppName("bench-spark-train")
+                .set("spark.ui.enabled", "false"));
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -82,10 +102,19 @@ public final class BenchSparkTrainCommand implements Callable<Integer> {
       }
       JavaRDD<Long> data = sc.parallelize(seeds, n);
       int mr = run.model().inChannels() - 1 - run.train().mode().conditionChannels(0);
-      SparkTrainSettings settings = new SparkTrainSettings(n, k, base.averageUpdater(), base.aggregationDepth(),
-          base.finalAggregateOnExecutor(), base.cacheBudgetBytes(), base.cacheDir(), "");
-      try (AveragingEngine<Long, TrainingVolumes> engine = new AveragingEngine<>(sc, data,
-          new SyntheticVolumes(mr, volume), new UNetWorkerSpec(run), settings)) {
+      SparkTrainSettings settings =
+          new SparkTrainSettings(
+              n,
+              k,
+              base.averageUpdater(),
+              base.aggregationDepth(),
+              base.finalAggregateOnExecutor(),
+              base.cacheBudgetBytes(),
+              base.cacheDir(),
+              "");
+      try (AveragingEngine<Long, TrainingVolumes> engine =
+          new AveragingEngine<>(
+              sc, data, new SyntheticVolumes(mr, volume), new UNetWorkerSpec(run), settings)) {
         engine.warmUp();
         TrainState s = start;
         for (int r = 0; r < warmup; r++) {
@@ -104,11 +133,22 @@ public final class BenchSparkTrainCommand implements Callable<Integer> {
           samples += res.samples();
           s = res.state();
         }
-        return String.format(Locale.ROOT, "{\"bench\":\"spark_train\",\"executors\":%d,\"k\":%d,\"rounds\":%d,"
+        return String.format(
+            Locale.ROOT,
+            "{\"bench\":\"spark_train\",\"executors\":%d,\"k\":%d,\"rounds\":%d,"
                 + "\"patch\":%d,\"params\":%d,\"updater_state\":%d,\"samples_per_s\":%.4f,\"round_s\":%.4f,"
                 + "\"compute_s\":%.4f,\"sync_s\":%.4f,\"sync_share\":%.4f,\"load_avg_1m\":%.2f}",
-            n, k, rounds, patch, start.params().length, start.updaterState().length, samples / wall, wall / rounds,
-            compute / rounds, sync / rounds, sync / wall,
+            n,
+            k,
+            rounds,
+            patch,
+            start.params().length,
+            start.updaterState().length,
+            samples / wall,
+            wall / rounds,
+            compute / rounds,
+            sync / rounds,
+            sync / wall,
             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       }
     } finally {

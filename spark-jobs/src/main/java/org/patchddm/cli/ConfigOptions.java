@@ -13,12 +13,17 @@ import picocli.CommandLine.Option;
  * overrides, layered over all modules' reference.conf by {@link ConfigLoader}.
  */
 public final class ConfigOptions {
-  @Option(names = "--conf", paramLabel = "FILE",
+  @Option(
+      names = "--conf",
+      paramLabel = "FILE",
       description = "Profile file (HOCON), or a name under conf/ such as 'local' or 'paper'.")
   String profile;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override one config key, e.g. --set patchddm.prep.target-shape=[64,64,64]. Repeatable; later wins.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Override one config key, e.g. --set patchddm.prep.target-shape=[64,64,64]. Repeatable; later wins.")
   List<String> sets = new ArrayList<>();
 
   /**

@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
  * {@code patchddm dataset}: maintenance of a preprocessed dataset. Subcommands {@code info} (the
  * same as the top-level {@code dataset-info}), {@code compact} and {@code gc}.
  */
-@Command(name = "dataset", mixinStandardHelpOptions = true,
+@Command(
+    name = "dataset",
+    mixinStandardHelpOptions = true,
     description = "Inspect and maintain a preprocessed dataset: info, compact, gc.",
     subcommands = {DatasetCommand.Info.class, DatasetCompactCommand.class, DatasetGcCommand.class})
 public final class DatasetCommand implements Runnable {
@@ -24,10 +26,14 @@ public final class DatasetCommand implements Runnable {
   }
 
   /** {@code patchddm dataset info}: {@link DatasetInfoCommand} under its new name. */
-  @Command(name = "info", mixinStandardHelpOptions = true,
-      description = "Print the summary of a preprocessed dataset (subjects per split, shape, failures, versions).")
+  @Command(
+      name = "info",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the summary of a preprocessed dataset (subjects per split, shape, failures, versions).")
   static final class Info implements Callable<Integer> {
-    @Option(names = "--dataset", required = true, paramLabel = "DIR") String dataset;
+    @Option(names = "--dataset", required = true, paramLabel = "DIR")
+    String dataset;
 
     @Override
     public Integer call() {

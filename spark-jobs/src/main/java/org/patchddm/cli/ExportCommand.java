@@ -39,12 +39,20 @@ import picocli.CommandLine.Option;
  * labels, {@code <ID>_wt.nii.gz} (whole tumour, uint8 0/1) and {@code <ID>_seg.nii.gz} (original
  * labels, uint8), all on the padded grid with its affine ({@link Geometry#paddedAffine()}).
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
     description = "Write one preprocessed subject as NIfTI files on the preprocessed grid.")
 public final class ExportCommand implements Callable<Integer> {
-  @Option(names = "--dataset", required = true, paramLabel = "DIR") String dataset;
-  @Option(names = "--subject", required = true, paramLabel = "ID") String subject;
-  @Option(names = "--out", required = true, paramLabel = "DIR") String out;
+  @Option(names = "--dataset", required = true, paramLabel = "DIR")
+  String dataset;
+
+  @Option(names = "--subject", required = true, paramLabel = "ID")
+  String subject;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR")
+  String out;
+
   @Mixin ConfigOptions configOptions = new ConfigOptions();
 
   @Override
@@ -56,15 +64,20 @@ public final class ExportCommand implements Callable<Integer> {
       System.err.println("patchddm export: configuration error: " + e.getMessage());
       return 1;
     }
-    boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
+    boolean ownSession =
+        SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = SparkSessions.getOrCreate(SparkSettings.fromConfig(config));
     try {
-      List<Row> rows = PreprocessedDataset.read(spark, dataset).filter(col("subject_id").equalTo(subject)).collectAsList();
+      List<Row> rows =
+          PreprocessedDataset.read(spark, dataset)
+              .filter(col("subject_id").equalTo(subject))
+              .collectAsList();
       if (rows.isEmpty()) {
         System.err.println("patchddm export: subject " + subject + " is not in dataset " + dataset);
         return 1;
       }
-      List<String> written = export(SubjectRows.decode(rows.get(0)), out, spark.sparkContext().hadoopConfiguration());
+      List<String> written =
+          export(SubjectRows.decode(rows.get(0)), out, spark.sparkContext().hadoopConfiguration());
       written.forEach(p -> System.out.println("wrote " + p));
       return 0;
     } catch (IOException e) {
@@ -78,7 +91,8 @@ public final class ExportCommand implements Callable<Integer> {
   }
 
   /** Writes the subject's files under {@code dir} (any Hadoop file system); returns their paths. */
-  public static List<String> export(PreprocessedSubject s, String dir, Configuration conf) throws IOException {
+  public static List<String> export(PreprocessedSubject s, String dir, Configuration conf)
+      throws IOException {
     Geometry g = s.geometry();
     int[] shape = g.paddedShape();
     double[][] affine = g.paddedAffine();
@@ -91,22 +105,35 @@ public final class ExportCommand implements Callable<Integer> {
     fs.mkdirs(root);
     List<String> out = new java.util.ArrayList<>();
     for (int c = 0; c < 4; c++) {
-      out.add(write(fs, conf, new Path(root, s.subjectId() + "_" + SubjectRowSchema.CHANNELS.get(c) + ".nii.gz"),
-          NiftiVolume.ofFloats(shape, s.channels()[c], pixdim, affine)));
+      out.add(
+          write(
+              fs,
+              conf,
+              new Path(root, s.subjectId() + "_" + SubjectRowSchema.CHANNELS.get(c) + ".nii.gz"),
+              NiftiVolume.ofFloats(shape, s.channels()[c], pixdim, affine)));
     }
     if (s.wholeTumour() != null) {
-      out.add(write(fs, conf, new Path(root, s.subjectId() + "_wt.nii.gz"),
-          NiftiVolume.ofBytes(shape, s.wholeTumour(), pixdim, affine)));
+      out.add(
+          write(
+              fs,
+              conf,
+              new Path(root, s.subjectId() + "_wt.nii.gz"),
+              NiftiVolume.ofBytes(shape, s.wholeTumour(), pixdim, affine)));
     }
     if (s.labels() != null) {
-      out.add(write(fs, conf, new Path(root, s.subjectId() + "_seg.nii.gz"),
-          NiftiVolume.ofBytes(shape, s.labels(), pixdim, affine)));
+      out.add(
+          write(
+              fs,
+              conf,
+              new Path(root, s.subjectId() + "_seg.nii.gz"),
+              NiftiVolume.ofBytes(shape, s.labels(), pixdim, affine)));
     }
     return out;
   }
 
   /** Temp sibling, then a rename that replaces an older export of the same file. */
-  private static String write(FileSystem fs, Configuration conf, Path target, NiftiVolume v) throws IOException {
+  private static String write(FileSystem fs, Configuration conf, Path target, NiftiVolume v)
+      throws IOException {
     Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
     try (OutputStream o = fs.create(tmp, false)) {
       NiftiWriter.write(o, v, NiftiWriter.Options.defaults());
@@ -116,7 +143,8 @@ public final class ExportCommand implements Callable<Integer> {
         throw new IOException("cannot rename " + tmp + " to " + target);
       }
     } else {
-      FileContext.getFileContext(target.toUri(), conf).rename(tmp, target, Options.Rename.OVERWRITE);
+      FileContext.getFileContext(target.toUri(), conf)
+          .rename(tmp, target, Options.Rename.OVERWRITE);
     }
     return fs.makeQualified(target).toString();
   }

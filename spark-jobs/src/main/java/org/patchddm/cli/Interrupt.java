@@ -19,20 +19,23 @@ final class Interrupt {
   private final Runnable hook;
 
   private Interrupt(PreprocessJob job, PrintStream err, PrintStream out) {
-    hook = () -> {
-      fired.set(true);
-      silenceLogging();
-      try {
-        job.releaseLease();
-      } catch (Exception | LinkageError ignored) {
-        // the lease then expires on its own
-      }
-      String line = "interrupted; the last committed version is " + job.lastCommittedVersion();
-      err.println(line);
-      out.println(org.patchddm.spark.prep.PreprocessOutcome.errorJson(130, line, job.lastCommittedVersion(), 0));
-      err.flush();
-      out.flush();
-    };
+    hook =
+        () -> {
+          fired.set(true);
+          silenceLogging();
+          try {
+            job.releaseLease();
+          } catch (Exception | LinkageError ignored) {
+            // the lease then expires on its own
+          }
+          String line = "interrupted; the last committed version is " + job.lastCommittedVersion();
+          err.println(line);
+          out.println(
+              org.patchddm.spark.prep.PreprocessOutcome.errorJson(
+                  130, line, job.lastCommittedVersion(), 0));
+          err.flush();
+          out.flush();
+        };
   }
 
   static Interrupt install(PreprocessJob job, PrintStream err, PrintStream out) {
@@ -54,8 +57,10 @@ final class Interrupt {
 
   private static void silenceLogging() {
     try {
-      org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.OFF);
-      org.apache.logging.log4j.core.config.Configurator.setAllLevels("", org.apache.logging.log4j.Level.OFF);
+      org.apache.logging.log4j.core.config.Configurator.setRootLevel(
+          org.apache.logging.log4j.Level.OFF);
+      org.apache.logging.log4j.core.config.Configurator.setAllLevels(
+          "", org.apache.logging.log4j.Level.OFF);
     } catch (LinkageError | RuntimeException ignored) {
       // no log4j-core: Spark's lines may still appear
     }

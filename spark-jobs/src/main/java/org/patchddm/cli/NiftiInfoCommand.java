@@ -20,21 +20,23 @@ import picocli.CommandLine.Spec;
  * {@code patchddm nifti-info FILE... [--json]}: header facts, affine and value statistics of local
  * NIfTI/Analyze files. A file that cannot be read is reported on stderr (and, with --json, as a
  * {@code {"path", "error"}} line on stdout); the others are still reported and the exit code is 1.
- * A header that declares more voxel data than {@code patchddm.nifti.max-data-bytes} or the free heap
- * is rejected before anything is allocated.
- * Field documentation: docs/nifti-info.md.
+ * A header that declares more voxel data than {@code patchddm.nifti.max-data-bytes} or the free
+ * heap is rejected before anything is allocated. Field documentation: docs/nifti-info.md.
  */
 @Command(
     name = "nifti-info",
     mixinStandardHelpOptions = true,
-    description = "Print format, shape, datatype, pixdim, scaling, qform/sform codes, affine and "
-        + "min/max/mean/sum/NaN count of NIfTI-1/NIfTI-2/Analyze files (.nii, .nii.gz, .hdr/.img).")
+    description =
+        "Print format, shape, datatype, pixdim, scaling, qform/sform codes, affine and "
+            + "min/max/mean/sum/NaN count of NIfTI-1/NIfTI-2/Analyze files (.nii, .nii.gz, .hdr/.img).")
 public final class NiftiInfoCommand implements Callable<Integer> {
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Image files to inspect.")
   List<Path> files;
 
-  @Option(names = "--json", description = "One JSON object per line per file (NaN/Infinity written as null).")
+  @Option(
+      names = "--json",
+      description = "One JSON object per line per file (NaN/Infinity written as null).")
   boolean json;
 
   @Spec CommandSpec spec;
@@ -60,8 +62,10 @@ public final class NiftiInfoCommand implements Callable<Integer> {
         out.print(json ? s.toJson() + System.lineSeparator() : s.toText());
       } catch (IOException | RuntimeException e) {
         failures++;
-        String message = e.getMessage() != null && e.getMessage().contains(file.toString())
-            ? e.getMessage() : file + ": " + e;
+        String message =
+            e.getMessage() != null && e.getMessage().contains(file.toString())
+                ? e.getMessage()
+                : file + ": " + e;
         err.println(message);
         if (json) {
           out.println(NiftiSummary.errorJson(file.toString(), message));

@@ -4,14 +4,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of {@code submit/patchddm} and of the shaded jar. Each subcommand is its own class
- * in this package; this class only wires them together.
+ * Entry point of {@code submit/patchddm} and of the shaded jar. Each subcommand is its own class in
+ * this package; this class only wires them together.
  */
 @Command(
     name = "patchddm",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "PatchDDM on Spark: preprocess BraTS cohorts, train and run 3D diffusion segmentation.",
+    description =
+        "PatchDDM on Spark: preprocess BraTS cohorts, train and run 3D diffusion segmentation.",
     subcommands = {
       QuickstartCommand.class,
       SynthCommand.class,
@@ -48,7 +49,8 @@ public final class PatchDdm implements Runnable {
    */
   public static CommandLine configure(CommandLine cl) {
     // "bench --what infer" takes "infer" as a value although "bench infer" is also a subcommand
-    return cl.setCaseInsensitiveEnumValuesAllowed(true).setAllowSubcommandsAsOptionParameters(true)
+    return cl.setCaseInsensitiveEnumValuesAllowed(true)
+        .setAllowSubcommandsAsOptionParameters(true)
         .setExitCodeExceptionMapper(e -> 1);
   }
 

@@ -18,11 +18,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The embedded default pipeline: a synthetic cohort made on the spot, preprocessed with local Spark on the CPU
- * backend, a PatchDDM model trained on it, the test split segmented by an ensemble, and the report. Each stage is
- * the ordinary subcommand, run in this JVM, so the quickstart exercises exactly what users run by hand, and each
- * reuses what a previous run completed (synth keeps the cohort, preprocess is incremental, train resumes from its
- * latest checkpoint, infer skips complete subjects). The last line printed is one JSON object with the test scores.
+ * The embedded default pipeline: a synthetic cohort made on the spot, preprocessed with local Spark
+ * on the CPU backend, a PatchDDM model trained on it, the test split segmented by an ensemble, and
+ * the report. Each stage is the ordinary subcommand, run in this JVM, so the quickstart exercises
+ * exactly what users run by hand, and each reuses what a previous run completed (synth keeps the
+ * cohort, preprocess is incremental, train resumes from its latest checkpoint, infer skips complete
+ * subjects). The last line printed is one JSON object with the test scores.
  */
 @Command(
     name = "quickstart",
@@ -37,22 +38,34 @@ public final class QuickstartCommand implements Callable<Integer> {
   /** The fewest test subjects the quickstart accepts, for a meaningful mean. */
   static final int MIN_TEST_SUBJECTS = 4;
 
-  @Option(names = "--workdir", defaultValue = "work/quickstart",
+  @Option(
+      names = "--workdir",
+      defaultValue = "work/quickstart",
       description = "Where the cohort, dataset, run and outputs go (default: ${DEFAULT-VALUE}).")
   Path workdir;
 
-  @Option(names = "--subjects", defaultValue = "24",
-      description = "Synthetic subjects (default: ${DEFAULT-VALUE}; with the local profile's 70/10/20 split and"
-          + " seed 42 that gives 18 train, 2 val, 4 test).")
+  @Option(
+      names = "--subjects",
+      defaultValue = "24",
+      description =
+          "Synthetic subjects (default: ${DEFAULT-VALUE}; with the local profile's 70/10/20 split and"
+              + " seed 42 that gives 18 train, 2 val, 4 test).")
   int subjects;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic cohort (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of the synthetic cohort (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--shape", description = "Synthetic volume shape X,Y,Z (default: synth's small CPU shape).")
+  @Option(
+      names = "--shape",
+      description = "Synthetic volume shape X,Y,Z (default: synth's small CPU shape).")
   String shape;
 
-  @Option(names = "--conf", description = "Config profile (default: conf/local.conf of this installation).")
+  @Option(
+      names = "--conf",
+      description = "Config profile (default: conf/local.conf of this installation).")
   Path conf;
 
   @Override
@@ -65,14 +78,23 @@ public final class QuickstartCommand implements Callable<Integer> {
     Path profile = conf != null ? conf : defaultProfile();
     List<String> confArgs = profile == null ? List.of() : List.of("--conf", profile.toString());
 
-    List<String> synth = new ArrayList<>(List.of("synth", "--out", raw.toString(),
-        "--subjects", Integer.toString(subjects), "--seed", Long.toString(seed)));
+    List<String> synth =
+        new ArrayList<>(
+            List.of(
+                "synth",
+                "--out",
+                raw.toString(),
+                "--subjects",
+                Integer.toString(subjects),
+                "--seed",
+                Long.toString(seed)));
     if (shape != null) {
       synth.addAll(List.of("--shape", shape));
     }
     int rc;
     if (hasSubjects(raw)) {
-      // synth refuses to overwrite subjects; re-runs reuse the cohort (the preprocess step is incremental).
+      // synth refuses to overwrite subjects; re-runs reuse the cohort (the preprocess step is
+      // incremental).
       System.out.printf("== 1/4 synthetic cohort: reusing %s (delete it to make a new one)%n", raw);
     } else {
       rc = stage("1/4 synthetic cohort", synth);
@@ -80,33 +102,68 @@ public final class QuickstartCommand implements Callable<Integer> {
         return rc;
       }
     }
-    rc = stage("2/4 preprocess", concat(List.of("preprocess", "--input", raw.toString(), "--output",
-        dataset.toString()), confArgs));
+    rc =
+        stage(
+            "2/4 preprocess",
+            concat(
+                List.of("preprocess", "--input", raw.toString(), "--output", dataset.toString()),
+                confArgs));
     if (rc != 0) {
       return rc;
     }
     long tests = testSubjects(dataset);
     if (tests < MIN_TEST_SUBJECTS) {
-      System.err.printf("quickstart: the dataset has %d test subject(s), at least %d are needed for a meaningful"
-          + " mean; use more --subjects (or other split fractions in the profile)%n", tests, MIN_TEST_SUBJECTS);
+      System.err.printf(
+          "quickstart: the dataset has %d test subject(s), at least %d are needed for a meaningful"
+              + " mean; use more --subjects (or other split fractions in the profile)%n",
+          tests, MIN_TEST_SUBJECTS);
       return 1;
     }
-    rc = stage("3/4 train (PatchDDM)", concat(List.of("train", "--data", dataset.toString(), "--out", run.toString(),
-        "--mode", "patchddm", "--resume"), confArgs));
+    rc =
+        stage(
+            "3/4 train (PatchDDM)",
+            concat(
+                List.of(
+                    "train",
+                    "--data",
+                    dataset.toString(),
+                    "--out",
+                    run.toString(),
+                    "--mode",
+                    "patchddm",
+                    "--resume"),
+                confArgs));
     if (rc != 0) {
       return rc;
     }
-    rc = stage("4/4 infer on the test split + report", concat(List.of("infer", "--model", run.toString(), "--data",
-        dataset.toString(), "--out", out.toString(), "--split", "test"), confArgs));
+    rc =
+        stage(
+            "4/4 infer on the test split + report",
+            concat(
+                List.of(
+                    "infer",
+                    "--model",
+                    run.toString(),
+                    "--data",
+                    dataset.toString(),
+                    "--out",
+                    out.toString(),
+                    "--split",
+                    "test"),
+                confArgs));
     if (rc != 0) {
       return rc;
     }
     return summary(profile, out, tests, (System.nanoTime() - t0) / 1e9);
   }
 
-  /** Prints the closing JSON line from OUT_DIR/metrics.csv: the mean scores of the full ensemble at S steps. */
+  /**
+   * Prints the closing JSON line from OUT_DIR/metrics.csv: the mean scores of the full ensemble at
+   * S steps.
+   */
   private static int summary(Path profile, Path out, long subjects, double elapsed) {
-    Config config = ConfigLoader.load(profile == null ? null : profile.toString(), List.of(), Map.of());
+    Config config =
+        ConfigLoader.load(profile == null ? null : profile.toString(), List.of(), Map.of());
     InferSettings s = InferSettings.fromConfig(config);
     int steps = s.steps() > 0 ? s.steps() : DiffusionSettings.fromConfig(config).samplingSteps();
     List<Double> dice = new ArrayList<>();
@@ -151,8 +208,10 @@ public final class QuickstartCommand implements Callable<Integer> {
 
   private static long testSubjects(Path dataset) {
     try {
-      return new DatasetStore(dataset.toString(), new Configuration()).latest()
-          .map(m -> m.splitCounts().getOrDefault("test", 0L)).orElse(0L);
+      return new DatasetStore(dataset.toString(), new Configuration())
+          .latest()
+          .map(m -> m.splitCounts().getOrDefault("test", 0L))
+          .orElse(0L);
     } catch (java.io.IOException e) {
       return 0;
     }
@@ -171,8 +230,12 @@ public final class QuickstartCommand implements Callable<Integer> {
   /** The first subject directory of the cohort, for the hint printed at the end. */
   private static String firstSubject(Path raw) {
     try (var dirs = Files.list(raw)) {
-      return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
-          .filter(n -> !n.startsWith(".")).sorted().findFirst().orElse("<ID>");
+      return dirs.filter(Files::isDirectory)
+          .map(d -> d.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .sorted()
+          .findFirst()
+          .orElse("<ID>");
     } catch (java.io.IOException e) {
       return "<ID>";
     }
@@ -182,12 +245,15 @@ public final class QuickstartCommand implements Callable<Integer> {
     System.out.printf("== %s: patchddm %s%n", title, String.join(" ", args));
     long t0 = System.nanoTime();
     int rc = PatchDdm.commandLine().execute(args.toArray(String[]::new));
-    System.out.printf("== %s: %s in %.1f s%n", title, rc == 0 ? "ok" : "FAILED (exit " + rc + ")",
-        (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "== %s: %s in %.1f s%n",
+        title, rc == 0 ? "ok" : "FAILED (exit " + rc + ")", (System.nanoTime() - t0) / 1e9);
     return rc;
   }
 
-  /** conf/local.conf next to the launcher ({@code -Dpatchddm.home}), or in the working directory. */
+  /**
+   * conf/local.conf next to the launcher ({@code -Dpatchddm.home}), or in the working directory.
+   */
   static Path defaultProfile() {
     String home = System.getProperty("patchddm.home");
     Path p = home != null ? Path.of(home, "conf", "local.conf") : Path.of("conf", "local.conf");

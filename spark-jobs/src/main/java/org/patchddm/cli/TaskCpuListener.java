@@ -10,8 +10,8 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 /**
  * Benchmark helper: records the executor CPU time and run time of every finished task of the stage
  * that used the most CPU (for the preprocessing job: one subject per task). CPU time, unlike wall
- * time, does not grow when other processes share the cores, so it is the honest per-subject cost
- * on a loaded machine.
+ * time, does not grow when other processes share the cores, so it is the honest per-subject cost on
+ * a loaded machine.
  */
 final class TaskCpuListener extends SparkListener {
   /** One finished task: index in its stage, launch order, executor CPU and run time in seconds. */
@@ -23,8 +23,12 @@ final class TaskCpuListener extends SparkListener {
   public void onTaskEnd(SparkListenerTaskEnd end) {
     TaskMetrics m = end.taskMetrics();
     if (m != null) {
-      tasks.add(new Task(end.stageId(), end.taskInfo().launchTime(), m.executorCpuTime() / 1e9,
-          m.executorRunTime() / 1e3));
+      tasks.add(
+          new Task(
+              end.stageId(),
+              end.taskInfo().launchTime(),
+              m.executorCpuTime() / 1e9,
+              m.executorRunTime() / 1e3));
     }
   }
 
@@ -37,7 +41,8 @@ final class TaskCpuListener extends SparkListener {
     int best = -1;
     double bestCpu = -1;
     for (int stage : copy.stream().mapToInt(Task::stage).distinct().toArray()) {
-      double cpu = copy.stream().filter(t -> t.stage() == stage).mapToDouble(Task::cpuSeconds).sum();
+      double cpu =
+          copy.stream().filter(t -> t.stage() == stage).mapToDouble(Task::cpuSeconds).sum();
       if (cpu > bestCpu) {
         bestCpu = cpu;
         best = stage;

@@ -26,25 +26,42 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code patchddm train}: the diffusion network trained on a preprocessed dataset in rounds of parameter averaging,
- * with validation, checkpoints and metrics under RUN_DIR. Exit code 0 when done, 1 for a usage, configuration or
- * input error (bad dataset, run directory or checkpoint; nothing trained), 3 when training failed (a NaN or Inf loss,
- * or a failed Spark job; the checkpoints written before stay valid).
+ * {@code patchddm train}: the diffusion network trained on a preprocessed dataset in rounds of
+ * parameter averaging, with validation, checkpoints and metrics under RUN_DIR. Exit code 0 when
+ * done, 1 for a usage, configuration or input error (bad dataset, run directory or checkpoint;
+ * nothing trained), 3 when training failed (a NaN or Inf loss, or a failed Spark job; the
+ * checkpoints written before stay valid).
  */
-@Command(name = "train", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
-    description = {"Train the diffusion U-Net on a preprocessed dataset (file:// or hdfs://).",
-        "RUN_DIR gets checkpoints/ (latest rounds and the best by validation Dice), metrics.jsonl, curves.png and"
-            + " run.conf."})
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    exitCodeOnInvalidInput = 1,
+    description = {
+      "Train the diffusion U-Net on a preprocessed dataset (file:// or hdfs://).",
+      "RUN_DIR gets checkpoints/ (latest rounds and the best by validation Dice), metrics.jsonl, curves.png and"
+          + " run.conf."
+    })
 public final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--data", required = true, paramLabel = "DATASET", description = "Preprocessed dataset root.")
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DATASET",
+      description = "Preprocessed dataset root.")
   String data;
 
-  @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run directory (created if missing).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "RUN_DIR",
+      description = "Run directory (created if missing).")
   String out;
 
-  @Option(names = "--mode", paramLabel = "MODE",
-      description = "patchddm (coordinate-encoded patches), fullres or halfres; sets patchddm.train.mode and the"
-          + " network's input channels. Default: the configured mode.")
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      description =
+          "patchddm (coordinate-encoded patches), fullres or halfres; sets patchddm.train.mode and the"
+              + " network's input channels. Default: the configured mode.")
   String mode;
 
   @Option(names = "--resume", description = "Continue from RUN_DIR's latest checkpoint.")
@@ -62,7 +79,8 @@ public final class TrainCommand implements Callable<Integer> {
       if (mode != null) {
         TrainingMode m = ModeNames.parse(mode);
         overrides.put("patchddm.train.mode", m.name());
-        overrides.put("patchddm.model.in-channels", m.inputChannels(SubjectRowSchema.CHANNELS.size()));
+        overrides.put(
+            "patchddm.model.in-channels", m.inputChannels(SubjectRowSchema.CHANNELS.size()));
       }
       config = configOptions.load(overrides);
       RunSettings.fromConfig(config);
@@ -72,14 +90,27 @@ public final class TrainCommand implements Callable<Integer> {
       err.println("patchddm train: configuration error: " + e.getMessage());
       return 1;
     }
-    boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = SparkSession.builder().config(RoundTrainers.prepare(
-        SparkSessions.sparkConf(SparkSettings.fromConfig(config)), TrainJobSettings.fromConfig(config))).getOrCreate();
+    boolean ownSession =
+        SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
+    SparkSession spark =
+        SparkSession.builder()
+            .config(
+                RoundTrainers.prepare(
+                    SparkSessions.sparkConf(SparkSettings.fromConfig(config)),
+                    TrainJobSettings.fromConfig(config)))
+            .getOrCreate();
     try {
-      TrainJob.Outcome o = new TrainJob(spark, config, VersionProvider.version(), stdout).run(data, out, resume);
-      stdout.printf(Locale.ROOT, "done: %d rounds, step %d, last loss %.6f, best validation Dice %s%s; run %s%n",
-          o.rounds(), o.step(), o.lastLoss(), Double.isNaN(o.bestDice()) ? "-" : String.format(Locale.ROOT, "%.4f",
-              o.bestDice()), o.bestRound() > 0 ? " (round " + o.bestRound() + ")" : "", o.runDir());
+      TrainJob.Outcome o =
+          new TrainJob(spark, config, VersionProvider.version(), stdout).run(data, out, resume);
+      stdout.printf(
+          Locale.ROOT,
+          "done: %d rounds, step %d, last loss %.6f, best validation Dice %s%s; run %s%n",
+          o.rounds(),
+          o.step(),
+          o.lastLoss(),
+          Double.isNaN(o.bestDice()) ? "-" : String.format(Locale.ROOT, "%.4f", o.bestDice()),
+          o.bestRound() > 0 ? " (round " + o.bestRound() + ")" : "",
+          o.runDir());
       return 0;
     } catch (TrainInputException | CheckpointException e) {
       err.println("patchddm train: " + e.getMessage());

@@ -60,9 +60,14 @@ public final class Charts {
     if (cells.isEmpty()) {
       throw new IllegalArgumentException("no scores with " + steps + " sampling steps");
     }
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-        .title(metric.label() + " against ensemble size (" + steps + " steps, mean ± sd)")
-        .xAxisTitle("ensemble size").yAxisTitle(metric.axis).build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(metric.label() + " against ensemble size (" + steps + " steps, mean ± sd)")
+            .xAxisTitle("ensemble size")
+            .yAxisTitle(metric.axis)
+            .build();
     List<Integer> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
     List<Double> err = new ArrayList<>();
@@ -74,7 +79,11 @@ public final class Charts {
     }
     XYSeries s = chart.addSeries(metric.label(), x, y, err);
     s.setMarker(SeriesMarkers.CIRCLE);
-    chart.getStyler().setLegendVisible(false).setChartBackgroundColor(Color.WHITE).setLocale(Locale.ROOT);
+    chart
+        .getStyler()
+        .setLegendVisible(false)
+        .setChartBackgroundColor(Color.WHITE)
+        .setLocale(Locale.ROOT);
     chart.getStyler().setErrorBarsColorSeriesColor(true);
     chart.getStyler().setXAxisDecimalPattern("#");
     if (metric == Metric.DICE) {
@@ -85,7 +94,9 @@ public final class Charts {
     return chart;
   }
 
-  /** Mean score over subjects for every (steps, ensemble size) of a sweep: steps across, sizes up. */
+  /**
+   * Mean score over subjects for every (steps, ensemble size) of a sweep: steps across, sizes up.
+   */
   public static HeatMapChart heatMap(ScoreSummary summary, Metric metric) {
     List<Integer> steps = summary.steps();
     List<Integer> sizes = summary.sizes();
@@ -106,16 +117,28 @@ public final class Charts {
     if (heat.isEmpty()) {
       throw new IllegalArgumentException("no scores for a heat map of " + metric.label());
     }
-    HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(WIDTH, 70 * steps.size() + 160)).height(HEIGHT)
-        .title("mean " + metric.label() + ": sampling steps x ensemble size")
-        .xAxisTitle("sampling steps").yAxisTitle("ensemble size").build();
+    HeatMapChart chart =
+        new HeatMapChartBuilder()
+            .width(Math.max(WIDTH, 70 * steps.size() + 160))
+            .height(HEIGHT)
+            .title("mean " + metric.label() + ": sampling steps x ensemble size")
+            .xAxisTitle("sampling steps")
+            .yAxisTitle("ensemble size")
+            .build();
     chart.addSeries(metric.label(), steps, sizes, heat);
-    chart.getStyler().setShowValue(true).setChartBackgroundColor(Color.WHITE).setLocale(Locale.ROOT);
+    chart
+        .getStyler()
+        .setShowValue(true)
+        .setChartBackgroundColor(Color.WHITE)
+        .setLocale(Locale.ROOT);
     chart.getStyler().setHeatMapValueDecimalPattern(metric == Metric.DICE ? "0.000" : "0.0");
     Color bad = new Color(0xD7, 0x30, 0x27);
     Color mid = new Color(0xFF, 0xFF, 0xBF);
     Color good = new Color(0x1A, 0x98, 0x50);
-    chart.getStyler().setRangeColors(metric.higherIsBetter ? new Color[] {bad, mid, good} : new Color[] {good, mid, bad});
+    chart
+        .getStyler()
+        .setRangeColors(
+            metric.higherIsBetter ? new Color[] {bad, mid, good} : new Color[] {good, mid, bad});
     chart.getStyler().setMin(min == max ? min - 1e-9 : min).setMax(min == max ? max + 1e-9 : max);
     return chart;
   }

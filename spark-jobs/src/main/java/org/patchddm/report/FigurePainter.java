@@ -17,13 +17,15 @@ import javax.imageio.ImageIO;
 
 /**
  * Draws a {@link SubjectFigure} with Java2D as one row of titled panels: T1ce with the ground-truth
- * outline (red), up to three single members, the ensemble mean and the variance. Slices are enlarged by
- * an integer factor (nearest neighbour) to at least {@value #MIN_PANEL} pixels; y points up.
+ * outline (red), up to three single members, the ensemble mean and the variance. Slices are
+ * enlarged by an integer factor (nearest neighbour) to at least {@value #MIN_PANEL} pixels; y
+ * points up.
  */
 public final class FigurePainter {
 
   /** Smallest panel side in pixels. */
   public static final int MIN_PANEL = 160;
+
   /** Members shown. */
   public static final int MEMBERS_SHOWN = 3;
 
@@ -41,7 +43,9 @@ public final class FigurePainter {
   public static BufferedImage paint(SubjectFigure f) {
     List<String> titles = new ArrayList<>();
     List<BufferedImage> panels = new ArrayList<>();
-    int scale = Math.max(1, (MIN_PANEL + Math.max(f.width(), f.height()) - 1) / Math.max(f.width(), f.height()));
+    int scale =
+        Math.max(
+            1, (MIN_PANEL + Math.max(f.width(), f.height()) - 1) / Math.max(f.width(), f.height()));
     titles.add("T1ce + truth (z = " + f.slice() + ")");
     panels.add(withOutline(grey(f.t1ce(), f, 0, 1, scale), f, scale));
     for (int i = 0; i < Math.min(MEMBERS_SHOWN, f.members().size()); i++) {
@@ -59,13 +63,15 @@ public final class FigurePainter {
 
     int pw = f.width() * scale;
     int ph = f.height() * scale;
-    BufferedImage out = new BufferedImage(panels.size() * (pw + GAP) + GAP, ph + TITLE + 2 * GAP,
-        BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(
+            panels.size() * (pw + GAP) + GAP, ph + TITLE + 2 * GAP, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     try {
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, out.getWidth(), out.getHeight());
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
       g.setColor(Color.BLACK);
       FontMetrics fm = g.getFontMetrics();
@@ -93,22 +99,28 @@ public final class FigurePainter {
   }
 
   private static BufferedImage grey(float[] v, SubjectFigure f, float lo, float hi, int s) {
-    return image(f, s, i -> {
-      int g = level(v[i], lo, hi);
-      return (g << 16) | (g << 8) | g;
-    });
+    return image(
+        f,
+        s,
+        i -> {
+          int g = level(v[i], lo, hi);
+          return (g << 16) | (g << 8) | g;
+        });
   }
 
   /** Black - red - yellow - white over [0, max]. */
   private static BufferedImage heat(float[] v, SubjectFigure f, float max, int s) {
     float top = max > 0 ? max : 1;
-    return image(f, s, i -> {
-      float t = Math.max(0, Math.min(1, v[i] / top)) * 3;
-      int r = (int) (255 * Math.min(1, t));
-      int gr = (int) (255 * Math.max(0, Math.min(1, t - 1)));
-      int b = (int) (255 * Math.max(0, Math.min(1, t - 2)));
-      return (r << 16) | (gr << 8) | b;
-    });
+    return image(
+        f,
+        s,
+        i -> {
+          float t = Math.max(0, Math.min(1, v[i] / top)) * 3;
+          int r = (int) (255 * Math.min(1, t));
+          int gr = (int) (255 * Math.max(0, Math.min(1, t - 1)));
+          int b = (int) (255 * Math.max(0, Math.min(1, t - 2)));
+          return (r << 16) | (gr << 8) | b;
+        });
   }
 
   private static int level(float v, float lo, float hi) {
@@ -138,7 +150,9 @@ public final class FigurePainter {
     return img;
   }
 
-  /** Draws the truth's boundary: the edges between an in pixel and an out (or off-slice) neighbour. */
+  /**
+   * Draws the truth's boundary: the edges between an in pixel and an out (or off-slice) neighbour.
+   */
   private static BufferedImage withOutline(BufferedImage img, SubjectFigure f, int s) {
     boolean[] m = f.truth();
     if (m == null) {

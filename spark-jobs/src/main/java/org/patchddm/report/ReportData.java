@@ -12,8 +12,13 @@ import java.util.List;
  * @param figures the qualitative figures, one per subject shown
  * @param resources what the run cost, or null when not measured
  */
-public record ReportData(String title, Provenance provenance, int mainSteps, List<ScoreRow> scores,
-    List<SubjectFigure> figures, Resources resources) {
+public record ReportData(
+    String title,
+    Provenance provenance,
+    int mainSteps,
+    List<ScoreRow> scores,
+    List<SubjectFigure> figures,
+    Resources resources) {
 
   public ReportData {
     scores = List.copyOf(scores);

@@ -17,10 +17,10 @@ import org.patchddm.report.Charts.Metric;
 
 /**
  * Writes {@code report.html}: one self-contained page (every image embedded as a base64 PNG, no
- * script, no outside resource) with the scores against ensemble size, the sweep heat maps, per-subject
- * scores, the qualitative figures, the resources and the provenance. In sweep mode the heat maps are
- * also written as {@code heatmap_dice.png} and {@code heatmap_hd95.png} beside it. Every file is
- * written to a temporary sibling and then renamed into place.
+ * script, no outside resource) with the scores against ensemble size, the sweep heat maps,
+ * per-subject scores, the qualitative figures, the resources and the provenance. In sweep mode the
+ * heat maps are also written as {@code heatmap_dice.png} and {@code heatmap_hd95.png} beside it.
+ * Every file is written to a temporary sibling and then renamed into place.
  */
 public final class ReportWriter {
 
@@ -39,24 +39,36 @@ public final class ReportWriter {
     List<Path> heatMaps = new ArrayList<>();
     StringBuilder h = new StringBuilder(1 << 16);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-        .append(esc(data.title())).append("</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>\n")
-        .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
+        .append(esc(data.title()))
+        .append("</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>\n")
+        .append(
+            "body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
         .append("td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}th{background:#eee}")
         .append("td.k,th.k{text-align:left}img{display:block;margin:0.5em 0;max-width:100%}")
-        .append("figure{margin:1em 0}figcaption{font-size:90%;color:#555}\n</style>\n</head>\n<body>\n")
-        .append("<h1>").append(esc(data.title())).append("</h1>\n");
+        .append(
+            "figure{margin:1em 0}figcaption{font-size:90%;color:#555}\n</style>\n</head>\n<body>\n")
+        .append("<h1>")
+        .append(esc(data.title()))
+        .append("</h1>\n");
 
     h.append("<h2>Scores against ensemble size</h2>\n");
     List<ScoreSummary.Cell> main = summary.bySize(data.mainSteps());
     if (main.isEmpty()) {
-      h.append("<p>No scores with ").append(data.mainSteps()).append(" sampling steps (no labels?).</p>\n");
+      h.append("<p>No scores with ")
+          .append(data.mainSteps())
+          .append(" sampling steps (no labels?).</p>\n");
     } else {
-      h.append("<p>").append(data.mainSteps()).append(" sampling steps; mean ± sd over subjects. ")
+      h.append("<p>")
+          .append(data.mainSteps())
+          .append(" sampling steps; mean ± sd over subjects. ")
           .append("The ensemble of size k is the majority vote of the first k members.</p>\n");
       sizeTable(h, main);
       for (Metric m : Metric.values()) {
-        img(h, Charts.png(Charts.bySize(summary, data.mainSteps(), m)),
-            m.label() + " against ensemble size", null);
+        img(
+            h,
+            Charts.png(Charts.bySize(summary, data.mainSteps(), m)),
+            m.label() + " against ensemble size",
+            null);
       }
     }
 
@@ -67,8 +79,11 @@ public final class ReportWriter {
         Path file = outDir.resolve("heatmap_" + m.name().toLowerCase(Locale.ROOT) + ".png");
         atomically(file, png);
         heatMaps.add(file);
-        img(h, png, "heat map of mean " + m.label(), "Mean " + m.label() + " over subjects; also in "
-            + file.getFileName() + ".");
+        img(
+            h,
+            png,
+            "heat map of mean " + m.label(),
+            "Mean " + m.label() + " over subjects; also in " + file.getFileName() + ".");
       }
     }
 
@@ -79,9 +94,17 @@ public final class ReportWriter {
     if (!data.figures().isEmpty()) {
       h.append("<h2>Qualitative results</h2>\n");
       for (SubjectFigure f : data.figures()) {
-        img(h, FigurePainter.png(f), "qualitative figure of " + f.subject(), f.subject() + ": axial slice "
-            + f.slice() + ". T1ce with the ground-truth outline (red), single members, the mean and the variance"
-            + " of the ensemble of " + f.ensembleSize() + ".");
+        img(
+            h,
+            FigurePainter.png(f),
+            "qualitative figure of " + f.subject(),
+            f.subject()
+                + ": axial slice "
+                + f.slice()
+                + ". T1ce with the ground-truth outline (red), single members, the mean and the variance"
+                + " of the ensemble of "
+                + f.ensembleSize()
+                + ".");
       }
     }
 
@@ -110,10 +133,18 @@ public final class ReportWriter {
   }
 
   private static void sizeTable(StringBuilder h, List<ScoreSummary.Cell> cells) {
-    h.append("<table>\n<tr><th>ensemble size</th><th>subjects</th><th>Dice</th><th>HD95 (mm)</th></tr>\n");
+    h.append(
+        "<table>\n<tr><th>ensemble size</th><th>subjects</th><th>Dice</th><th>HD95 (mm)</th></tr>\n");
     for (ScoreSummary.Cell c : cells) {
-      h.append("<tr><td>").append(c.ensembleSize()).append("</td><td>").append(c.dice().n()).append("</td><td>")
-          .append(esc(c.dice().format(3))).append("</td><td>").append(esc(c.hd95Mm().format(2))).append("</td></tr>\n");
+      h.append("<tr><td>")
+          .append(c.ensembleSize())
+          .append("</td><td>")
+          .append(c.dice().n())
+          .append("</td><td>")
+          .append(esc(c.dice().format(3)))
+          .append("</td><td>")
+          .append(esc(c.hd95Mm().format(2)))
+          .append("</td></tr>\n");
     }
     h.append("</table>\n");
   }
@@ -124,24 +155,41 @@ public final class ReportWriter {
       if (r.steps() != data.mainSteps() || (r.ensembleSize() != 1 && r.ensembleSize() != largest)) {
         continue;
       }
-      double[] v = bySubject.computeIfAbsent(r.subject(), k -> new double[] {Double.NaN, Double.NaN, Double.NaN,
-          Double.NaN});
+      double[] v =
+          bySubject.computeIfAbsent(
+              r.subject(), k -> new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN});
       int at = r.ensembleSize() == 1 ? 0 : 2;
       v[at] = r.dice();
       v[at + 1] = r.hd95Mm();
     }
     h.append("<h2>Subjects</h2>\n<table>\n<tr><th class=\"k\">subject</th><th>Dice, 1 member</th>")
-        .append("<th>HD95 (mm), 1 member</th><th>Dice, ").append(largest).append(" members</th><th>HD95 (mm), ")
-        .append(largest).append(" members</th></tr>\n");
-    bySubject.forEach((s, v) -> h.append("<tr><td class=\"k\">").append(esc(s)).append("</td><td>")
-        .append(fmt("%.3f", v[0])).append("</td><td>").append(fmt("%.2f", v[1])).append("</td><td>")
-        .append(fmt("%.3f", v[2])).append("</td><td>").append(fmt("%.2f", v[3])).append("</td></tr>\n"));
+        .append("<th>HD95 (mm), 1 member</th><th>Dice, ")
+        .append(largest)
+        .append(" members</th><th>HD95 (mm), ")
+        .append(largest)
+        .append(" members</th></tr>\n");
+    bySubject.forEach(
+        (s, v) ->
+            h.append("<tr><td class=\"k\">")
+                .append(esc(s))
+                .append("</td><td>")
+                .append(fmt("%.3f", v[0]))
+                .append("</td><td>")
+                .append(fmt("%.2f", v[1]))
+                .append("</td><td>")
+                .append(fmt("%.3f", v[2]))
+                .append("</td><td>")
+                .append(fmt("%.2f", v[3]))
+                .append("</td></tr>\n"));
     h.append("</table>\n");
   }
 
   private static void img(StringBuilder h, byte[] png, String alt, String caption) {
-    h.append("<figure><img alt=\"").append(esc(alt)).append("\" src=\"data:image/png;base64,")
-        .append(Base64.getEncoder().encodeToString(png)).append("\">");
+    h.append("<figure><img alt=\"")
+        .append(esc(alt))
+        .append("\" src=\"data:image/png;base64,")
+        .append(Base64.getEncoder().encodeToString(png))
+        .append("\">");
     if (caption != null) {
       h.append("<figcaption>").append(esc(caption)).append("</figcaption>");
     }
@@ -149,8 +197,11 @@ public final class ReportWriter {
   }
 
   private static void row(StringBuilder h, String key, String value) {
-    h.append("<tr><th class=\"k\">").append(esc(key)).append("</th><td class=\"k\">")
-        .append(esc(value == null ? "" : value)).append("</td></tr>\n");
+    h.append("<tr><th class=\"k\">")
+        .append(esc(key))
+        .append("</th><td class=\"k\">")
+        .append(esc(value == null ? "" : value))
+        .append("</td></tr>\n");
   }
 
   private static String fmt(String f, double v) {
@@ -161,7 +212,9 @@ public final class ReportWriter {
     if (b < 0) {
       return "not measured";
     }
-    return b >= 1L << 30 ? fmt("%.2f GiB", b / (double) (1L << 30)) : fmt("%.1f MiB", b / (double) (1L << 20));
+    return b >= 1L << 30
+        ? fmt("%.2f GiB", b / (double) (1L << 30))
+        : fmt("%.1f MiB", b / (double) (1L << 20));
   }
 
   /** HTML text and attribute escaping. */
@@ -182,7 +235,9 @@ public final class ReportWriter {
   }
 
   private static void atomically(Path file, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".tmp");
+    Path tmp =
+        Files.createTempFile(
+            file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".tmp");
     try {
       Files.write(tmp, bytes);
       try {

@@ -10,5 +10,10 @@ package org.patchddm.report;
  * @param peakMemoryBytes the largest memory use seen, in bytes
  * @param peakMemoryWhat what that memory is, e.g. "executor RSS" or "GPU memory"
  */
-public record Resources(String device, long members, double secondsPerMember, double evaluationsPerSecond,
-    long peakMemoryBytes, String peakMemoryWhat) {}
+public record Resources(
+    String device,
+    long members,
+    double secondsPerMember,
+    double evaluationsPerSecond,
+    long peakMemoryBytes,
+    String peakMemoryWhat) {}

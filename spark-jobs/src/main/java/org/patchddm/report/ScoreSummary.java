@@ -21,13 +21,25 @@ public final class ScoreSummary {
   public static ScoreSummary of(List<ScoreRow> rows) {
     Map<Integer, Map<Integer, List<ScoreRow>>> groups = new TreeMap<>();
     for (ScoreRow r : rows) {
-      groups.computeIfAbsent(r.steps(), k -> new TreeMap<>()).computeIfAbsent(r.ensembleSize(), k -> new ArrayList<>())
+      groups
+          .computeIfAbsent(r.steps(), k -> new TreeMap<>())
+          .computeIfAbsent(r.ensembleSize(), k -> new ArrayList<>())
           .add(r);
     }
     ScoreSummary s = new ScoreSummary();
-    groups.forEach((steps, bySize) -> bySize.forEach((size, group) -> s.cells
-        .computeIfAbsent(steps, k -> new TreeMap<>())
-        .put(size, new Cell(steps, size, stat(group, ScoreRow::dice), stat(group, ScoreRow::hd95Mm)))));
+    groups.forEach(
+        (steps, bySize) ->
+            bySize.forEach(
+                (size, group) ->
+                    s.cells
+                        .computeIfAbsent(steps, k -> new TreeMap<>())
+                        .put(
+                            size,
+                            new Cell(
+                                steps,
+                                size,
+                                stat(group, ScoreRow::dice),
+                                stat(group, ScoreRow::hd95Mm)))));
     return s;
   }
 

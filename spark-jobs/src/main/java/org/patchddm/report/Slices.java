@@ -1,8 +1,8 @@
 package org.patchddm.report;
 
 /**
- * Axial slices of flat 3-D volumes (x fastest: {@code i = x + nx * (y + ny * z)}, shape (nx, ny, nz)),
- * for {@link SubjectFigure}.
+ * Axial slices of flat 3-D volumes (x fastest: {@code i = x + nx * (y + ny * z)}, shape (nx, ny,
+ * nz)), for {@link SubjectFigure}.
  */
 public final class Slices {
 
@@ -27,7 +27,10 @@ public final class Slices {
     return s;
   }
 
-  /** The axial index with the most mask voxels (the lowest on ties); the middle slice for an empty mask. */
+  /**
+   * The axial index with the most mask voxels (the lowest on ties); the middle slice for an empty
+   * mask.
+   */
   public static int largestArea(byte[] mask, int[] shape) {
     check(mask.length, shape, 0);
     int plane = shape[0] * shape[1];
@@ -49,8 +52,17 @@ public final class Slices {
   private static void check(int length, int[] shape, int z) {
     long n = (long) shape[0] * shape[1] * shape[2];
     if (n != length) {
-      throw new IllegalArgumentException("volume has " + length + " voxels, shape " + shape[0] + "x" + shape[1] + "x"
-          + shape[2] + " needs " + n);
+      throw new IllegalArgumentException(
+          "volume has "
+              + length
+              + " voxels, shape "
+              + shape[0]
+              + "x"
+              + shape[1]
+              + "x"
+              + shape[2]
+              + " needs "
+              + n);
     }
     if (z < 0 || z >= shape[2]) {
       throw new IllegalArgumentException("axial slice " + z + " outside 0.." + (shape[2] - 1));

@@ -3,11 +3,11 @@ package org.patchddm.report;
 import java.util.List;
 
 /**
- * The data of one subject's qualitative figure (as the paper's appendix): one axial slice of T1ce with
- * the ground-truth outline, single members, the ensemble mean and the variance.
+ * The data of one subject's qualitative figure (as the paper's appendix): one axial slice of T1ce
+ * with the ground-truth outline, single members, the ensemble mean and the variance.
  *
- * <p>Every slice is flat with x fastest: pixel (x, y) is at {@code x + width * y}; the figure draws x to
- * the right and y upwards. Take the slices with {@link Slices#axial}.
+ * <p>Every slice is flat with x fastest: pixel (x, y) is at {@code x + width * y}; the figure draws
+ * x to the right and y upwards. Take the slices with {@link Slices#axial}.
  *
  * @param slice the axial index (z) the slices were taken at, for the caption
  * @param t1ce the T1ce slice, shown as grey levels over [0, 1] (the preprocessed range)
@@ -17,18 +17,28 @@ import java.util.List;
  * @param variance the voxel-wise variance, shown over [0, its maximum]
  * @param ensembleSize how many members the mean and variance are over
  */
-public record SubjectFigure(String subject, int width, int height, int slice, float[] t1ce, boolean[] truth,
-    List<float[]> members, float[] mean, float[] variance, int ensembleSize) {
+public record SubjectFigure(
+    String subject,
+    int width,
+    int height,
+    int slice,
+    float[] t1ce,
+    boolean[] truth,
+    List<float[]> members,
+    float[] mean,
+    float[] variance,
+    int ensembleSize) {
 
   public SubjectFigure {
     int n = width * height;
     if (width < 1 || height < 1) {
-      throw new IllegalArgumentException("subject " + subject + ": figure size " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "subject " + subject + ": figure size " + width + "x" + height);
     }
     check(subject, "t1ce", t1ce, n);
     if (truth != null && truth.length != n) {
-      throw new IllegalArgumentException("subject " + subject + ": truth slice has " + truth.length
-          + " pixels, expected " + n);
+      throw new IllegalArgumentException(
+          "subject " + subject + ": truth slice has " + truth.length + " pixels, expected " + n);
     }
     members = List.copyOf(members);
     for (int i = 0; i < members.size(); i++) {
@@ -40,8 +50,15 @@ public record SubjectFigure(String subject, int width, int height, int slice, fl
 
   private static void check(String subject, String what, float[] a, int n) {
     if (a == null || a.length != n) {
-      throw new IllegalArgumentException("subject " + subject + ": " + what + " slice has "
-          + (a == null ? "no" : a.length) + " pixels, expected " + n);
+      throw new IllegalArgumentException(
+          "subject "
+              + subject
+              + ": "
+              + what
+              + " slice has "
+              + (a == null ? "no" : a.length)
+              + " pixels, expected "
+              + n);
     }
   }
 }

@@ -32,9 +32,10 @@ public final class SparkSessions {
       conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     }
     // Executors get the launchers' fixed glibc mmap threshold (NativeMemory: bounded native RSS).
-    conf.setIfMissing("spark.executorEnv." + NativeMemory.MMAP_THRESHOLD_ENV,
-        NativeMemory.MMAP_THRESHOLD);
-    // One subject is one row of up to a few hundred MB: check the Parquet row group size after each row.
+    conf.setIfMissing(
+        "spark.executorEnv." + NativeMemory.MMAP_THRESHOLD_ENV, NativeMemory.MMAP_THRESHOLD);
+    // One subject is one row of up to a few hundred MB: check the Parquet row group size after each
+    // row.
     conf.setIfMissing("spark.hadoop.parquet.page.size.row.check.min", "1");
     conf.setIfMissing("spark.hadoop.parquet.page.size.row.check.max", "10");
     return conf;

@@ -27,14 +27,30 @@ class BenchCommandTest {
       System.setOut(saved);
     }
     assertEquals(0, rc, "exit code");
-    return buf.toString(StandardCharsets.UTF_8).lines()
-        .filter(l -> l.startsWith("{")).toArray(String[]::new);
+    return buf.toString(StandardCharsets.UTF_8)
+        .lines()
+        .filter(l -> l.startsWith("{"))
+        .toArray(String[]::new);
   }
 
   @Test
   void printsOneJsonLinePerMeasurementForATinyNetwork() {
-    String[] lines = runCapturing("--size", "8", "--channels", "4", "--mult", "1,2",
-        "--in-channels", "3", "--reps", "2", "--warmup", "0", "--what", "params,infer,train");
+    String[] lines =
+        runCapturing(
+            "--size",
+            "8",
+            "--channels",
+            "4",
+            "--mult",
+            "1,2",
+            "--in-channels",
+            "3",
+            "--reps",
+            "2",
+            "--warmup",
+            "0",
+            "--what",
+            "params,infer,train");
     assertEquals(3, lines.length, String.join("\n", lines));
     assertTrue(lines[0].startsWith("{\"what\":\"params\""), lines[0]);
     assertTrue(lines[1].startsWith("{\"what\":\"infer_forward\""), lines[1]);
@@ -50,31 +66,62 @@ class BenchCommandTest {
 
   @Test
   void convImplOptionSelectsTheLayerAndRejectsUnknownNames() {
-    String[] lines = runCapturing("--size", "8", "--channels", "4", "--mult", "1,2",
-        "--in-channels", "3", "--reps", "1", "--warmup", "0", "--what", "infer",
-        "--conv-impl", "dl4j");
+    String[] lines =
+        runCapturing(
+            "--size",
+            "8",
+            "--channels",
+            "4",
+            "--mult",
+            "1,2",
+            "--in-channels",
+            "3",
+            "--reps",
+            "1",
+            "--warmup",
+            "0",
+            "--what",
+            "infer",
+            "--conv-impl",
+            "dl4j");
     assertEquals(1, lines.length, String.join("\n", lines));
     assertTrue(lines[0].contains("\"conv_impl\":\"DL4J\""), lines[0]);
-    assertEquals(1, bench().execute("--what", "params",
-        "--conv-impl", "cudnn"));
+    assertEquals(1, bench().execute("--what", "params", "--conv-impl", "cudnn"));
   }
 
   @Test
   void rejectsASizeThatTheNetworkCannotHalveEnoughTimes() {
-    int rc = bench().execute("--size", "12", "--channels", "4",
-        "--mult", "1,2,2,2", "--what", "params");
+    int rc =
+        bench().execute("--size", "12", "--channels", "4", "--mult", "1,2,2,2", "--what", "params");
     assertEquals(1, rc);
   }
 
   @Test
   void takesItsSettingsFromTheLayeredConfiguration() {
-    String[] lines = runCapturing("--size", "8", "--channels", "4", "--mult", "1,2",
-        "--in-channels", "3", "--reps", "1", "--warmup", "0", "--what", "infer",
-        "--set", "patchddm.model.conv-impl=DL4J");
+    String[] lines =
+        runCapturing(
+            "--size",
+            "8",
+            "--channels",
+            "4",
+            "--mult",
+            "1,2",
+            "--in-channels",
+            "3",
+            "--reps",
+            "1",
+            "--warmup",
+            "0",
+            "--what",
+            "infer",
+            "--set",
+            "patchddm.model.conv-impl=DL4J");
     assertEquals(1, lines.length, String.join("\n", lines));
     assertTrue(lines[0].contains("\"conv_impl\":\"DL4J\""), lines[0]);
-    assertEquals(1, bench().execute("--what", "params",
-        "--set", "patchddm.model.conv-imp=DL4J"), "an unknown key is a configuration error");
+    assertEquals(
+        1,
+        bench().execute("--what", "params", "--set", "patchddm.model.conv-imp=DL4J"),
+        "an unknown key is a configuration error");
   }
 
   @Test
@@ -89,10 +136,14 @@ class BenchCommandTest {
       System.setOut(saved);
     }
     assertEquals(0, rc);
-    String[] lines = buf.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("{"))
-        .toArray(String[]::new);
+    String[] lines =
+        buf.toString(StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.startsWith("{"))
+            .toArray(String[]::new);
     assertEquals(1, lines.length, buf.toString(StandardCharsets.UTF_8));
-    assertTrue(lines[0].contains("\"read_gz_ms\":") && lines[0].contains("\"voxels\":8928000"), lines[0]);
+    assertTrue(
+        lines[0].contains("\"read_gz_ms\":") && lines[0].contains("\"voxels\":8928000"), lines[0]);
     assertEquals(1, new CommandLine(new BenchNiftiCommand()).execute("--runs", "0"));
   }
 }

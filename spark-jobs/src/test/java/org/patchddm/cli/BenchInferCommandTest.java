@@ -10,14 +10,22 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code patchddm bench infer} through the real command line, on a tiny network. */
 class BenchInferCommandTest {
 
-  private static final String[] TINY = {"--set", "patchddm.model.model-channels=4", "--set",
-      "patchddm.model.channel-mult=[1,2]", "--set", "patchddm.model.groupnorm-groups=2", "--set",
-      "patchddm.model.num-res-blocks=1", "--set", "patchddm.model.time-embed-dim=4"};
+  private static final String[] TINY = {
+    "--set",
+    "patchddm.model.model-channels=4",
+    "--set",
+    "patchddm.model.channel-mult=[1,2]",
+    "--set",
+    "patchddm.model.groupnorm-groups=2",
+    "--set",
+    "patchddm.model.num-res-blocks=1",
+    "--set",
+    "patchddm.model.time-embed-dim=4"
+  };
 
   private static List<String> run(int expectedRc, String... args) {
     PrintStream saved = System.out;
@@ -35,7 +43,8 @@ class BenchInferCommandTest {
 
   @Test
   void printsSecondsPerMemberAndEvaluationsPerSecondPerSize() {
-    String[] args = concat(new String[] {"bench", "infer", "--sizes", "8,16", "--steps", "2"}, TINY);
+    String[] args =
+        concat(new String[] {"bench", "infer", "--sizes", "8,16", "--steps", "2"}, TINY);
     List<String> lines = run(0, args);
     assertEquals(2, lines.size(), lines.toString());
     for (int i = 0; i < 2; i++) {

@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code bench spark-train} on a tiny network: one JSON line per executor count with consistent figures. */
+/**
+ * {@code bench spark-train} on a tiny network: one JSON line per executor count with consistent
+ * figures.
+ */
 class BenchSparkTrainCommandTest {
 
   @Test
@@ -21,16 +24,39 @@ class BenchSparkTrainCommandTest {
     int rc;
     try {
       System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      rc = new CommandLine(new BenchCommand()).execute("spark-train", "--executors", "1,2", "--patch", "8",
-          "--volume", "12", "--k", "2", "--rounds", "1", "--warmup", "0",
-          "--set", "patchddm.model.model-channels=4", "--set", "patchddm.model.channel-mult=[1,2]",
-          "--set", "patchddm.model.groupnorm-groups=2", "--set", "patchddm.model.time-embed-dim=4");
+      rc =
+          new CommandLine(new BenchCommand())
+              .execute(
+                  "spark-train",
+                  "--executors",
+                  "1,2",
+                  "--patch",
+                  "8",
+                  "--volume",
+                  "12",
+                  "--k",
+                  "2",
+                  "--rounds",
+                  "1",
+                  "--warmup",
+                  "0",
+                  "--set",
+                  "patchddm.model.model-channels=4",
+                  "--set",
+                  "patchddm.model.channel-mult=[1,2]",
+                  "--set",
+                  "patchddm.model.groupnorm-groups=2",
+                  "--set",
+                  "patchddm.model.time-embed-dim=4");
     } finally {
       System.setOut(saved);
     }
     assertEquals(0, rc);
-    String[] lines = buf.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("{"))
-        .toArray(String[]::new);
+    String[] lines =
+        buf.toString(StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.startsWith("{"))
+            .toArray(String[]::new);
     assertEquals(2, lines.length, String.join("\n", lines));
     for (int i = 0; i < 2; i++) {
       JsonObject o = JsonParser.parseString(lines[i]).getAsJsonObject();

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Usage and configuration errors exit 1 for every command; 2 is reserved for "some subjects failed". */
+/**
+ * Usage and configuration errors exit 1 for every command; 2 is reserved for "some subjects
+ * failed".
+ */
 class ExitCodesTest {
   @TempDir Path dir;
 
@@ -32,7 +35,8 @@ class ExitCodesTest {
     assertEquals(1, unknownCommand.code());
     assertTrue(unknownCommand.err().contains("preprocesss"), unknownCommand.err());
     assertEquals(1, run("preprocess", "--input", dir.toString()).code(), "missing --output");
-    assertEquals(1, run("preprocess", "--input", "a", "--output", "b", "--bogus").code(), "unknown option");
+    assertEquals(
+        1, run("preprocess", "--input", "a", "--output", "b", "--bogus").code(), "unknown option");
     assertEquals(1, run("dataset-info").code(), "missing --dataset");
     assertEquals(1, run("export", "--dataset", "d").code(), "missing --subject and --out");
     assertEquals(1, run("nifti-info").code(), "no file");
@@ -41,6 +45,9 @@ class ExitCodesTest {
     assertEquals(1, run("bench", "--what", "nothing").code(), "bench: bad --what (issue 10 too)");
     assertEquals(1, run("bench", "--size", "x").code(), "bench: not a number");
     assertEquals(1, run("quickstart", "--no-such-option").code());
-    assertEquals(1, run("dataset-info", "--dataset", dir.resolve("none").toString()).code(), "no dataset there");
+    assertEquals(
+        1,
+        run("dataset-info", "--dataset", dir.resolve("none").toString()).code(),
+        "no dataset there");
   }
 }

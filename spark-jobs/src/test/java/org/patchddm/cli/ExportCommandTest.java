@@ -26,15 +26,35 @@ class ExportCommandTest extends LocalSparkTest {
     Path in = dir.resolve("cohort");
     Path ds = dir.resolve("dataset");
     TestCohorts.writeTraining(in, 21, 1, 2);
-    assertEquals(0, CommandRunner.run(new PreprocessCommand(), "--input", in.toString(), "--output", ds.toString(),
-        "--set", TestCohorts.TARGET).exitCode());
+    assertEquals(
+        0,
+        CommandRunner.run(
+                new PreprocessCommand(),
+                "--input",
+                in.toString(),
+                "--output",
+                ds.toString(),
+                "--set",
+                TestCohorts.TARGET)
+            .exitCode());
     String id = "BraTS20_Training_002";
-    PreprocessedSubject s = SubjectRows.decode(PreprocessedDataset.read(spark, ds.toString()).collectAsList().stream()
-        .filter(r -> r.getAs("subject_id").equals(id)).findFirst().orElseThrow());
+    PreprocessedSubject s =
+        SubjectRows.decode(
+            PreprocessedDataset.read(spark, ds.toString()).collectAsList().stream()
+                .filter(r -> r.getAs("subject_id").equals(id))
+                .findFirst()
+                .orElseThrow());
 
     Path out = dir.resolve("export");
-    CommandRunner.Result r = CommandRunner.run(new ExportCommand(), "--dataset", ds.toString(), "--subject", id,
-        "--out", out.toString());
+    CommandRunner.Result r =
+        CommandRunner.run(
+            new ExportCommand(),
+            "--dataset",
+            ds.toString(),
+            "--subject",
+            id,
+            "--out",
+            out.toString());
     assertEquals(0, r.exitCode(), r.err());
     Geometry g = s.geometry();
     double[][] want = g.paddedAffine();
@@ -57,20 +77,44 @@ class ExportCommandTest extends LocalSparkTest {
     }
 
     // Exported twice (replacing): only the NIfTI files, no Hadoop .crc side files.
-    assertEquals(0, CommandRunner.run(new ExportCommand(), "--dataset", ds.toString(), "--subject", id,
-        "--out", out.toString()).exitCode());
+    assertEquals(
+        0,
+        CommandRunner.run(
+                new ExportCommand(),
+                "--dataset",
+                ds.toString(),
+                "--subject",
+                id,
+                "--out",
+                out.toString())
+            .exitCode());
     try (var files = java.nio.file.Files.list(out)) {
       List<String> listed = files.map(p -> p.getFileName().toString()).sorted().toList();
-      assertEquals(List.of(id + "_flair.nii.gz", id + "_seg.nii.gz", id + "_t1.nii.gz", id + "_t1ce.nii.gz",
-          id + "_t2.nii.gz", id + "_wt.nii.gz"), listed);
+      assertEquals(
+          List.of(
+              id + "_flair.nii.gz",
+              id + "_seg.nii.gz",
+              id + "_t1.nii.gz",
+              id + "_t1ce.nii.gz",
+              id + "_t2.nii.gz",
+              id + "_wt.nii.gz"),
+          listed);
     }
 
-    CommandRunner.Result missing = CommandRunner.run(new ExportCommand(), "--dataset", ds.toString(), "--subject",
-        "nobody", "--out", out.toString());
+    CommandRunner.Result missing =
+        CommandRunner.run(
+            new ExportCommand(),
+            "--dataset",
+            ds.toString(),
+            "--subject",
+            "nobody",
+            "--out",
+            out.toString());
     assertEquals(1, missing.exitCode());
     assertTrue(missing.err().contains("nobody"));
 
-    CommandRunner.Result info = CommandRunner.run(new DatasetInfoCommand(), "--dataset", ds.toString());
+    CommandRunner.Result info =
+        CommandRunner.run(new DatasetInfoCommand(), "--dataset", ds.toString());
     assertEquals(0, info.exitCode());
     assertTrue(info.out().contains("subjects:       2"), info.out());
     assertTrue(info.out().contains("[32, 32, 32]"), info.out());

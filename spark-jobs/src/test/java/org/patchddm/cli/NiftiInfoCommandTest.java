@@ -35,11 +35,15 @@ class NiftiInfoCommandTest {
     return new Run(exit, out.toString(), err.toString());
   }
 
-  /** 2x2x1 int16 volume with values 0, 10, 20, 30 (scaled by 0.5 + 1), 2 mm voxels, offset (-5, 6, 7). */
+  /**
+   * 2x2x1 int16 volume with values 0, 10, 20, 30 (scaled by 0.5 + 1), 2 mm voxels, offset (-5, 6,
+   * 7).
+   */
   private Path knownVolume() throws Exception {
     double[][] affine = {{2, 0, 0, -5}, {0, 2, 0, 6}, {0, 0, 2, 7}, {0, 0, 0, 1}};
-    NiftiVolume v = NiftiVolume.ofShorts(new int[] {2, 2, 1}, new short[] {0, 10, 20, 30}, null, affine)
-        .withScaling(0.5, 1);
+    NiftiVolume v =
+        NiftiVolume.ofShorts(new int[] {2, 2, 1}, new short[] {0, 10, 20, 30}, null, affine)
+            .withScaling(0.5, 1);
     Path f = dir.resolve("known.nii.gz");
     NiftiWriter.write(f, v);
     return f;
@@ -53,8 +57,24 @@ class NiftiInfoCommandTest {
     String[] lines = r.out().strip().split("\\R");
     assertEquals(1, lines.length);
     JsonObject o = JsonParser.parseString(lines[0]).getAsJsonObject();
-    assertEquals(List.of("path", "format", "shape", "datatype", "pixdim", "scl_slope", "scl_inter",
-        "qform_code", "sform_code", "affine", "min", "max", "mean", "sum", "nan_count"), new ArrayList<>(o.keySet()));
+    assertEquals(
+        List.of(
+            "path",
+            "format",
+            "shape",
+            "datatype",
+            "pixdim",
+            "scl_slope",
+            "scl_inter",
+            "qform_code",
+            "sform_code",
+            "affine",
+            "min",
+            "max",
+            "mean",
+            "sum",
+            "nan_count"),
+        new ArrayList<>(o.keySet()));
     assertEquals(f.toString(), o.get("path").getAsString());
     assertEquals("nifti1", o.get("format").getAsString());
     assertEquals("[2,2,1]", o.get("shape").toString());
@@ -77,16 +97,27 @@ class NiftiInfoCommandTest {
   }
 
   @Test
-  void imagesAboveTheConfiguredReadLimitAreRejectedBeforeReadingNamingFileAndSizes() throws Exception {
+  void imagesAboveTheConfiguredReadLimitAreRejectedBeforeReadingNamingFileAndSizes()
+      throws Exception {
     // 128^3 float32 zeros: 8 MiB of voxels from a few kB of gzip
     Path bomb = dir.resolve("bomb.nii.gz");
-    NiftiWriter.write(bomb, NiftiVolume.ofFloats(new int[] {128, 128, 128}, new float[128 * 128 * 128], null,
-        new double[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}}));
+    NiftiWriter.write(
+        bomb,
+        NiftiVolume.ofFloats(
+            new int[] {128, 128, 128},
+            new float[128 * 128 * 128],
+            null,
+            new double[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}}));
     assertTrue(Files.size(bomb) < 100_000, "the file is small: " + Files.size(bomb));
     Run r = run("--set", "patchddm.nifti.max-data-bytes=1MiB", bomb.toString());
     assertEquals(1, r.exit());
-    assertTrue(r.err().contains(bomb + ": header declares 128x128x128 float32 voxels = 8388608 bytes (8.0 MiB) of voxel"
-        + " data, above the limit of 1048576 bytes (1.0 MiB)"), r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                bomb
+                    + ": header declares 128x128x128 float32 voxels = 8388608 bytes (8.0 MiB) of voxel"
+                    + " data, above the limit of 1048576 bytes (1.0 MiB)"),
+        r.err());
     assertEquals(0, run(bomb.toString()).exit(), "within the default limit");
   }
 

@@ -16,8 +16,8 @@ import org.patchddm.spark.LocalSparkTest;
 import org.patchddm.spark.TestCohorts;
 
 /**
- * The README's main command, end to end on a tiny cohort and a tiny network: synth, preprocess, train, infer and
- * report, the closing JSON line, and a second run that reuses every stage.
+ * The README's main command, end to end on a tiny cohort and a tiny network: synth, preprocess,
+ * train, infer and report, the closing JSON line, and a second run that reuses every stage.
  */
 class QuickstartCommandTest extends LocalSparkTest {
   @TempDir Path dir;
@@ -26,18 +26,32 @@ class QuickstartCommandTest extends LocalSparkTest {
   void firstRunTrainsAndSegmentsTheTestSplitAndTheSecondReusesEveryStage() throws Exception {
     Path conf = dir.resolve("tiny.conf");
     // 6 subjects with split 0.3/0.2 and seed 42: 1 train, 1 val, 4 test
-    Files.writeString(conf, String.join("\n",
-        "patchddm.prep { target-shape = [32, 32, 32], split { train = 0.3, val = 0.2 } }",
-        "patchddm.model { model-channels = 8, channel-mult = [1, 2], num-res-blocks = 1, groupnorm-groups = 4,"
-            + " time-embed-dim = 8 }",
-        "patchddm.diffusion.sampling-steps = 2",
-        "patchddm.train { patch-size = [16, 16, 16], learning-rate = 1e-3, steps = 4, checkpoint-every = 2,"
-            + " validation { every-rounds = 2, subjects = 1, sampling-steps = 2 } }",
-        "patchddm.spark.train.local-steps = 2",
-        "patchddm.infer { ensemble = 3, steps = 2, figures = 2 }", ""));
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "patchddm.prep { target-shape = [32, 32, 32], split { train = 0.3, val = 0.2 } }",
+            "patchddm.model { model-channels = 8, channel-mult = [1, 2], num-res-blocks = 1, groupnorm-groups = 4,"
+                + " time-embed-dim = 8 }",
+            "patchddm.diffusion.sampling-steps = 2",
+            "patchddm.train { patch-size = [16, 16, 16], learning-rate = 1e-3, steps = 4, checkpoint-every = 2,"
+                + " validation { every-rounds = 2, subjects = 1, sampling-steps = 2 } }",
+            "patchddm.spark.train.local-steps = 2",
+            "patchddm.infer { ensemble = 3, steps = 2, figures = 2 }",
+            ""));
     Path work = dir.resolve("qs");
-    String[] args = {"--workdir", work.toString(), "--subjects", "6", "--seed", "5",
-        "--shape", "32,32,24", "--conf", conf.toString()};
+    String[] args = {
+      "--workdir",
+      work.toString(),
+      "--subjects",
+      "6",
+      "--seed",
+      "5",
+      "--shape",
+      "32,32,24",
+      "--conf",
+      conf.toString()
+    };
 
     CommandRunner.Result first = CommandRunner.run(new QuickstartCommand(), args);
     assertEquals(0, first.exitCode(), first.err());
@@ -54,10 +68,13 @@ class QuickstartCommandTest extends LocalSparkTest {
     Path report = Path.of(j.get("report").getAsString());
     assertTrue(Files.size(report) > 1000, report.toString());
     // the mean Dice of the JSON line is the mean of metrics.csv's full-ensemble rows
-    List<String> rows = Files.readAllLines(work.resolve("infer/metrics.csv")).stream()
-        .filter(l -> l.contains(",2,3,")).toList();
+    List<String> rows =
+        Files.readAllLines(work.resolve("infer/metrics.csv")).stream()
+            .filter(l -> l.contains(",2,3,"))
+            .toList();
     assertEquals(4, rows.size(), rows.toString());
-    double mean = rows.stream().mapToDouble(l -> Double.parseDouble(l.split(",")[3])).average().orElseThrow();
+    double mean =
+        rows.stream().mapToDouble(l -> Double.parseDouble(l.split(",")[3])).average().orElseThrow();
     assertEquals(mean, dice, 1e-4);
 
     Map<String, String> raw = TestCohorts.snapshot(work.resolve("raw"));
@@ -82,8 +99,19 @@ class QuickstartCommandTest extends LocalSparkTest {
   void tooFewTestSubjectsAreRefusedWithTheCount() throws Exception {
     Path conf = dir.resolve("few.conf");
     Files.writeString(conf, "patchddm.prep.target-shape = [32, 32, 32]\n");
-    CommandRunner.Result r = CommandRunner.run(new QuickstartCommand(), "--workdir", dir.resolve("few").toString(),
-        "--subjects", "3", "--seed", "5", "--shape", "32,32,24", "--conf", conf.toString());
+    CommandRunner.Result r =
+        CommandRunner.run(
+            new QuickstartCommand(),
+            "--workdir",
+            dir.resolve("few").toString(),
+            "--subjects",
+            "3",
+            "--seed",
+            "5",
+            "--shape",
+            "32,32,24",
+            "--conf",
+            conf.toString());
     assertEquals(1, r.exitCode());
     assertTrue(r.err().contains("0 test subject(s), at least 4"), r.err());
   }

@@ -26,7 +26,9 @@ class SynthCommandTest {
 
   private static List<String> files(Path root) throws Exception {
     try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted()
+      return s.filter(Files::isRegularFile)
+          .map(p -> root.relativize(p).toString())
+          .sorted()
           .toList();
     }
   }
@@ -37,26 +39,41 @@ class SynthCommandTest {
     StringWriter log = new StringWriter();
     Path a = tmp.resolve("a");
     Path b = tmp.resolve("b");
-    assertEquals(0, run(log, "--out", a.toString(), "--subjects", "2", "--seed", "5",
-        "--shape", "32,32,20", "--validation-subjects", "1"));
-    assertEquals(0, run(log, "--out", b.toString(), "--subjects", "3", "--seed", "5",
-        "--shape", "32,32,20"));
+    assertEquals(
+        0,
+        run(
+            log,
+            "--out",
+            a.toString(),
+            "--subjects",
+            "2",
+            "--seed",
+            "5",
+            "--shape",
+            "32,32,20",
+            "--validation-subjects",
+            "1"));
+    assertEquals(
+        0,
+        run(log, "--out", b.toString(), "--subjects", "3", "--seed", "5", "--shape", "32,32,20"));
     List<String> fa = files(a);
-    assertEquals(List.of(
-        "BraTS20_Training_001/BraTS20_Training_001_flair.nii.gz",
-        "BraTS20_Training_001/BraTS20_Training_001_seg.nii.gz",
-        "BraTS20_Training_001/BraTS20_Training_001_t1.nii.gz",
-        "BraTS20_Training_001/BraTS20_Training_001_t1ce.nii.gz",
-        "BraTS20_Training_001/BraTS20_Training_001_t2.nii.gz",
-        "BraTS20_Training_002/BraTS20_Training_002_flair.nii.gz",
-        "BraTS20_Training_002/BraTS20_Training_002_seg.nii.gz",
-        "BraTS20_Training_002/BraTS20_Training_002_t1.nii.gz",
-        "BraTS20_Training_002/BraTS20_Training_002_t1ce.nii.gz",
-        "BraTS20_Training_002/BraTS20_Training_002_t2.nii.gz",
-        "BraTS20_Validation_001/BraTS20_Validation_001_flair.nii.gz",
-        "BraTS20_Validation_001/BraTS20_Validation_001_t1.nii.gz",
-        "BraTS20_Validation_001/BraTS20_Validation_001_t1ce.nii.gz",
-        "BraTS20_Validation_001/BraTS20_Validation_001_t2.nii.gz"), fa);
+    assertEquals(
+        List.of(
+            "BraTS20_Training_001/BraTS20_Training_001_flair.nii.gz",
+            "BraTS20_Training_001/BraTS20_Training_001_seg.nii.gz",
+            "BraTS20_Training_001/BraTS20_Training_001_t1.nii.gz",
+            "BraTS20_Training_001/BraTS20_Training_001_t1ce.nii.gz",
+            "BraTS20_Training_001/BraTS20_Training_001_t2.nii.gz",
+            "BraTS20_Training_002/BraTS20_Training_002_flair.nii.gz",
+            "BraTS20_Training_002/BraTS20_Training_002_seg.nii.gz",
+            "BraTS20_Training_002/BraTS20_Training_002_t1.nii.gz",
+            "BraTS20_Training_002/BraTS20_Training_002_t1ce.nii.gz",
+            "BraTS20_Training_002/BraTS20_Training_002_t2.nii.gz",
+            "BraTS20_Validation_001/BraTS20_Validation_001_flair.nii.gz",
+            "BraTS20_Validation_001/BraTS20_Validation_001_t1.nii.gz",
+            "BraTS20_Validation_001/BraTS20_Validation_001_t1ce.nii.gz",
+            "BraTS20_Validation_001/BraTS20_Validation_001_t2.nii.gz"),
+        fa);
     for (String f : fa) {
       if (f.startsWith("BraTS20_Training")) {
         assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), f);
@@ -70,19 +87,41 @@ class SynthCommandTest {
     // existing subjects are refused before anything is written; --overwrite replaces them
     StringWriter err = new StringWriter();
     assertEquals(1, run(err, "--out", a.toString(), "--subjects", "1", "--shape", "32,32,20"));
-    assertTrue(err.toString().contains("BraTS20_Training_001: subject directory already exists"),
+    assertTrue(
+        err.toString().contains("BraTS20_Training_001: subject directory already exists"),
         err.toString());
-    assertEquals(0, run(log, "--out", a.toString(), "--subjects", "1", "--seed", "6",
-        "--shape", "32,32,20", "--overwrite"));
+    assertEquals(
+        0,
+        run(
+            log,
+            "--out",
+            a.toString(),
+            "--subjects",
+            "1",
+            "--seed",
+            "6",
+            "--shape",
+            "32,32,20",
+            "--overwrite"));
     String f = "BraTS20_Training_001/BraTS20_Training_001_t1.nii.gz";
-    assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve(f)),
-        Files.readAllBytes(b.resolve(f))));
+    assertFalse(
+        java.util.Arrays.equals(
+            Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f))));
   }
 
   @Test
   void withSegFalseWritesNoSeg(@TempDir Path tmp) throws Exception {
-    assertEquals(0, run(new StringWriter(), "--out", tmp.toString(), "--subjects", "1",
-        "--shape", "24,24,16", "--with-seg=false"));
+    assertEquals(
+        0,
+        run(
+            new StringWriter(),
+            "--out",
+            tmp.toString(),
+            "--subjects",
+            "1",
+            "--shape",
+            "24,24,16",
+            "--with-seg=false"));
     assertEquals(4, files(tmp).size());
   }
 

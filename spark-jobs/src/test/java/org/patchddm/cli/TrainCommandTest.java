@@ -27,10 +27,13 @@ class TrainCommandTest {
   void helpAnswersWithEveryOption() {
     Run r = run("train", "--help");
     assertEquals(0, r.code());
-    for (String option : new String[] {"--data", "--out", "--mode", "--resume", "--conf", "--set"}) {
+    for (String option :
+        new String[] {"--data", "--out", "--mode", "--resume", "--conf", "--set"}) {
       assertTrue(r.out().contains(option), option + " missing from:\n" + r.out());
     }
-    assertTrue(r.out().contains("patchddm, fullres or halfres") || r.out().contains("patchddm ("), r.out());
+    assertTrue(
+        r.out().contains("patchddm, fullres or halfres") || r.out().contains("patchddm ("),
+        r.out());
   }
 
   @Test
@@ -42,7 +45,15 @@ class TrainCommandTest {
 
   @Test
   void anUnknownModeIsAConfigurationErrorBeforeSparkStarts() {
-    Run r = run("train", "--data", "/nonexistent", "--out", "/tmp/never-written", "--mode", "quarterres");
+    Run r =
+        run(
+            "train",
+            "--data",
+            "/nonexistent",
+            "--out",
+            "/tmp/never-written",
+            "--mode",
+            "quarterres");
     assertEquals(1, r.code());
   }
 }

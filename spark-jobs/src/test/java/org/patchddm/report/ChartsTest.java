@@ -11,10 +11,13 @@ import org.knowm.xchart.XYSeries;
 
 class ChartsTest {
 
-  private static final List<ScoreRow> ROWS = List.of(
-      new ScoreRow("a", 5, 1, 0.5, 10), new ScoreRow("b", 5, 1, 0.7, 14),
-      new ScoreRow("a", 5, 3, 0.8, 4), new ScoreRow("b", 5, 3, 0.8, 6),
-      new ScoreRow("a", 20, 1, 0.9, 2));
+  private static final List<ScoreRow> ROWS =
+      List.of(
+          new ScoreRow("a", 5, 1, 0.5, 10),
+          new ScoreRow("b", 5, 1, 0.7, 14),
+          new ScoreRow("a", 5, 3, 0.8, 4),
+          new ScoreRow("b", 5, 3, 0.8, 6),
+          new ScoreRow("a", 20, 1, 0.9, 2));
 
   @Test
   void summaryByHand() {
@@ -38,7 +41,9 @@ class ChartsTest {
     assertEquals(List.of(12.0, 5.0), toList(series.getYData()));
     assertEquals(Math.sqrt(8), series.getExtraValues()[0], 1e-12);
     assertEquals(Math.sqrt(2), series.getExtraValues()[1], 1e-12);
-    assertThrows(IllegalArgumentException.class, () -> Charts.bySize(ScoreSummary.of(ROWS), 7, Charts.Metric.DICE));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Charts.bySize(ScoreSummary.of(ROWS), 7, Charts.Metric.DICE));
   }
 
   @Test
@@ -47,9 +52,12 @@ class ChartsTest {
     List<Number[]> heat = new java.util.ArrayList<>(chart.getHeatMapSeries().getHeatData());
     // cells (steps index, size index, mean): (5,1) 0.6, (5,3) 0.8, (20,1) 0.9; (20,3) has no rows
     assertEquals(3, heat.size());
-    assertEquals(List.of(0, 0, 0.6), List.of(heat.get(0)[0], heat.get(0)[1], round(heat.get(0)[2])));
-    assertEquals(List.of(0, 1, 0.8), List.of(heat.get(1)[0], heat.get(1)[1], round(heat.get(1)[2])));
-    assertEquals(List.of(1, 0, 0.9), List.of(heat.get(2)[0], heat.get(2)[1], round(heat.get(2)[2])));
+    assertEquals(
+        List.of(0, 0, 0.6), List.of(heat.get(0)[0], heat.get(0)[1], round(heat.get(0)[2])));
+    assertEquals(
+        List.of(0, 1, 0.8), List.of(heat.get(1)[0], heat.get(1)[1], round(heat.get(1)[2])));
+    assertEquals(
+        List.of(1, 0, 0.9), List.of(heat.get(2)[0], heat.get(2)[1], round(heat.get(2)[2])));
     assertEquals(true, Charts.png(chart).length > 1000);
   }
 

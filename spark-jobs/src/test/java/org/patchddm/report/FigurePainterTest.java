@@ -11,7 +11,8 @@ class FigurePainterTest {
 
   @Test
   void panelsShowTheSlicesUpright() {
-    // a 2 x 2 slice, scaled by 80 to 160 pixels: panels are 160 wide with 8-pixel gaps, images start at y = 30
+    // a 2 x 2 slice, scaled by 80 to 160 pixels: panels are 160 wide with 8-pixel gaps, images
+    // start at y = 30
     float[] t1ce = {0, 1, 0.5f, 0.25f}; // (0,0)=0, (1,0)=1, (0,1)=0.5, (1,1)=0.25
     float[] member = {1, 0, 0, 0};
     float[] var = {0, 0.2f, 0.1f, 0};
@@ -29,7 +30,8 @@ class FigurePainterTest {
     int second = 8 + 168;
     assertEquals(grey(255), img.getRGB(second + 40, top + 120) & 0xFFFFFF);
     assertEquals(grey(0), img.getRGB(second + 120, top + 120) & 0xFFFFFF);
-    // the variance panel: its maximum (0.2 at (1, 0)) is white, half of it (0.1 at (0, 1)) 1.5 / 3 of the ramp
+    // the variance panel: its maximum (0.2 at (1, 0)) is white, half of it (0.1 at (0, 1)) 1.5 / 3
+    // of the ramp
     int fourth = 8 + 3 * 168;
     assertEquals(0xFFFFFF, img.getRGB(fourth + 120, top + 120) & 0xFFFFFF);
     assertEquals(0xFF7F00, img.getRGB(fourth + 40, top + 40) & 0xFFFFFF);
@@ -41,7 +43,8 @@ class FigurePainterTest {
     BufferedImage img = FigurePainter.paint(f);
     int scale = 7; // ceil(160 / 24)
     int top = 8 + 22;
-    // the truth disc has centre (10, 9) and radius 4: pixel (14, 9) is on its boundary, (10, 9) inside
+    // the truth disc has centre (10, 9) and radius 4: pixel (14, 9) is on its boundary, (10, 9)
+    // inside
     int x = 14;
     int y = 9;
     int right = 8 + x * scale + scale - 1;
@@ -56,8 +59,11 @@ class FigurePainterTest {
 
   @Test
   void slicesAndSizesAreChecked() {
-    assertThrows(IllegalArgumentException.class, () -> new SubjectFigure("s", 2, 2, 0, new float[3], null,
-        List.of(), new float[4], new float[4], 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new SubjectFigure(
+                "s", 2, 2, 0, new float[3], null, List.of(), new float[4], new float[4], 1));
     byte[] mask = new byte[2 * 2 * 3];
     mask[4] = 1; // z = 1
     mask[9] = 1;

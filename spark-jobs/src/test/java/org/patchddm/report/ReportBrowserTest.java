@@ -23,10 +23,10 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
- * Opens report.html in Debian's headless chromium (through chromedriver and Selenium) and checks that
- * every image decodes and that the browser console shows no error. The browser comes from
- * {@code .ci/install-browser.sh}, which {@code .ci/run} calls before the tests; its absence fails the
- * test. Selenium Manager is never asked for anything: the driver and browser paths are given.
+ * Opens report.html in Debian's headless chromium (through chromedriver and Selenium) and checks
+ * that every image decodes and that the browser console shows no error. The browser comes from
+ * {@code .ci/install-browser.sh}, which {@code .ci/run} calls before the tests; its absence fails
+ * the test. Selenium Manager is never asked for anything: the driver and browser paths are given.
  */
 class ReportBrowserTest {
 
@@ -38,20 +38,35 @@ class ReportBrowserTest {
 
   @BeforeAll
   static void startBrowser() {
-    assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "the report's browser test needs Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
+    assertTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "the report's browser test needs Debian's chromium and chromium-driver ("
+            + CHROMIUM
+            + ", "
+            + CHROMEDRIVER
             + "); install them with .ci/install-browser.sh (as root)");
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + profile.resolve("chromium"), "--window-size=1400,1000");
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--user-data-dir=" + profile.resolve("chromium"),
+        "--window-size=1400,1000");
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
   }
@@ -69,11 +84,20 @@ class ReportBrowserTest {
     driver.get(page.toUri().toString());
     List<String> out = new ArrayList<>();
     @SuppressWarnings("unchecked")
-    List<List<Object>> images = (List<List<Object>>) ((JavascriptExecutor) driver).executeScript(
-        "return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth, i.naturalHeight]);");
+    List<List<Object>> images =
+        (List<List<Object>>)
+            ((JavascriptExecutor) driver)
+                .executeScript(
+                    "return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth, i.naturalHeight]);");
     for (List<Object> img : images) {
       if (!Boolean.TRUE.equals(img.get(1)) || ((Number) img.get(2)).longValue() <= 0) {
-        out.add("image '" + img.get(0) + "' did not decode: complete=" + img.get(1) + ", naturalWidth=" + img.get(2));
+        out.add(
+            "image '"
+                + img.get(0)
+                + "' did not decode: complete="
+                + img.get(1)
+                + ", naturalWidth="
+                + img.get(2));
       }
     }
     for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
@@ -93,8 +117,12 @@ class ReportBrowserTest {
     assertEquals(List.of("images=5"), problems);
     assertEquals("PatchDDM inference <test>", driver.getTitle());
     // a picture of the whole page, for a person to look at (not an assertion)
-    long height = (Long) ((JavascriptExecutor) driver).executeScript("return document.body.scrollHeight;");
-    driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, (int) Math.min(height + 100, 8000)));
+    long height =
+        (Long) ((JavascriptExecutor) driver).executeScript("return document.body.scrollHeight;");
+    driver
+        .manage()
+        .window()
+        .setSize(new org.openqa.selenium.Dimension(1400, (int) Math.min(height + 100, 8000)));
     File shot = driver.getScreenshotAs(org.openqa.selenium.OutputType.FILE);
     Path target = Path.of("target", "report-browser-test.png");
     Files.createDirectories(target.getParent());
@@ -105,13 +133,18 @@ class ReportBrowserTest {
   void theCheckSeesBrokenImagesAndConsoleErrors() throws Exception {
     // negative control: a page with an undecodable image and a console error must be reported
     Path bad = profile.resolve("bad.html");
-    Files.writeString(bad, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>bad</title>"
-        + "<link rel=\"icon\" href=\"data:,\"></head><body>"
-        + "<img alt=\"broken\" src=\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==\">"
-        + "<script>console.error('deliberate error');</script></body></html>");
+    Files.writeString(
+        bad,
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>bad</title>"
+            + "<link rel=\"icon\" href=\"data:,\"></head><body>"
+            + "<img alt=\"broken\" src=\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==\">"
+            + "<script>console.error('deliberate error');</script></body></html>");
     List<String> problems = problems(bad);
     assertEquals("images=1", problems.get(0));
-    assertTrue(problems.stream().anyMatch(p -> p.startsWith("image 'broken' did not decode")), problems.toString());
-    assertTrue(problems.stream().anyMatch(p -> p.contains("deliberate error")), problems.toString());
+    assertTrue(
+        problems.stream().anyMatch(p -> p.startsWith("image 'broken' did not decode")),
+        problems.toString());
+    assertTrue(
+        problems.stream().anyMatch(p -> p.contains("deliberate error")), problems.toString());
   }
 }

@@ -9,7 +9,10 @@ final class ReportFixtures {
 
   private ReportFixtures() {}
 
-  /** Scores of 3 subjects over steps {5, 20} x sizes {1, 3, 5}, with a qualitative figure of one subject. */
+  /**
+   * Scores of 3 subjects over steps {5, 20} x sizes {1, 3, 5}, with a qualitative figure of one
+   * subject.
+   */
   static ReportData sweep() {
     List<ScoreRow> rows = new ArrayList<>();
     String[] subjects = {"BraTS20_Training_001", "BraTS20_Training_002", "BraTS20_Training_003"};
@@ -22,13 +25,21 @@ final class ReportFixtures {
         }
       }
     }
-    return new ReportData("PatchDDM inference <test>", provenance(), 20, rows, List.of(figure(24, 20)),
+    return new ReportData(
+        "PatchDDM inference <test>",
+        provenance(),
+        20,
+        rows,
+        List.of(figure(24, 20)),
         new Resources("CPU (2 cores)", 90, 1.25, 16.0, 3L << 30, "executor RSS"));
   }
 
   static Provenance provenance() {
-    return new Provenance("runs/r1/checkpoints/best (step 400, val Dice 0.81)", "data/prep v-000003",
-        "0.1.0-SNAPSHOT", Map.of("ensemble", "5", "steps", "20", "seed", "7", "note", "a < b & \"c\""));
+    return new Provenance(
+        "runs/r1/checkpoints/best (step 400, val Dice 0.81)",
+        "data/prep v-000003",
+        "0.1.0-SNAPSHOT",
+        Map.of("ensemble", "5", "steps", "20", "seed", "7", "note", "a < b & \"c\""));
   }
 
   /** A disc tumour in a ramp T1ce, members that are shifted discs. */
@@ -53,6 +64,7 @@ final class ReportFixtures {
         }
       }
     }
-    return new SubjectFigure("BraTS20_Training_001", w, h, 30, t1ce, truth, List.of(members), mean, var, 3);
+    return new SubjectFigure(
+        "BraTS20_Training_001", w, h, 30, t1ce, truth, List.of(members), mean, var, 3);
   }
 }

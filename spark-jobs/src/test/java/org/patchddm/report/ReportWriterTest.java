@@ -36,17 +36,21 @@ class ReportWriterTest {
   void selfContainedPageWithEveryPicture() throws Exception {
     ReportWriter.Written w = ReportWriter.write(ReportFixtures.sweep(), dir);
     String html = Files.readString(w.report());
-    // 2 charts against ensemble size, 2 heat maps, 1 qualitative figure; nothing loaded from elsewhere
+    // 2 charts against ensemble size, 2 heat maps, 1 qualitative figure; nothing loaded from
+    // elsewhere
     List<byte[]> pngs = embeddedPngs(html);
     assertEquals(5, pngs.size());
     assertEquals(5, html.split("<img ", -1).length - 1);
-    assertFalse(html.contains("http://") || html.contains("https://") || html.contains("<script"), "self-contained");
+    assertFalse(
+        html.contains("http://") || html.contains("https://") || html.contains("<script"),
+        "self-contained");
     for (byte[] png : pngs) {
       BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
       assertTrue(img != null && img.getWidth() > 100 && img.getHeight() > 50);
     }
     // the heat maps are also separate files, identical to the embedded pictures
-    assertEquals(List.of(dir.resolve("heatmap_dice.png"), dir.resolve("heatmap_hd95.png")), w.heatMaps());
+    assertEquals(
+        List.of(dir.resolve("heatmap_dice.png"), dir.resolve("heatmap_hd95.png")), w.heatMaps());
     assertArrayEquals(Files.readAllBytes(w.heatMaps().get(0)), pngs.get(2));
     assertArrayEquals(Files.readAllBytes(w.heatMaps().get(1)), pngs.get(3));
     // text is escaped
@@ -62,11 +66,18 @@ class ReportWriterTest {
   @Test
   void tablesShowTheCohortSummary() throws Exception {
     String html = Files.readString(ReportWriter.write(ReportFixtures.sweep(), dir).report());
-    // 20 steps, size 5: Dice 0.75 + 0.02 s for s = 0, 1, 2 -> mean 0.77, sd 0.02; HD95 4, 5, 6 -> 5.00 ± 1.00
-    assertTrue(html.contains("<tr><td>5</td><td>3</td><td>0.770 ± 0.020</td><td>5.00 ± 1.00</td></tr>"), html);
-    // per subject, 1 and 5 members: subject 2 has Dice 0.71 + 0.04 = 0.75 / 0.79, HD95 11 - 3 + 2 = 10 / 6
-    assertTrue(html.contains("<td class=\"k\">BraTS20_Training_003</td><td>0.750</td><td>10.00</td><td>0.790</td>"
-        + "<td>6.00</td>"), html);
+    // 20 steps, size 5: Dice 0.75 + 0.02 s for s = 0, 1, 2 -> mean 0.77, sd 0.02; HD95 4, 5, 6 ->
+    // 5.00 ± 1.00
+    assertTrue(
+        html.contains("<tr><td>5</td><td>3</td><td>0.770 ± 0.020</td><td>5.00 ± 1.00</td></tr>"),
+        html);
+    // per subject, 1 and 5 members: subject 2 has Dice 0.71 + 0.04 = 0.75 / 0.79, HD95 11 - 3 + 2 =
+    // 10 / 6
+    assertTrue(
+        html.contains(
+            "<td class=\"k\">BraTS20_Training_003</td><td>0.750</td><td>10.00</td><td>0.790</td>"
+                + "<td>6.00</td>"),
+        html);
     assertTrue(html.contains("<th class=\"k\">seconds per member</th><td class=\"k\">1.250</td>"));
     assertTrue(html.contains("3.00 GiB"));
     assertTrue(html.contains("<th class=\"k\">steps</th><td class=\"k\">20</td>"));

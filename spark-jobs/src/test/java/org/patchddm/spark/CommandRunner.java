@@ -26,7 +26,9 @@ public final class CommandRunner {
       System.setOut(oldOut);
       System.setErr(oldErr);
     }
-    Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    Result r =
+        new Result(
+            code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     oldOut.print(r.out());
     oldErr.print(r.err());
     return r;

@@ -10,8 +10,8 @@ import org.patchddm.spark.config.SparkSettings;
 
 /** The session's configuration, checked without starting Spark. */
 class SparkSessionsTest {
-  private static final SparkSettings SETTINGS = new SparkSettings("local[*]", "patchddm", true,
-      Map.of("spark.sql.shuffle.partitions", "3"));
+  private static final SparkSettings SETTINGS =
+      new SparkSettings("local[*]", "patchddm", true, Map.of("spark.sql.shuffle.partitions", "3"));
 
   @Test
   void localDefaultsWhenNothingIsSet() {
@@ -23,7 +23,9 @@ class SparkSessionsTest {
       assertEquals("org.apache.spark.serializer.KryoSerializer", c.get("spark.serializer"));
       assertEquals("3", c.get("spark.sql.shuffle.partitions"));
       assertEquals("patchddm", c.get("spark.app.name"));
-      assertEquals("1048576", c.get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_"),
+      assertEquals(
+          "1048576",
+          c.get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_"),
           "executors get the fixed glibc mmap threshold");
     } finally {
       if (old != null) {

@@ -14,6 +14,7 @@ import org.patchddm.synth.SyntheticCohort;
 public final class TestCohorts {
   /** Tiny volume shape and the matching target shape used by the Spark tests. */
   public static final int[] SHAPE = {32, 32, 24};
+
   public static final String TARGET = "patchddm.prep.target-shape=[32,32,32]";
 
   private TestCohorts() {}
@@ -33,9 +34,13 @@ public final class TestCohorts {
   }
 
   public static SparkSession localSpark() {
-    return SparkSession.builder().master("local[2]").appName("patchddm-test")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.host", "127.0.0.1").getOrCreate();
+    return SparkSession.builder()
+        .master("local[2]")
+        .appName("patchddm-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.host", "127.0.0.1")
+        .getOrCreate();
   }
 
   /** Every file under {@code root} with its size and modification time. */
@@ -43,8 +48,11 @@ public final class TestCohorts {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : (Iterable<Path>) s::iterator) {
-        out.put(root.relativize(p).toString(), Files.isDirectory(p) ? "dir"
-            : Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis());
+        out.put(
+            root.relativize(p).toString(),
+            Files.isDirectory(p)
+                ? "dir"
+                : Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis());
       }
     }
     return out;

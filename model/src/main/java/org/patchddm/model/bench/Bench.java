@@ -11,17 +11,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.patchddm.model.runtime.InPlaceUpdater;
 import org.patchddm.model.net.TimestepEmbedding;
 import org.patchddm.model.net.UNet;
 import org.patchddm.model.net.UNetBuildOptions;
 import org.patchddm.model.net.UNetSettings;
+import org.patchddm.model.runtime.InPlaceUpdater;
 
 /**
- * Times the U-Net on random data and prints one JSON line per measurement: {@code params},
- * {@code infer_forward} (one network evaluation, {@code output()}), {@code train_step} (forward +
- * MSE loss + backward + Adam update, {@code fit()}). Float32, workspaces enabled (the graph's
- * defaults). Each timed measurement runs {@code warmup} untimed repetitions first.
+ * Times the U-Net on random data and prints one JSON line per measurement: {@code params}, {@code
+ * infer_forward} (one network evaluation, {@code output()}), {@code train_step} (forward + MSE loss
+ * + backward + Adam update, {@code fit()}). Float32, workspaces enabled (the graph's defaults).
+ * Each timed measurement runs {@code warmup} untimed repetitions first.
  */
 public final class Bench {
 
@@ -30,27 +30,29 @@ public final class Bench {
   /** Runs the measurements, passing each JSON line to {@code out}; returns the lines. */
   public static List<String> run(BenchSettings s, Consumer<String> out) {
     UNetSettings net = s.network();
-    ComputationGraph graph = UNet.create(net,
-        new UNetBuildOptions(DataType.FLOAT, new Adam(1e-5), 1234L));
+    ComputationGraph graph =
+        UNet.create(net, new UNetBuildOptions(DataType.FLOAT, new Adam(1e-5), 1234L));
     List<String> lines = new ArrayList<>();
     long params = graph.numParams();
     if (s.what().contains(BenchSettings.What.PARAMS)) {
       emit(lines, out, json(s, "params", params, null, MemoryWatch.peakRssBytes(), -1, -1));
     }
     var rng = Nd4j.getRandomFactory().getNewRandomInstance(99);
-    INDArray x = rng.nextGaussian(new long[] {s.batch(), net.inChannels(), s.size(), s.size(),
-        s.size()}).castTo(DataType.FLOAT);
+    INDArray x =
+        rng.nextGaussian(new long[] {s.batch(), net.inChannels(), s.size(), s.size(), s.size()})
+            .castTo(DataType.FLOAT);
     int[] t = new int[s.batch()];
     Arrays.fill(t, 500);
     INDArray temb = TimestepEmbedding.sinusoidal(t, net.timeEmbedDim());
-    INDArray eps = rng.nextGaussian(new long[] {s.batch(), net.outChannels(), s.size(), s.size(),
-        s.size()}).castTo(DataType.FLOAT);
+    INDArray eps =
+        rng.nextGaussian(new long[] {s.batch(), net.outChannels(), s.size(), s.size(), s.size()})
+            .castTo(DataType.FLOAT);
     if (s.what().contains(BenchSettings.What.INFER)) {
       measure(s, lines, out, "infer_forward", params, () -> graph.output(false, x, temb));
     }
     if (s.what().contains(BenchSettings.What.TRAIN)) {
-      MultiDataSet mds = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, temb},
-          new INDArray[] {eps});
+      MultiDataSet mds =
+          new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, temb}, new INDArray[] {eps});
       // as the trainer (LocalTrainer)
       InPlaceUpdater.install(graph);
       measure(s, lines, out, "train_step", params, () -> graph.fit(mds));
@@ -58,8 +60,13 @@ public final class Bench {
     return lines;
   }
 
-  private static void measure(BenchSettings s, List<String> lines, Consumer<String> out,
-      String what, long params, Runnable step) {
+  private static void measure(
+      BenchSettings s,
+      List<String> lines,
+      Consumer<String> out,
+      String what,
+      long params,
+      Runnable step) {
     try (MemoryWatch watch = new MemoryWatch()) {
       for (int i = 0; i < s.warmup(); i++) {
         step.run();
@@ -70,8 +77,17 @@ public final class Bench {
         step.run();
         secs[i] = (System.nanoTime() - t0) / 1e9;
       }
-      emit(lines, out, json(s, what, params, secs, MemoryWatch.peakRssBytes(),
-          watch.peakOffHeapBytes(), watch.peakPhysicalBytes()));
+      emit(
+          lines,
+          out,
+          json(
+              s,
+              what,
+              params,
+              secs,
+              MemoryWatch.peakRssBytes(),
+              watch.peakOffHeapBytes(),
+              watch.peakPhysicalBytes()));
     }
   }
 
@@ -80,8 +96,14 @@ public final class Bench {
     out.accept(line);
   }
 
-  static String json(BenchSettings s, String what, long params, double[] secs, long rss,
-      long offHeap, long physical) {
+  static String json(
+      BenchSettings s,
+      String what,
+      long params,
+      double[] secs,
+      long rss,
+      long offHeap,
+      long physical) {
     StringBuilder b = new StringBuilder("{");
     b.append("\"what\":\"").append(what).append('"');
     b.append(",\"size\":").append(s.size());
@@ -93,8 +115,10 @@ public final class Bench {
     if (secs != null) {
       double[] sorted = secs.clone();
       Arrays.sort(sorted);
-      double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-          : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+      double median =
+          sorted.length % 2 == 1
+              ? sorted[sorted.length / 2]
+              : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
       b.append(",\"reps\":").append(secs.length);
       b.append(",\"median_s\":").append(fmt(median));
       b.append(",\"min_s\":").append(fmt(sorted[0]));

@@ -18,11 +18,19 @@ import org.patchddm.model.net.UNetSettings;
  * @param reps timed repetitions per measurement
  * @param warmup untimed repetitions before the timed ones
  * @param what the measurements to run, in the order params, infer, train
- * @param convImpl the convolution layer ({@code patchddm.model.conv-impl} unless the command
- *     line names one)
+ * @param convImpl the convolution layer ({@code patchddm.model.conv-impl} unless the command line
+ *     names one)
  */
-public record BenchSettings(int size, int channels, List<Integer> mult, int inChannels, int batch,
-    int reps, int warmup, Set<What> what, ConvImpl convImpl) {
+public record BenchSettings(
+    int size,
+    int channels,
+    List<Integer> mult,
+    int inChannels,
+    int batch,
+    int reps,
+    int warmup,
+    Set<What> what,
+    ConvImpl convImpl) {
 
   /** One kind of measurement. */
   public enum What {
@@ -41,14 +49,27 @@ public record BenchSettings(int size, int channels, List<Integer> mult, int inCh
     }
     what = what.isEmpty() ? EnumSet.noneOf(What.class) : EnumSet.copyOf(what);
     if (size <= 0 || batch <= 0 || reps <= 0 || warmup < 0) {
-      throw new IllegalArgumentException("bench: size, batch and reps must be positive and warmup"
-          + " non-negative, got size=" + size + " batch=" + batch + " reps=" + reps + " warmup="
-          + warmup);
+      throw new IllegalArgumentException(
+          "bench: size, batch and reps must be positive and warmup"
+              + " non-negative, got size="
+              + size
+              + " batch="
+              + batch
+              + " reps="
+              + reps
+              + " warmup="
+              + warmup);
     }
     int divisor = 1 << (mult.size() - 1);
     if (size % divisor != 0) {
-      throw new IllegalArgumentException("bench: size " + size + " is not a multiple of "
-          + divisor + " = 2^(levels - 1) for " + mult.size() + " levels");
+      throw new IllegalArgumentException(
+          "bench: size "
+              + size
+              + " is not a multiple of "
+              + divisor
+              + " = 2^(levels - 1) for "
+              + mult.size()
+              + " levels");
     }
   }
 
@@ -60,8 +81,16 @@ public record BenchSettings(int size, int channels, List<Integer> mult, int inCh
     UNetSettings p = UNetSettings.paper();
     ConvImpl impl = convImpl;
     int groups = channels % p.groupNormGroups() == 0 ? p.groupNormGroups() : gcdGroups(channels);
-    return new UNetSettings(channels, mult, p.numResBlocks(), groups, inChannels, p.outChannels(),
-        SkipMerge.AVERAGE, channels, impl);
+    return new UNetSettings(
+        channels,
+        mult,
+        p.numResBlocks(),
+        groups,
+        inChannels,
+        p.outChannels(),
+        SkipMerge.AVERAGE,
+        channels,
+        impl);
   }
 
   /** GroupNorm groups for a non-paper width: the largest divisor of channels up to 32. */

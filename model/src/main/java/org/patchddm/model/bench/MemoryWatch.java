@@ -23,16 +23,19 @@ final class MemoryWatch implements AutoCloseable {
   MemoryWatch() {
     resetPeakRss();
     sample();
-    sampler = new Thread(() -> {
-      while (running) {
-        sample();
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "bench-memory-sampler");
+    sampler =
+        new Thread(
+            () -> {
+              while (running) {
+                sample();
+                try {
+                  Thread.sleep(5);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "bench-memory-sampler");
     sampler.setDaemon(true);
     sampler.start();
   }

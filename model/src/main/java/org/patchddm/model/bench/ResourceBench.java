@@ -13,12 +13,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.patchddm.model.runtime.InPlaceUpdater;
 import org.patchddm.model.net.TimestepEmbedding;
 import org.patchddm.model.net.UNet;
 import org.patchddm.model.net.UNetBuildOptions;
 import org.patchddm.model.net.UNetSettings;
 import org.patchddm.model.patch.TrainingMode;
+import org.patchddm.model.runtime.InPlaceUpdater;
 import org.patchddm.model.split.DeviceMemory;
 import org.patchddm.model.split.SplitUNet;
 import org.patchddm.model.split.UNetSplit;
@@ -33,8 +33,8 @@ import org.patchddm.model.split.UNetSplit;
  * measurement, JVM included; {@code base_mb} the resident memory after ND4J is loaded and before
  * the network is built; {@code net_peak_mb} their difference, the memory the method itself needs
  * (parameters, optimiser state, activations, workspaces), the counterpart of the paper's GPU
- * memory. Time: the median of {@code reps} timed repetitions after {@code warmup} untimed ones,
- * as wall time ({@code s_per_iter}) and as the process's CPU time ({@code cpu_s_per_iter}, all
+ * memory. Time: the median of {@code reps} timed repetitions after {@code warmup} untimed ones, as
+ * wall time ({@code s_per_iter}) and as the process's CPU time ({@code cpu_s_per_iter}, all
  * threads: less sensitive to other processes sharing the cores).
  */
 public final class ResourceBench {
@@ -45,22 +45,22 @@ public final class ResourceBench {
   private ResourceBench() {}
 
   /** Measures {@code kind} of {@code mode}; returns the JSON line. */
-  public static String measure(ResourceBenchSettings s, TrainingMode mode,
-      ResourceBenchSettings.Kind kind) {
+  public static String measure(
+      ResourceBenchSettings s, TrainingMode mode, ResourceBenchSettings.Kind kind) {
     Nd4j.create(DataType.FLOAT, 1).addi(1); // load the backend before the baseline
     System.gc();
     long base = rssBytes();
     UNetSettings net = s.network(mode);
     int edge = s.inputEdge(mode, kind);
     var rng = Nd4j.getRandomFactory().getNewRandomInstance(99);
-    INDArray x = rng.nextGaussian(new long[] {1, net.inChannels(), edge, edge, edge})
-        .castTo(DataType.FLOAT);
+    INDArray x =
+        rng.nextGaussian(new long[] {1, net.inChannels(), edge, edge, edge}).castTo(DataType.FLOAT);
     INDArray temb = TimestepEmbedding.sinusoidal(new int[] {500}, net.timeEmbedDim());
     INDArray eps = rng.nextGaussian(new long[] {1, 1, edge, edge, edge}).castTo(DataType.FLOAT);
-    MultiDataSet batch = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, temb},
-        new INDArray[] {eps});
-    ComputationGraph graph = UNet.create(net,
-        new UNetBuildOptions(DataType.FLOAT, new Adam(1e-5), 1234L));
+    MultiDataSet batch =
+        new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, temb}, new INDArray[] {eps});
+    ComputationGraph graph =
+        UNet.create(net, new UNetBuildOptions(DataType.FLOAT, new Adam(1e-5), 1234L));
     long params = graph.numParams();
     SplitUNet split = null;
     Runnable step;
@@ -68,12 +68,14 @@ public final class ResourceBench {
       split = SplitUNet.of(graph, net, UNetSplit.defaultThreshold(net), 0, 1);
       graph = null;
       SplitUNet sp = split;
-      step = kind == ResourceBenchSettings.Kind.TRAIN ? () -> sp.fit(batch)
-          : () -> sp.output(x, temb);
+      step =
+          kind == ResourceBenchSettings.Kind.TRAIN ? () -> sp.fit(batch) : () -> sp.output(x, temb);
     } else {
       ComputationGraph g = InPlaceUpdater.install(graph);
-      step = kind == ResourceBenchSettings.Kind.TRAIN ? () -> g.fit(batch)
-          : () -> g.output(false, x, temb);
+      step =
+          kind == ResourceBenchSettings.Kind.TRAIN
+              ? () -> g.fit(batch)
+              : () -> g.output(false, x, temb);
     }
     try {
       double[] secs;
@@ -103,8 +105,17 @@ public final class ResourceBench {
     }
   }
 
-  static String json(ResourceBenchSettings s, TrainingMode mode, ResourceBenchSettings.Kind kind,
-      int edge, UNetSettings net, long params, double[] secs, double[] cpu, long peak, long base,
+  static String json(
+      ResourceBenchSettings s,
+      TrainingMode mode,
+      ResourceBenchSettings.Kind kind,
+      int edge,
+      UNetSettings net,
+      long params,
+      double[] secs,
+      double[] cpu,
+      long peak,
+      long base,
       List<DeviceMemory> devices) {
     double[] sorted = secs.clone();
     Arrays.sort(sorted);
@@ -132,9 +143,18 @@ public final class ResourceBench {
     if (!devices.isEmpty()) {
       List<String> d = new ArrayList<>();
       for (DeviceMemory m : devices) {
-        d.add("{\"part\":\"" + m.part() + "\",\"device\":" + m.device() + ",\"params_mb\":"
-            + mb(m.parameterMemory()) + ",\"workspaces_mb\":" + mb(m.workspaces())
-            + ",\"boundary_mb\":" + mb(m.boundary()) + "}");
+        d.add(
+            "{\"part\":\""
+                + m.part()
+                + "\",\"device\":"
+                + m.device()
+                + ",\"params_mb\":"
+                + mb(m.parameterMemory())
+                + ",\"workspaces_mb\":"
+                + mb(m.workspaces())
+                + ",\"boundary_mb\":"
+                + mb(m.boundary())
+                + "}");
       }
       b.append(",\"devices\":[").append(String.join(",", d)).append(']');
     }
@@ -187,24 +207,34 @@ public final class ResourceBench {
 
   /**
    * Child-process entry: {@code MODE KIND VOLUME PATCH CHANNELS MULT MR_CHANNELS REPS WARMUP
-   * SPLIT}, e.g. {@code fullres train 128 64 8 1,3,4,4,4,4,4 4 3 1 true}; prints
-   * {@link #MARKER} and the JSON line.
+   * SPLIT}, e.g. {@code fullres train 128 64 8 1,3,4,4,4,4,4 4 3 1 true}; prints {@link #MARKER}
+   * and the JSON line.
    */
   public static void main(String[] args) {
     if (args.length != 10) {
-      System.err.println("usage: ResourceBench MODE KIND VOLUME PATCH CHANNELS MULT MR_CHANNELS"
-          + " REPS WARMUP SPLIT");
+      System.err.println(
+          "usage: ResourceBench MODE KIND VOLUME PATCH CHANNELS MULT MR_CHANNELS"
+              + " REPS WARMUP SPLIT");
       System.exit(2);
     }
     TrainingMode mode = ResourceBenchSettings.mode(args[0]);
-    ResourceBenchSettings.Kind kind = ResourceBenchSettings.Kind.valueOf(
-        args[1].toUpperCase(Locale.ROOT));
-    List<Integer> mult = Arrays.stream(args[5].split(",")).map(String::trim)
-        .map(Integer::valueOf).toList();
-    ResourceBenchSettings s = new ResourceBenchSettings(Integer.parseInt(args[2]),
-        Integer.parseInt(args[3]), Integer.parseInt(args[4]), mult, Integer.parseInt(args[6]),
-        Integer.parseInt(args[7]), Integer.parseInt(args[8]), List.of(mode),
-        java.util.EnumSet.of(kind), Boolean.parseBoolean(args[9]), 1);
+    ResourceBenchSettings.Kind kind =
+        ResourceBenchSettings.Kind.valueOf(args[1].toUpperCase(Locale.ROOT));
+    List<Integer> mult =
+        Arrays.stream(args[5].split(",")).map(String::trim).map(Integer::valueOf).toList();
+    ResourceBenchSettings s =
+        new ResourceBenchSettings(
+            Integer.parseInt(args[2]),
+            Integer.parseInt(args[3]),
+            Integer.parseInt(args[4]),
+            mult,
+            Integer.parseInt(args[6]),
+            Integer.parseInt(args[7]),
+            Integer.parseInt(args[8]),
+            List.of(mode),
+            java.util.EnumSet.of(kind),
+            Boolean.parseBoolean(args[9]),
+            1);
     String line = measure(s, mode, kind);
     System.out.println(MARKER + line);
     System.out.flush();
@@ -212,15 +242,22 @@ public final class ResourceBench {
   }
 
   /** The child's arguments for one measurement (see {@link #main}). */
-  static List<String> arguments(ResourceBenchSettings s, TrainingMode mode,
-      ResourceBenchSettings.Kind kind) {
+  static List<String> arguments(
+      ResourceBenchSettings s, TrainingMode mode, ResourceBenchSettings.Kind kind) {
     StringBuilder mult = new StringBuilder();
     for (int i = 0; i < s.mult().size(); i++) {
       mult.append(i == 0 ? "" : ",").append(s.mult().get(i));
     }
-    return List.of(ResourceBenchSettings.label(mode), kind.label(), String.valueOf(s.volume()),
-        String.valueOf(s.patch()), String.valueOf(s.channels()), mult.toString(),
-        String.valueOf(s.mrChannels()), String.valueOf(s.reps()), String.valueOf(s.warmup()),
+    return List.of(
+        ResourceBenchSettings.label(mode),
+        kind.label(),
+        String.valueOf(s.volume()),
+        String.valueOf(s.patch()),
+        String.valueOf(s.channels()),
+        mult.toString(),
+        String.valueOf(s.mrChannels()),
+        String.valueOf(s.reps()),
+        String.valueOf(s.warmup()),
         String.valueOf(s.splitFullRes()));
   }
 }

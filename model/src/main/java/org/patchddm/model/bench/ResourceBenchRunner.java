@@ -16,26 +16,38 @@ import java.util.function.Consumer;
 import org.patchddm.model.patch.TrainingMode;
 
 /**
- * Runs the resource table: every (method, training/inference) measurement of
- * {@link ResourceBench} in a fresh child JVM (same java, class path and JVM options as this one;
- * the environment, e.g. {@code OMP_NUM_THREADS} and glibc's mmap threshold, is inherited), one
- * after the other, and prints each result as a JSON line, then a table with each method's ratios
- * to FullRes measured in the same run.
+ * Runs the resource table: every (method, training/inference) measurement of {@link ResourceBench}
+ * in a fresh child JVM (same java, class path and JVM options as this one; the environment, e.g.
+ * {@code OMP_NUM_THREADS} and glibc's mmap threshold, is inherited), one after the other, and
+ * prints each result as a JSON line, then a table with each method's ratios to FullRes measured in
+ * the same run.
  */
 public final class ResourceBenchRunner {
 
   private ResourceBenchRunner() {}
 
   /** One measurement's figures, read back from its JSON line. */
-  public record Result(String what, String mode, int input, double netPeakMb, double peakMb,
-      double secondsPerIter, double cpuSecondsPerIter, String json) {
+  public record Result(
+      String what,
+      String mode,
+      int input,
+      double netPeakMb,
+      double peakMb,
+      double secondsPerIter,
+      double cpuSecondsPerIter,
+      String json) {
 
     static Result parse(String json) {
       Config c = ConfigFactory.parseString(json);
-      return new Result(c.getString("what"), c.getString("mode"), c.getInt("input"),
+      return new Result(
+          c.getString("what"),
+          c.getString("mode"),
+          c.getInt("input"),
           c.getIsNull("net_peak_mb") ? Double.NaN : c.getDouble("net_peak_mb"),
           c.getIsNull("peak_mb") ? Double.NaN : c.getDouble("peak_mb"),
-          c.getDouble("s_per_iter"), c.getDouble("cpu_s_per_iter"), json);
+          c.getDouble("s_per_iter"),
+          c.getDouble("cpu_s_per_iter"),
+          json);
     }
   }
 
@@ -57,14 +69,13 @@ public final class ResourceBenchRunner {
     return results;
   }
 
-  private static String child(ResourceBenchSettings s, TrainingMode mode,
-      ResourceBenchSettings.Kind kind) {
+  private static String child(
+      ResourceBenchSettings s, TrainingMode mode, ResourceBenchSettings.Kind kind) {
     String what = ResourceBenchSettings.label(mode) + " " + kind.label();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent")
-          && !a.startsWith("-Xrunjdwp")) {
+      if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp")) {
         cmd.add(a);
       }
     }
@@ -76,18 +87,22 @@ public final class ResourceBenchRunner {
     String result = null;
     try {
       Process p = pb.start();
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-          StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(s.timeoutSeconds());
-        Thread killer = new Thread(() -> {
-          try {
-            if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-              p.destroyForcibly();
-            }
-          } catch (InterruptedException e) {
-            p.destroyForcibly();
-          }
-        }, "bench-resources-timeout");
+        Thread killer =
+            new Thread(
+                () -> {
+                  try {
+                    if (!p.waitFor(
+                        Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                      p.destroyForcibly();
+                    }
+                  } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                  }
+                },
+                "bench-resources-timeout");
         killer.setDaemon(true);
         killer.start();
         String l;
@@ -99,14 +114,19 @@ public final class ResourceBenchRunner {
         int rc = p.waitFor();
         if (rc != 0 || result == null) {
           boolean timedOut = System.nanoTime() >= deadline;
-          throw new IllegalStateException("bench resources: the " + what + " measurement "
-              + (timedOut ? "ran past its " + s.timeoutSeconds() + " s limit" : "failed (exit "
-              + rc + ")") + "; its messages are above");
+          throw new IllegalStateException(
+              "bench resources: the "
+                  + what
+                  + " measurement "
+                  + (timedOut
+                      ? "ran past its " + s.timeoutSeconds() + " s limit"
+                      : "failed (exit " + rc + ")")
+                  + "; its messages are above");
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException("bench resources: cannot start the " + what
-          + " measurement: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "bench resources: cannot start the " + what + " measurement: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("bench resources: interrupted during " + what, e);
@@ -116,9 +136,20 @@ public final class ResourceBenchRunner {
 
   /** The table: per measurement its figures and FullRes's / its (same kind, same run). */
   static void table(List<Result> results, Consumer<String> out) {
-    out.accept(String.format(Locale.ROOT, "%-6s %-9s %6s %12s %9s %11s %11s %12s %13s %12s",
-        "what", "mode", "input", "net_peak_mb", "peak_mb", "s_per_iter", "cpu_s", "fullres/mem",
-        "fullres/time", "fullres/cpu"));
+    out.accept(
+        String.format(
+            Locale.ROOT,
+            "%-6s %-9s %6s %12s %9s %11s %11s %12s %13s %12s",
+            "what",
+            "mode",
+            "input",
+            "net_peak_mb",
+            "peak_mb",
+            "s_per_iter",
+            "cpu_s",
+            "fullres/mem",
+            "fullres/time",
+            "fullres/cpu"));
     for (Result r : results) {
       Result full = null;
       for (Result f : results) {
@@ -129,9 +160,20 @@ public final class ResourceBenchRunner {
       String mem = full == null ? "-" : ratio(full.netPeakMb(), r.netPeakMb());
       String time = full == null ? "-" : ratio(full.secondsPerIter(), r.secondsPerIter());
       String cpu = full == null ? "-" : ratio(full.cpuSecondsPerIter(), r.cpuSecondsPerIter());
-      out.accept(String.format(Locale.ROOT, "%-6s %-9s %6d %12.1f %9.1f %11.3f %11.3f %12s %13s %12s",
-          r.what(), r.mode(), r.input(), r.netPeakMb(), r.peakMb(), r.secondsPerIter(),
-          r.cpuSecondsPerIter(), mem, time, cpu));
+      out.accept(
+          String.format(
+              Locale.ROOT,
+              "%-6s %-9s %6d %12.1f %9.1f %11.3f %11.3f %12s %13s %12s",
+              r.what(),
+              r.mode(),
+              r.input(),
+              r.netPeakMb(),
+              r.peakMb(),
+              r.secondsPerIter(),
+              r.cpuSecondsPerIter(),
+              mem,
+              time,
+              cpu));
     }
   }
 

@@ -24,17 +24,27 @@ import org.patchddm.model.patch.TrainingMode;
  * @param warmup untimed repetitions first
  * @param modes the methods to measure
  * @param kinds training step and/or inference network evaluation
- * @param splitFullRes FullRes as the paper ran it, split over two devices
- *     ({@link org.patchddm.model.split.SplitUNet}, both parts on this machine), instead of one graph
+ * @param splitFullRes FullRes as the paper ran it, split over two devices ({@link
+ *     org.patchddm.model.split.SplitUNet}, both parts on this machine), instead of one graph
  * @param timeoutSeconds limit for each measurement's child process
  */
-public record ResourceBenchSettings(int volume, int patch, int channels, List<Integer> mult,
-    int mrChannels, int reps, int warmup, List<TrainingMode> modes, Set<Kind> kinds,
-    boolean splitFullRes, int timeoutSeconds) {
+public record ResourceBenchSettings(
+    int volume,
+    int patch,
+    int channels,
+    List<Integer> mult,
+    int mrChannels,
+    int reps,
+    int warmup,
+    List<TrainingMode> modes,
+    Set<Kind> kinds,
+    boolean splitFullRes,
+    int timeoutSeconds) {
 
   /** A training step or an inference network evaluation. */
   public enum Kind {
-    TRAIN, INFER;
+    TRAIN,
+    INFER;
 
     /** "train" or "infer". */
     public String label() {
@@ -46,12 +56,29 @@ public record ResourceBenchSettings(int volume, int patch, int channels, List<In
     mult = List.copyOf(mult);
     modes = List.copyOf(modes);
     kinds = kinds.isEmpty() ? EnumSet.noneOf(Kind.class) : EnumSet.copyOf(kinds);
-    if (volume <= 0 || patch <= 0 || channels <= 0 || mrChannels <= 0 || reps <= 0 || warmup < 0
+    if (volume <= 0
+        || patch <= 0
+        || channels <= 0
+        || mrChannels <= 0
+        || reps <= 0
+        || warmup < 0
         || timeoutSeconds <= 0) {
-      throw new IllegalArgumentException("bench resources: volume, patch, channels, MR channels,"
-          + " reps and timeout must be positive and warmup non-negative, got volume=" + volume
-          + " patch=" + patch + " channels=" + channels + " mr-channels=" + mrChannels + " reps="
-          + reps + " warmup=" + warmup + " timeout=" + timeoutSeconds);
+      throw new IllegalArgumentException(
+          "bench resources: volume, patch, channels, MR channels,"
+              + " reps and timeout must be positive and warmup non-negative, got volume="
+              + volume
+              + " patch="
+              + patch
+              + " channels="
+              + channels
+              + " mr-channels="
+              + mrChannels
+              + " reps="
+              + reps
+              + " warmup="
+              + warmup
+              + " timeout="
+              + timeoutSeconds);
     }
     if (mult.isEmpty()) {
       throw new IllegalArgumentException("bench resources: mult needs at least one level");
@@ -60,21 +87,37 @@ public record ResourceBenchSettings(int volume, int patch, int channels, List<In
     for (int[] edge : new int[][] {{volume, 0}, {volume / 2, 1}, {patch, 2}}) {
       if (edge[0] % divisor != 0 || edge[0] == 0) {
         String what = new String[] {"volume", "half volume (HalfRes)", "patch"}[edge[1]];
-        throw new IllegalArgumentException("bench resources: " + what + " edge " + edge[0]
-            + " is not a positive multiple of " + divisor + " = 2^(levels - 1) for "
-            + mult.size() + " levels");
+        throw new IllegalArgumentException(
+            "bench resources: "
+                + what
+                + " edge "
+                + edge[0]
+                + " is not a positive multiple of "
+                + divisor
+                + " = 2^(levels - 1) for "
+                + mult.size()
+                + " levels");
       }
     }
     if (patch > volume) {
-      throw new IllegalArgumentException("bench resources: patch " + patch + " exceeds volume "
-          + volume);
+      throw new IllegalArgumentException(
+          "bench resources: patch " + patch + " exceeds volume " + volume);
     }
   }
 
   /** The network of {@code mode}: these widths, input channels of the mode. */
   public UNetSettings network(TrainingMode mode) {
-    return new BenchSettings(volume, channels, mult, mode.inputChannels(mrChannels), 1, reps,
-        warmup, Set.of(), ConvImpl.AUTO).network();
+    return new BenchSettings(
+            volume,
+            channels,
+            mult,
+            mode.inputChannels(mrChannels),
+            1,
+            reps,
+            warmup,
+            Set.of(),
+            ConvImpl.AUTO)
+        .network();
   }
 
   /** The edge of the cube the network sees for {@code mode} and {@code kind}. */
@@ -102,8 +145,9 @@ public record ResourceBenchSettings(int volume, int patch, int channels, List<In
       case "fullres", "full_res" -> TrainingMode.FULL_RES;
       case "halfres", "half_res" -> TrainingMode.HALF_RES;
       case "patchddm", "patch" -> TrainingMode.PATCH;
-      default -> throw new IllegalArgumentException("unknown mode '" + label
-          + "': expected fullres, halfres or patchddm");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown mode '" + label + "': expected fullres, halfres or patchddm");
     };
   }
 }

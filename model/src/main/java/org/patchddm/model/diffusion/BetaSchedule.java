@@ -1,8 +1,8 @@
 package org.patchddm.model.diffusion;
 
 /**
- * The variance schedule β_1..β_T of the forward process q(x_t | x_{t-1}) = N(sqrt(1-β_t) x_{t-1}, β_t I).
- * Index t here is 0-based (0..T-1), as in improved-diffusion.
+ * The variance schedule β_1..β_T of the forward process q(x_t | x_{t-1}) = N(sqrt(1-β_t) x_{t-1},
+ * β_t I). Index t here is 0-based (0..T-1), as in improved-diffusion.
  */
 public enum BetaSchedule {
 
@@ -22,7 +22,8 @@ public enum BetaSchedule {
         b[0] = start;
         return b;
       }
-      // numpy.linspace(start, end, T): start + i * (end - start) / (T - 1), the last entry exactly end
+      // numpy.linspace(start, end, T): start + i * (end - start) / (T - 1), the last entry exactly
+      // end
       double step = (end - start) / (timesteps - 1);
       for (int i = 0; i < timesteps; i++) {
         b[i] = start + i * step;
@@ -33,8 +34,8 @@ public enum BetaSchedule {
   },
 
   /**
-   * Nichol and Dhariwal (2021), eq. 17: ᾱ(t) = f(t)/f(0), f(t) = cos²(((t/T + s)/(1 + s)) π/2), s = 0.008;
-   * β_t = min(1 - ᾱ(t+1)/ᾱ(t), 0.999).
+   * Nichol and Dhariwal (2021), eq. 17: ᾱ(t) = f(t)/f(0), f(t) = cos²(((t/T + s)/(1 + s)) π/2), s =
+   * 0.008; β_t = min(1 - ᾱ(t+1)/ᾱ(t), 0.999).
    */
   COSINE {
     @Override

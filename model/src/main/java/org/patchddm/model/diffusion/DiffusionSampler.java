@@ -6,16 +6,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The reverse process on S respaced steps (DDIM, Song et al. 2021, or DDPM ancestral, Ho et al. 2020).
+ * The reverse process on S respaced steps (DDIM, Song et al. 2021, or DDPM ancestral, Ho et al.
+ * 2020).
  *
- * <p>At every step the network is called with the ORIGINAL timestep k_i (the one it was trained on) and with the
- * condition c (MR channels, then coordinates), which the {@link Denoiser} concatenates before x_t. Then
- * x̂0 = (x_t - sqrt(1-ᾱ) ε̂) / sqrt(ᾱ) is clipped to [clip-x0-min, clip-x0-max] (if enabled; paper [-1, 1]) and, as improved-diffusion does in
- * {@code ddim_sample}, ε is recomputed from the clipped x̂0 so the DDIM update stays on the line through x_t and
- * x̂0. The last step (ᾱ_prev = 1) therefore returns the clipped x̂0 itself.
+ * <p>At every step the network is called with the ORIGINAL timestep k_i (the one it was trained on)
+ * and with the condition c (MR channels, then coordinates), which the {@link Denoiser} concatenates
+ * before x_t. Then x̂0 = (x_t - sqrt(1-ᾱ) ε̂) / sqrt(ᾱ) is clipped to [clip-x0-min, clip-x0-max]
+ * (if enabled; paper [-1, 1]) and, as improved-diffusion does in {@code ddim_sample}, ε is
+ * recomputed from the clipped x̂0 so the DDIM update stays on the line through x_t and x̂0. The
+ * last step (ᾱ_prev = 1) therefore returns the clipped x̂0 itself.
  *
- * <p>Randomness: the initial x_T and every DDPM/DDIM(η>0) noise come from one {@link SplittableRandom} seeded by
- * the caller, so a seed fixes the sample.
+ * <p>Randomness: the initial x_T and every DDPM/DDIM(η>0) noise come from one {@link
+ * SplittableRandom} seeded by the caller, so a seed fixes the sample.
  */
 public final class DiffusionSampler {
 
@@ -33,8 +35,11 @@ public final class DiffusionSampler {
    */
   public DiffusionSampler(GaussianDiffusion base, DiffusionSettings settings) {
     if (base.timesteps() != settings.timesteps()) {
-      throw new IllegalArgumentException("diffusion has T = " + base.timesteps() + " but the settings say "
-          + settings.timesteps());
+      throw new IllegalArgumentException(
+          "diffusion has T = "
+              + base.timesteps()
+              + " but the settings say "
+              + settings.timesteps());
     }
     this.respacing = new Respacing(base, settings.samplingSteps(), settings.firstTimestep());
     this.spaced = respacing.spacedDiffusion();
@@ -59,12 +64,13 @@ public final class DiffusionSampler {
    */
   public Sample sample(Denoiser denoiser, INDArray cond, long seed) {
     if (cond.rank() != 5) {
-      throw new IllegalArgumentException("the condition must be [N, C, D, H, W], got "
-          + Arrays.toString(cond.shape()));
+      throw new IllegalArgumentException(
+          "the condition must be [N, C, D, H, W], got " + Arrays.toString(cond.shape()));
     }
     SplittableRandom rng = new SplittableRandom(seed);
-    INDArray xT = GaussianNoise.sample(rng, cond.dataType(),
-        cond.size(0), 1, cond.size(2), cond.size(3), cond.size(4));
+    INDArray xT =
+        GaussianNoise.sample(
+            rng, cond.dataType(), cond.size(0), 1, cond.size(2), cond.size(3), cond.size(4));
     return sample(denoiser, cond, xT, rng);
   }
 
@@ -82,8 +88,11 @@ public final class DiffusionSampler {
       Arrays.fill(tOriginal, respacing.originalTimestep(i));
       INDArray epsHat = denoiser.predictEps(x, tOriginal, cond);
       if (!Arrays.equals(epsHat.shape(), x.shape())) {
-        throw new IllegalStateException("the denoiser returned " + Arrays.toString(epsHat.shape())
-            + " for x_t " + Arrays.toString(x.shape()));
+        throw new IllegalStateException(
+            "the denoiser returned "
+                + Arrays.toString(epsHat.shape())
+                + " for x_t "
+                + Arrays.toString(x.shape()));
       }
       x = kind == SamplerKind.DDIM ? ddimStep(x, i, epsHat, rng) : ddpmStep(x, i, epsHat, rng);
     }
@@ -91,9 +100,9 @@ public final class DiffusionSampler {
   }
 
   /**
-   * One DDIM step from respaced index i to i-1 (Song et al. 2021, eq. 12):
-   * x_{t-1} = sqrt(ᾱ_{t-1}) x̂0 + sqrt(1 - ᾱ_{t-1} - σ_t²) ε + σ_t z, with eq. 16
-   * σ_t = η sqrt((1 - ᾱ_{t-1}) / (1 - ᾱ_t)) sqrt(1 - ᾱ_t / ᾱ_{t-1}); ᾱ_{t-1} = 1 at i = 0, where no noise is added.
+   * One DDIM step from respaced index i to i-1 (Song et al. 2021, eq. 12): x_{t-1} = sqrt(ᾱ_{t-1})
+   * x̂0 + sqrt(1 - ᾱ_{t-1} - σ_t²) ε + σ_t z, with eq. 16 σ_t = η sqrt((1 - ᾱ_{t-1}) / (1 - ᾱ_t))
+   * sqrt(1 - ᾱ_t / ᾱ_{t-1}); ᾱ_{t-1} = 1 at i = 0, where no noise is added.
    */
   INDArray ddimStep(INDArray xt, int i, INDArray epsHat, SplittableRandom rng) {
     int[] ts = new int[(int) xt.size(0)];
@@ -113,14 +122,15 @@ public final class DiffusionSampler {
   }
 
   /**
-   * One DDPM ancestral step: x_{t-1} = μ̃_t(x_t, x̂0) + sqrt(β̃_t) z (DDPM eq. 6-7, fixed "small" variance β̃_t),
-   * without noise at i = 0.
+   * One DDPM ancestral step: x_{t-1} = μ̃_t(x_t, x̂0) + sqrt(β̃_t) z (DDPM eq. 6-7, fixed "small"
+   * variance β̃_t), without noise at i = 0.
    */
   INDArray ddpmStep(INDArray xt, int i, INDArray epsHat, SplittableRandom rng) {
     int[] ts = new int[(int) xt.size(0)];
     Arrays.fill(ts, i);
     INDArray x0 = clippedX0(xt, ts, epsHat);
-    INDArray mean = x0.muli(spaced.posteriorMeanCoef1(i)).addi(xt.mul(spaced.posteriorMeanCoef2(i)));
+    INDArray mean =
+        x0.muli(spaced.posteriorMeanCoef1(i)).addi(xt.mul(spaced.posteriorMeanCoef2(i)));
     if (i > 0) {
       double sd = Math.sqrt(spaced.posteriorVariance(i));
       mean.addi(GaussianNoise.sample(rng, xt.dataType(), xt.shape()).muli(sd));

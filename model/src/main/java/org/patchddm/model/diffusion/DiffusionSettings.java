@@ -35,37 +35,60 @@ public record DiffusionSettings(
       throw new IllegalArgumentException(PATH + ".timesteps must be >= 1, got " + timesteps);
     }
     if (samplingSteps < 1 || samplingSteps > timesteps) {
-      throw new IllegalArgumentException(PATH + ".sampling-steps must be in 1.." + timesteps
-          + " (the timesteps), got " + samplingSteps);
+      throw new IllegalArgumentException(
+          PATH
+              + ".sampling-steps must be in 1.."
+              + timesteps
+              + " (the timesteps), got "
+              + samplingSteps);
     }
     if (!(eta >= 0.0) || Double.isInfinite(eta)) {
       throw new IllegalArgumentException(PATH + ".eta must be a finite number >= 0, got " + eta);
     }
     if (!(clipMin < clipMax) || Double.isInfinite(clipMin) || Double.isInfinite(clipMax)) {
-      throw new IllegalArgumentException(PATH + ".clip-x0-min must be below " + PATH
-          + ".clip-x0-max (both finite), got " + clipMin + " and " + clipMax);
+      throw new IllegalArgumentException(
+          PATH
+              + ".clip-x0-min must be below "
+              + PATH
+              + ".clip-x0-max (both finite), got "
+              + clipMin
+              + " and "
+              + clipMax);
     }
-    if (samplingStart != -1 && (samplingStart < samplingSteps - 1 || samplingStart > timesteps - 1)) {
-      throw new IllegalArgumentException(PATH + ".sampling-start must be -1 (T - 1) or in "
-          + (samplingSteps - 1) + ".." + (timesteps - 1) + " (sampling-steps - 1 .. timesteps - 1), got "
-          + samplingStart);
+    if (samplingStart != -1
+        && (samplingStart < samplingSteps - 1 || samplingStart > timesteps - 1)) {
+      throw new IllegalArgumentException(
+          PATH
+              + ".sampling-start must be -1 (T - 1) or in "
+              + (samplingSteps - 1)
+              + ".."
+              + (timesteps - 1)
+              + " (sampling-steps - 1 .. timesteps - 1), got "
+              + samplingStart);
     }
   }
 
   /** The paper's clipping range [-1, 1] and first timestep T - 1. */
-  public DiffusionSettings(int timesteps, BetaSchedule betaSchedule, SamplerKind sampler,
-      int samplingSteps, double eta, boolean clipX0) {
+  public DiffusionSettings(
+      int timesteps,
+      BetaSchedule betaSchedule,
+      SamplerKind sampler,
+      int samplingSteps,
+      double eta,
+      boolean clipX0) {
     this(timesteps, betaSchedule, sampler, samplingSteps, eta, clipX0, -1.0, 1.0, -1);
   }
 
-  /** The largest kept timestep of the respaced chain (T - 1 unless sampling-start says otherwise). */
+  /**
+   * The largest kept timestep of the respaced chain (T - 1 unless sampling-start says otherwise).
+   */
   public int firstTimestep() {
     return samplingStart == -1 ? timesteps - 1 : samplingStart;
   }
 
   /**
-   * Reads every key of {@code patchddm.diffusion} eagerly. An unknown enum value fails with the key and the
-   * allowed values named (Typesafe Config's {@code getEnum}).
+   * Reads every key of {@code patchddm.diffusion} eagerly. An unknown enum value fails with the key
+   * and the allowed values named (Typesafe Config's {@code getEnum}).
    *
    * @param root the whole config (with reference.conf merged in), not the sub-block
    */
@@ -90,22 +113,41 @@ public record DiffusionSettings(
 
   /** A copy with another number of sampling steps. */
   public DiffusionSettings withSamplingSteps(int steps) {
-    return new DiffusionSettings(timesteps, betaSchedule, sampler, steps, eta, clipX0, clipMin,
-        clipMax, samplingStart);
+    return new DiffusionSettings(
+        timesteps, betaSchedule, sampler, steps, eta, clipX0, clipMin, clipMax, samplingStart);
   }
 
   /** The settings as a HOCON block under {@link #PATH}, for checkpoints and provenance. */
   public String toHocon() {
-    return PATH + " {\n"
-        + "  timesteps = " + timesteps + "\n"
-        + "  beta-schedule = " + betaSchedule + "\n"
-        + "  sampler = " + sampler + "\n"
-        + "  sampling-steps = " + samplingSteps + "\n"
-        + "  eta = " + eta + "\n"
-        + "  clip-x0 = " + clipX0 + "\n"
-        + "  clip-x0-min = " + clipMin + "\n"
-        + "  clip-x0-max = " + clipMax + "\n"
-        + "  sampling-start = " + samplingStart + "\n"
+    return PATH
+        + " {\n"
+        + "  timesteps = "
+        + timesteps
+        + "\n"
+        + "  beta-schedule = "
+        + betaSchedule
+        + "\n"
+        + "  sampler = "
+        + sampler
+        + "\n"
+        + "  sampling-steps = "
+        + samplingSteps
+        + "\n"
+        + "  eta = "
+        + eta
+        + "\n"
+        + "  clip-x0 = "
+        + clipX0
+        + "\n"
+        + "  clip-x0-min = "
+        + clipMin
+        + "\n"
+        + "  clip-x0-max = "
+        + clipMax
+        + "\n"
+        + "  sampling-start = "
+        + samplingStart
+        + "\n"
         + "}\n";
   }
 }

@@ -4,10 +4,11 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * An ensemble of samples from different initial noise (the paper evaluates 1, 3, 5, 7 ... samples): the soft result
- * is the mean of the soft samples, the mask the majority vote of the masks (a voxel is in when more than half of the
- * samples put it in; use an odd count to avoid ties, which count as out). The voxel-wise variance and the
- * ensembles of every size on the way to N come from {@link EnsembleAccumulator}.
+ * An ensemble of samples from different initial noise (the paper evaluates 1, 3, 5, 7 ... samples):
+ * the soft result is the mean of the soft samples, the mask the majority vote of the masks (a voxel
+ * is in when more than half of the samples put it in; use an odd count to avoid ties, which count
+ * as out). The voxel-wise variance and the ensembles of every size on the way to N come from {@link
+ * EnsembleAccumulator}.
  */
 public final class Ensemble {
 
@@ -28,7 +29,8 @@ public final class Ensemble {
    *
    * @param cond the condition [N, C_c, D, H, W]
    */
-  public static Sample sample(DiffusionSampler sampler, Denoiser denoiser, INDArray cond, long seed, int size) {
+  public static Sample sample(
+      DiffusionSampler sampler, Denoiser denoiser, INDArray cond, long seed, int size) {
     if (size < 1) {
       throw new IllegalArgumentException("ensemble size must be >= 1, got " + size);
     }

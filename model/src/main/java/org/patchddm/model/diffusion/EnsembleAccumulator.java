@@ -6,19 +6,22 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Voxel-wise statistics of an ensemble of soft samples, built one member at a time, so that the
- * ensembles of every size 1..N made of the first members (prefix ensembles) are available on the way
- * to N without keeping the members.
+ * ensembles of every size 1..N made of the first members (prefix ensembles) are available on the
+ * way to N without keeping the members.
  *
- * <p>After k members x_1..x_k (any shape, the same for all, e.g. one subject's {@code [1, 1, D, H, W]}):
+ * <p>After k members x_1..x_k (any shape, the same for all, e.g. one subject's {@code [1, 1, D, H,
+ * W]}):
+ *
  * <ul>
  *   <li>{@link #mean()}: the mean of the soft samples, (1/k) sum x_i;
- *   <li>{@link #variance()}: the population variance (1/k) sum (x_i - mean)^2, 0 for k = 1 (Welford's
- *       update, stable in float32);
- *   <li>{@link #mask()}: the majority vote of the members' masks {@code x_i > 0.5}: a voxel is in when
- *       more than k/2 members put it in, i.e. when the mean of the binary masks is {@code > 0.5}. For
- *       odd k there are no ties; for even k a tie is out. Thresholding the soft mean instead can differ
- *       where members are not exactly 0 or 1.
+ *   <li>{@link #variance()}: the population variance (1/k) sum (x_i - mean)^2, 0 for k = 1
+ *       (Welford's update, stable in float32);
+ *   <li>{@link #mask()}: the majority vote of the members' masks {@code x_i > 0.5}: a voxel is in
+ *       when more than k/2 members put it in, i.e. when the mean of the binary masks is {@code >
+ *       0.5}. For odd k there are no ties; for even k a tie is out. Thresholding the soft mean
+ *       instead can differ where members are not exactly 0 or 1.
  * </ul>
+ *
  * Arrays keep the first member's data type. The result depends on the order of the members only
  * through float rounding: add them in member order for bit-reproducible outputs.
  */
@@ -45,8 +48,15 @@ public final class EnsembleAccumulator {
       return this;
     }
     if (!Arrays.equals(x.shape(), mean.shape()) || !Arrays.equals(s.mask().shape(), mean.shape())) {
-      throw new IllegalArgumentException("ensemble member " + count + " has shape " + Arrays.toString(x.shape())
-          + " (mask " + Arrays.toString(s.mask().shape()) + "), member 0 " + Arrays.toString(mean.shape()));
+      throw new IllegalArgumentException(
+          "ensemble member "
+              + count
+              + " has shape "
+              + Arrays.toString(x.shape())
+              + " (mask "
+              + Arrays.toString(s.mask().shape())
+              + "), member 0 "
+              + Arrays.toString(mean.shape()));
     }
     count++;
     INDArray xd = x.castTo(mean.dataType());

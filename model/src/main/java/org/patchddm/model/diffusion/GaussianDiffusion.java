@@ -8,9 +8,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The Gaussian diffusion of Ho et al. (2020) with its tables precomputed once, in float64.
  *
- * <p>Indices are 0-based: table[t] for t = 0..T-1 belongs to the paper's step t+1. The network is never
- * imported here; sampling goes through {@link Denoiser}. All tensors are [N, C, D, H, W]; the per-example
- * coefficients are broadcast over C, D, H, W.
+ * <p>Indices are 0-based: table[t] for t = 0..T-1 belongs to the paper's step t+1. The network is
+ * never imported here; sampling goes through {@link Denoiser}. All tensors are [N, C, D, H, W]; the
+ * per-example coefficients are broadcast over C, D, H, W.
  */
 public final class GaussianDiffusion {
 
@@ -135,7 +135,8 @@ public final class GaussianDiffusion {
   }
 
   /**
-   * x̂0 from x_t and the predicted noise (DDPM eq. 15 solved for x0): x̂0 = sqrt(1/ᾱ_t) x_t - sqrt(1/ᾱ_t - 1) ε̂.
+   * x̂0 from x_t and the predicted noise (DDPM eq. 15 solved for x0): x̂0 = sqrt(1/ᾱ_t) x_t -
+   * sqrt(1/ᾱ_t - 1) ε̂.
    */
   public INDArray predictX0(INDArray xt, int[] t, INDArray eps) {
     requireSameShape(xt, eps, "eps");
@@ -144,7 +145,10 @@ public final class GaussianDiffusion {
         .subi(perExample(eps, gather(sqrtRecipM1AlphasCumprod, t)));
   }
 
-  /** ε from x_t and x0, the inverse of {@link #predictX0}: ε = (sqrt(1/ᾱ_t) x_t - x0) / sqrt(1/ᾱ_t - 1). */
+  /**
+   * ε from x_t and x0, the inverse of {@link #predictX0}: ε = (sqrt(1/ᾱ_t) x_t - x0) / sqrt(1/ᾱ_t -
+   * 1).
+   */
   public INDArray epsFromX0(INDArray xt, int[] t, INDArray x0) {
     requireSameShape(xt, x0, "x0");
     requireBatch(xt, t);
@@ -192,7 +196,8 @@ public final class GaussianDiffusion {
     double[] out = new double[t.length];
     for (int i = 0; i < t.length; i++) {
       if (t[i] < 0 || t[i] >= table.length) {
-        throw new IllegalArgumentException("timestep " + t[i] + " outside 0.." + (table.length - 1));
+        throw new IllegalArgumentException(
+            "timestep " + t[i] + " outside 0.." + (table.length - 1));
       }
       out[i] = table[t[i]];
     }
@@ -201,14 +206,19 @@ public final class GaussianDiffusion {
 
   private static void requireSameShape(INDArray a, INDArray b, String name) {
     if (!Arrays.equals(a.shape(), b.shape())) {
-      throw new IllegalArgumentException(name + " has shape " + Arrays.toString(b.shape())
-          + ", expected " + Arrays.toString(a.shape()));
+      throw new IllegalArgumentException(
+          name
+              + " has shape "
+              + Arrays.toString(b.shape())
+              + ", expected "
+              + Arrays.toString(a.shape()));
     }
   }
 
   private static void requireBatch(INDArray x, int[] t) {
     if (x.size(0) != t.length) {
-      throw new IllegalArgumentException("got " + t.length + " timesteps for a batch of " + x.size(0));
+      throw new IllegalArgumentException(
+          "got " + t.length + " timesteps for a batch of " + x.size(0));
     }
   }
 }

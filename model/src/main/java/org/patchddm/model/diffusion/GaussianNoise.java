@@ -6,8 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Standard normal noise ε ~ N(0, I) drawn from a caller-owned {@link SplittableRandom}, so that the noise depends
- * only on the seed (never on ND4J's global RNG or on thread scheduling).
+ * Standard normal noise ε ~ N(0, I) drawn from a caller-owned {@link SplittableRandom}, so that the
+ * noise depends only on the seed (never on ND4J's global RNG or on thread scheduling).
  */
 public final class GaussianNoise {
 

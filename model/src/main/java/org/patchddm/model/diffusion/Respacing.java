@@ -3,12 +3,13 @@ package org.patchddm.model.diffusion;
 import java.util.Arrays;
 
 /**
- * Accelerated sampling on S of the T timesteps (improved-diffusion's respace.py): the kept timesteps are
- * {@code round(linspace(T-1, 0, S))} (numpy's round, half to even), a new β'_i = 1 - ᾱ_{k_i}/ᾱ_{k_{i-1}} is
- * derived so that the respaced chain has exactly the kept ᾱ, and each respaced index maps back to the original
- * t that the network was trained on.
+ * Accelerated sampling on S of the T timesteps (improved-diffusion's respace.py): the kept
+ * timesteps are {@code round(linspace(T-1, 0, S))} (numpy's round, half to even), a new β'_i = 1 -
+ * ᾱ_{k_i}/ᾱ_{k_{i-1}} is derived so that the respaced chain has exactly the kept ᾱ, and each
+ * respaced index maps back to the original t that the network was trained on.
  *
- * <p>Respaced index i = 0..S-1 is in ascending order of the original timesteps k_0 < k_1 < ... < k_{S-1}.
+ * <p>Respaced index i = 0..S-1 is in ascending order of the original timesteps k_0 < k_1 < ... <
+ * k_{S-1}.
  */
 public final class Respacing {
 
@@ -32,8 +33,8 @@ public final class Respacing {
   public Respacing(GaussianDiffusion base, int steps, int first) {
     int total = base.timesteps();
     if (first < 0 || first > total - 1) {
-      throw new IllegalArgumentException("the first sampling timestep must be in 0.." + (total - 1)
-          + ", got " + first);
+      throw new IllegalArgumentException(
+          "the first sampling timestep must be in 0.." + (total - 1) + ", got " + first);
     }
     kept = keptTimesteps(first + 1, steps);
     keptAlphasCumprod = new double[steps];
@@ -49,12 +50,13 @@ public final class Respacing {
   }
 
   /**
-   * The original timesteps kept, ascending: the set {@code round(linspace(T-1, 0, S))}. For T = 1000 and S = 5
-   * this is [0, 250, 500, 749, 999].
+   * The original timesteps kept, ascending: the set {@code round(linspace(T-1, 0, S))}. For T =
+   * 1000 and S = 5 this is [0, 250, 500, 749, 999].
    */
   static int[] keptTimesteps(int total, int steps) {
     if (steps < 1 || steps > total) {
-      throw new IllegalArgumentException("sampling steps must be in 1.." + total + ", got " + steps);
+      throw new IllegalArgumentException(
+          "sampling steps must be in 1.." + total + ", got " + steps);
     }
     int[] out = new int[steps];
     double start = total - 1;
@@ -62,7 +64,8 @@ public final class Respacing {
       out[0] = total - 1;
       return out;
     }
-    // numpy.linspace: y_j = start + j * (stop - start) / (num - 1), the last one exactly stop; numpy's round
+    // numpy.linspace: y_j = start + j * (stop - start) / (num - 1), the last one exactly stop;
+    // numpy's round
     // rounds half to even, as Math.rint does. Spacing >= 1 (S <= T) keeps the values distinct.
     double step = (0.0 - start) / (steps - 1);
     for (int j = 0; j < steps; j++) {

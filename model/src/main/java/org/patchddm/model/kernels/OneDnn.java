@@ -1,10 +1,6 @@
 package org.patchddm.model.kernels;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_scratchpad_mode;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_query_scratchpad_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_scratchpad_mode_user;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
@@ -12,14 +8,19 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_scratchpad_mode;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_scratchpad_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_scratchpad_mode_user;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
+
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
@@ -34,20 +35,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The oneDNN runtime the kernels share, called through the JavaCPP binding {@code org.bytedeco:dnnl}
- * on ND4J buffers: the CPU engine, one stream per thread, primitive creation with user-managed
- * scratchpads, execution, per-thread working buffers and raw pointers into ND4J arrays.
+ * The oneDNN runtime the kernels share, called through the JavaCPP binding {@code
+ * org.bytedeco:dnnl} on ND4J buffers: the CPU engine, one stream per thread, primitive creation
+ * with user-managed scratchpads, execution, per-thread working buffers and raw pointers into ND4J
+ * arrays.
  */
 public final class OneDnn {
 
   private OneDnn() {}
 
   private static volatile dnnl_engine engine;
-  private static final ThreadLocal<dnnl_stream> STREAM = ThreadLocal.withInitial(() -> {
-    dnnl_stream s = new dnnl_stream();
-    check(dnnl_stream_create(s, engine(), 0), "stream create");
-    return s;
-  });
+  private static final ThreadLocal<dnnl_stream> STREAM =
+      ThreadLocal.withInitial(
+          () -> {
+            dnnl_stream s = new dnnl_stream();
+            check(dnnl_stream_create(s, engine(), 0), "stream create");
+            return s;
+          });
   private static volatile Boolean available;
   private static volatile dnnl_primitive_attr userScratchpad;
   private static volatile String unavailableReason = "";
@@ -74,9 +78,12 @@ public final class OneDnn {
             available = false;
           }
           if (!available) {
-            org.slf4j.LoggerFactory.getLogger(OneDnn.class).warn("oneDNN convolutions are"
-                + " not available ({}); the U-Net's float32 convolutions fall back to libnd4j's"
-                + " conv3dnew ops, which are slower", unavailableReason);
+            org.slf4j.LoggerFactory.getLogger(OneDnn.class)
+                .warn(
+                    "oneDNN convolutions are"
+                        + " not available ({}); the U-Net's float32 convolutions fall back to libnd4j's"
+                        + " conv3dnew ops, which are slower",
+                    unavailableReason);
           }
         }
         a = available;
@@ -104,6 +111,7 @@ public final class OneDnn {
     static final int INPUT_GRAD = 6;
     private static final ThreadLocal<INDArray[]> SLOTS =
         ThreadLocal.withInitial(() -> new INDArray[7]);
+
     /** Slots larger than this are freed after each call (whole-volume inference: GBs each). */
     static volatile long retainBytes = 256L << 20;
 
@@ -148,7 +156,8 @@ public final class OneDnn {
 
   /**
    * Sets the size above which a working buffer is freed after each call instead of kept for the
-   * next one (default 256 MB; the configuration key {@code patchddm.runtime.onednn-scratch-retain-mb}).
+   * next one (default 256 MB; the configuration key {@code
+   * patchddm.runtime.onednn-scratch-retain-mb}).
    */
   public static void setScratchRetainBytes(long bytes) {
     Scratch.retainBytes = bytes;
@@ -156,8 +165,8 @@ public final class OneDnn {
   }
 
   /**
-   * Runs a primitive on this thread's stream and waits for it. {@code args} are triples
-   * (int argument kind, dnnl_memory_desc_t desc, INDArray or Pointer data); the scratchpad, if the
+   * Runs a primitive on this thread's stream and waits for it. {@code args} are triples (int
+   * argument kind, dnnl_memory_desc_t desc, INDArray or Pointer data); the scratchpad, if the
    * primitive needs one, is this thread's scratchpad buffer. The memory objects made for the call
    * are destroyed before it returns.
    */
@@ -170,12 +179,14 @@ public final class OneDnn {
       for (int i = 0; i < n; i++) {
         Object data = args[3 * i + 2];
         Pointer ptr = data instanceof INDArray a ? address(a) : (Pointer) data;
-        list.position(i).arg((Integer) args[3 * i])
+        list.position(i)
+            .arg((Integer) args[3 * i])
             .memory(memory(made, (dnnl_memory_desc_t) args[3 * i + 1], ptr, what));
       }
       if (total > n) {
         Pointer pad = address(Scratch.get(Scratch.SCRATCHPAD, p.scratchpad()));
-        list.position(n).arg(DNNL_ARG_SCRATCHPAD)
+        list.position(n)
+            .arg(DNNL_ARG_SCRATCHPAD)
             .memory(memory(made, p.scratchpad(), pad, what + ": scratchpad"));
       }
       list.position(0);
@@ -188,8 +199,8 @@ public final class OneDnn {
     }
   }
 
-  private static dnnl_memory memory(java.util.List<dnnl_memory> made, dnnl_memory_desc_t desc,
-      Pointer data, String what) {
+  private static dnnl_memory memory(
+      java.util.List<dnnl_memory> made, dnnl_memory_desc_t desc, Pointer data, String what) {
     dnnl_memory m = new dnnl_memory();
     check(dnnl_memory_create(m, desc, engine(), data), what + ": memory");
     made.add(m);
@@ -251,11 +262,11 @@ public final class OneDnn {
   }
 
   /**
-   * Primitive attributes asking for a user-managed scratchpad: every execution passes this
-   * thread's own scratchpad buffer. oneDNN's default library-managed scratchpad is shared between
-   * primitives unless the library was built with DNNL_ENABLE_CONCURRENT_EXEC, which its build
-   * notes require when distinct primitives may run concurrently (several Spark tasks in one
-   * executor); a user scratchpad is safe either way.
+   * Primitive attributes asking for a user-managed scratchpad: every execution passes this thread's
+   * own scratchpad buffer. oneDNN's default library-managed scratchpad is shared between primitives
+   * unless the library was built with DNNL_ENABLE_CONCURRENT_EXEC, which its build notes require
+   * when distinct primitives may run concurrently (several Spark tasks in one executor); a user
+   * scratchpad is safe either way.
    */
   public static dnnl_primitive_attr userScratchpad() {
     dnnl_primitive_attr a = userScratchpad;
@@ -264,7 +275,8 @@ public final class OneDnn {
         if (userScratchpad == null) {
           dnnl_primitive_attr created = new dnnl_primitive_attr();
           check(dnnl_primitive_attr_create(created), "attribute create");
-          check(dnnl_primitive_attr_set_scratchpad_mode(created, dnnl_scratchpad_mode_user),
+          check(
+              dnnl_primitive_attr_set_scratchpad_mode(created, dnnl_scratchpad_mode_user),
               "user scratchpad mode");
           userScratchpad = created;
         }
@@ -276,8 +288,9 @@ public final class OneDnn {
 
   public static Prim reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    check(dnnl_reorder_primitive_desc_create(pd, from, engine(), to, engine(),
-        userScratchpad()), "reorder desc");
+    check(
+        dnnl_reorder_primitive_desc_create(pd, from, engine(), to, engine(), userScratchpad()),
+        "reorder desc");
     Prim p = primitive(pd, "reorder");
     dnnl_primitive_desc_destroy(pd);
     return p;

@@ -4,8 +4,8 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_0;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_abc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_ab;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_abc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_add;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_swish;
@@ -18,6 +18,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_scratchpad_m
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_scratchpad_mode_user;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
@@ -32,9 +33,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Per-channel broadcasts through oneDNN's binary primitive, shared by the GroupNorm kernels and the
- * time-embedding add: one example's data seen as [1, C, S] or, channels-last, as a 2D
- * [S/T, T·C] with the per-channel values repeated T times ({@link #tile}), the layout for which
- * oneDNN 2.5 runs its JIT kernel instead of its reference kernel.
+ * time-embedding add: one example's data seen as [1, C, S] or, channels-last, as a 2D [S/T, T·C]
+ * with the per-channel values repeated T times ({@link #tile}), the layout for which oneDNN 2.5
+ * runs its JIT kernel instead of its reference kernel.
  */
 public final class OneDnnBinary {
 
@@ -44,13 +45,11 @@ public final class OneDnnBinary {
 
   static final Map<ChannelShape, OneDnn.Prim> CHANNEL_ADD = new ConcurrentHashMap<>();
 
-
   /**
    * Rows of a channels-last [S, C] example that oneDNN sees as one row: the smallest T with T·C a
-   * multiple of 8 (one AVX2 vector) that divides S, else 1. oneDNN 2.5's JIT binary kernel
-   * handles the per-channel broadcast over [S, C] as a 2D [rows, C] problem, and a row of 29
-   * floats ends in a partial vector: [S/8, 8·29] with the coefficients repeated 8 times runs about
-   * twice as fast.
+   * multiple of 8 (one AVX2 vector) that divides S, else 1. oneDNN 2.5's JIT binary kernel handles
+   * the per-channel broadcast over [S, C] as a 2D [rows, C] problem, and a row of 29 floats ends in
+   * a partial vector: [S/8, 8·29] with the coefficients repeated 8 times runs about twice as fast.
    */
   public static int tile(long c, long s) {
     int t = 1;
@@ -63,26 +62,28 @@ public final class OneDnnBinary {
   /**
    * One example's data: [1, C, S] or, channels-last, the 2D [S/T, T·C] ({@link #tile}), where the
    * channel is oneDNN's dimension 1 as its JIT binary kernels need for a per-channel broadcast
-   * (oneDNN 2.5 runs its reference kernel, 100x slower, for [1, 1, C] over [1, S, C] and for
-   * [1, C, S] stored [S, C] beyond a few hundred voxels).
+   * (oneDNN 2.5 runs its reference kernel, 100x slower, for [1, 1, C] over [1, S, C] and for [1, C,
+   * S] stored [S, C] beyond a few hundred voxels).
    */
   static dnnl_memory_desc_t dataDesc(long c, long s, boolean last) {
     int t = tile(c, s);
-    return last ? OneDnn.md(new long[] {s / t, t * c}, dnnl_ab)
+    return last
+        ? OneDnn.md(new long[] {s / t, t * c}, dnnl_ab)
         : OneDnn.md(new long[] {1, c, s}, dnnl_abc);
   }
 
   /** Per-channel values broadcast over the voxels of {@link #dataDesc} (repeated T times). */
   static dnnl_memory_desc_t channelDesc(long c, long s, boolean last) {
-    return last ? OneDnn.md(new long[] {1, tile(c, s) * c}, dnnl_ab)
+    return last
+        ? OneDnn.md(new long[] {1, tile(c, s) * c}, dnnl_ab)
         : OneDnn.md(new long[] {1, c, 1}, dnnl_abc);
   }
 
   /**
-   * out = x + b broadcast over space, for x, out [N, C, D, H, W] or, channels-last,
-   * [N, D, H, W, C], contiguous float32 (out may be x) and b with N·C values (the time-embedding
-   * add of the U-Net's ResBlocks). One oneDNN pass per example; the same float additions as
-   * ND4J's broadcast add, so bit-identical results, about twice as fast at 64³.
+   * out = x + b broadcast over space, for x, out [N, C, D, H, W] or, channels-last, [N, D, H, W,
+   * C], contiguous float32 (out may be x) and b with N·C values (the time-embedding add of the
+   * U-Net's ResBlocks). One oneDNN pass per example; the same float additions as ND4J's broadcast
+   * add, so bit-identical results, about twice as fast at 64³.
    */
   public static void addPerChannel(INDArray x, float[] b, INDArray out, boolean last) {
     long c = x.size(last ? x.rank() - 1 : 1);
@@ -90,26 +91,52 @@ public final class OneDnnBinary {
     dnnl_memory_desc_t data = dataDesc(c, s, last);
     dnnl_memory_desc_t perChannel = channelDesc(c, s, last);
     int repeat = last ? tile(c, s) : 1;
-    OneDnn.Prim p = CHANNEL_ADD.computeIfAbsent(new ChannelShape(c, s, last),
-        k -> binary(data, perChannel, dnnl_binary_add, new int[0], new boolean[0], false,
-            "channel add"));
-    forEachExample(x, c, s, (i, off) -> OneDnn.execute(p, "channel add",
-        DNNL_ARG_SRC_0, data, at(x, off), DNNL_ARG_SRC_1, perChannel,
-        slice(b, i, c, repeat), DNNL_ARG_DST, data, at(out, off)));
+    OneDnn.Prim p =
+        CHANNEL_ADD.computeIfAbsent(
+            new ChannelShape(c, s, last),
+            k ->
+                binary(
+                    data,
+                    perChannel,
+                    dnnl_binary_add,
+                    new int[0],
+                    new boolean[0],
+                    false,
+                    "channel add"));
+    forEachExample(
+        x,
+        c,
+        s,
+        (i, off) ->
+            OneDnn.execute(
+                p,
+                "channel add",
+                DNNL_ARG_SRC_0,
+                data,
+                at(x, off),
+                DNNL_ARG_SRC_1,
+                perChannel,
+                slice(b, i, c, repeat),
+                DNNL_ARG_DST,
+                data,
+                at(out, off)));
   }
-
 
   interface ExampleOp {
     void run(int example, long floatOffset);
   }
 
-
   /** Runs op for each example of x [N, c, ...] with s voxels, at its offset in floats. */
   static void forEachExample(INDArray x, long c, long s, ExampleOp op) {
     long n = x.size(0);
     if (x.length() != n * c * s) {
-      throw new IllegalArgumentException("oneDNN plan for " + c + " channels of " + s
-          + " voxels got shape " + java.util.Arrays.toString(x.shape()));
+      throw new IllegalArgumentException(
+          "oneDNN plan for "
+              + c
+              + " channels of "
+              + s
+              + " voxels got shape "
+              + java.util.Arrays.toString(x.shape()));
     }
     for (int i = 0; i < n; i++) {
       op.run(i, i * c * s);
@@ -119,7 +146,6 @@ public final class OneDnnBinary {
   static Pointer at(INDArray a, long floatOffset) {
     return OneDnn.address(a, floatOffset);
   }
-
 
   /** The c per-channel values of example i (a small float array for oneDNN). */
   static INDArray slice(float[] v, int example, long c, int repeat) {
@@ -135,36 +161,44 @@ public final class OneDnnBinary {
     return DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (index + 1) | DNNL_ARG_SRC_1;
   }
 
-
   /**
    * dst = src0 ⊙ src1 (per channel) followed by binary post-ops (per channel, or the full tensor
    * where {@code full}) and an optional SiLU.
    */
-  static OneDnn.Prim binary(dnnl_memory_desc_t data, dnnl_memory_desc_t perChannel,
-      int alg, int[] postAlgs, boolean[] full, boolean silu, String what) {
+  static OneDnn.Prim binary(
+      dnnl_memory_desc_t data,
+      dnnl_memory_desc_t perChannel,
+      int alg,
+      int[] postAlgs,
+      boolean[] full,
+      boolean silu,
+      String what) {
     dnnl_binary_desc_t d = new dnnl_binary_desc_t();
     OneDnn.check(dnnl_binary_desc_init(d, alg, data, perChannel, data), what + " desc");
     dnnl_post_ops ops = new dnnl_post_ops();
     OneDnn.check(dnnl_post_ops_create(ops), what + " post-ops");
     for (int i = 0; i < postAlgs.length; i++) {
-      OneDnn.check(dnnl_post_ops_append_binary(ops, postAlgs[i],
-          full[i] ? data : perChannel), what + " binary post-op");
+      OneDnn.check(
+          dnnl_post_ops_append_binary(ops, postAlgs[i], full[i] ? data : perChannel),
+          what + " binary post-op");
     }
     if (silu) {
-      OneDnn.check(dnnl_post_ops_append_eltwise(ops, 1f, dnnl_eltwise_swish, 1f, 0f),
+      OneDnn.check(
+          dnnl_post_ops_append_eltwise(ops, 1f, dnnl_eltwise_swish, 1f, 0f),
           what + " SiLU post-op");
     }
     dnnl_primitive_attr attr = new dnnl_primitive_attr();
     OneDnn.check(dnnl_primitive_attr_create(attr), what + " attr");
-    OneDnn.check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user),
+    OneDnn.check(
+        dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user),
         what + " scratchpad mode");
     OneDnn.check(dnnl_primitive_attr_set_post_ops(attr, ops), what + " set post-ops");
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    OneDnn.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(d), attr,
-        OneDnn.engine(), null), what + " primitive desc");
+    OneDnn.check(
+        dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(d), attr, OneDnn.engine(), null),
+        what + " primitive desc");
     OneDnn.Prim p = OneDnn.primitive(pd, what);
     dnnl_primitive_desc_destroy(pd);
     return p;
   }
-
 }

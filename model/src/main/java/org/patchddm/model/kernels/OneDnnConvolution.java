@@ -9,6 +9,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_a;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_data_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
@@ -23,7 +24,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_a;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
@@ -34,18 +35,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-
 /**
  * A float32 3D convolution (cubic kernel k, stride s, zero padding p in front) run by calling
  * oneDNN directly, through the JavaCPP binding {@code org.bytedeco:dnnl}, on ND4J buffers.
  *
  * <p>Every pass runs on channels-last (NDHWC) data: oneDNN 2.5's {@code jit:avx2} kernels read and
  * write it directly for the forward pass and dL/dx (its blocked layout pads 29 channels to 32), and
- * its GEMM weight gradient is faster on it than on NCDHW (BENCHMARKS.md). dL/dx of a "same" stride-1 convolution is a forward convolution
- * of δ with the flipped, transposed kernel (oneDNN's forward kernel is faster than its
- * backward-data kernel at 87 channels). The U-Net keeps its activations channels-last between
- * layers (the U-Net), so a layer converts nothing; an NCDHW input or output (the network's own
- * input and output) is reordered through a per-thread working buffer.
+ * its GEMM weight gradient is faster on it than on NCDHW (BENCHMARKS.md). dL/dx of a "same"
+ * stride-1 convolution is a forward convolution of δ with the flipped, transposed kernel (oneDNN's
+ * forward kernel is faster than its backward-data kernel at 87 channels). The U-Net keeps its
+ * activations channels-last between layers (the U-Net), so a layer converts nothing; an NCDHW input
+ * or output (the network's own input and output) is reordered through a per-thread working buffer.
  *
  * <p>Arrays: an input or output is [N, C, D, H, W] row-major (NCDHW) or [N, D, H, W, C] row-major
  * (channels-last), as the geometry says; weights are [C_out, C_in, k, k, k] (DL4J's Convolution3D
@@ -55,9 +55,20 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class OneDnnConvolution {
 
   /** Shape of one convolution and the layouts of its input and output arrays. */
-  public record Geometry(long n, long cin, long cout, long d, long h, long w, int k, int stride,
-      int pad, boolean inLast, boolean outLast) {
-    public Geometry(long n, long cin, long cout, long d, long h, long w, int k, int stride, int pad) {
+  public record Geometry(
+      long n,
+      long cin,
+      long cout,
+      long d,
+      long h,
+      long w,
+      int k,
+      int stride,
+      int pad,
+      boolean inLast,
+      boolean outLast) {
+    public Geometry(
+        long n, long cin, long cout, long d, long h, long w, int k, int stride, int pad) {
       this(n, cin, cout, d, h, w, k, stride, pad, false, false);
     }
 
@@ -84,6 +95,7 @@ public final class OneDnnConvolution {
   }
 
   private static final Map<Geometry, OneDnnConvolution> CACHE = new ConcurrentHashMap<>();
+
   /** Smallest input (voxels per example) whose dL/dx runs as a flipped forward convolution. */
   public static final long FLIP_MIN_VOXELS = 16384;
 
@@ -133,8 +145,19 @@ public final class OneDnnConvolution {
     long[] padR = {g.padBack(g.d()), g.padBack(g.h()), g.padBack(g.w())};
 
     dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
-    OneDnn.check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_direct,
-        srcNx, wAny, biasUser, dstNx, strides, padL, padR), "forward desc");
+    OneDnn.check(
+        dnnl_convolution_forward_desc_init(
+            fd,
+            dnnl_forward_training,
+            dnnl_convolution_direct,
+            srcNx,
+            wAny,
+            biasUser,
+            dstNx,
+            strides,
+            padL,
+            padR),
+        "forward desc");
     dnnl_primitive_desc fpd = new dnnl_primitive_desc();
     create(fpd, fd, null, "forward primitive desc");
     wFwd = OneDnn.copy(dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0));
@@ -144,23 +167,35 @@ public final class OneDnnConvolution {
     // The flipped kernel costs a pass over the weights in Java per call; it pays off where the
     // spatial size is large and the weights small (the 64^3 and 32^3 levels of the U-Net), and
     // oneDNN's backward-data kernel is as fast on the small, wide levels.
-    flipped = g.stride() == 1 && 2 * g.pad() == g.k() - 1
-        && g.d() * g.h() * g.w() >= FLIP_MIN_VOXELS;
+    flipped =
+        g.stride() == 1 && 2 * g.pad() == g.k() - 1 && g.d() * g.h() * g.w() >= FLIP_MIN_VOXELS;
     dnnl_primitive_desc dpd = new dnnl_primitive_desc();
     if (flipped) {
       // dL/dx = conv(δ, W') with W'[i, o, a, b, c] = W[o, i, k-1-a, k-1-b, k-1-c]
       long[] wt = {g.cin(), g.cout(), g.k(), g.k(), g.k()};
       wDataUser = OneDnn.md(wt, dnnl_oidhw);
       dnnl_convolution_desc_t td = new dnnl_convolution_desc_t();
-      OneDnn.check(dnnl_convolution_forward_desc_init(td, dnnl_forward_training,
-          dnnl_convolution_direct, dstNx, OneDnn.md(wt, dnnl_format_tag_any), null, srcNx, strides,
-          padL, padL), "transposed forward desc");
+      OneDnn.check(
+          dnnl_convolution_forward_desc_init(
+              td,
+              dnnl_forward_training,
+              dnnl_convolution_direct,
+              dstNx,
+              OneDnn.md(wt, dnnl_format_tag_any),
+              null,
+              srcNx,
+              strides,
+              padL,
+              padL),
+          "transposed forward desc");
       create(dpd, td, null, "transposed forward primitive desc");
     } else {
       wDataUser = wUser;
       dnnl_convolution_desc_t dd = new dnnl_convolution_desc_t();
-      OneDnn.check(dnnl_convolution_backward_data_desc_init(dd, dnnl_convolution_direct, srcNx, wAny,
-          dstNx, strides, padL, padR), "backward-data desc");
+      OneDnn.check(
+          dnnl_convolution_backward_data_desc_init(
+              dd, dnnl_convolution_direct, srcNx, wAny, dstNx, strides, padL, padR),
+          "backward-data desc");
       create(dpd, dd, fpd, "backward-data primitive desc");
     }
     wData = OneDnn.copy(dnnl_primitive_desc_query_md(dpd, dnnl_query_weights_md, 0));
@@ -170,8 +205,10 @@ public final class OneDnnConvolution {
     // No bias in the weight-gradient primitive: its bias gradient made the 64^3 training step
     // 0.85 s slower; the sum over δ in Java costs about 0.1 s.
     dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
-    OneDnn.check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, srcNx, wAny,
-        null, dstNx, strides, padL, padR), "backward-weights desc");
+    OneDnn.check(
+        dnnl_convolution_backward_weights_desc_init(
+            wd, dnnl_convolution_direct, srcNx, wAny, null, dstNx, strides, padL, padR),
+        "backward-weights desc");
     dnnl_primitive_desc wpd = new dnnl_primitive_desc();
     create(wpd, wd, fpd, "backward-weights primitive desc");
     dwBwd = OneDnn.copy(dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0));
@@ -189,8 +226,8 @@ public final class OneDnnConvolution {
   }
 
   /**
-   * y = conv(x, w) + b. x and y contiguous c-order float in the geometry's layouts; w [C_out,
-   * C_in, k, k, k]; b [C_out] or null.
+   * y = conv(x, w) + b. x and y contiguous c-order float in the geometry's layouts; w [C_out, C_in,
+   * k, k, k]; b [C_out] or null.
    */
   public void forward(INDArray x, INDArray w, INDArray b, INDArray y) {
     requireFloatContiguous(x, "input");
@@ -206,8 +243,21 @@ public final class OneDnnConvolution {
       }
       INDArray yN = dstFromNx == null ? y : OneDnn.Scratch.get(OneDnn.Scratch.DST, dstNx);
       run(wToFwd, "reorder weights", DNNL_ARG_FROM, wUser, wc, DNNL_ARG_TO, wFwd, wF);
-      run(fwd, "forward", DNNL_ARG_SRC, srcNx, xN, DNNL_ARG_WEIGHTS, wFwd, wF,
-          DNNL_ARG_BIAS, biasUser, bias, DNNL_ARG_DST, dstNx, yN);
+      run(
+          fwd,
+          "forward",
+          DNNL_ARG_SRC,
+          srcNx,
+          xN,
+          DNNL_ARG_WEIGHTS,
+          wFwd,
+          wF,
+          DNNL_ARG_BIAS,
+          biasUser,
+          bias,
+          DNNL_ARG_DST,
+          dstNx,
+          yN);
       if (dstFromNx != null) {
         run(dstFromNx, "reorder output", DNNL_ARG_FROM, dstNx, yN, DNNL_ARG_TO, dstUser, y);
       }
@@ -218,10 +268,11 @@ public final class OneDnnConvolution {
 
   /**
    * dL/dx (into dx, unless null), dL/dW (into dw, [C_out, C_in, k, k, k], overwritten) and dL/db
-   * (into db, [C_out], overwritten) for the upstream gradient delta (the output's layout); x and
-   * dx in the input's layout.
+   * (into db, [C_out], overwritten) for the upstream gradient delta (the output's layout); x and dx
+   * in the input's layout.
    */
-  public void backward(INDArray x, INDArray w, INDArray delta, INDArray dx, INDArray dw, INDArray db) {
+  public void backward(
+      INDArray x, INDArray w, INDArray delta, INDArray dx, INDArray dw, INDArray db) {
     requireFloatContiguous(x, "input");
     requireFloatContiguous(delta, "output gradient");
     requireFloatContiguous(dw, "weight gradient");
@@ -230,8 +281,15 @@ public final class OneDnnConvolution {
       INDArray dN = delta;
       if (dstToNx != null) {
         dN = OneDnn.Scratch.get(OneDnn.Scratch.DST, dstNx);
-        run(dstToNx, "reorder output gradient", DNNL_ARG_FROM, dstUser, delta, DNNL_ARG_TO,
-            dstNx, dN);
+        run(
+            dstToNx,
+            "reorder output gradient",
+            DNNL_ARG_FROM,
+            dstUser,
+            delta,
+            DNNL_ARG_TO,
+            dstNx,
+            dN);
       }
       if (dx != null) {
         requireFloatContiguous(dx, "input gradient");
@@ -242,18 +300,46 @@ public final class OneDnnConvolution {
           wSrc = OneDnn.Scratch.get(OneDnn.Scratch.WEIGHTS_USER, wDataUser);
           flipTranspose(wc, wSrc);
         }
-        INDArray dxN = srcFromNx == null ? dx : OneDnn.Scratch.get(OneDnn.Scratch.INPUT_GRAD, srcNx);
+        INDArray dxN =
+            srcFromNx == null ? dx : OneDnn.Scratch.get(OneDnn.Scratch.INPUT_GRAD, srcNx);
         run(wToData, "reorder weights", DNNL_ARG_FROM, wDataUser, wSrc, DNNL_ARG_TO, wData, wD);
         if (flipped) {
-          run(data, "transposed forward", DNNL_ARG_SRC, dstNx, dN, DNNL_ARG_WEIGHTS, wData,
-              wD, DNNL_ARG_DST, srcNx, dxN);
+          run(
+              data,
+              "transposed forward",
+              DNNL_ARG_SRC,
+              dstNx,
+              dN,
+              DNNL_ARG_WEIGHTS,
+              wData,
+              wD,
+              DNNL_ARG_DST,
+              srcNx,
+              dxN);
         } else {
-          run(data, "backward-data", DNNL_ARG_DIFF_DST, dstNx, dN, DNNL_ARG_WEIGHTS, wData,
-              wD, DNNL_ARG_DIFF_SRC, srcNx, dxN);
+          run(
+              data,
+              "backward-data",
+              DNNL_ARG_DIFF_DST,
+              dstNx,
+              dN,
+              DNNL_ARG_WEIGHTS,
+              wData,
+              wD,
+              DNNL_ARG_DIFF_SRC,
+              srcNx,
+              dxN);
         }
         if (srcFromNx != null) {
-          run(srcFromNx, "reorder input gradient", DNNL_ARG_FROM, srcNx, dxN, DNNL_ARG_TO,
-              srcUser, dx);
+          run(
+              srcFromNx,
+              "reorder input gradient",
+              DNNL_ARG_FROM,
+              srcNx,
+              dxN,
+              DNNL_ARG_TO,
+              srcUser,
+              dx);
         }
       }
       INDArray xN = x;
@@ -262,14 +348,23 @@ public final class OneDnnConvolution {
         run(srcToNx, "reorder input", DNNL_ARG_FROM, srcUser, x, DNNL_ARG_TO, srcNx, xN);
       }
       INDArray dwB = OneDnn.Scratch.get(OneDnn.Scratch.WEIGHT_GRAD, dwBwd);
-      run(bwdWeights, "backward-weights", DNNL_ARG_SRC, srcNx, xN, DNNL_ARG_DIFF_DST, dstNx,
-          dN, DNNL_ARG_DIFF_WEIGHTS, dwBwd, dwB);
+      run(
+          bwdWeights,
+          "backward-weights",
+          DNNL_ARG_SRC,
+          srcNx,
+          xN,
+          DNNL_ARG_DIFF_DST,
+          dstNx,
+          dN,
+          DNNL_ARG_DIFF_WEIGHTS,
+          dwBwd,
+          dwB);
       int co = (int) g.cout();
       // δ channels-last: the bias gradient is a per-channel sum over its rows
       double[] sums = ChannelsLast.sums(dN, 0, delta.length() / co, co);
       db.assign(Nd4j.createFromArray(sums).castTo(DataType.FLOAT).reshape(db.shape()));
-      run(dwToUser, "reorder weight gradient", DNNL_ARG_FROM, dwBwd, dwB, DNNL_ARG_TO, wUser,
-          dw);
+      run(dwToUser, "reorder weight gradient", DNNL_ARG_FROM, dwBwd, dwB, DNNL_ARG_TO, wUser, dw);
     } finally {
       OneDnn.Scratch.trim();
     }
@@ -283,10 +378,10 @@ public final class OneDnnConvolution {
     int n = co * ci * k3;
     // native views, no Java arrays: arrays of 1 MB and more are G1 "humongous" objects, and each
     // one started a young collection (about 17 per 64^3 training step before this)
-    java.nio.FloatBuffer src = new org.bytedeco.javacpp.FloatPointer(OneDnn.address(w)).capacity(n)
-        .limit(n).asBuffer();
-    java.nio.FloatBuffer dst = new org.bytedeco.javacpp.FloatPointer(OneDnn.address(out)).capacity(n)
-        .limit(n).asBuffer();
+    java.nio.FloatBuffer src =
+        new org.bytedeco.javacpp.FloatPointer(OneDnn.address(w)).capacity(n).limit(n).asBuffer();
+    java.nio.FloatBuffer dst =
+        new org.bytedeco.javacpp.FloatPointer(OneDnn.address(out)).capacity(n).limit(n).asBuffer();
     for (int o = 0; o < co; o++) {
       for (int i = 0; i < ci; i++) {
         int from = (o * ci + i) * k3;
@@ -305,16 +400,24 @@ public final class OneDnnConvolution {
 
   private static void requireFloatContiguous(INDArray a, String what) {
     if (a.dataType() != DataType.FLOAT || !DenseArrays.isContiguous(a)) {
-      throw new IllegalArgumentException("oneDNN convolution: the " + what
-          + " must be a contiguous c-order float array, got " + a.dataType() + " "
-          + a.ordering() + " " + a.shapeInfoToString());
+      throw new IllegalArgumentException(
+          "oneDNN convolution: the "
+              + what
+              + " must be a contiguous c-order float array, got "
+              + a.dataType()
+              + " "
+              + a.ordering()
+              + " "
+              + a.shapeInfoToString());
     }
   }
 
   /** Fills {@code pd} for a convolution descriptor (user scratchpad, optional forward hint). */
-  private static void create(dnnl_primitive_desc pd, dnnl_convolution_desc_t desc,
-      dnnl_primitive_desc hint, String what) {
-    OneDnn.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), OneDnn.userScratchpad(),
-        OneDnn.engine(), hint), what);
+  private static void create(
+      dnnl_primitive_desc pd, dnnl_convolution_desc_t desc, dnnl_primitive_desc hint, String what) {
+    OneDnn.check(
+        dnnl_primitive_desc_create(
+            pd, new const_dnnl_op_desc_t(desc), OneDnn.userScratchpad(), OneDnn.engine(), hint),
+        what);
   }
 }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The Dice coefficient 2|A ∩ B| / (|A| + |B|) of two binary masks (a voxel is "in" when its value is > 0.5).
- * Two empty masks agree perfectly: Dice 1.
+ * The Dice coefficient 2|A ∩ B| / (|A| + |B|) of two binary masks (a voxel is "in" when its value
+ * is > 0.5). Two empty masks agree perfectly: Dice 1.
  */
 public final class Dice {
 
@@ -14,8 +14,11 @@ public final class Dice {
   /** Dice of two masks of equal shape. */
   public static double of(INDArray a, INDArray b) {
     if (!Arrays.equals(a.shape(), b.shape())) {
-      throw new IllegalArgumentException("Dice of masks with different shapes " + Arrays.toString(a.shape()) + " and "
-          + Arrays.toString(b.shape()));
+      throw new IllegalArgumentException(
+          "Dice of masks with different shapes "
+              + Arrays.toString(a.shape())
+              + " and "
+              + Arrays.toString(b.shape()));
     }
     return of(a.dup('c').data().asFloat(), b.dup('c').data().asFloat());
   }
@@ -28,7 +31,8 @@ public final class Dice {
   /** Dice of two boolean masks of equal length. */
   public static double of(boolean[] a, boolean[] b) {
     if (a.length != b.length) {
-      throw new IllegalArgumentException("Dice of masks with " + a.length + " and " + b.length + " voxels");
+      throw new IllegalArgumentException(
+          "Dice of masks with " + a.length + " and " + b.length + " voxels");
     }
     long inA = 0;
     long inB = 0;

@@ -3,19 +3,19 @@ package org.patchddm.model.metrics;
 import java.util.Arrays;
 
 /**
- * The exact Euclidean distance transform of a 3-D binary volume: for every voxel the squared physical
- * distance to the nearest feature voxel, {@code min_f sum_a ((p_a - f_a) * spacing_a)^2}.
+ * The exact Euclidean distance transform of a 3-D binary volume: for every voxel the squared
+ * physical distance to the nearest feature voxel, {@code min_f sum_a ((p_a - f_a) * spacing_a)^2}.
  *
- * <p>Volumes are flat in NIfTI order, x fastest: {@code i = x + nx * (y + ny * z)} for shape
- * {@code (nx, ny, nz)} (the C order of a {@code [D, H, W] = [nz, ny, nx]} tensor); the spacing is given
- * in the same (x, y, z) order.
+ * <p>Volumes are flat in NIfTI order, x fastest: {@code i = x + nx * (y + ny * z)} for shape {@code
+ * (nx, ny, nz)} (the C order of a {@code [D, H, W] = [nz, ny, nx]} tensor); the spacing is given in
+ * the same (x, y, z) order.
  *
- * <p>The algorithm is separable: a squared distance in 3-D is a sum of per-axis squared distances, so
- * the minimum can be taken one axis at a time. Each 1-D pass computes, for every position p of a
- * line, {@code min_q (w (p - q)^2 + f(q))} with {@code w = spacing^2} exactly, as the lower envelope of
- * the parabolas rooted at the q with finite f (Felzenszwalb and Huttenlocher, "Distance Transforms of
- * Sampled Functions", 2012). Cost: O(voxels) per axis. Voxels with no feature anywhere get
- * {@link Double#POSITIVE_INFINITY}.
+ * <p>The algorithm is separable: a squared distance in 3-D is a sum of per-axis squared distances,
+ * so the minimum can be taken one axis at a time. Each 1-D pass computes, for every position p of a
+ * line, {@code min_q (w (p - q)^2 + f(q))} with {@code w = spacing^2} exactly, as the lower
+ * envelope of the parabolas rooted at the q with finite f (Felzenszwalb and Huttenlocher, "Distance
+ * Transforms of Sampled Functions", 2012). Cost: O(voxels) per axis. Voxels with no feature
+ * anywhere get {@link Double#POSITIVE_INFINITY}.
  */
 public final class DistanceTransform {
 
@@ -62,7 +62,8 @@ public final class DistanceTransform {
   private static final class Lines {
     private final double[] f;
     private final int[] v; // roots of the parabolas in the lower envelope
-    private final double[] z; // boundaries between envelope segments: parabola k rules [z[k], z[k+1]]
+    private final double[]
+        z; // boundaries between envelope segments: parabola k rules [z[k], z[k+1]]
 
     Lines(int maxLength) {
       f = new double[maxLength];
@@ -70,7 +71,9 @@ public final class DistanceTransform {
       z = new double[maxLength + 1];
     }
 
-    /** In place on {@code d[start + stride * q]}, q in [0, len): min over q of w (p - q)^2 + d(q). */
+    /**
+     * In place on {@code d[start + stride * q]}, q in [0, len): min over q of w (p - q)^2 + d(q).
+     */
     void transform(double[] d, int start, int stride, int len, double w) {
       int k = -1;
       for (int q = 0; q < len; q++) {
@@ -118,29 +121,33 @@ public final class DistanceTransform {
 
   static int checkedSize(int[] shape, int length) {
     if (shape == null || shape.length != 3) {
-      throw new IllegalArgumentException("shape must be (nx, ny, nz), got " + Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          "shape must be (nx, ny, nz), got " + Arrays.toString(shape));
     }
     long n = 1;
     for (int s : shape) {
       if (s < 1) {
-        throw new IllegalArgumentException("shape has a non-positive dimension: " + Arrays.toString(shape));
+        throw new IllegalArgumentException(
+            "shape has a non-positive dimension: " + Arrays.toString(shape));
       }
       n *= s;
     }
     if (n != length) {
-      throw new IllegalArgumentException("mask has " + length + " voxels, shape " + Arrays.toString(shape)
-          + " needs " + n);
+      throw new IllegalArgumentException(
+          "mask has " + length + " voxels, shape " + Arrays.toString(shape) + " needs " + n);
     }
     return length;
   }
 
   static void checkSpacing(double[] spacing) {
     if (spacing == null || spacing.length != 3) {
-      throw new IllegalArgumentException("spacing must be (sx, sy, sz), got " + Arrays.toString(spacing));
+      throw new IllegalArgumentException(
+          "spacing must be (sx, sy, sz), got " + Arrays.toString(spacing));
     }
     for (double s : spacing) {
       if (!(s > 0) || !Double.isFinite(s)) {
-        throw new IllegalArgumentException("voxel spacing must be finite and > 0, got " + Arrays.toString(spacing));
+        throw new IllegalArgumentException(
+            "voxel spacing must be finite and > 0, got " + Arrays.toString(spacing));
       }
     }
   }

@@ -3,13 +3,15 @@ package org.patchddm.model.metrics;
 import java.util.Arrays;
 
 /**
- * HD95: the 95th percentile of the symmetric surface distances between two binary masks
- * ({@link SurfaceDistances}), in physical units from the voxel spacing (mm for NIfTI spacings).
+ * HD95: the 95th percentile of the symmetric surface distances between two binary masks ({@link
+ * SurfaceDistances}), in physical units from the voxel spacing (mm for NIfTI spacings).
  *
  * <p>The percentile is the linearly interpolated one (numpy's default): of the n sorted distances
- * d_0..d_{n-1}, the value at position h = 0.95 (n - 1), interpolated between d_floor(h) and d_ceil(h).
+ * d_0..d_{n-1}, the value at position h = 0.95 (n - 1), interpolated between d_floor(h) and
+ * d_ceil(h).
  *
  * <p>Empty masks, as the BraTS challenge evaluation scores them:
+ *
  * <ul>
  *   <li>both empty: 0 (the structure is correctly absent; Dice is 1 by {@link Dice}'s convention);
  *   <li>exactly one empty: the length of the volume's diagonal, sqrt(sum_a (n_a * spacing_a)^2), an

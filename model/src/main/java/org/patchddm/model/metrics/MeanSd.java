@@ -1,8 +1,8 @@
 package org.patchddm.model.metrics;
 
 /**
- * Mean and sample standard deviation (divisor n - 1; 0 for a single value) of a set of scores, e.g. a
- * cohort's Dice. NaN values are left out and counted in {@code n} only when used.
+ * Mean and sample standard deviation (divisor n - 1; 0 for a single value) of a set of scores, e.g.
+ * a cohort's Dice. NaN values are left out and counted in {@code n} only when used.
  *
  * @param n number of values used
  */

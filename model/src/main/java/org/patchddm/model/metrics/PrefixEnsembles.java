@@ -11,10 +11,10 @@ import org.patchddm.model.diffusion.EnsembleAccumulator;
  * ensemble of size k is made of the first k members ({@link EnsembleAccumulator}: majority vote of
  * their masks), so N samplings give N scores instead of needing 1 + 2 + ... + N.
  *
- * <p>The masks are compared with the truth on the truth's grid: {@code toTruthGrid} maps an ensemble
- * mask (0/1, the members' shape, e.g. {@code [1, 1, D, H, W]} on the padded network grid) to a flat
- * x-fastest mask of {@code shape} (e.g. the original NIfTI grid after undoing the padding). When the
- * members already live on the truth's grid, {@link #flat()} is that map.
+ * <p>The masks are compared with the truth on the truth's grid: {@code toTruthGrid} maps an
+ * ensemble mask (0/1, the members' shape, e.g. {@code [1, 1, D, H, W]} on the padded network grid)
+ * to a flat x-fastest mask of {@code shape} (e.g. the original NIfTI grid after undoing the
+ * padding). When the members already live on the truth's grid, {@link #flat()} is that map.
  */
 public final class PrefixEnsembles {
 
@@ -38,7 +38,8 @@ public final class PrefixEnsembles {
    * @param spacing voxel size (x, y, z) of the truth's grid, in mm
    * @param toTruthGrid maps an ensemble mask to the truth's grid
    */
-  public PrefixEnsembles(boolean[] truth, int[] shape, double[] spacing, Function<INDArray, boolean[]> toTruthGrid) {
+  public PrefixEnsembles(
+      boolean[] truth, int[] shape, double[] spacing, Function<INDArray, boolean[]> toTruthGrid) {
     DistanceTransform.checkedSize(shape, truth.length);
     DistanceTransform.checkSpacing(spacing);
     this.truth = truth.clone();
@@ -53,7 +54,8 @@ public final class PrefixEnsembles {
   }
 
   /** Scores of every prefix of {@code members} (in list order), for members on the truth's grid. */
-  public static List<SizeScore> score(List<INDArray> members, boolean[] truth, int[] shape, double[] spacing) {
+  public static List<SizeScore> score(
+      List<INDArray> members, boolean[] truth, int[] shape, double[] spacing) {
     PrefixEnsembles p = new PrefixEnsembles(truth, shape, spacing, flat());
     members.forEach(p::add);
     return p.scores();
@@ -64,10 +66,21 @@ public final class PrefixEnsembles {
     ensemble.add(softMember);
     boolean[] mask = toTruthGrid.apply(ensemble.mask());
     if (mask.length != truth.length) {
-      throw new IllegalArgumentException("ensemble mask mapped to " + mask.length + " voxels, the truth has "
-          + truth.length + " (shape " + shape[0] + "x" + shape[1] + "x" + shape[2] + ")");
+      throw new IllegalArgumentException(
+          "ensemble mask mapped to "
+              + mask.length
+              + " voxels, the truth has "
+              + truth.length
+              + " (shape "
+              + shape[0]
+              + "x"
+              + shape[1]
+              + "x"
+              + shape[2]
+              + ")");
     }
-    SizeScore s = new SizeScore(ensemble.size(), Dice.of(mask, truth), Hd95.of(mask, truth, shape, spacing));
+    SizeScore s =
+        new SizeScore(ensemble.size(), Dice.of(mask, truth), Hd95.of(mask, truth, shape, spacing));
     scores.add(s);
     return s;
   }

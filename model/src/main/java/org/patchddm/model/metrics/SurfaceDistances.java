@@ -1,19 +1,19 @@
 package org.patchddm.model.metrics;
 
 /**
- * Symmetric surface distances between two binary masks, in physical units (mm when the spacing is in
- * mm).
+ * Symmetric surface distances between two binary masks, in physical units (mm when the spacing is
+ * in mm).
  *
- * <p>The surface of a mask is the set of its voxels that have at least one of their 6 face neighbours
- * outside the mask; voxels beyond the volume's edge count as outside. This is the mask minus its
- * erosion by the 6-connected cross, as in the usual medical-image evaluation code (MedPy's
- * {@code hd95}, on which the BraTS evaluation scripts are built). The distance of a surface voxel of A
- * is the Euclidean distance from its centre to the nearest surface voxel centre of B, and vice versa;
- * the symmetric set is both directions together (|∂A| + |∂B| values).
+ * <p>The surface of a mask is the set of its voxels that have at least one of their 6 face
+ * neighbours outside the mask; voxels beyond the volume's edge count as outside. This is the mask
+ * minus its erosion by the 6-connected cross, as in the usual medical-image evaluation code
+ * (MedPy's {@code hd95}, on which the BraTS evaluation scripts are built). The distance of a
+ * surface voxel of A is the Euclidean distance from its centre to the nearest surface voxel centre
+ * of B, and vice versa; the symmetric set is both directions together (|∂A| + |∂B| values).
  *
  * <p>Masks are flat, x fastest ({@code i = x + nx * (y + ny * z)}), shape and spacing in (x, y, z)
- * order. Only the bounding box of the two masks is transformed, which gives the same distances (every
- * surface voxel lies inside it) at a fraction of the cost for small structures.
+ * order. Only the bounding box of the two masks is transformed, which gives the same distances
+ * (every surface voxel lies inside it) at a fraction of the cost for small structures.
  */
 public final class SurfaceDistances {
 
@@ -68,15 +68,29 @@ public final class SurfaceDistances {
           if (!m[i]) {
             continue;
           }
-          s[i] = x == 0 || x == nx - 1 || y == 0 || y == ny - 1 || z == 0 || z == nz - 1
-              || !m[i - 1] || !m[i + 1] || !m[i - nx] || !m[i + nx] || !m[i - nx * ny] || !m[i + nx * ny];
+          s[i] =
+              x == 0
+                  || x == nx - 1
+                  || y == 0
+                  || y == ny - 1
+                  || z == 0
+                  || z == nz - 1
+                  || !m[i - 1]
+                  || !m[i + 1]
+                  || !m[i - nx]
+                  || !m[i + nx]
+                  || !m[i - nx * ny]
+                  || !m[i + nx * ny];
         }
       }
     }
     return s;
   }
 
-  /** {x0, y0, z0, x1, y1, z1} (end exclusive) of the voxels set in a or b, or null when both are empty. */
+  /**
+   * {x0, y0, z0, x1, y1, z1} (end exclusive) of the voxels set in a or b, or null when both are
+   * empty.
+   */
   static int[] boundingBox(boolean[] a, boolean[] b, int[] shape) {
     int nx = shape[0];
     int ny = shape[1];

@@ -24,8 +24,8 @@ public enum ConvImpl {
   private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
   /**
-   * The implementation to build with the ND4J backend actually loaded: {@link #AUTO} becomes
-   * {@link #ONEDNN} or {@link #DL4J}; the choice is logged once per JVM.
+   * The implementation to build with the ND4J backend actually loaded: {@link #AUTO} becomes {@link
+   * #ONEDNN} or {@link #DL4J}; the choice is logged once per JVM.
    *
    * @throws IllegalArgumentException for {@link #ONEDNN} on the CUDA backend
    */
@@ -33,11 +33,14 @@ public enum ConvImpl {
     boolean cuda = Backend.isCuda();
     ConvImpl chosen = this == AUTO ? (cuda ? DL4J : ONEDNN) : this;
     if (chosen == ONEDNN && cuda) {
-      throw new IllegalArgumentException(UNetSettings.PATH + ".conv-impl = ONEDNN needs ND4J's CPU "
-          + "backend, but the CUDA backend is loaded; use AUTO or DL4J");
+      throw new IllegalArgumentException(
+          UNetSettings.PATH
+              + ".conv-impl = ONEDNN needs ND4J's CPU "
+              + "backend, but the CUDA backend is loaded; use AUTO or DL4J");
     }
     if (LOGGED.compareAndSet(false, true)) {
-      LOG.info("3D convolutions: {} (conv-impl = {}, ND4J backend {})", chosen, this, Backend.name());
+      LOG.info(
+          "3D convolutions: {} (conv-impl = {}, ND4J backend {})", chosen, this, Backend.name());
     }
     return chosen;
   }

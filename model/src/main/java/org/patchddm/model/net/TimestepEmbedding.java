@@ -6,9 +6,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Sinusoidal timestep embedding (Vaswani et al.; as in improved-diffusion): for half = dim / 2 and
- * frequencies f_i = exp(−ln(P) · i / half), i = 0..half−1, with max period P = 10000, the row for t is
- * [cos(t f_0), …, cos(t f_{half−1}), sin(t f_0), …, sin(t f_{half−1})], plus one zero column when
- * dim is odd (the paper's dim 29 gives 14 cosines, 14 sines and a zero).
+ * frequencies f_i = exp(−ln(P) · i / half), i = 0..half−1, with max period P = 10000, the row for t
+ * is [cos(t f_0), …, cos(t f_{half−1}), sin(t f_0), …, sin(t f_{half−1})], plus one zero column
+ * when dim is odd (the paper's dim 29 gives 14 cosines, 14 sines and a zero).
  */
 public final class TimestepEmbedding {
 
@@ -34,8 +34,8 @@ public final class TimestepEmbedding {
     double[][] rows = new double[t.length][dim];
     for (int n = 0; n < t.length; n++) {
       if (t[n] < 0) {
-        throw new IllegalArgumentException("timestep embedding: negative timestep " + t[n]
-            + " at index " + n);
+        throw new IllegalArgumentException(
+            "timestep embedding: negative timestep " + t[n] + " at index " + n);
       }
       for (int i = 0; i < half; i++) {
         double arg = t[n] * Math.exp(-Math.log(MAX_PERIOD) * i / half);

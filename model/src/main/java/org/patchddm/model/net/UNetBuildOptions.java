@@ -19,8 +19,12 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * @param gradClip per-layer gradient L2-norm clipping threshold ({@link
  *     GradientNormalization#ClipL2PerLayer}); 0 for none
  */
-public record UNetBuildOptions(DataType dataType, IUpdater updater, long seed,
-    List<Regularization> regularization, double gradClip) {
+public record UNetBuildOptions(
+    DataType dataType,
+    IUpdater updater,
+    long seed,
+    List<Regularization> regularization,
+    double gradClip) {
 
   /** No regularisation and no clipping. */
   public UNetBuildOptions(DataType dataType, IUpdater updater, long seed) {
@@ -30,11 +34,12 @@ public record UNetBuildOptions(DataType dataType, IUpdater updater, long seed,
   public UNetBuildOptions {
     regularization = List.copyOf(regularization);
     if (!(gradClip >= 0)) {
-      throw new IllegalArgumentException("gradient clipping threshold must be >= 0, got " + gradClip);
+      throw new IllegalArgumentException(
+          "gradient clipping threshold must be >= 0, got " + gradClip);
     }
     if (dataType == null || !dataType.isFPType()) {
-      throw new IllegalArgumentException("UNet data type must be a floating point type, got "
-          + dataType);
+      throw new IllegalArgumentException(
+          "UNet data type must be a floating point type, got " + dataType);
     }
     if (updater == null) {
       throw new IllegalArgumentException("UNet updater must not be null");

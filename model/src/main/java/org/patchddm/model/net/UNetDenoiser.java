@@ -11,8 +11,8 @@ import org.patchddm.model.diffusion.Denoiser;
  * The U-Net as a {@link Denoiser}: ε̂ = ε_θ([c, x_t], emb(t)).
  *
  * <p>Layouts: x_t [N, 1, D, H, W], condition c [N, C_in − 1, D, H, W], network input x = concat(c,
- * x_t) along channels, temb = {@link TimestepEmbedding#sinusoidal} [N, dim], output [N, 1, D, H, W].
- * D, H, W must be multiples of {@link UNetSettings#sizeDivisor()}.
+ * x_t) along channels, temb = {@link TimestepEmbedding#sinusoidal} [N, dim], output [N, 1, D, H,
+ * W]. D, H, W must be multiples of {@link UNetSettings#sizeDivisor()}.
  */
 public final class UNetDenoiser implements Denoiser {
 
@@ -25,8 +25,11 @@ public final class UNetDenoiser implements Denoiser {
       throw new IllegalArgumentException("UNetDenoiser needs a graph and its settings");
     }
     if (!graph.getConfiguration().getNetworkInputs().equals(Arrays.asList(inputNames()))) {
-      throw new IllegalArgumentException("UNetDenoiser: graph inputs "
-          + graph.getConfiguration().getNetworkInputs() + " are not " + Arrays.toString(inputNames()));
+      throw new IllegalArgumentException(
+          "UNetDenoiser: graph inputs "
+              + graph.getConfiguration().getNetworkInputs()
+              + " are not "
+              + Arrays.toString(inputNames()));
     }
     this.graph = graph;
     this.settings = settings;
@@ -68,11 +71,14 @@ public final class UNetDenoiser implements Denoiser {
   public MultiDataSet trainingBatch(INDArray xt, int[] t, INDArray cond, INDArray eps) {
     INDArray[] features = features(xt, t, cond);
     if (!Arrays.equals(eps.shape(), xt.shape())) {
-      throw new IllegalArgumentException("UNetDenoiser: noise label shape "
-          + Arrays.toString(eps.shape()) + " differs from x_t shape " + Arrays.toString(xt.shape()));
+      throw new IllegalArgumentException(
+          "UNetDenoiser: noise label shape "
+              + Arrays.toString(eps.shape())
+              + " differs from x_t shape "
+              + Arrays.toString(xt.shape()));
     }
-    return new org.nd4j.linalg.dataset.MultiDataSet(features,
-        new INDArray[] {eps.castTo(paramType())});
+    return new org.nd4j.linalg.dataset.MultiDataSet(
+        features, new INDArray[] {eps.castTo(paramType())});
   }
 
   private org.nd4j.linalg.api.buffer.DataType paramType() {
@@ -81,27 +87,48 @@ public final class UNetDenoiser implements Denoiser {
 
   private void checkShapes(INDArray xt, int[] t, INDArray cond) {
     if (xt.rank() != 5 || cond.rank() != 5) {
-      throw new IllegalArgumentException("UNetDenoiser: x_t and cond must be [N, C, D, H, W], got "
-          + Arrays.toString(xt.shape()) + " and " + Arrays.toString(cond.shape()));
+      throw new IllegalArgumentException(
+          "UNetDenoiser: x_t and cond must be [N, C, D, H, W], got "
+              + Arrays.toString(xt.shape())
+              + " and "
+              + Arrays.toString(cond.shape()));
     }
     long n = xt.size(0);
     if (cond.size(0) != n || t.length != n) {
-      throw new IllegalArgumentException("UNetDenoiser: batch sizes differ: x_t " + n + ", cond "
-          + cond.size(0) + ", t " + t.length);
+      throw new IllegalArgumentException(
+          "UNetDenoiser: batch sizes differ: x_t "
+              + n
+              + ", cond "
+              + cond.size(0)
+              + ", t "
+              + t.length);
     }
     if (xt.size(1) + cond.size(1) != settings.inChannels()) {
-      throw new IllegalArgumentException("UNetDenoiser: cond has " + cond.size(1)
-          + " channels and x_t " + xt.size(1) + ", but the network takes " + settings.inChannels());
+      throw new IllegalArgumentException(
+          "UNetDenoiser: cond has "
+              + cond.size(1)
+              + " channels and x_t "
+              + xt.size(1)
+              + ", but the network takes "
+              + settings.inChannels());
     }
     for (int d = 2; d < 5; d++) {
       if (cond.size(d) != xt.size(d)) {
-        throw new IllegalArgumentException("UNetDenoiser: spatial shapes differ: x_t "
-            + Arrays.toString(xt.shape()) + ", cond " + Arrays.toString(cond.shape()));
+        throw new IllegalArgumentException(
+            "UNetDenoiser: spatial shapes differ: x_t "
+                + Arrays.toString(xt.shape())
+                + ", cond "
+                + Arrays.toString(cond.shape()));
       }
       if (xt.size(d) % settings.sizeDivisor() != 0) {
-        throw new IllegalArgumentException("UNetDenoiser: spatial size "
-            + Arrays.toString(Arrays.copyOfRange(xt.shape(), 2, 5)) + " is not a multiple of "
-            + settings.sizeDivisor() + " = 2^(levels - 1) for " + settings.levels() + " levels");
+        throw new IllegalArgumentException(
+            "UNetDenoiser: spatial size "
+                + Arrays.toString(Arrays.copyOfRange(xt.shape(), 2, 5))
+                + " is not a multiple of "
+                + settings.sizeDivisor()
+                + " = 2^(levels - 1) for "
+                + settings.levels()
+                + " levels");
       }
     }
   }

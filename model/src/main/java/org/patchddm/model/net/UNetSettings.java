@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.util.List;
 import java.util.Locale;
-import org.patchddm.model.patch.HalfRes;
 
 /**
  * Shape of the diffusion U-Net (no spatial size: the network is fully convolutional).
@@ -46,17 +45,28 @@ public record UNetSettings(
     require(outChannels > 0, "out-channels must be positive, got " + outChannels);
     require(timeEmbedDim > 1, "time-embed-dim must be at least 2, got " + timeEmbedDim);
     if (convImpl == null) {
-      throw new IllegalArgumentException(PATH + ".conv-impl must be AUTO, ONEDNN or DL4J, got null");
+      throw new IllegalArgumentException(
+          PATH + ".conv-impl must be AUTO, ONEDNN or DL4J, got null");
     }
     if (skipMerge == null) {
       throw new IllegalArgumentException("skip-merge must be AVERAGE or CONCAT, got null");
     }
-    require(modelChannels % groupNormGroups == 0,
+    require(
+        modelChannels % groupNormGroups == 0,
         "groupnorm-groups=" + groupNormGroups + " must divide model-channels=" + modelChannels);
     for (int m : channelMult) {
       int width = m * modelChannels;
-      require(width % groupNormGroups == 0, "groupnorm-groups=" + groupNormGroups
-          + " must divide every width, but not " + width + " (= " + m + " x " + modelChannels + ")");
+      require(
+          width % groupNormGroups == 0,
+          "groupnorm-groups="
+              + groupNormGroups
+              + " must divide every width, but not "
+              + width
+              + " (= "
+              + m
+              + " x "
+              + modelChannels
+              + ")");
     }
   }
 
@@ -64,11 +74,25 @@ public record UNetSettings(
    * Same shape with the convolution implementation chosen for the loaded backend ({@link
    * ConvImpl#AUTO}).
    */
-  public UNetSettings(int modelChannels, List<Integer> channelMult, int numResBlocks,
-      int groupNormGroups, int inChannels, int outChannels, SkipMerge skipMerge,
+  public UNetSettings(
+      int modelChannels,
+      List<Integer> channelMult,
+      int numResBlocks,
+      int groupNormGroups,
+      int inChannels,
+      int outChannels,
+      SkipMerge skipMerge,
       int timeEmbedDim) {
-    this(modelChannels, channelMult, numResBlocks, groupNormGroups, inChannels, outChannels,
-        skipMerge, timeEmbedDim, ConvImpl.AUTO);
+    this(
+        modelChannels,
+        channelMult,
+        numResBlocks,
+        groupNormGroups,
+        inChannels,
+        outChannels,
+        skipMerge,
+        timeEmbedDim,
+        ConvImpl.AUTO);
   }
 
   /** The paper's network (PatchDDM input: 4 MR + 3 coordinate + 1 noisy label channels). */
@@ -90,16 +114,16 @@ public record UNetSettings(
       try {
         skip = SkipMerge.valueOf(merge.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(PATH + ".skip-merge: expected AVERAGE or CONCAT, got '"
-            + merge + "'", e);
+        throw new IllegalArgumentException(
+            PATH + ".skip-merge: expected AVERAGE or CONCAT, got '" + merge + "'", e);
       }
       String impl = m.getString("conv-impl");
       ConvImpl conv;
       try {
         conv = ConvImpl.valueOf(impl.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(PATH + ".conv-impl: expected AUTO, ONEDNN or DL4J, got '"
-            + impl + "'", e);
+        throw new IllegalArgumentException(
+            PATH + ".conv-impl: expected AUTO, ONEDNN or DL4J, got '" + impl + "'", e);
       }
       return new UNetSettings(
           m.getInt("model-channels"),
@@ -112,26 +136,51 @@ public record UNetSettings(
           m.getInt("time-embed-dim"),
           conv);
     } catch (ConfigException e) {
-      throw new IllegalArgumentException("invalid " + PATH + " configuration: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "invalid " + PATH + " configuration: " + e.getMessage(), e);
     }
   }
 
   /** Same network with another number of input channels (e.g. 5 for FullRes/HalfRes). */
   public UNetSettings withInChannels(int channels) {
-    return new UNetSettings(modelChannels, channelMult, numResBlocks, groupNormGroups, channels,
-        outChannels, skipMerge, timeEmbedDim, convImpl);
+    return new UNetSettings(
+        modelChannels,
+        channelMult,
+        numResBlocks,
+        groupNormGroups,
+        channels,
+        outChannels,
+        skipMerge,
+        timeEmbedDim,
+        convImpl);
   }
 
   /** Same network with another skip merge. */
   public UNetSettings withSkipMerge(SkipMerge merge) {
-    return new UNetSettings(modelChannels, channelMult, numResBlocks, groupNormGroups, inChannels,
-        outChannels, merge, timeEmbedDim, convImpl);
+    return new UNetSettings(
+        modelChannels,
+        channelMult,
+        numResBlocks,
+        groupNormGroups,
+        inChannels,
+        outChannels,
+        merge,
+        timeEmbedDim,
+        convImpl);
   }
 
   /** Same network with another convolution implementation. */
   public UNetSettings withConvImpl(ConvImpl impl) {
-    return new UNetSettings(modelChannels, channelMult, numResBlocks, groupNormGroups, inChannels,
-        outChannels, skipMerge, timeEmbedDim, impl);
+    return new UNetSettings(
+        modelChannels,
+        channelMult,
+        numResBlocks,
+        groupNormGroups,
+        inChannels,
+        outChannels,
+        skipMerge,
+        timeEmbedDim,
+        impl);
   }
 
   /** Number of resolution levels (channel-mult entries). */

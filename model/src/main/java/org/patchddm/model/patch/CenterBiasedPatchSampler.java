@@ -4,12 +4,13 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * PatchDDM's centre-biased patch positions: per axis, start = U{0..a} + U{0..b} with a + b = volume - patch, a sum
- * of two independent discrete uniforms. It reaches exactly the valid starts 0..volume-patch, with a trapezoid
- * distribution that is flat (and highest) in the middle, so central patches are drawn more often than border ones.
+ * PatchDDM's centre-biased patch positions: per axis, start = U{0..a} + U{0..b} with a + b = volume
+ * - patch, a sum of two independent discrete uniforms. It reaches exactly the valid starts
+ * 0..volume-patch, with a trapezoid distribution that is flat (and highest) in the middle, so
+ * central patches are drawn more often than border ones.
  *
- * <p>Split: a = floor((volume - patch) / 4), b = (volume - patch) - a. For 256 and 128 this is the official code's
- * U{0..32} + U{0..96}; for general sizes it keeps the same 1 : 3 ratio.
+ * <p>Split: a = floor((volume - patch) / 4), b = (volume - patch) - a. For 256 and 128 this is the
+ * official code's U{0..32} + U{0..96}; for general sizes it keeps the same 1 : 3 ratio.
  */
 public final class CenterBiasedPatchSampler {
 
@@ -24,8 +25,12 @@ public final class CenterBiasedPatchSampler {
    */
   public CenterBiasedPatchSampler(int[] volume, int[] patch) {
     if (volume.length != patch.length || volume.length == 0) {
-      throw new IllegalArgumentException("volume " + Arrays.toString(volume) + " and patch "
-          + Arrays.toString(patch) + " need the same number of axes");
+      throw new IllegalArgumentException(
+          "volume "
+              + Arrays.toString(volume)
+              + " and patch "
+              + Arrays.toString(patch)
+              + " need the same number of axes");
     }
     this.volume = volume.clone();
     this.patch = patch.clone();
@@ -34,8 +39,13 @@ public final class CenterBiasedPatchSampler {
     for (int k = 0; k < volume.length; k++) {
       int range = volume[k] - patch[k];
       if (patch[k] < 1 || range < 0) {
-        throw new IllegalArgumentException("patch " + Arrays.toString(patch) + " does not fit in volume "
-            + Arrays.toString(volume) + " on axis " + k);
+        throw new IllegalArgumentException(
+            "patch "
+                + Arrays.toString(patch)
+                + " does not fit in volume "
+                + Arrays.toString(volume)
+                + " on axis "
+                + k);
       }
       a[k] = range / 4;
       b[k] = range - a[k];

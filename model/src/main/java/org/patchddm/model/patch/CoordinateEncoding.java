@@ -4,10 +4,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * PatchDDM's coordinate encoding: 3 channels, channel k a linear ramp from -1 to 1 over the whole (padded) volume
- * along spatial axis k (k = 0, 1, 2 for D, H, W; the paper's x, y, z). Voxel i of n gets -1 + 2i/(n-1)
- * (0 when n = 1). The channels are appended to the volume BEFORE a patch is cut, so every patch carries its
- * global position.
+ * PatchDDM's coordinate encoding: 3 channels, channel k a linear ramp from -1 to 1 over the whole
+ * (padded) volume along spatial axis k (k = 0, 1, 2 for D, H, W; the paper's x, y, z). Voxel i of n
+ * gets -1 + 2i/(n-1) (0 when n = 1). The channels are appended to the volume BEFORE a patch is cut,
+ * so every patch carries its global position.
  */
 public final class CoordinateEncoding {
 
@@ -52,10 +52,12 @@ public final class CoordinateEncoding {
    */
   public static INDArray append(INDArray volume) {
     if (volume.rank() != 4) {
-      throw new IllegalArgumentException("expected a volume [C, D, H, W], got rank " + volume.rank());
+      throw new IllegalArgumentException(
+          "expected a volume [C, D, H, W], got rank " + volume.rank());
     }
-    INDArray coords = channels((int) volume.size(1), (int) volume.size(2), (int) volume.size(3))
-        .castTo(volume.dataType());
+    INDArray coords =
+        channels((int) volume.size(1), (int) volume.size(2), (int) volume.size(3))
+            .castTo(volume.dataType());
     return Nd4j.concat(0, volume, coords);
   }
 }

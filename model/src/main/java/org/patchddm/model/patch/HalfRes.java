@@ -7,16 +7,21 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The HalfRes baseline's resampling on the last three (spatial) axes of [C, D, H, W] or [N, C, D, H, W] arrays.
+ * The HalfRes baseline's resampling on the last three (spatial) axes of [C, D, H, W] or [N, C, D,
+ * H, W] arrays.
  *
- * <p>Down: {@code x[..., ::2, ::2, ::2]} as in the paper, so half-res voxel j IS full-res voxel 2j and a size n
- * becomes ceil(n/2). Up, on the same grid (full voxel j sits at half coordinate j/2):
+ * <p>Down: {@code x[..., ::2, ::2, ::2]} as in the paper, so half-res voxel j IS full-res voxel 2j
+ * and a size n becomes ceil(n/2). Up, on the same grid (full voxel j sits at half coordinate j/2):
+ *
  * <ul>
- *   <li>{@link #upsampleNearest}: full voxel j takes half voxel floor(j/2); used for masks (and the default for the
- *       soft sample, so that upsampling then thresholding equals thresholding then upsampling);</li>
- *   <li>{@link #upsampleLinear}: trilinear, separable; an even j copies half voxel j/2, an odd j averages half voxels
- *       (j-1)/2 and (j+1)/2 (the last one repeated at the border); an option for the soft sample.</li>
+ *   <li>{@link #upsampleNearest}: full voxel j takes half voxel floor(j/2); used for masks (and the
+ *       default for the soft sample, so that upsampling then thresholding equals thresholding then
+ *       upsampling);
+ *   <li>{@link #upsampleLinear}: trilinear, separable; an even j copies half voxel j/2, an odd j
+ *       averages half voxels (j-1)/2 and (j+1)/2 (the last one repeated at the border); an option
+ *       for the soft sample.
  * </ul>
+ *
  * Both take the full size to restore, so odd sizes (155) come back exactly.
  */
 public final class HalfRes {
@@ -54,14 +59,22 @@ public final class HalfRes {
   private static INDArray upsample(INDArray half, int[] fullSize, boolean linear) {
     int r = half.rank();
     if (r < 3 || fullSize.length != 3) {
-      throw new IllegalArgumentException("need 3 spatial axes and a 3-axis full size, got rank " + r + " and "
-          + Arrays.toString(fullSize));
+      throw new IllegalArgumentException(
+          "need 3 spatial axes and a 3-axis full size, got rank "
+              + r
+              + " and "
+              + Arrays.toString(fullSize));
     }
     long[] shape = half.shape().clone();
     for (int k = 0; k < 3; k++) {
       if (halfSize(fullSize[k]) != shape[r - 3 + k]) {
-        throw new IllegalArgumentException("half size " + Arrays.toString(half.shape()) + " does not come from full size "
-            + Arrays.toString(fullSize) + " by [::2] on spatial axis " + k);
+        throw new IllegalArgumentException(
+            "half size "
+                + Arrays.toString(half.shape())
+                + " does not come from full size "
+                + Arrays.toString(fullSize)
+                + " by [::2] on spatial axis "
+                + k);
       }
     }
     float[] data = half.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
@@ -72,7 +85,8 @@ public final class HalfRes {
     return Nd4j.create(data, shape, 'c').castTo(half.dataType());
   }
 
-  private static float[] upsampleAxis(float[] in, long[] shape, int axis, int outLen, boolean linear) {
+  private static float[] upsampleAxis(
+      float[] in, long[] shape, int axis, int outLen, boolean linear) {
     int inLen = (int) shape[axis];
     long outer = 1;
     for (int k = 0; k < axis; k++) {

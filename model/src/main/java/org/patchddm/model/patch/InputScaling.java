@@ -3,8 +3,8 @@ package org.patchddm.model.patch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The value ranges the network sees: MR channels normalised to [0, 1] by preprocessing become [-1, 1] (2x - 1);
- * the label stays in {0, 1} (it is not rescaled, so the sample is thresholded at 0.5).
+ * The value ranges the network sees: MR channels normalised to [0, 1] by preprocessing become [-1,
+ * 1] (2x - 1); the label stays in {0, 1} (it is not rescaled, so the sample is thresholded at 0.5).
  */
 public final class InputScaling {
 

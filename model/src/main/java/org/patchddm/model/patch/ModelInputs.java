@@ -4,14 +4,14 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Turns a preprocessed subject (MR channels in [0, 1], binary label) into what the network sees for a
- * {@link TrainingMode}: the condition c and the clean label x0.
+ * Turns a preprocessed subject (MR channels in [0, 1], binary label) into what the network sees for
+ * a {@link TrainingMode}: the condition c and the clean label x0.
  *
  * <ul>
- *   <li>PATCH: c = [2·mr - 1, coordinates of the whole volume], then a centre-biased patch of c and of the label
- *       (training) or the whole volume (inference);</li>
- *   <li>FULL_RES: c = 2·mr - 1 on the whole volume;</li>
- *   <li>HALF_RES: c = (2·mr - 1)[::2] and label[::2].</li>
+ *   <li>PATCH: c = [2·mr - 1, coordinates of the whole volume], then a centre-biased patch of c and
+ *       of the label (training) or the whole volume (inference);
+ *   <li>FULL_RES: c = 2·mr - 1 on the whole volume;
+ *   <li>HALF_RES: c = (2·mr - 1)[::2] and label[::2].
  * </ul>
  */
 public final class ModelInputs {
@@ -45,14 +45,22 @@ public final class ModelInputs {
    * @param sampler the patch positions (PATCH mode only; may be null otherwise)
    * @param rng draws the patch start (PATCH mode only)
    */
-  public static Pair trainingExample(TrainingMode mode, INDArray mr, INDArray label,
-      CenterBiasedPatchSampler sampler, SplittableRandom rng) {
+  public static Pair trainingExample(
+      TrainingMode mode,
+      INDArray mr,
+      INDArray label,
+      CenterBiasedPatchSampler sampler,
+      SplittableRandom rng) {
     requireVolume(mr, "MR");
     requireVolume(label, "label");
     for (int k = 1; k < 4; k++) {
       if (mr.size(k) != label.size(k)) {
-        throw new IllegalArgumentException("MR " + java.util.Arrays.toString(mr.shape()) + " and label "
-            + java.util.Arrays.toString(label.shape()) + " differ in size");
+        throw new IllegalArgumentException(
+            "MR "
+                + java.util.Arrays.toString(mr.shape())
+                + " and label "
+                + java.util.Arrays.toString(label.shape())
+                + " differ in size");
       }
     }
     INDArray cond = condition(mode, mr);

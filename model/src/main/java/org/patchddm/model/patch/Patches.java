@@ -18,15 +18,17 @@ public final class Patches {
    */
   public static INDArray crop(INDArray volume, int[] start, int[] size) {
     if (volume.rank() != 4) {
-      throw new IllegalArgumentException("expected a volume [C, D, H, W], got rank " + volume.rank());
+      throw new IllegalArgumentException(
+          "expected a volume [C, D, H, W], got rank " + volume.rank());
     }
     int[] dims = {(int) volume.size(1), (int) volume.size(2), (int) volume.size(3)};
     check(dims, start, size);
     INDArrayIndex[] idx = {
-        NDArrayIndex.all(),
-        NDArrayIndex.interval(start[0], start[0] + size[0]),
-        NDArrayIndex.interval(start[1], start[1] + size[1]),
-        NDArrayIndex.interval(start[2], start[2] + size[2])};
+      NDArrayIndex.all(),
+      NDArrayIndex.interval(start[0], start[0] + size[0]),
+      NDArrayIndex.interval(start[1], start[1] + size[1]),
+      NDArrayIndex.interval(start[2], start[2] + size[2])
+    };
     return volume.get(idx).dup('c');
   }
 
@@ -41,8 +43,8 @@ public final class Patches {
   public static float[] crop(float[] volume, int channels, int[] dims, int[] start, int[] size) {
     check(dims, start, size);
     if ((long) channels * dims[0] * dims[1] * dims[2] != volume.length) {
-      throw new IllegalArgumentException("array of " + volume.length + " values is not " + channels + "x"
-          + Arrays.toString(dims));
+      throw new IllegalArgumentException(
+          "array of " + volume.length + " values is not " + channels + "x" + Arrays.toString(dims));
     }
     float[] out = new float[channels * size[0] * size[1] * size[2]];
     int o = 0;
@@ -60,13 +62,23 @@ public final class Patches {
 
   private static void check(int[] dims, int[] start, int[] size) {
     if (start.length != 3 || size.length != 3) {
-      throw new IllegalArgumentException("start and size need 3 axes, got " + Arrays.toString(start) + " and "
-          + Arrays.toString(size));
+      throw new IllegalArgumentException(
+          "start and size need 3 axes, got "
+              + Arrays.toString(start)
+              + " and "
+              + Arrays.toString(size));
     }
     for (int k = 0; k < 3; k++) {
       if (start[k] < 0 || size[k] < 1 || start[k] + size[k] > dims[k]) {
-        throw new IllegalArgumentException("patch at " + Arrays.toString(start) + " of size " + Arrays.toString(size)
-            + " leaves the volume " + Arrays.toString(dims) + " on axis " + k);
+        throw new IllegalArgumentException(
+            "patch at "
+                + Arrays.toString(start)
+                + " of size "
+                + Arrays.toString(size)
+                + " leaves the volume "
+                + Arrays.toString(dims)
+                + " on axis "
+                + k);
       }
     }
   }

@@ -1,14 +1,18 @@
 package org.patchddm.model.patch;
 
-/**
- * How the network sees a volume, the three methods compared in the paper.
- */
+/** How the network sees a volume, the three methods compared in the paper. */
 public enum TrainingMode {
-  /** PatchDDM: trains on centre-biased patches with 3 coordinate channels; infers on the whole volume. */
+  /**
+   * PatchDDM: trains on centre-biased patches with 3 coordinate channels; infers on the whole
+   * volume.
+   */
   PATCH(true),
   /** FullRes baseline: whole volumes, no coordinates. */
   FULL_RES(false),
-  /** HalfRes baseline: whole volumes subsampled by 2 ([::2]), no coordinates; the output is upsampled back. */
+  /**
+   * HalfRes baseline: whole volumes subsampled by 2 ([::2]), no coordinates; the output is
+   * upsampled back.
+   */
   HALF_RES(false);
 
   private final boolean coordinates;
@@ -27,7 +31,10 @@ public enum TrainingMode {
     return mrChannels + (coordinates ? CoordinateEncoding.CHANNELS : 0);
   }
 
-  /** The network's input channels [c, x_t]: 8 for PATCH, 5 for FULL_RES / HALF_RES with 4 MR channels. */
+  /**
+   * The network's input channels [c, x_t]: 8 for PATCH, 5 for FULL_RES / HALF_RES with 4 MR
+   * channels.
+   */
   public int inputChannels(int mrChannels) {
     return conditionChannels(mrChannels) + 1;
   }

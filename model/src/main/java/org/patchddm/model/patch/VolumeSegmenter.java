@@ -13,13 +13,13 @@ import org.patchddm.model.diffusion.Sample;
  *
  * <ul>
  *   <li>PATCH: the condition is the whole volume with its coordinate channels (PatchDDM infers on
- *       the whole volume at once, no patches);</li>
- *   <li>FULL_RES: the whole volume;</li>
+ *       the whole volume at once, no patches);
+ *   <li>FULL_RES: the whole volume;
  *   <li>HALF_RES: the network samples at half resolution on {@code (2·mr − 1)[::2]}, and the soft
- *       sample and the mask are upsampled to the full size by nearest neighbour
- *       ({@link HalfRes#upsampleNearest}: full voxel j takes half voxel ⌊j/2⌋), as the paper
- *       evaluates HalfRes. Nearest-neighbour upsampling commutes with the threshold, so the mask is
- *       also the upsampled soft sample thresholded.</li>
+ *       sample and the mask are upsampled to the full size by nearest neighbour ({@link
+ *       HalfRes#upsampleNearest}: full voxel j takes half voxel ⌊j/2⌋), as the paper evaluates
+ *       HalfRes. Nearest-neighbour upsampling commutes with the threshold, so the mask is also the
+ *       upsampled soft sample thresholded.
  * </ul>
  */
 public final class VolumeSegmenter {
@@ -40,8 +40,8 @@ public final class VolumeSegmenter {
   }
 
   /**
-   * An ensemble of {@code size} samples (seeds {@code seed, seed + 1, ...}; 1 for a single
-   * sample) of the label of one volume.
+   * An ensemble of {@code size} samples (seeds {@code seed, seed + 1, ...}; 1 for a single sample)
+   * of the label of one volume.
    *
    * @param denoiser ε_θ of a network trained in this mode
    * @param mr the MR channels [C_mr, D, H, W] in [0, 1]
@@ -49,18 +49,17 @@ public final class VolumeSegmenter {
    */
   public Sample segment(Denoiser denoiser, INDArray mr, long seed, int size) {
     if (mr.rank() != 4) {
-      throw new IllegalArgumentException("MR must be [C, D, H, W], got "
-          + Arrays.toString(mr.shape()));
+      throw new IllegalArgumentException(
+          "MR must be [C, D, H, W], got " + Arrays.toString(mr.shape()));
     }
     INDArray cond = ModelInputs.condition(mode, mr);
-    INDArray batch = cond.reshape('c', 1, cond.size(0), cond.size(1), cond.size(2),
-        cond.size(3));
+    INDArray batch = cond.reshape('c', 1, cond.size(0), cond.size(1), cond.size(2), cond.size(3));
     Sample s = Ensemble.sample(sampler, denoiser, batch, seed, size);
     if (mode != TrainingMode.HALF_RES) {
       return s;
     }
     int[] full = {(int) mr.size(1), (int) mr.size(2), (int) mr.size(3)};
-    return new Sample(HalfRes.upsampleNearest(s.soft(), full),
-        HalfRes.upsampleNearest(s.mask(), full));
+    return new Sample(
+        HalfRes.upsampleNearest(s.soft(), full), HalfRes.upsampleNearest(s.mask(), full));
   }
 }

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #settleEarly} gives both configurations DL4J's "first loop" learning: a workspace
  * allocates at the end of its first cycle that used memory, and the other policies stay DL4J's
  * (over-allocation of 2%, spilled allocations make the workspace grow at its next cycle), so a
- * workspace that first saw a small cycle still grows to its largest. The activation-gradient
- * memory held after the phase is the same as under DL4J's own setting; only its arrival is earlier.
+ * workspace that first saw a small cycle still grows to its largest. The activation-gradient memory
+ * held after the phase is the same as under DL4J's own setting; only its arrival is earlier.
  *
  * <p>Not "over time" learning with a short phase: that policy allocates only at exactly its N-th
  * cycle, and only if some cycle before used memory. The working-memory workspace's first cycles
@@ -40,21 +40,23 @@ public final class GraphWorkspaces {
    * does not read it; it is set for DL4J code that might.
    */
   static final int CYCLES = 2;
+
   private static final String[] FIELDS = {"WS_LAYER_WORKING_MEM_CONFIG", "WS_LAYER_ACT_X_CONFIG"};
 
   private GraphWorkspaces() {}
 
   /** Applies the short learning phase to a graph before its first fit; returns the graph. */
   public static ComputationGraph settleEarly(ComputationGraph graph) {
-    WorkspaceConfiguration config = WorkspaceConfiguration.builder()
-        .initialSize(0)
-        .overallocationLimit(0.02)
-        .policyLearning(LearningPolicy.FIRST_LOOP)
-        .cyclesBeforeInitialization(CYCLES)
-        .policyReset(ResetPolicy.BLOCK_LEFT)
-        .policySpill(SpillPolicy.REALLOCATE)
-        .policyAllocation(AllocationPolicy.OVERALLOCATE)
-        .build();
+    WorkspaceConfiguration config =
+        WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .overallocationLimit(0.02)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .cyclesBeforeInitialization(CYCLES)
+            .policyReset(ResetPolicy.BLOCK_LEFT)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .build();
     try {
       for (String name : FIELDS) {
         Field f = ComputationGraph.class.getDeclaredField(name);
@@ -62,8 +64,11 @@ public final class GraphWorkspaces {
         f.set(graph, config);
       }
     } catch (ReflectiveOperationException | RuntimeException e) {
-      LoggerFactory.getLogger(GraphWorkspaces.class).warn("cannot shorten DL4J's workspace"
-          + " learning phase ({}); the first ~50 iterations will be slower", e.toString());
+      LoggerFactory.getLogger(GraphWorkspaces.class)
+          .warn(
+              "cannot shorten DL4J's workspace"
+                  + " learning phase ({}); the first ~50 iterations will be slower",
+              e.toString());
     }
     return graph;
   }

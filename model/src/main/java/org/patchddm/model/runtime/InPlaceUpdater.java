@@ -12,19 +12,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J's graph updater, fed the network's own gradient array so that it takes its in-place path.
  *
  * <p>DL4J 1.0.0-M2.1's {@code BaseMultiLayerUpdater.update} tells the network's own gradient from
- * an "external" one (computed in another network) by object identity: {@code gradient.gradient()
- * != getFlattenedGradientsView()}. But {@code DefaultGradient.gradient()} returns a new reshaped
- * view on every call, so a {@code ComputationGraph} always takes the external path. That path
- * re-derives every parameter's views from the flat arrays and, in
- * {@code UpdaterBlock.applyRegularizationAllVariables}, reshapes the flat parameter array once
- * per parameter, each time on the view before: a chain of about 200 nested views that every later
- * array operation walks ({@code BaseDataBuffer.wasClosed}). At 64³ that cost about 0.2 s of a
- * 11-12 s training step (JFR, BENCHMARKS.md).
+ * an "external" one (computed in another network) by object identity: {@code gradient.gradient() !=
+ * getFlattenedGradientsView()}. But {@code DefaultGradient.gradient()} returns a new reshaped view
+ * on every call, so a {@code ComputationGraph} always takes the external path. That path re-derives
+ * every parameter's views from the flat arrays and, in {@code
+ * UpdaterBlock.applyRegularizationAllVariables}, reshapes the flat parameter array once per
+ * parameter, each time on the view before: a chain of about 200 nested views that every later array
+ * operation walks ({@code BaseDataBuffer.wasClosed}). At 64³ that cost about 0.2 s of a 11-12 s
+ * training step (JFR, BENCHMARKS.md).
  *
  * <p>When the gradient is the network's gradient array (the same memory, the same length), this
  * updater hands DL4J a gradient whose {@code gradient()} is the network's view object itself. The
- * arithmetic is DL4J's own, on the same arrays, in the same order; only the views differ.
- * Anything else (a real external gradient) goes through unchanged.
+ * arithmetic is DL4J's own, on the same arrays, in the same order; only the views differ. Anything
+ * else (a real external gradient) goes through unchanged.
  */
 public final class InPlaceUpdater extends ComputationGraphUpdater {
 
@@ -50,8 +50,8 @@ public final class InPlaceUpdater extends ComputationGraphUpdater {
   }
 
   @Override
-  public synchronized void update(Gradient gradient, int iteration, int epoch, int batchSize,
-      LayerWorkspaceMgr workspaceMgr) {
+  public synchronized void update(
+      Gradient gradient, int iteration, int epoch, int batchSize, LayerWorkspaceMgr workspaceMgr) {
     INDArray own = getFlattenedGradientsView();
     INDArray flat = gradient.gradient();
     if (flat != own && sameMemory(flat, own)) {
@@ -68,9 +68,14 @@ public final class InPlaceUpdater extends ComputationGraphUpdater {
 
   /** Whether a and b are the same elements of the same memory. */
   static boolean sameMemory(INDArray a, INDArray b) {
-    return a != null && b != null && a.length() == b.length() && a.dataType() == b.dataType()
-        && a.isVectorOrScalar() == b.isVectorOrScalar() && a.ordering() == b.ordering()
-        && a.elementWiseStride() == 1 && b.elementWiseStride() == 1
+    return a != null
+        && b != null
+        && a.length() == b.length()
+        && a.dataType() == b.dataType()
+        && a.isVectorOrScalar() == b.isVectorOrScalar()
+        && a.ordering() == b.ordering()
+        && a.elementWiseStride() == 1
+        && b.elementWiseStride() == 1
         && start(a) == start(b);
   }
 

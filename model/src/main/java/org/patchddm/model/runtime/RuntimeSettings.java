@@ -20,8 +20,8 @@ public record RuntimeSettings(boolean groupNormOneDnn, long oneDnnScratchRetainM
 
   public RuntimeSettings {
     if (oneDnnScratchRetainMb < 0) {
-      throw new IllegalArgumentException(PATH + ".onednn-scratch-retain-mb must be >= 0, got "
-          + oneDnnScratchRetainMb);
+      throw new IllegalArgumentException(
+          PATH + ".onednn-scratch-retain-mb must be >= 0, got " + oneDnnScratchRetainMb);
     }
   }
 
@@ -29,10 +29,11 @@ public record RuntimeSettings(boolean groupNormOneDnn, long oneDnnScratchRetainM
   public static RuntimeSettings fromConfig(Config root) {
     try {
       Config c = root.getConfig(PATH);
-      return new RuntimeSettings(c.getBoolean("groupnorm-onednn"),
-          c.getLong("onednn-scratch-retain-mb"));
+      return new RuntimeSettings(
+          c.getBoolean("groupnorm-onednn"), c.getLong("onednn-scratch-retain-mb"));
     } catch (ConfigException e) {
-      throw new IllegalArgumentException("invalid " + PATH + " configuration: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "invalid " + PATH + " configuration: " + e.getMessage(), e);
     }
   }
 

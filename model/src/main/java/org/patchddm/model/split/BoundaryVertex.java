@@ -10,17 +10,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * y = x for one input of any shape, at the boundary between the two parts of a split U-Net
- * ({@link UNetSplit}).
+ * y = x for one input of any shape, at the boundary between the two parts of a split U-Net ({@link
+ * UNetSplit}).
  *
  * <ul>
  *   <li>Port ({@code capture = false}): an encoder output. DL4J overwrites an output vertex's
  *       gradient with the external error, so every tensor the decoder reads leaves the encoder
- *       through its own port, and the producer sums that error with its gradients from inside
- *       the encoder.</li>
+ *       through its own port, and the producer sums that error with its gradients from inside the
+ *       encoder.
  *   <li>Tap ({@code capture = true}): sits behind a decoder input. Its backward pass copies the
- *       summed gradient dL/d(input) out of DL4J's workspaces (read with
- *       {@link BoundaryVertexImpl#takeGradient()}) and passes nothing on to the input vertex.</li>
+ *       summed gradient dL/d(input) out of DL4J's workspaces (read with {@link
+ *       BoundaryVertexImpl#takeGradient()}) and passes nothing on to the input vertex.
  * </ul>
  *
  * JSON-serialisable (bean property {@code capture}).
@@ -77,8 +77,13 @@ public class BoundaryVertex extends GraphVertex {
   }
 
   @Override
-  public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph,
-      String name, int idx, INDArray paramsView, boolean initializeParams, DataType dataType) {
+  public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(
+      ComputationGraph graph,
+      String name,
+      int idx,
+      INDArray paramsView,
+      boolean initializeParams,
+      DataType dataType) {
     return new BoundaryVertexImpl(graph, name, idx, dataType, capture);
   }
 
@@ -94,7 +99,10 @@ public class BoundaryVertex extends GraphVertex {
   @Override
   public MemoryReport getMemoryReport(InputType... inputTypes) {
     return new LayerMemoryReport.Builder(null, getClass(), inputTypes[0], inputTypes[0])
-        .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+        .standardMemory(0, 0)
+        .workingMemory(0, 0, 0, 0)
+        .cacheMemory(0, 0)
+        .build();
   }
 
   @Override

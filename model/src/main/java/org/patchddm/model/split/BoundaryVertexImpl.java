@@ -17,11 +17,12 @@ import org.nd4j.linalg.factory.Nd4j;
 public class BoundaryVertexImpl extends BaseGraphVertex {
 
   private final boolean capture;
+
   /** The last captured dL/d(input), outside any workspace (taps only). */
   private INDArray captured;
 
-  public BoundaryVertexImpl(ComputationGraph graph, String name, int index, DataType dataType,
-      boolean capture) {
+  public BoundaryVertexImpl(
+      ComputationGraph graph, String name, int index, DataType dataType, boolean capture) {
     super(graph, name, index, null, null, dataType);
     this.capture = capture;
   }
@@ -78,8 +79,8 @@ public class BoundaryVertexImpl extends BaseGraphVertex {
   }
 
   @Override
-  public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays,
-      MaskState currentMaskState, int minibatchSize) {
+  public Pair<INDArray, MaskState> feedForwardMaskArrays(
+      INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
     return new Pair<>(null, currentMaskState);
   }
 

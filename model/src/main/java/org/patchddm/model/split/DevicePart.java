@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread bound to one device, on which everything of one part of a split network happens:
- * its graph is created there (so its parameters, updater state and workspaces live on that
- * device), and every forward, backward and update runs there. Workspaces are per thread in ND4J,
- * so the two parts never share one even on a single device.
+ * One thread bound to one device, on which everything of one part of a split network happens: its
+ * graph is created there (so its parameters, updater state and workspaces live on that device), and
+ * every forward, backward and update runs there. Workspaces are per thread in ND4J, so the two
+ * parts never share one even on a single device.
  */
 final class DevicePart implements AutoCloseable {
 
@@ -29,24 +29,32 @@ final class DevicePart implements AutoCloseable {
   DevicePart(String name, int device) {
     this.name = name;
     this.device = device;
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(() -> {
-        bind(device, name);
-        r.run();
-      }, "unet-" + name + "-device" + device);
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t =
+                  new Thread(
+                      () -> {
+                        bind(device, name);
+                        r.run();
+                      },
+                      "unet-" + name + "-device" + device);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
-   * Binds the calling thread to {@code device} before it allocates anything (ND4J's
-   * {@code unsafeSetDevice}; a no-op on the CPU backend).
+   * Binds the calling thread to {@code device} before it allocates anything (ND4J's {@code
+   * unsafeSetDevice}; a no-op on the CPU backend).
    */
   static void bind(int device, String what) {
     Nd4j.getAffinityManager().unsafeSetDevice(device);
-    LOG.info("{} thread {} bound to device {} (backend devices: {})", what,
-        Thread.currentThread().getName(), device,
+    LOG.info(
+        "{} thread {} bound to device {} (backend devices: {})",
+        what,
+        Thread.currentThread().getName(),
+        device,
         Nd4j.getAffinityManager().getNumberOfDevices());
   }
 
@@ -88,8 +96,8 @@ final class DevicePart implements AutoCloseable {
   }
 
   /**
-   * A copy of {@code a} for this part's device, outside any workspace. On a backend with one
-   * device an array that is already detached and not a view is handed over as it is.
+   * A copy of {@code a} for this part's device, outside any workspace. On a backend with one device
+   * an array that is already detached and not a view is handed over as it is.
    */
   INDArray receive(INDArray a) {
     return toDevice(a, device);
@@ -123,13 +131,14 @@ final class DevicePart implements AutoCloseable {
 
   /** Bytes of the workspaces this part's thread holds now (activations and working memory). */
   long workspaceBytes() {
-    return call(() -> {
-      long sum = 0;
-      for (MemoryWorkspace ws : Nd4j.getWorkspaceManager().getAllWorkspacesForCurrentThread()) {
-        sum += ws.getCurrentSize();
-      }
-      return sum;
-    });
+    return call(
+        () -> {
+          long sum = 0;
+          for (MemoryWorkspace ws : Nd4j.getWorkspaceManager().getAllWorkspacesForCurrentThread()) {
+            sum += ws.getCurrentSize();
+          }
+          return sum;
+        });
   }
 
   static long bytes(INDArray a) {
@@ -144,10 +153,11 @@ final class DevicePart implements AutoCloseable {
   @Override
   public void close() {
     try {
-      call(() -> {
-        Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
-        return null;
-      });
+      call(
+          () -> {
+            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+            return null;
+          });
     } finally {
       thread.shutdown();
     }

@@ -14,13 +14,13 @@ import org.patchddm.model.train.TrainingBatch;
 import org.patchddm.model.train.TrainingVolumes;
 
 /**
- * FullRes training with the U-Net split over two devices ({@link SplitUNet}), as a
- * {@link Trainable} for the parameter-averaging loop.
+ * FullRes training with the U-Net split over two devices ({@link SplitUNet}), as a {@link
+ * Trainable} for the parameter-averaging loop.
  *
  * <p>The flat vectors are the encoder part's followed by the decoder part's. Unlike the
  * single-graph trainer's, they span two devices, so {@link #params()} and {@link #updaterState()}
- * return new arrays (on the calling thread's device) rather than live views: read them again
- * after {@link #fit}, and write through {@link #load}.
+ * return new arrays (on the calling thread's device) rather than live views: read them again after
+ * {@link #fit}, and write through {@link #load}.
  */
 public final class FullResTrainer implements Trainable, AutoCloseable {
 
@@ -31,8 +31,10 @@ public final class FullResTrainer implements Trainable, AutoCloseable {
   /** Wraps a split network made for {@code run}'s model and optimiser settings. */
   public FullResTrainer(RunSettings run, SplitUNet net) {
     if (run.train().mode() != TrainingMode.FULL_RES) {
-      throw new IllegalArgumentException("the split trainer is for FULL_RES, the run's "
-          + "patchddm.train.mode is " + run.train().mode());
+      throw new IllegalArgumentException(
+          "the split trainer is for FULL_RES, the run's "
+              + "patchddm.train.mode is "
+              + run.train().mode());
     }
     this.run = run;
     this.net = net;
@@ -41,14 +43,13 @@ public final class FullResTrainer implements Trainable, AutoCloseable {
 
   /**
    * A fresh network for the run ({@link NetworkFactory}: the same initial weights as the unsplit
-   * trainer), split after {@code split}'s threshold, encoder on {@code device0}, decoder on
-   * {@code device1}.
+   * trainer), split after {@code split}'s threshold, encoder on {@code device0}, decoder on {@code
+   * device1}.
    */
-  public static FullResTrainer create(RunSettings run, SplitSettings split, int device0,
-      int device1) {
+  public static FullResTrainer create(
+      RunSettings run, SplitSettings split, int device0, int device1) {
     ComputationGraph full = NetworkFactory.create(run);
-    SplitUNet net = SplitUNet.of(full, run.model(), split.threshold(run.model()), device0,
-        device1);
+    SplitUNet net = SplitUNet.of(full, run.model(), split.threshold(run.model()), device0, device1);
     return new FullResTrainer(run, net);
   }
 

@@ -15,14 +15,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One part of a split U-Net: a {@link ComputationGraph} that can also be trained on an error
- * arriving from outside (the encoder part, whose outputs feed the other part), and that applies
- * its optimiser step separately from computing the gradient.
+ * arriving from outside (the encoder part, whose outputs feed the other part), and that applies its
+ * optimiser step separately from computing the gradient.
  *
  * <p>Both are what DL4J 1.0.0-M2.1's own {@code fit} does, in its order, with its workspaces:
  * {@code computeGradientAndScore} opens the activations workspace, runs the training forward pass
- * with every activation kept there, and backpropagates inside it;
- * {@code StochasticGradientDescent.optimize} lets the updater turn the gradient view into the
- * step in place, subtracts it from the parameters and counts the iteration.
+ * with every activation kept there, and backpropagates inside it; {@code
+ * StochasticGradientDescent.optimize} lets the updater turn the gradient view into the step in
+ * place, subtracts it from the parameters and counts the iteration.
  */
 final class PartGraph extends ComputationGraph {
 
@@ -35,17 +35,22 @@ final class PartGraph extends ComputationGraph {
     if (getConfiguration().getTrainingWorkspaceMode() == WorkspaceMode.NONE) {
       return LayerWorkspaceMgr.noWorkspaces();
     }
-    LayerWorkspaceMgr mgr = LayerWorkspaceMgr.builder()
-        .with(ArrayType.ACTIVATIONS, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
-        .with(ArrayType.INPUT, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
-        .with(ArrayType.FF_WORKING_MEM, WS_LAYER_WORKING_MEM, WS_LAYER_WORKING_MEM_CONFIG)
-        .with(ArrayType.BP_WORKING_MEM, WS_LAYER_WORKING_MEM, WS_LAYER_WORKING_MEM_CONFIG)
-        .with(ArrayType.RNN_FF_LOOP_WORKING_MEM, WS_RNN_LOOP_WORKING_MEM,
-            WS_RNN_LOOP_WORKING_MEM_CONFIG)
-        .with(ArrayType.RNN_BP_LOOP_WORKING_MEM, WS_RNN_LOOP_WORKING_MEM,
-            WS_RNN_LOOP_WORKING_MEM_CONFIG)
-        .with(ArrayType.UPDATER_WORKING_MEM, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
-        .build();
+    LayerWorkspaceMgr mgr =
+        LayerWorkspaceMgr.builder()
+            .with(ArrayType.ACTIVATIONS, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
+            .with(ArrayType.INPUT, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
+            .with(ArrayType.FF_WORKING_MEM, WS_LAYER_WORKING_MEM, WS_LAYER_WORKING_MEM_CONFIG)
+            .with(ArrayType.BP_WORKING_MEM, WS_LAYER_WORKING_MEM, WS_LAYER_WORKING_MEM_CONFIG)
+            .with(
+                ArrayType.RNN_FF_LOOP_WORKING_MEM,
+                WS_RNN_LOOP_WORKING_MEM,
+                WS_RNN_LOOP_WORKING_MEM_CONFIG)
+            .with(
+                ArrayType.RNN_BP_LOOP_WORKING_MEM,
+                WS_RNN_LOOP_WORKING_MEM,
+                WS_RNN_LOOP_WORKING_MEM_CONFIG)
+            .with(ArrayType.UPDATER_WORKING_MEM, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
+            .build();
     mgr.setHelperWorkspacePointers(getHelperWorkspaces());
     return mgr;
   }
@@ -53,17 +58,17 @@ final class PartGraph extends ComputationGraph {
   /**
    * The gradient of a loss computed outside this graph: training forward pass on {@code inputs},
    * then {@code errors} receives detached copies of the outputs (in output order) and returns
-   * dL/d(output) for each, and the backward pass runs on those errors. The activations stay in
-   * this thread's workspace until then. The gradient is left in the gradient view
-   * ({@link #gradient()}).
+   * dL/d(output) for each, and the backward pass runs on those errors. The activations stay in this
+   * thread's workspace until then. The gradient is left in the gradient view ({@link #gradient()}).
    */
   void gradientFromExternalErrors(INDArray[] inputs, UnaryOperator<INDArray[]> errors) {
     setInputs(inputs);
     synchronizeIterEpochCounts();
     LayerWorkspaceMgr mgr = trainingWorkspaces();
     try (MemoryWorkspace ws = mgr.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
-      Map<String, INDArray> acts = ffToLayerActivationsInWS(true, -1, null, FwdPassType.STANDARD,
-          false, inputs, null, null, false);
+      Map<String, INDArray> acts =
+          ffToLayerActivationsInWS(
+              true, -1, null, FwdPassType.STANDARD, false, inputs, null, null, false);
       int n = getNumOutputArrays();
       INDArray[] outs = new INDArray[n];
       for (int i = 0; i < n; i++) {
@@ -71,8 +76,8 @@ final class PartGraph extends ComputationGraph {
       }
       INDArray[] eps = errors.apply(outs);
       if (eps == null || eps.length != n) {
-        throw new IllegalStateException("expected " + n + " output errors, got "
-            + (eps == null ? "none" : eps.length));
+        throw new IllegalStateException(
+            "expected " + n + " output errors, got " + (eps == null ? "none" : eps.length));
       }
       calcBackpropGradients(false, false, eps);
     } finally {
@@ -84,8 +89,8 @@ final class PartGraph extends ComputationGraph {
 
   /**
    * One optimiser step on the gradient in the gradient view, as DL4J's SGD solver: the updater
-   * (Adam, weight decay, clipping) turns it into the step in place, the step is subtracted from
-   * the parameters, the iteration count goes up by one.
+   * (Adam, weight decay, clipping) turns it into the step in place, the step is subtracted from the
+   * parameters, the iteration count goes up by one.
    */
   void applyGradient(int batchSize) {
     Gradient g = gradient();

@@ -7,10 +7,10 @@ import org.patchddm.model.net.UNetSettings;
 /**
  * Where FullRes splits the U-Net over two devices, read from {@value #KEY}.
  *
- * @param decoderDeviceThresh decoder blocks kept on the first device (the authors'
- *     {@code decoder_device_thresh}, see {@link UNetSplit}); −1 for
- *     {@link UNetSplit#defaultThreshold}: the two highest-resolution levels on the second device
- *     (15 of 21 blocks on the first for the paper network)
+ * @param decoderDeviceThresh decoder blocks kept on the first device (the authors' {@code
+ *     decoder_device_thresh}, see {@link UNetSplit}); −1 for {@link UNetSplit#defaultThreshold}:
+ *     the two highest-resolution levels on the second device (15 of 21 blocks on the first for the
+ *     paper network)
  */
 public record SplitSettings(int decoderDeviceThresh) {
 
@@ -19,8 +19,8 @@ public record SplitSettings(int decoderDeviceThresh) {
 
   public SplitSettings {
     if (decoderDeviceThresh < -1) {
-      throw new IllegalArgumentException(KEY + " must be -1 (automatic) or a block count >= 0, got "
-          + decoderDeviceThresh);
+      throw new IllegalArgumentException(
+          KEY + " must be -1 (automatic) or a block count >= 0, got " + decoderDeviceThresh);
     }
   }
 
@@ -38,9 +38,17 @@ public record SplitSettings(int decoderDeviceThresh) {
     int t = decoderDeviceThresh < 0 ? UNetSplit.defaultThreshold(s) : decoderDeviceThresh;
     int blocks = UNetSplit.decoderBlocks(s);
     if (t > blocks) {
-      throw new IllegalArgumentException(KEY + " = " + t + " exceeds the " + blocks
-          + " decoder blocks of a " + s.levels() + "-level network with " + s.numResBlocks()
-          + " res blocks per level");
+      throw new IllegalArgumentException(
+          KEY
+              + " = "
+              + t
+              + " exceeds the "
+              + blocks
+              + " decoder blocks of a "
+              + s.levels()
+              + "-level network with "
+              + s.numResBlocks()
+              + " res blocks per level");
     }
     return t;
   }

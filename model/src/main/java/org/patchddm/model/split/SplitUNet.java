@@ -12,20 +12,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.patchddm.model.diffusion.Denoiser;
-import org.patchddm.model.runtime.GraphWorkspaces;
-import org.patchddm.model.runtime.InPlaceUpdater;
 import org.patchddm.model.net.TimestepEmbedding;
 import org.patchddm.model.net.UNetSettings;
+import org.patchddm.model.runtime.GraphWorkspaces;
+import org.patchddm.model.runtime.InPlaceUpdater;
 
 /**
  * The U-Net split over two devices ({@link UNetSplit}): the encoder part on device 0, the decoder
  * part on device 1, each a graph of its own on a thread bound to its device ({@link DevicePart}).
  *
  * <p>A training step: the encoder runs its training forward pass on [x, temb] and keeps its
- * activations; its outputs (the boundary tensors) are copied to device 1; the decoder computes
- * the loss and its own gradient, and its taps give dL/d(boundary tensor); those are copied back to
- * device 0 and the encoder backpropagates them. Then each part takes its optimiser step
- * ({@link InPlaceUpdater}). The two parts run one after the other, as in the authors' FullRes.
+ * activations; its outputs (the boundary tensors) are copied to device 1; the decoder computes the
+ * loss and its own gradient, and its taps give dL/d(boundary tensor); those are copied back to
+ * device 0 and the encoder backpropagates them. Then each part takes its optimiser step ({@link
+ * InPlaceUpdater}). The two parts run one after the other, as in the authors' FullRes.
  *
  * <p>Parameters and optimiser state are those of the unsplit graph it was made from, parameter by
  * parameter; the flat vectors ({@link #params()}, {@link #updaterState()}) are the encoder's
@@ -42,8 +42,12 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
   private final DataType type;
   private long boundaryBytes;
 
-  private SplitUNet(UNetSettings settings, UNetSplit.Parts parts, ComputationGraph full,
-      int device0, int device1) {
+  private SplitUNet(
+      UNetSettings settings,
+      UNetSplit.Parts parts,
+      ComputationGraph full,
+      int device0,
+      int device1) {
     this.settings = settings;
     this.parts = parts;
     this.type = full.params().dataType();
@@ -55,27 +59,34 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
   }
 
   /**
-   * Splits an initialised unsplit U-Net (built by {@link org.patchddm.model.net.UNet} from
-   * {@code settings}, with its layer settings: updater, regularisation, clipping) after
-   * {@code threshold} decoder blocks, copying its parameters; Adam's state starts at zero.
+   * Splits an initialised unsplit U-Net (built by {@link org.patchddm.model.net.UNet} from {@code
+   * settings}, with its layer settings: updater, regularisation, clipping) after {@code threshold}
+   * decoder blocks, copying its parameters; Adam's state starts at zero.
    */
-  public static SplitUNet of(ComputationGraph full, UNetSettings settings, int threshold,
-      int device0, int device1) {
+  public static SplitUNet of(
+      ComputationGraph full, UNetSettings settings, int threshold, int device0, int device1) {
     UNetSplit.Parts parts = UNetSplit.split(full.getConfiguration(), settings, threshold);
     return new SplitUNet(settings, parts, full, device0, device1);
   }
 
-  private static PartGraph create(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf,
-      Map<String, INDArray> source, int device) {
+  private static PartGraph create(
+      org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf,
+      Map<String, INDArray> source,
+      int device) {
     PartGraph g = new PartGraph(conf);
     g.init();
     GraphWorkspaces.settleEarly(g);
     for (Map.Entry<String, INDArray> e : g.paramTable().entrySet()) {
       INDArray src = source.get(e.getKey());
       if (src == null || !Arrays.equals(src.shape(), e.getValue().shape())) {
-        throw new IllegalStateException("parameter " + e.getKey() + " of the split part has no"
-            + " counterpart of shape " + Arrays.toString(e.getValue().shape()) + " in the unsplit"
-            + " graph");
+        throw new IllegalStateException(
+            "parameter "
+                + e.getKey()
+                + " of the split part has no"
+                + " counterpart of shape "
+                + Arrays.toString(e.getValue().shape())
+                + " in the unsplit"
+                + " graph");
       }
       e.getValue().assign(DevicePart.toDevice(src, device));
     }
@@ -107,27 +118,31 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
 
   /**
    * Forward and backward pass on a batch {features [x, temb], label ε}; the gradients stay in the
-   * parts' gradient views ({@link #gradients()}). Returns DL4J's score: the loss layer's MSE
-   * summed over voxels and averaged over examples, plus both parts' regularisation terms
-   * ({@link #regularizationScore()}), as the unsplit graph's score.
+   * parts' gradient views ({@link #gradients()}). Returns DL4J's score: the loss layer's MSE summed
+   * over voxels and averaged over examples, plus both parts' regularisation terms ({@link
+   * #regularizationScore()}), as the unsplit graph's score.
    */
   public double computeGradients(MultiDataSet batch) {
     INDArray[] features = batch.getFeatures();
     INDArray[] labels = batch.getLabels();
     CompletableFuture<INDArray[]> outputs = new CompletableFuture<>();
     CompletableFuture<INDArray[]> errors = new CompletableFuture<>();
-    Future<Double> encoderDone = enc.submit(() -> {
-      try {
-        encoder.gradientFromExternalErrors(DevicePart.toDevice(features, enc.device()), outs -> {
-          outputs.complete(outs);
-          return errors.join();
-        });
-      } catch (RuntimeException | Error e) {
-        outputs.completeExceptionally(e);
-        throw e;
-      }
-      return encoder.calcRegularizationScore(true);
-    });
+    Future<Double> encoderDone =
+        enc.submit(
+            () -> {
+              try {
+                encoder.gradientFromExternalErrors(
+                    DevicePart.toDevice(features, enc.device()),
+                    outs -> {
+                      outputs.complete(outs);
+                      return errors.join();
+                    });
+              } catch (RuntimeException | Error e) {
+                outputs.completeExceptionally(e);
+                throw e;
+              }
+              return encoder.calcRegularizationScore(true);
+            });
     INDArray[] outs = outputs.handle((v, e) -> v).join();
     if (outs == null) {
       DevicePart.await(encoderDone); // rethrows the encoder's failure
@@ -173,14 +188,18 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
 
   /** Both parts' optimiser steps on the gradients of {@link #computeGradients}. */
   public void applyGradients(int batchSize) {
-    Future<Object> a = enc.submit(() -> {
-      encoder.applyGradient(batchSize);
-      return null;
-    });
-    Future<Object> b = dec.submit(() -> {
-      decoder.applyGradient(batchSize);
-      return null;
-    });
+    Future<Object> a =
+        enc.submit(
+            () -> {
+              encoder.applyGradient(batchSize);
+              return null;
+            });
+    Future<Object> b =
+        dec.submit(
+            () -> {
+              decoder.applyGradient(batchSize);
+              return null;
+            });
     DevicePart.await(a);
     DevicePart.await(b);
   }
@@ -214,16 +233,20 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
   }
 
   /**
-   * Copies every parameter, by name, into an unsplit graph of the same network (for example to
-   * save it as a single-graph checkpoint, or to sample with one graph on one device, which needs
-   * less memory than the two parts: BENCHMARKS.md). The optimiser state is not copied.
+   * Copies every parameter, by name, into an unsplit graph of the same network (for example to save
+   * it as a single-graph checkpoint, or to sample with one graph on one device, which needs less
+   * memory than the two parts: BENCHMARKS.md). The optimiser state is not copied.
    */
   public void copyParamsTo(ComputationGraph full) {
     Map<String, INDArray> target = full.paramTable();
     Map<String, INDArray> source = paramTable();
     if (!target.keySet().equals(source.keySet())) {
-      throw new IllegalArgumentException("the unsplit graph's parameters " + target.size()
-          + " do not match the split network's " + source.size() + " by name");
+      throw new IllegalArgumentException(
+          "the unsplit graph's parameters "
+              + target.size()
+              + " do not match the split network's "
+              + source.size()
+              + " by name");
     }
     for (Map.Entry<String, INDArray> e : target.entrySet()) {
       e.getValue().assign(DevicePart.toCurrentDevice(source.get(e.getKey())));
@@ -259,8 +282,9 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
 
   private static org.nd4j.linalg.indexing.INDArrayIndex[] interval(long from, long to) {
     return new org.nd4j.linalg.indexing.INDArrayIndex[] {
-        org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-        org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)};
+      org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+      org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)
+    };
   }
 
   /** The optimiser steps taken (both parts count the same). */
@@ -278,22 +302,36 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
     long se = state(encoder).length();
     long sd = state(decoder).length();
     if (params.length() != pe + pd || state.length() != se + sd) {
-      throw new IllegalArgumentException("split U-Net: expected " + (pe + pd) + " parameters and "
-          + (se + sd) + " state values, got " + params.length() + " and " + state.length());
+      throw new IllegalArgumentException(
+          "split U-Net: expected "
+              + (pe + pd)
+              + " parameters and "
+              + (se + sd)
+              + " state values, got "
+              + params.length()
+              + " and "
+              + state.length());
     }
     if (iteration < 0 || iteration > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("iteration out of range: " + iteration);
     }
     INDArray p = params.reshape(1, params.length());
     INDArray s = state.reshape(1, state.length());
-    enc.call(() -> loadPart(encoder, p.get(interval(0, pe)), s.get(interval(0, se)), iteration,
-        enc.device()));
-    dec.call(() -> loadPart(decoder, p.get(interval(pe, pe + pd)), s.get(interval(se, se + sd)),
-        iteration, dec.device()));
+    enc.call(
+        () ->
+            loadPart(
+                encoder, p.get(interval(0, pe)), s.get(interval(0, se)), iteration, enc.device()));
+    dec.call(
+        () ->
+            loadPart(
+                decoder,
+                p.get(interval(pe, pe + pd)),
+                s.get(interval(se, se + sd)),
+                iteration,
+                dec.device()));
   }
 
-  private static Object loadPart(PartGraph g, INDArray p, INDArray s, long iteration,
-      int device) {
+  private static Object loadPart(PartGraph g, INDArray p, INDArray s, long iteration, int device) {
     g.params().assign(DevicePart.toDevice(p, device).reshape(g.params().shape()));
     if (s.length() > 0) {
       INDArray view = g.getUpdater().getStateViewArray();
@@ -305,11 +343,21 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
 
   /** The graph inputs {x = concat(c, x_t), temb} for timesteps t ([N, C, D, H, W], [N, dim]). */
   public INDArray[] features(INDArray xt, int[] t, INDArray cond) {
-    if (xt.rank() != 5 || cond.rank() != 5 || xt.size(1) + cond.size(1) != settings.inChannels()
+    if (xt.rank() != 5
+        || cond.rank() != 5
+        || xt.size(1) + cond.size(1) != settings.inChannels()
         || t.length != xt.size(0)) {
-      throw new IllegalArgumentException("split U-Net: x_t " + Arrays.toString(xt.shape())
-          + " and cond " + Arrays.toString(cond.shape()) + " with " + t.length + " timesteps do"
-          + " not make an input of " + settings.inChannels() + " channels");
+      throw new IllegalArgumentException(
+          "split U-Net: x_t "
+              + Arrays.toString(xt.shape())
+              + " and cond "
+              + Arrays.toString(cond.shape())
+              + " with "
+              + t.length
+              + " timesteps do"
+              + " not make an input of "
+              + settings.inChannels()
+              + " channels");
     }
     INDArray x = Nd4j.concat(1, cond.castTo(type), xt.castTo(type));
     return new INDArray[] {x, TimestepEmbedding.sinusoidal(t, settings.timeEmbedDim(), type)};
@@ -317,8 +365,8 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
 
   /** A training batch {features, label ε} in the parameters' type. */
   public MultiDataSet trainingBatch(INDArray xt, int[] t, INDArray cond, INDArray eps) {
-    return new org.nd4j.linalg.dataset.MultiDataSet(features(xt, t, cond),
-        new INDArray[] {eps.castTo(type)});
+    return new org.nd4j.linalg.dataset.MultiDataSet(
+        features(xt, t, cond), new INDArray[] {eps.castTo(type)});
   }
 
   /** ε̂ = ε_θ([c, x_t], emb(t)): the encoder's outputs, copied over, through the decoder. */
@@ -329,8 +377,8 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
 
   /** The network output for graph inputs {x, temb}. */
   public INDArray output(INDArray... features) {
-    INDArray[] outs = enc.call(() -> encoder.output(false,
-        DevicePart.toDevice(features, enc.device())));
+    INDArray[] outs =
+        enc.call(() -> encoder.output(false, DevicePart.toDevice(features, enc.device())));
     return dec.call(() -> decoder.output(false, DevicePart.toDevice(outs, dec.device()))[0]);
   }
 
@@ -347,8 +395,14 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
 
   private DeviceMemory memory(String name, DevicePart part, PartGraph g) {
     long params = DevicePart.bytes(g.numParams(), type);
-    return new DeviceMemory(name, part.device(), params, params,
-        DevicePart.bytes(state(g)), part.workspaceBytes(), 2 * boundaryBytes);
+    return new DeviceMemory(
+        name,
+        part.device(),
+        params,
+        params,
+        DevicePart.bytes(state(g)),
+        part.workspaceBytes(),
+        2 * boundaryBytes);
   }
 
   @Override

@@ -13,26 +13,26 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.patchddm.model.net.UNetSettings;
 
 /**
- * Cuts a {@link org.patchddm.model.net.UNet} configuration into an encoder part and a decoder
- * part that together compute the same function, for FullRes training over two devices.
+ * Cuts a {@link org.patchddm.model.net.UNet} configuration into an encoder part and a decoder part
+ * that together compute the same function, for FullRes training over two devices.
  *
  * <p><b>Split point.</b> The decoder blocks are numbered k = 0, 1, ... in forward order, as the
- * authors' {@code output_blocks}: level L−1 first, {@code num-res-blocks + 1} blocks per level,
- * k = (L − 1 − level)·(num-res-blocks + 1) + b for vertex {@code dec<level>_<b>}. Block k owns
- * its skip merge, its ResBlock and, for the last block of a level above 0, the upsampling
- * ({@code up<level>_nn}, {@code up<level>_conv}). With threshold n (the authors'
- * {@code decoder_device_thresh}, 15 in the paper) blocks k < n stay in the encoder part with
- * everything before them; blocks k ≥ n and the output head ({@code out_norm}, {@code out_conv},
- * the loss layer {@code out}) form the decoder part. (The authors move the head back to the first
- * GPU; here it stays with the last blocks, so the split needs no third graph.)
+ * authors' {@code output_blocks}: level L−1 first, {@code num-res-blocks + 1} blocks per level, k =
+ * (L − 1 − level)·(num-res-blocks + 1) + b for vertex {@code dec<level>_<b>}. Block k owns its skip
+ * merge, its ResBlock and, for the last block of a level above 0, the upsampling ({@code
+ * up<level>_nn}, {@code up<level>_conv}). With threshold n (the authors' {@code
+ * decoder_device_thresh}, 15 in the paper) blocks k < n stay in the encoder part with everything
+ * before them; blocks k ≥ n and the output head ({@code out_norm}, {@code out_conv}, the loss layer
+ * {@code out}) form the decoder part. (The authors move the head back to the first GPU; here it
+ * stays with the last blocks, so the split needs no third graph.)
  *
- * <p><b>Boundary.</b> Every encoder vertex that a decoder vertex reads is a boundary tensor:
- * the running h, the skips of blocks k ≥ n, and the shared SiLU(emb) [N, 4·model-channels]
- * when any ResBlock is in the decoder. The encoder part outputs each through a port
- * ({@code <name>_port}); the decoder part takes each as an input named like the tensor, behind a
- * tap ({@code <name>_tap}) that captures its gradient ({@link BoundaryVertex}). Both lists are in
- * {@link Parts#boundary()} order. Activations keep the layout of the unsplit graph (channels-last
- * [N, D, H, W, C] between the oneDNN layers).
+ * <p><b>Boundary.</b> Every encoder vertex that a decoder vertex reads is a boundary tensor: the
+ * running h, the skips of blocks k ≥ n, and the shared SiLU(emb) [N, 4·model-channels] when any
+ * ResBlock is in the decoder. The encoder part outputs each through a port ({@code <name>_port});
+ * the decoder part takes each as an input named like the tensor, behind a tap ({@code <name>_tap})
+ * that captures its gradient ({@link BoundaryVertex}). Both lists are in {@link Parts#boundary()}
+ * order. Activations keep the layout of the unsplit graph (channels-last [N, D, H, W, C] between
+ * the oneDNN layers).
  *
  * <p>Vertex and parameter names are those of the unsplit graph, so parameters copy by name.
  */
@@ -55,8 +55,11 @@ public final class UNetSplit {
    * @param boundary the names of the boundary tensors
    * @param threshold the decoder blocks in the encoder part
    */
-  public record Parts(ComputationGraphConfiguration encoder, ComputationGraphConfiguration decoder,
-      List<String> boundary, int threshold) {}
+  public record Parts(
+      ComputationGraphConfiguration encoder,
+      ComputationGraphConfiguration decoder,
+      List<String> boundary,
+      int threshold) {}
 
   /** Decoder blocks of the network: levels x (num-res-blocks + 1) (paper: 21). */
   public static int decoderBlocks(UNetSettings s) {
@@ -102,9 +105,17 @@ public final class UNetSplit {
   public static Parts split(ComputationGraphConfiguration full, UNetSettings s, int threshold) {
     int blocks = decoderBlocks(s);
     if (threshold < 0 || threshold > blocks) {
-      throw new IllegalArgumentException(SplitSettings.KEY + " must be in 0.." + blocks + " (the "
-          + "decoder blocks of a " + s.levels() + "-level network with " + s.numResBlocks()
-          + " res blocks), got " + threshold);
+      throw new IllegalArgumentException(
+          SplitSettings.KEY
+              + " must be in 0.."
+              + blocks
+              + " (the "
+              + "decoder blocks of a "
+              + s.levels()
+              + "-level network with "
+              + s.numResBlocks()
+              + " res blocks), got "
+              + threshold);
     }
     Map<String, GraphVertex> vertices = full.getVertices();
     Map<String, List<String>> inputs = full.getVertexInputs();
@@ -115,8 +126,11 @@ public final class UNetSplit {
       }
     }
     if (!decoderSide.containsAll(full.getNetworkOutputs())) {
-      throw new IllegalArgumentException("not a U-Net configuration: outputs "
-          + full.getNetworkOutputs() + " are not in the head " + HEAD);
+      throw new IllegalArgumentException(
+          "not a U-Net configuration: outputs "
+              + full.getNetworkOutputs()
+              + " are not in the head "
+              + HEAD);
     }
     Set<String> crossing = new LinkedHashSet<>();
     for (String name : vertices.keySet()) {
@@ -124,13 +138,18 @@ public final class UNetSplit {
         boolean inDecoder = decoderSide.contains(in);
         if (decoderSide.contains(name) && !inDecoder) {
           if (full.getNetworkInputs().contains(in)) {
-            throw new IllegalArgumentException("decoder-side vertex " + name
-                + " reads the network input " + in);
+            throw new IllegalArgumentException(
+                "decoder-side vertex " + name + " reads the network input " + in);
           }
           crossing.add(in);
         } else if (!decoderSide.contains(name) && inDecoder) {
-          throw new IllegalArgumentException("encoder-side vertex " + name
-              + " reads decoder-side vertex " + in + " at threshold " + threshold);
+          throw new IllegalArgumentException(
+              "encoder-side vertex "
+                  + name
+                  + " reads decoder-side vertex "
+                  + in
+                  + " at threshold "
+                  + threshold);
         }
       }
     }
@@ -140,20 +159,25 @@ public final class UNetSplit {
         boundary.add(name);
       }
     }
-    return new Parts(encoder(full, decoderSide, boundary), decoder(full, decoderSide, boundary),
-        List.copyOf(boundary), threshold);
+    return new Parts(
+        encoder(full, decoderSide, boundary),
+        decoder(full, decoderSide, boundary),
+        List.copyOf(boundary),
+        threshold);
   }
 
-  private static ComputationGraphConfiguration encoder(ComputationGraphConfiguration full,
-      Set<String> decoderSide, List<String> boundary) {
+  private static ComputationGraphConfiguration encoder(
+      ComputationGraphConfiguration full, Set<String> decoderSide, List<String> boundary) {
     Map<String, GraphVertex> v = new LinkedHashMap<>();
     Map<String, List<String>> in = new LinkedHashMap<>();
-    full.getVertices().forEach((name, vertex) -> {
-      if (!decoderSide.contains(name)) {
-        v.put(name, vertex.clone());
-        in.put(name, new ArrayList<>(full.getVertexInputs().get(name)));
-      }
-    });
+    full.getVertices()
+        .forEach(
+            (name, vertex) -> {
+              if (!decoderSide.contains(name)) {
+                v.put(name, vertex.clone());
+                in.put(name, new ArrayList<>(full.getVertexInputs().get(name)));
+              }
+            });
     List<String> outputs = new ArrayList<>();
     for (String b : boundary) {
       v.put(b + PORT, new BoundaryVertex(false));
@@ -163,30 +187,34 @@ public final class UNetSplit {
     return part(full, v, in, new ArrayList<>(full.getNetworkInputs()), outputs);
   }
 
-  private static ComputationGraphConfiguration decoder(ComputationGraphConfiguration full,
-      Set<String> decoderSide, List<String> boundary) {
+  private static ComputationGraphConfiguration decoder(
+      ComputationGraphConfiguration full, Set<String> decoderSide, List<String> boundary) {
     Map<String, GraphVertex> v = new LinkedHashMap<>();
     Map<String, List<String>> in = new LinkedHashMap<>();
     for (String b : boundary) {
       v.put(b + TAP, new BoundaryVertex(true));
       in.put(b + TAP, new ArrayList<>(List.of(b)));
     }
-    full.getVertices().forEach((name, vertex) -> {
-      if (decoderSide.contains(name)) {
-        v.put(name, vertex.clone());
-        List<String> reads = new ArrayList<>();
-        for (String i : full.getVertexInputs().get(name)) {
-          reads.add(boundary.contains(i) ? i + TAP : i);
-        }
-        in.put(name, reads);
-      }
-    });
-    return part(full, v, in, new ArrayList<>(boundary),
-        new ArrayList<>(full.getNetworkOutputs()));
+    full.getVertices()
+        .forEach(
+            (name, vertex) -> {
+              if (decoderSide.contains(name)) {
+                v.put(name, vertex.clone());
+                List<String> reads = new ArrayList<>();
+                for (String i : full.getVertexInputs().get(name)) {
+                  reads.add(boundary.contains(i) ? i + TAP : i);
+                }
+                in.put(name, reads);
+              }
+            });
+    return part(full, v, in, new ArrayList<>(boundary), new ArrayList<>(full.getNetworkOutputs()));
   }
 
-  private static ComputationGraphConfiguration part(ComputationGraphConfiguration full,
-      Map<String, GraphVertex> vertices, Map<String, List<String>> inputs, List<String> netIn,
+  private static ComputationGraphConfiguration part(
+      ComputationGraphConfiguration full,
+      Map<String, GraphVertex> vertices,
+      Map<String, List<String>> inputs,
+      List<String> netIn,
       List<String> netOut) {
     ComputationGraphConfiguration c = full.clone();
     c.setVertices(vertices);

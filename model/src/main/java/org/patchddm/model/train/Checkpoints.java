@@ -37,14 +37,19 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * Training checkpoints: one directory {@code step-00000123} per checkpoint, holding
+ *
  * <ul>
- *   <li>{@value #MODEL}: the network and its updater state (Adam moments, iteration count), ModelSerializer's zip;</li>
- *   <li>{@value #SETTINGS}: {@link RunSettings#toHocon()};</li>
- *   <li>{@value #STATE}: the step, the seed and how each step's RNG derives from them ({@link StepSeeds});</li>
- *   <li>{@value #MANIFEST}: size and SHA-256 of each of the above; written last.</li>
+ *   <li>{@value #MODEL}: the network and its updater state (Adam moments, iteration count),
+ *       ModelSerializer's zip;
+ *   <li>{@value #SETTINGS}: {@link RunSettings#toHocon()};
+ *   <li>{@value #STATE}: the step, the seed and how each step's RNG derives from them ({@link
+ *       StepSeeds});
+ *   <li>{@value #MANIFEST}: size and SHA-256 of each of the above; written last.
  * </ul>
- * The directory is assembled under a temporary sibling name and renamed into place, so a crash never leaves a
- * directory that looks complete. Loading verifies every checksum, then the settings, then parses the model.
+ *
+ * The directory is assembled under a temporary sibling name and renamed into place, so a crash
+ * never leaves a directory that looks complete. Loading verifies every checksum, then the settings,
+ * then parses the model.
  */
 public final class Checkpoints {
 
@@ -54,16 +59,19 @@ public final class Checkpoints {
   public static final String MANIFEST = "manifest.properties";
   private static final List<String> PAYLOAD = List.of(MODEL, SETTINGS, STATE);
   private static final String PREFIX = "step-";
+
   /** The prefix of the caller's extra entries in {@value #STATE}. */
   public static final String EXTRA = "extra.";
 
   private Checkpoints() {}
 
   /**
-   * A loaded checkpoint: the graph with its updater state, the number of steps done, and the caller's extra
-   * entries given to {@link #save(Path, ComputationGraph, RunSettings, long, Map)} (empty when none).
+   * A loaded checkpoint: the graph with its updater state, the number of steps done, and the
+   * caller's extra entries given to {@link #save(Path, ComputationGraph, RunSettings, long, Map)}
+   * (empty when none).
    */
-  public record Loaded(Path path, ComputationGraph graph, long step, long seed, Map<String, String> extra) {
+  public record Loaded(
+      Path path, ComputationGraph graph, long step, long seed, Map<String, String> extra) {
     public Loaded {
       extra = Map.copyOf(extra);
     }
@@ -88,10 +96,12 @@ public final class Checkpoints {
   }
 
   /**
-   * As {@link #save(Path, ComputationGraph, RunSettings, long)}, also storing the caller's {@code extra} entries
-   * (e.g. a training job's round and best score) in {@value #STATE} under {@value #EXTRA}, covered by the manifest.
+   * As {@link #save(Path, ComputationGraph, RunSettings, long)}, also storing the caller's {@code
+   * extra} entries (e.g. a training job's round and best score) in {@value #STATE} under {@value
+   * #EXTRA}, covered by the manifest.
    */
-  public static Path save(Path dir, ComputationGraph graph, RunSettings run, long step, Map<String, String> extra) {
+  public static Path save(
+      Path dir, ComputationGraph graph, RunSettings run, long step, Map<String, String> extra) {
     try {
       Files.createDirectories(dir);
       Path target = dir.resolve(name(step));
@@ -122,11 +132,15 @@ public final class Checkpoints {
       }
       return target;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint of step " + step + " under " + dir, e);
+      throw new UncheckedIOException(
+          "cannot write checkpoint of step " + step + " under " + dir, e);
     }
   }
 
-  /** The checkpoint with the most steps under {@code dir} (complete ones only: those with a manifest). */
+  /**
+   * The checkpoint with the most steps under {@code dir} (complete ones only: those with a
+   * manifest).
+   */
   public static Optional<Path> latest(Path dir) {
     if (!Files.isDirectory(dir)) {
       return Optional.empty();
@@ -143,19 +157,22 @@ public final class Checkpoints {
   /**
    * Loads and verifies a checkpoint for a run with the {@code expected} settings.
    *
-   * @throws CheckpointException naming the file when one is missing or corrupt, or naming every setting that differs
+   * @throws CheckpointException naming the file when one is missing or corrupt, or naming every
+   *     setting that differs
    */
   public static Loaded load(Path checkpoint, RunSettings expected) {
     Path manifestFile = checkpoint.resolve(MANIFEST);
     if (!Files.isRegularFile(manifestFile)) {
-      throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + MANIFEST + " is missing");
+      throw new CheckpointException(
+          "checkpoint " + checkpoint + " is incomplete: " + MANIFEST + " is missing");
     }
     Properties manifest = read(manifestFile);
     for (String f : PAYLOAD) {
       Path p = checkpoint.resolve(f);
       String want = manifest.getProperty(f + ".sha256");
       if (want == null) {
-        throw new CheckpointException("checkpoint manifest " + manifestFile + " has no checksum for " + f);
+        throw new CheckpointException(
+            "checkpoint manifest " + manifestFile + " has no checksum for " + f);
       }
       if (!Files.isRegularFile(p)) {
         throw new CheckpointException("checkpoint file " + p + " is missing");
@@ -164,29 +181,42 @@ public final class Checkpoints {
         long size = Files.size(p);
         String wantSize = manifest.getProperty(f + ".size");
         if (wantSize != null && Long.parseLong(wantSize) != size) {
-          throw new CheckpointException("checkpoint file " + p + " is truncated or corrupt: " + size + " bytes, the "
-              + "manifest says " + wantSize);
+          throw new CheckpointException(
+              "checkpoint file "
+                  + p
+                  + " is truncated or corrupt: "
+                  + size
+                  + " bytes, the "
+                  + "manifest says "
+                  + wantSize);
         }
       } catch (IOException e) {
         throw new CheckpointException("cannot read checkpoint file " + p, e);
       }
       String got = sha256(p);
       if (!got.equals(want)) {
-        throw new CheckpointException("checkpoint file " + p + " is corrupt: SHA-256 " + got + ", the manifest says "
-            + want);
+        throw new CheckpointException(
+            "checkpoint file " + p + " is corrupt: SHA-256 " + got + ", the manifest says " + want);
       }
     }
     Config stored;
     try {
       stored = ConfigFactory.parseFile(checkpoint.resolve(SETTINGS).toFile());
     } catch (ConfigException e) {
-      throw new CheckpointException("checkpoint file " + checkpoint.resolve(SETTINGS) + " is not valid HOCON: "
-          + e.getMessage(), e);
+      throw new CheckpointException(
+          "checkpoint file "
+              + checkpoint.resolve(SETTINGS)
+              + " is not valid HOCON: "
+              + e.getMessage(),
+          e);
     }
     List<String> diff = expected.incompatibilities(stored);
     if (!diff.isEmpty()) {
-      throw new CheckpointException("checkpoint " + checkpoint + " was written with other settings:\n  "
-          + String.join("\n  ", diff));
+      throw new CheckpointException(
+          "checkpoint "
+              + checkpoint
+              + " was written with other settings:\n  "
+              + String.join("\n  ", diff));
     }
     Properties state = read(checkpoint.resolve(STATE));
     long step = Long.parseLong(state.getProperty("step"));
@@ -214,22 +244,36 @@ public final class Checkpoints {
     long iterations;
     try (ZipFile zip = new ZipFile(model.toFile())) {
       params = readArray(zip, "coefficients.bin", model);
-      state = zip.getEntry("updaterState.bin") == null ? null : readArray(zip, "updaterState.bin", model);
+      state =
+          zip.getEntry("updaterState.bin") == null
+              ? null
+              : readArray(zip, "updaterState.bin", model);
       iterations = iterationCount(zip, model);
     } catch (IOException e) {
-      throw new CheckpointException("checkpoint file " + model + " cannot be read as a network: " + e, e);
+      throw new CheckpointException(
+          "checkpoint file " + model + " cannot be read as a network: " + e, e);
     }
     ComputationGraph graph = NetworkFactory.create(expected);
     if (graph.params().length() != params.length()) {
-      throw new CheckpointException("checkpoint file " + model + " holds " + params.length()
-          + " parameters, but the settings build a network of " + graph.params().length());
+      throw new CheckpointException(
+          "checkpoint file "
+              + model
+              + " holds "
+              + params.length()
+              + " parameters, but the settings build a network of "
+              + graph.params().length());
     }
     graph.params().assign(params.reshape(graph.params().shape()));
     INDArray view = graph.getUpdater(true).getStateViewArray();
     if (state != null && view != null) {
       if (view.length() != state.length()) {
-        throw new CheckpointException("checkpoint file " + model + " holds an updater state of " + state.length()
-            + " values, the network's optimiser needs " + view.length());
+        throw new CheckpointException(
+            "checkpoint file "
+                + model
+                + " holds an updater state of "
+                + state.length()
+                + " values, the network's optimiser needs "
+                + view.length());
       }
       view.assign(state.reshape(view.shape()));
     }
@@ -247,7 +291,10 @@ public final class Checkpoints {
     }
   }
 
-  /** DL4J's iteration count (Adam's bias-correction step), read from the stored configuration's JSON. */
+  /**
+   * DL4J's iteration count (Adam's bias-correction step), read from the stored configuration's
+   * JSON.
+   */
   private static long iterationCount(ZipFile zip, Path model) throws IOException {
     ZipEntry e = zip.getEntry("configuration.json");
     if (e == null) {
@@ -255,7 +302,8 @@ public final class Checkpoints {
     }
     JsonNode count = new ObjectMapper().readTree(zip.getInputStream(e)).get("iterationCount");
     if (count == null || !count.canConvertToLong()) {
-      throw new CheckpointException("checkpoint file " + model + ": configuration.json has no iterationCount");
+      throw new CheckpointException(
+          "checkpoint file " + model + ": configuration.json has no iterationCount");
     }
     return count.asLong();
   }

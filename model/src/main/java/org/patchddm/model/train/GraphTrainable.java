@@ -9,19 +9,21 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.patchddm.model.runtime.InPlaceUpdater;
 
 /**
- * Any initialised {@link ComputationGraph} as a {@link Trainable}: its flat parameter array, its updater's flat state
- * array (Adam: [1, 2P], both moments) and its configuration's iteration count, the step DL4J's updaters use for bias
- * correction. {@link #load} writes into those arrays, so a cached graph keeps its {@link InPlaceUpdater} and its
- * workspace settings across loads.
+ * Any initialised {@link ComputationGraph} as a {@link Trainable}: its flat parameter array, its
+ * updater's flat state array (Adam: [1, 2P], both moments) and its configuration's iteration count,
+ * the step DL4J's updaters use for bias correction. {@link #load} writes into those arrays, so a
+ * cached graph keeps its {@link InPlaceUpdater} and its workspace settings across loads.
  *
- * <p>{@link #fit} returns DL4J's score of the step (for the graph's loss layer as configured); the U-Net trainer
- * ({@link LocalTrainer}) rescales it to the mean over elements.
+ * <p>{@link #fit} returns DL4J's score of the step (for the graph's loss layer as configured); the
+ * U-Net trainer ({@link LocalTrainer}) rescales it to the mean over elements.
  */
 public final class GraphTrainable implements Trainable {
 
   private final ComputationGraph graph;
 
-  /** Wraps {@code graph}, installing an {@link InPlaceUpdater} that keeps the updater state it has. */
+  /**
+   * Wraps {@code graph}, installing an {@link InPlaceUpdater} that keeps the updater state it has.
+   */
   public GraphTrainable(ComputationGraph graph) {
     this.graph = InPlaceUpdater.install(graph);
   }
@@ -51,16 +53,22 @@ public final class GraphTrainable implements Trainable {
   public void load(INDArray params, INDArray updaterState, long step) {
     INDArray p = graph.params();
     if (params.length() != p.length()) {
-      throw new IllegalArgumentException("parameters: expected " + p.length() + " values, got " + params.length());
+      throw new IllegalArgumentException(
+          "parameters: expected " + p.length() + " values, got " + params.length());
     }
     INDArray s = updaterState();
     long given = updaterState == null ? 0 : updaterState.length();
     if (given != s.length()) {
-      throw new IllegalArgumentException("updater state: expected " + s.length() + " values, got " + given);
+      throw new IllegalArgumentException(
+          "updater state: expected " + s.length() + " values, got " + given);
     }
     if (step < 0 || step > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("step must be in 0.." + Integer.MAX_VALUE + " (DL4J counts iterations"
-          + " in an int), got " + step);
+      throw new IllegalArgumentException(
+          "step must be in 0.."
+              + Integer.MAX_VALUE
+              + " (DL4J counts iterations"
+              + " in an int), got "
+              + step);
     }
     p.assign(params.reshape(p.shape()).castTo(p.dataType()));
     if (s.length() > 0) {
@@ -77,7 +85,10 @@ public final class GraphTrainable implements Trainable {
 
   @Override
   public String toString() {
-    return "GraphTrainable[" + graph.numParams() + " params, inputs "
-        + Arrays.toString(graph.getConfiguration().getNetworkInputs().toArray()) + "]";
+    return "GraphTrainable["
+        + graph.numParams()
+        + " params, inputs "
+        + Arrays.toString(graph.getConfiguration().getNetworkInputs().toArray())
+        + "]";
   }
 }

@@ -6,19 +6,21 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.patchddm.model.diffusion.GaussianDiffusion;
-import org.patchddm.model.runtime.InPlaceUpdater;
 import org.patchddm.model.net.UNetDenoiser;
+import org.patchddm.model.runtime.InPlaceUpdater;
 
 /**
- * Single-process training of the ε-prediction objective (DDPM eq. 14): per step a batch of (c, x_t, t, ε) is drawn
- * ({@link TrainingBatch}), the network input is [concat(c, x_t), emb(t)] and the label ε, and the graph takes one
- * optimiser step on the MSE.
+ * Single-process training of the ε-prediction objective (DDPM eq. 14): per step a batch of (c, x_t,
+ * t, ε) is drawn ({@link TrainingBatch}), the network input is [concat(c, x_t), emb(t)] and the
+ * label ε, and the graph takes one optimiser step on the MSE.
  *
- * <p>Step k (0-based) draws everything from {@code new SplittableRandom(StepSeeds.mix(seed, k))}, so training N
- * steps, checkpointing and resuming for M more gives the same parameters as N + M steps in one go.
+ * <p>Step k (0-based) draws everything from {@code new SplittableRandom(StepSeeds.mix(seed, k))},
+ * so training N steps, checkpointing and resuming for M more gives the same parameters as N + M
+ * steps in one go.
  *
- * <p>As a {@link Trainable}: the step count is the graph configuration's iteration count (what Adam's bias
- * correction uses), and {@link #load} replaces parameters and updater state in place ({@link GraphTrainable}).
+ * <p>As a {@link Trainable}: the step count is the graph configuration's iteration count (what
+ * Adam's bias correction uses), and {@link #load} replaces parameters and updater state in place
+ * ({@link GraphTrainable}).
  */
 public final class LocalTrainer implements Trainable {
 
@@ -29,8 +31,8 @@ public final class LocalTrainer implements Trainable {
 
   /**
    * @param run the run's settings
-   * @param graph an initialised graph for {@code run.model()}, e.g. from {@link NetworkFactory}; its updater
-   *     is replaced by an {@link InPlaceUpdater} that keeps the updater state
+   * @param graph an initialised graph for {@code run.model()}, e.g. from {@link NetworkFactory};
+   *     its updater is replaced by an {@link InPlaceUpdater} that keeps the updater state
    * @param step the number of steps the graph has already been trained for
    */
   public LocalTrainer(RunSettings run, ComputationGraph graph, long step) {
@@ -39,7 +41,8 @@ public final class LocalTrainer implements Trainable {
     this.denoiser = new UNetDenoiser(trainable.graph(), run.model());
     this.diffusion = GaussianDiffusion.of(run.diffusion());
     if (step < 0 || step > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("step must be in 0.." + Integer.MAX_VALUE + ", got " + step);
+      throw new IllegalArgumentException(
+          "step must be in 0.." + Integer.MAX_VALUE + ", got " + step);
     }
     graph.getConfiguration().setIterationCount((int) step);
   }
@@ -99,17 +102,21 @@ public final class LocalTrainer implements Trainable {
     return batch(data, new SplittableRandom(StepSeeds.mix(run.train().seed(), k)));
   }
 
-  /** A batch drawn from {@code rng} ({@link TrainingBatch#draw}), as the network's features and label. */
+  /**
+   * A batch drawn from {@code rng} ({@link TrainingBatch#draw}), as the network's features and
+   * label.
+   */
   public MultiDataSet batch(TrainingVolumes data, SplittableRandom rng) {
     TrainingBatch b = TrainingBatch.draw(data, run.train(), diffusion, rng);
     return denoiser.trainingBatch(b.xt(), b.t(), b.cond(), b.eps());
   }
 
   /**
-   * One optimiser step on a given batch; returns the minibatch loss MSE(ε̂, ε) before the update. DL4J's
-   * Cnn3DLossLayer scores the per-voxel MSE summed over voxels and averaged over examples; it is divided here by the
-   * voxels per example, so the value is the mean over all elements (about 1 for an untrained ε̂ = 0). DL4J adds the
-   * weight-decay penalty of the pre-update parameters to its score; that is taken out again.
+   * One optimiser step on a given batch; returns the minibatch loss MSE(ε̂, ε) before the update.
+   * DL4J's Cnn3DLossLayer scores the per-voxel MSE summed over voxels and averaged over examples;
+   * it is divided here by the voxels per example, so the value is the mean over all elements (about
+   * 1 for an untrained ε̂ = 0). DL4J adds the weight-decay penalty of the pre-update parameters to
+   * its score; that is taken out again.
    */
   @Override
   public double fit(MultiDataSet batch) {
@@ -127,8 +134,8 @@ public final class LocalTrainer implements Trainable {
   }
 
   /**
-   * Trains until {@code train.steps} steps are done, reporting every {@code log-every} steps and writing a
-   * checkpoint every {@code checkpoint-every} steps and at the end.
+   * Trains until {@code train.steps} steps are done, reporting every {@code log-every} steps and
+   * writing a checkpoint every {@code checkpoint-every} steps and at the end.
    *
    * @param checkpointDir where checkpoints go; null for none
    */
@@ -145,7 +152,8 @@ public final class LocalTrainer implements Trainable {
       if (step % t.logEvery() == 0 || step == end) {
         double seconds = (System.nanoTime() - started) / 1e9;
         double rate = (step - first) / Math.max(seconds, 1e-9);
-        listener.onStep(new TrainingListener.StepReport(step, end, loss, rate, (end - step) / rate));
+        listener.onStep(
+            new TrainingListener.StepReport(step, end, loss, rate, (end - step) / rate));
       }
       if (checkpointDir != null && t.checkpointEvery() > 0 && step % t.checkpointEvery() == 0) {
         listener.onCheckpoint(step, Checkpoints.save(checkpointDir, graph(), run, step));

@@ -12,12 +12,13 @@ import org.patchddm.model.net.UNet;
 import org.patchddm.model.net.UNetBuildOptions;
 
 /**
- * Builds the trainable U-Net for a run: {@link UNet} built with the run's optimiser (Adam at the learning rate), its
- * weight decay ({@link Optimizer}) and gradient clipping for every layer, float32, weights seeded by
- * {@code train.seed}.
+ * Builds the trainable U-Net for a run: {@link UNet} built with the run's optimiser (Adam at the
+ * learning rate), its weight decay ({@link Optimizer}) and gradient clipping for every layer,
+ * float32, weights seeded by {@code train.seed}.
  *
- * <p>Gradient clipping is DL4J's {@link GradientNormalization#ClipL2PerLayer}: each layer's gradient is rescaled
- * to L2 norm at most {@code grad-clip} (DL4J has no global-norm clipping for a ComputationGraph).
+ * <p>Gradient clipping is DL4J's {@link GradientNormalization#ClipL2PerLayer}: each layer's
+ * gradient is rescaled to L2 norm at most {@code grad-clip} (DL4J has no global-norm clipping for a
+ * ComputationGraph).
  */
 public final class NetworkFactory {
 
@@ -28,9 +29,13 @@ public final class NetworkFactory {
     return UNet.create(run.model(), options(run.train()));
   }
 
-  /** Float32, Adam at the run's learning rate, its weight decay and clipping, weights seeded by {@code train.seed}. */
+  /**
+   * Float32, Adam at the run's learning rate, its weight decay and clipping, weights seeded by
+   * {@code train.seed}.
+   */
   public static UNetBuildOptions options(TrainSettings t) {
-    return new UNetBuildOptions(DataType.FLOAT, new Adam(t.learningRate()), t.seed(), regularization(t), t.gradClip());
+    return new UNetBuildOptions(
+        DataType.FLOAT, new Adam(t.learningRate()), t.seed(), regularization(t), t.gradClip());
   }
 
   private static List<Regularization> regularization(TrainSettings t) {

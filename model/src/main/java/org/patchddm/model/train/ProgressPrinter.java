@@ -9,15 +9,24 @@ public final class ProgressPrinter implements TrainingListener {
 
   private final PrintStream out;
 
-  /** @param out where to write, e.g. System.err of a CLI */
+  /**
+   * @param out where to write, e.g. System.err of a CLI
+   */
   public ProgressPrinter(PrintStream out) {
     this.out = out;
   }
 
   @Override
   public void onStep(StepReport r) {
-    out.println(String.format(Locale.ROOT, "step %d/%d loss %.6f %.3f steps/s ETA %s", r.step(), r.totalSteps(),
-        r.loss(), r.stepsPerSecond(), formatSeconds(r.etaSeconds())));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "step %d/%d loss %.6f %.3f steps/s ETA %s",
+            r.step(),
+            r.totalSteps(),
+            r.loss(),
+            r.stepsPerSecond(),
+            formatSeconds(r.etaSeconds())));
   }
 
   @Override

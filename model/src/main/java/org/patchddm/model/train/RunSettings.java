@@ -13,28 +13,29 @@ import org.patchddm.model.diffusion.DiffusionSettings;
 import org.patchddm.model.net.UNetSettings;
 
 /**
- * Everything that defines a training run: the network, the diffusion and the trainer settings. Stored in every
- * checkpoint as HOCON and compared when a checkpoint is loaded.
+ * Everything that defines a training run: the network, the diffusion and the trainer settings.
+ * Stored in every checkpoint as HOCON and compared when a checkpoint is loaded.
  */
 public record RunSettings(UNetSettings model, DiffusionSettings diffusion, TrainSettings train) {
 
   /**
-   * Keys that may change between a checkpoint and its resumption without changing the training trajectory: the
-   * run length, the checkpoint and log cadence, and the sampler.
+   * Keys that may change between a checkpoint and its resumption without changing the training
+   * trajectory: the run length, the checkpoint and log cadence, and the sampler.
    */
-  public static final Set<String> RESUMABLE_KEYS = Set.of(
-      TrainSettings.PATH + ".steps",
-      // Same function and parameter layout either way, so a run may switch implementations.
-      UNetSettings.PATH + ".conv-impl",
-      TrainSettings.PATH + ".checkpoint-every",
-      TrainSettings.PATH + ".log-every",
-      DiffusionSettings.PATH + ".sampler",
-      DiffusionSettings.PATH + ".sampling-steps",
-      DiffusionSettings.PATH + ".eta",
-      DiffusionSettings.PATH + ".clip-x0",
-      DiffusionSettings.PATH + ".clip-x0-min",
-      DiffusionSettings.PATH + ".clip-x0-max",
-      DiffusionSettings.PATH + ".sampling-start");
+  public static final Set<String> RESUMABLE_KEYS =
+      Set.of(
+          TrainSettings.PATH + ".steps",
+          // Same function and parameter layout either way, so a run may switch implementations.
+          UNetSettings.PATH + ".conv-impl",
+          TrainSettings.PATH + ".checkpoint-every",
+          TrainSettings.PATH + ".log-every",
+          DiffusionSettings.PATH + ".sampler",
+          DiffusionSettings.PATH + ".sampling-steps",
+          DiffusionSettings.PATH + ".eta",
+          DiffusionSettings.PATH + ".clip-x0",
+          DiffusionSettings.PATH + ".clip-x0-min",
+          DiffusionSettings.PATH + ".clip-x0-max",
+          DiffusionSettings.PATH + ".sampling-start");
 
   public RunSettings {
     if (model == null || diffusion == null || train == null) {
@@ -44,7 +45,9 @@ public record RunSettings(UNetSettings model, DiffusionSettings diffusion, Train
 
   /** Reads {@code patchddm.model}, {@code patchddm.diffusion} and {@code patchddm.train}. */
   public static RunSettings fromConfig(Config root) {
-    return new RunSettings(UNetSettings.fromConfig(root), DiffusionSettings.fromConfig(root),
+    return new RunSettings(
+        UNetSettings.fromConfig(root),
+        DiffusionSettings.fromConfig(root),
         TrainSettings.fromConfig(root));
   }
 
@@ -52,24 +55,44 @@ public record RunSettings(UNetSettings model, DiffusionSettings diffusion, Train
   public String toHocon() {
     UNetSettings m = model;
     String mult = m.channelMult().stream().map(String::valueOf).collect(Collectors.joining(", "));
-    return UNetSettings.PATH + " {\n"
-        + "  model-channels = " + m.modelChannels() + "\n"
-        + "  channel-mult = [" + mult + "]\n"
-        + "  num-res-blocks = " + m.numResBlocks() + "\n"
-        + "  groupnorm-groups = " + m.groupNormGroups() + "\n"
-        + "  in-channels = " + m.inChannels() + "\n"
-        + "  out-channels = " + m.outChannels() + "\n"
-        + "  skip-merge = " + m.skipMerge() + "\n"
-        + "  time-embed-dim = " + m.timeEmbedDim() + "\n"
-        + "  conv-impl = " + m.convImpl() + "\n"
+    return UNetSettings.PATH
+        + " {\n"
+        + "  model-channels = "
+        + m.modelChannels()
+        + "\n"
+        + "  channel-mult = ["
+        + mult
+        + "]\n"
+        + "  num-res-blocks = "
+        + m.numResBlocks()
+        + "\n"
+        + "  groupnorm-groups = "
+        + m.groupNormGroups()
+        + "\n"
+        + "  in-channels = "
+        + m.inChannels()
+        + "\n"
+        + "  out-channels = "
+        + m.outChannels()
+        + "\n"
+        + "  skip-merge = "
+        + m.skipMerge()
+        + "\n"
+        + "  time-embed-dim = "
+        + m.timeEmbedDim()
+        + "\n"
+        + "  conv-impl = "
+        + m.convImpl()
+        + "\n"
         + "}\n"
         + diffusion.toHocon()
         + train.toHocon();
   }
 
   /**
-   * The differences that forbid resuming a run with these settings from a checkpoint written with {@code stored}:
-   * one line per key, "key: expected X, found Y", ignoring {@link #RESUMABLE_KEYS}. Empty when compatible.
+   * The differences that forbid resuming a run with these settings from a checkpoint written with
+   * {@code stored}: one line per key, "key: expected X, found Y", ignoring {@link #RESUMABLE_KEYS}.
+   * Empty when compatible.
    */
   public List<String> incompatibilities(Config stored) {
     Map<String, Object> expected = flatten(ConfigFactory.parseString(toHocon()));
@@ -85,7 +108,12 @@ public record RunSettings(UNetSettings model, DiffusionSettings diffusion, Train
       Object e = expected.get(k);
       Object f = found.get(k);
       if (e == null || f == null || !same(e, f)) {
-        out.add(k + ": expected " + (e == null ? "(absent)" : e) + ", found " + (f == null ? "(absent)" : f));
+        out.add(
+            k
+                + ": expected "
+                + (e == null ? "(absent)" : e)
+                + ", found "
+                + (f == null ? "(absent)" : f));
       }
     }
     return out;

@@ -1,9 +1,10 @@
 package org.patchddm.model.train;
 
 /**
- * Derives the seed of every unit of randomness from the root seed, so that step k's draws never depend on how many
- * steps ran before in this process: resuming at step k repeats them exactly without saving RNG streams. A Spark
- * worker derives its stream from (seed, round, partition) the same way.
+ * Derives the seed of every unit of randomness from the root seed, so that step k's draws never
+ * depend on how many steps ran before in this process: resuming at step k repeats them exactly
+ * without saving RNG streams. A Spark worker derives its stream from (seed, round, partition) the
+ * same way.
  */
 public final class StepSeeds {
 
@@ -11,7 +12,10 @@ public final class StepSeeds {
 
   private StepSeeds() {}
 
-  /** The seed of step {@code step} under root {@code seed} (SplitMix64's finaliser of seed + (step+1)·φ). */
+  /**
+   * The seed of step {@code step} under root {@code seed} (SplitMix64's finaliser of seed +
+   * (step+1)·φ).
+   */
   public static long mix(long seed, long step) {
     long z = seed + (step + 1) * GOLDEN;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

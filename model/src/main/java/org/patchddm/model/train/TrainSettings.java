@@ -38,11 +38,18 @@ public record TrainSettings(
 
   public TrainSettings {
     patchSize = List.copyOf(patchSize);
-    require(learningRate > 0 && Double.isFinite(learningRate), "learning-rate must be > 0, got " + learningRate);
-    require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight-decay must be >= 0, got " + weightDecay);
+    require(
+        learningRate > 0 && Double.isFinite(learningRate),
+        "learning-rate must be > 0, got " + learningRate);
+    require(
+        weightDecay >= 0 && Double.isFinite(weightDecay),
+        "weight-decay must be >= 0, got " + weightDecay);
     require(batchSize >= 1, "batch-size must be >= 1, got " + batchSize);
-    require(gradClip >= 0 && Double.isFinite(gradClip), "grad-clip must be >= 0 (0 = off), got " + gradClip);
-    require(patchSize.size() == 3 && patchSize.stream().allMatch(p -> p >= 1),
+    require(
+        gradClip >= 0 && Double.isFinite(gradClip),
+        "grad-clip must be >= 0 (0 = off), got " + gradClip);
+    require(
+        patchSize.size() == 3 && patchSize.stream().allMatch(p -> p >= 1),
         "patch-size must be 3 positive sizes [D, H, W], got " + patchSize);
     require(steps >= 0, "steps must be >= 0, got " + steps);
     require(checkpointEvery >= 0, "checkpoint-every must be >= 0, got " + checkpointEvery);
@@ -76,24 +83,57 @@ public record TrainSettings(
 
   /** A copy with another number of steps. */
   public TrainSettings withSteps(int n) {
-    return new TrainSettings(optimizer, learningRate, weightDecay, batchSize, gradClip, patchSize, seed, n,
-        checkpointEvery, logEvery, mode);
+    return new TrainSettings(
+        optimizer,
+        learningRate,
+        weightDecay,
+        batchSize,
+        gradClip,
+        patchSize,
+        seed,
+        n,
+        checkpointEvery,
+        logEvery,
+        mode);
   }
 
   /** The settings as a HOCON block under {@link #PATH}. */
   public String toHocon() {
-    return PATH + " {\n"
-        + "  optimizer = " + optimizer + "\n"
-        + "  learning-rate = " + learningRate + "\n"
-        + "  weight-decay = " + weightDecay + "\n"
-        + "  batch-size = " + batchSize + "\n"
-        + "  grad-clip = " + gradClip + "\n"
-        + "  patch-size = [" + patchSize.stream().map(String::valueOf).collect(Collectors.joining(", ")) + "]\n"
-        + "  seed = " + seed + "\n"
-        + "  steps = " + steps + "\n"
-        + "  checkpoint-every = " + checkpointEvery + "\n"
-        + "  log-every = " + logEvery + "\n"
-        + "  mode = " + mode + "\n"
+    return PATH
+        + " {\n"
+        + "  optimizer = "
+        + optimizer
+        + "\n"
+        + "  learning-rate = "
+        + learningRate
+        + "\n"
+        + "  weight-decay = "
+        + weightDecay
+        + "\n"
+        + "  batch-size = "
+        + batchSize
+        + "\n"
+        + "  grad-clip = "
+        + gradClip
+        + "\n"
+        + "  patch-size = ["
+        + patchSize.stream().map(String::valueOf).collect(Collectors.joining(", "))
+        + "]\n"
+        + "  seed = "
+        + seed
+        + "\n"
+        + "  steps = "
+        + steps
+        + "\n"
+        + "  checkpoint-every = "
+        + checkpointEvery
+        + "\n"
+        + "  log-every = "
+        + logEvery
+        + "\n"
+        + "  mode = "
+        + mode
+        + "\n"
         + "}\n";
   }
 

@@ -4,16 +4,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
- * A network under training as a parameter-averaging loop sees it: flat parameters and updater state that can be
- * read and replaced in place, an iteration count, and one optimiser step on a batch. Implemented by the single-graph
- * trainer and by the two-part (encoder/decoder) FullRes trainer, so that the loop averages either the same way.
+ * A network under training as a parameter-averaging loop sees it: flat parameters and updater state
+ * that can be read and replaced in place, an iteration count, and one optimiser step on a batch.
+ * Implemented by the single-graph trainer and by the two-part (encoder/decoder) FullRes trainer, so
+ * that the loop averages either the same way.
  */
 public interface Trainable {
 
   /** The flat parameter vector [1, P]; a view that training updates in place. */
   INDArray params();
 
-  /** The flat updater state [1, S] (Adam: both moments), a view; an empty array for a stateless updater. */
+  /**
+   * The flat updater state [1, S] (Adam: both moments), a view; an empty array for a stateless
+   * updater.
+   */
   INDArray updaterState();
 
   /** The optimiser steps taken so far (the iteration count the updater's bias correction uses). */
@@ -22,6 +26,8 @@ public interface Trainable {
   /** Replaces parameters and updater state in place (same lengths) and sets the step count. */
   void load(INDArray params, INDArray updaterState, long step);
 
-  /** One optimiser step on {@code batch}; returns the loss before the update (mean over elements). */
+  /**
+   * One optimiser step on {@code batch}; returns the loss before the update (mean over elements).
+   */
   double fit(MultiDataSet batch);
 }

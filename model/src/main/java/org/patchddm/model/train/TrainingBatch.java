@@ -11,17 +11,21 @@ import org.patchddm.model.patch.ModelInputs;
 import org.patchddm.model.patch.TrainingMode;
 
 /**
- * One training step's inputs, before they are turned into network features: condition c [B, C_c, d, h, w], the noised
- * label x_t [B, 1, d, h, w], timesteps t [B] and the noise ε [B, 1, d, h, w] (the ε-prediction target).
+ * One training step's inputs, before they are turned into network features: condition c [B, C_c, d,
+ * h, w], the noised label x_t [B, 1, d, h, w], timesteps t [B] and the noise ε [B, 1, d, h, w] (the
+ * ε-prediction target).
  */
 public record TrainingBatch(INDArray cond, INDArray xt, int[] t, INDArray eps) {
 
   /**
-   * Draws a batch: per example a subject index (uniform, with replacement), a patch (PATCH mode, centre-biased),
-   * then t ~ U{0..T-1} and ε ~ N(0, I) for the whole batch, and x_t = q_sample(x0, t, ε). Every draw comes from
-   * {@code rng} in that order, so a seeded rng fixes the batch.
+   * Draws a batch: per example a subject index (uniform, with replacement), a patch (PATCH mode,
+   * centre-biased), then t ~ U{0..T-1} and ε ~ N(0, I) for the whole batch, and x_t = q_sample(x0,
+   * t, ε). Every draw comes from {@code rng} in that order, so a seeded rng fixes the batch.
    */
-  public static TrainingBatch draw(TrainingVolumes data, TrainSettings settings, GaussianDiffusion diffusion,
+  public static TrainingBatch draw(
+      TrainingVolumes data,
+      TrainSettings settings,
+      GaussianDiffusion diffusion,
       SplittableRandom rng) {
     int b = settings.batchSize();
     INDArray[] conds = new INDArray[b];
@@ -37,7 +41,8 @@ public record TrainingBatch(INDArray cond, INDArray xt, int[] t, INDArray eps) {
           throw new IllegalArgumentException("subject " + v.id() + ": " + e.getMessage(), e);
         }
       }
-      ModelInputs.Pair p = ModelInputs.trainingExample(settings.mode(), v.mr(), v.label(), sampler, rng);
+      ModelInputs.Pair p =
+          ModelInputs.trainingExample(settings.mode(), v.mr(), v.label(), sampler, rng);
       conds[i] = p.cond().castTo(DataType.FLOAT);
       labels[i] = p.label().castTo(DataType.FLOAT);
     }

@@ -14,7 +14,8 @@ public interface TrainingListener {
    * @param stepsPerSecond the rate over the steps of this run so far
    * @param etaSeconds the estimated time to totalSteps at that rate
    */
-  record StepReport(long step, long totalSteps, double loss, double stepsPerSecond, double etaSeconds) {}
+  record StepReport(
+      long step, long totalSteps, double loss, double stepsPerSecond, double etaSeconds) {}
 
   /** Called every {@code log-every} steps and after the last. */
   void onStep(StepReport report);

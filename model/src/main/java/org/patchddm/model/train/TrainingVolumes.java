@@ -4,8 +4,8 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The training set as the trainer sees it: preprocessed subjects, addressed by index, already in memory or loaded
- * on demand by the implementation.
+ * The training set as the trainer sees it: preprocessed subjects, addressed by index, already in
+ * memory or loaded on demand by the implementation.
  */
 public interface TrainingVolumes {
 
@@ -19,8 +19,13 @@ public interface TrainingVolumes {
   record Volume(String id, INDArray mr, INDArray label) {
     public Volume {
       if (mr.rank() != 4 || label.rank() != 4 || label.size(0) != 1) {
-        throw new IllegalArgumentException("subject " + id + ": need MR [C, D, H, W] and label [1, D, H, W], got "
-            + java.util.Arrays.toString(mr.shape()) + " and " + java.util.Arrays.toString(label.shape()));
+        throw new IllegalArgumentException(
+            "subject "
+                + id
+                + ": need MR [C, D, H, W] and label [1, D, H, W], got "
+                + java.util.Arrays.toString(mr.shape())
+                + " and "
+                + java.util.Arrays.toString(label.shape()));
       }
     }
   }

@@ -63,7 +63,8 @@ class BetaScheduleTest {
   void rejectsInvalidBetas() {
     // T = 10 scales the linear end to 2.0, which is not a variance
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> GaussianDiffusion.of(BetaSchedule.LINEAR, 10));
+        assertThrows(
+            IllegalArgumentException.class, () -> GaussianDiffusion.of(BetaSchedule.LINEAR, 10));
     assertEquals(true, e.getMessage().contains("beta["));
     assertThrows(IllegalArgumentException.class, () -> BetaSchedule.COSINE.betas(0));
   }

@@ -16,15 +16,17 @@ import org.nd4j.linalg.factory.Nd4j;
 class DiffusionSamplerTest {
 
   /** The diffusers test denoiser: ε̂ = x_t · t / (t + 1), with the original t. */
-  private static final Denoiser FAKE = (xt, t, cond) -> {
-    INDArray out = xt.dup();
-    for (int i = 0; i < t.length; i++) {
-      out.slice(i).muli((double) t[i] / (t[i] + 1));
-    }
-    return out;
-  };
+  private static final Denoiser FAKE =
+      (xt, t, cond) -> {
+        INDArray out = xt.dup();
+        for (int i = 0; i < t.length; i++) {
+          out.slice(i).muli((double) t[i] / (t[i] + 1));
+        }
+        return out;
+      };
 
-  private static DiffusionSettings settings(int timesteps, SamplerKind kind, int steps, double eta, boolean clip) {
+  private static DiffusionSettings settings(
+      int timesteps, SamplerKind kind, int steps, double eta, boolean clip) {
     return new DiffusionSettings(timesteps, BetaSchedule.LINEAR, kind, steps, eta, clip);
   }
 
@@ -35,23 +37,31 @@ class DiffusionSamplerTest {
     GaussianDiffusion base = new GaussianDiffusion(new double[] {0.1, 0.2, 0.3, 0.4});
     DiffusionSampler s = new DiffusionSampler(base, settings(4, SamplerKind.DDIM, 2, 0.0, true));
     List<Integer> seenT = new ArrayList<>();
-    Denoiser recording = (xt, t, cond) -> {
-      seenT.add(t[0]);
-      assertEquals(3, cond.size(1)); // the condition is passed at every step
-      return FAKE.predictEps(xt, t, cond);
-    };
+    Denoiser recording =
+        (xt, t, cond) -> {
+          seenT.add(t[0]);
+          assertEquals(3, cond.size(1)); // the condition is passed at every step
+          return FAKE.predictEps(xt, t, cond);
+        };
     INDArray xT = Nd4j.create(new double[] {1.0, 1.6}, new long[] {1, 1, 1, 1, 2}, DataType.DOUBLE);
     INDArray cond = Nd4j.zeros(DataType.DOUBLE, 1, 3, 1, 1, 2);
     Sample out = s.sample(recording, cond, xT, new SplittableRandom(0));
     assertEquals(List.of(3, 0), seenT);
-    // Step 1, t = 3 (ᾱ = 0.3024, sqrt = 0.5499090833947008, sqrt(1-ᾱ) = 0.835224520712844), ᾱ_prev = 0.9:
-    //  voxel a: x = 1.0, ε̂ = 0.75; x̂0 = (1.0 - 0.835224520712844·0.75) / 0.5499090833947008 = 0.6793515887374902
+    // Step 1, t = 3 (ᾱ = 0.3024, sqrt = 0.5499090833947008, sqrt(1-ᾱ) = 0.835224520712844), ᾱ_prev
+    // = 0.9:
+    //  voxel a: x = 1.0, ε̂ = 0.75; x̂0 = (1.0 - 0.835224520712844·0.75) / 0.5499090833947008 =
+    // 0.6793515887374902
     //           (no clip, so ε = ε̂ = 0.75); x_prev = sqrt(0.9)·0.67935 + sqrt(0.1)·0.75
-    //           = 0.9486832980505138·0.6793515887374902 + 0.31622776601683794·0.75 = 0.8816603302519669
-    //  voxel b: x = 1.6, ε̂ = 1.2; x̂0 = (1.6 - 0.835224520712844·1.2) / 0.5499090833947008 = 1.0869625... -> clip 1.0;
-    //           ε recomputed = (1.6 - 0.5499090833947008·1.0) / 0.835224520712844 = 1.2572558522456594;
-    //           x_prev = 0.9486832980505138·1.0 + 0.31622776601683794·1.2572558522456594 = 1.3462625075177543
-    // Step 2, t = 0 (ᾱ = 0.9), ε̂ = x·0/1 = 0, ᾱ_prev = 1 so the result is x̂0 = x / sqrt(0.9), clipped:
+    //           = 0.9486832980505138·0.6793515887374902 + 0.31622776601683794·0.75 =
+    // 0.8816603302519669
+    //  voxel b: x = 1.6, ε̂ = 1.2; x̂0 = (1.6 - 0.835224520712844·1.2) / 0.5499090833947008 =
+    // 1.0869625... -> clip 1.0;
+    //           ε recomputed = (1.6 - 0.5499090833947008·1.0) / 0.835224520712844 =
+    // 1.2572558522456594;
+    //           x_prev = 0.9486832980505138·1.0 + 0.31622776601683794·1.2572558522456594 =
+    // 1.3462625075177543
+    // Step 2, t = 0 (ᾱ = 0.9), ε̂ = x·0/1 = 0, ᾱ_prev = 1 so the result is x̂0 = x / sqrt(0.9),
+    // clipped:
     //  voxel a: 0.8816603302519669 / 0.9486832980505138 = 0.9293515887374901
     //  voxel b: 1.3462625075177543 / 0.9486832980505138 = 1.4190852840818866 -> 1.0
     assertArrayEquals(new double[] {0.9293515887374901, 1.0}, out.soft().data().asDouble(), 1e-12);
@@ -63,7 +73,8 @@ class DiffusionSamplerTest {
     GaussianDiffusion base = new GaussianDiffusion(new double[] {0.1, 0.2, 0.3, 0.4});
     DiffusionSampler s = new DiffusionSampler(base, settings(4, SamplerKind.DDIM, 2, 0.0, false));
     INDArray xT = Nd4j.create(new double[] {1.6}, new long[] {1, 1, 1, 1, 1}, DataType.DOUBLE);
-    Sample out = s.sample(FAKE, Nd4j.zeros(DataType.DOUBLE, 1, 1, 1, 1, 1), xT, new SplittableRandom(0));
+    Sample out =
+        s.sample(FAKE, Nd4j.zeros(DataType.DOUBLE, 1, 1, 1, 1, 1), xT, new SplittableRandom(0));
     // x̂0 = 1.0869625419799844 unclipped, ε = ε̂ = 1.2:
     // x_prev = 0.9486832980505138·1.0869625419799844 + 0.31622776601683794·1.2 = 1.41065653...
     double xPrev = 0.9486832980505138 * 1.0869625419799844 + 0.31622776601683794 * 1.2;
@@ -74,32 +85,40 @@ class DiffusionSamplerTest {
 
   @Test
   void clipRangeBoundsTheLastStepsX0() {
-    // one DDIM step at t = 999 returns the clipped x̂0 = (x_t - sqrt(1-ᾱ) ε̂) / sqrt(ᾱ); with ε̂ = -x_t the
+    // one DDIM step at t = 999 returns the clipped x̂0 = (x_t - sqrt(1-ᾱ) ε̂) / sqrt(ᾱ); with ε̂ =
+    // -x_t the
     // unclipped x̂0 is x_t (1 + sqrt(1-ᾱ)) / sqrt(ᾱ), far outside any range, with the sign of x_t
     GaussianDiffusion base = GaussianDiffusion.of(BetaSchedule.LINEAR, 1000);
     Denoiser away = (xt, t, cond) -> xt.neg();
     INDArray xT = Nd4j.createFromArray(new double[] {-0.3, 0.2, 1.5, -2.0}).reshape(1, 1, 1, 2, 2);
     DiffusionSettings paper = settings(1000, SamplerKind.DDIM, 1, 0.0, true);
-    DiffusionSettings label = new DiffusionSettings(1000, BetaSchedule.LINEAR, SamplerKind.DDIM, 1,
-        0.0, true, 0.0, 1.0, -1);
+    DiffusionSettings label =
+        new DiffusionSettings(
+            1000, BetaSchedule.LINEAR, SamplerKind.DDIM, 1, 0.0, true, 0.0, 1.0, -1);
     INDArray cond = Nd4j.zeros(DataType.DOUBLE, 1, 1, 1, 2, 2);
     SplittableRandom rng = new SplittableRandom(1);
-    assertArrayEquals(new double[] {-1, 1, 1, -1},
-        new DiffusionSampler(base, paper).sample(away, cond, xT, rng).soft().data().asDouble(), 0.0);
-    assertArrayEquals(new double[] {0, 1, 1, 0},
-        new DiffusionSampler(base, label).sample(away, cond, xT, rng).soft().data().asDouble(), 0.0);
+    assertArrayEquals(
+        new double[] {-1, 1, 1, -1},
+        new DiffusionSampler(base, paper).sample(away, cond, xT, rng).soft().data().asDouble(),
+        0.0);
+    assertArrayEquals(
+        new double[] {0, 1, 1, 0},
+        new DiffusionSampler(base, label).sample(away, cond, xT, rng).soft().data().asDouble(),
+        0.0);
   }
 
   @Test
   void firstTimestepIsTheFirstOneTheNetworkSees() {
     GaussianDiffusion base = GaussianDiffusion.of(BetaSchedule.LINEAR, 1000);
     java.util.List<Integer> seen = new java.util.ArrayList<>();
-    Denoiser recording = (xt, t, cond) -> {
-      seen.add(t[0]);
-      return xt.mul(0);
-    };
-    DiffusionSettings s = new DiffusionSettings(1000, BetaSchedule.LINEAR, SamplerKind.DDIM, 4,
-        0.0, true, -1.0, 1.0, 900);
+    Denoiser recording =
+        (xt, t, cond) -> {
+          seen.add(t[0]);
+          return xt.mul(0);
+        };
+    DiffusionSettings s =
+        new DiffusionSettings(
+            1000, BetaSchedule.LINEAR, SamplerKind.DDIM, 4, 0.0, true, -1.0, 1.0, 900);
     new DiffusionSampler(base, s).sample(recording, Nd4j.zeros(DataType.DOUBLE, 1, 1, 2, 2, 2), 3L);
     assertEquals(java.util.List.of(900, 600, 300, 0), seen);
   }
@@ -111,12 +130,15 @@ class DiffusionSamplerTest {
     // the oracle knows x0: ε̂ = (x_t - sqrt(ᾱ_t) x0) / sqrt(1 - ᾱ_t) with the original t
     Denoiser oracle = (xt, t, cond) -> base.epsFromX0(xt, t, x0);
     for (int steps : new int[] {1, 7, 50}) {
-      DiffusionSampler s = new DiffusionSampler(base, settings(1000, SamplerKind.DDIM, steps, 0.0, true));
+      DiffusionSampler s =
+          new DiffusionSampler(base, settings(1000, SamplerKind.DDIM, steps, 0.0, true));
       Sample out = s.sample(oracle, Nd4j.zeros(DataType.DOUBLE, 2, 4, 3, 3, 3), 11L);
       assertArrayEquals(x0.data().asDouble(), out.soft().data().asDouble(), 1e-9, "S = " + steps);
     }
-    // DDPM with the oracle ends at x0 too (the last step has no noise and returns the posterior mean at t = 0)
-    DiffusionSampler p = new DiffusionSampler(base, settings(1000, SamplerKind.DDPM, 10, 0.0, true));
+    // DDPM with the oracle ends at x0 too (the last step has no noise and returns the posterior
+    // mean at t = 0)
+    DiffusionSampler p =
+        new DiffusionSampler(base, settings(1000, SamplerKind.DDPM, 10, 0.0, true));
     Sample out = p.sample(oracle, Nd4j.zeros(DataType.DOUBLE, 2, 4, 3, 3, 3), 5L);
     assertArrayEquals(x0.data().asDouble(), out.soft().data().asDouble(), 1e-9);
   }
@@ -128,8 +150,10 @@ class DiffusionSamplerTest {
     DiffusionSampler s = new DiffusionSampler(base, settings(4, SamplerKind.DDPM, 4, 0.0, true));
     int n = 20 * 20 * 20;
     INDArray xt = Nd4j.valueArrayOf(new long[] {1, 1, 20, 20, 20}, 0.1, DataType.DOUBLE);
-    INDArray next = s.ddpmStep(xt, 2, Nd4j.zeros(DataType.DOUBLE, 1, 1, 20, 20, 20), new SplittableRandom(9));
-    // ε̂ = 0: x̂0 = 0.1 / sqrt(0.504); μ̃ = c1 x̂0 + c2 x_t with c1 = 0.3 sqrt(0.72)/0.496, c2 = 0.28 sqrt(0.7)/0.496
+    INDArray next =
+        s.ddpmStep(xt, 2, Nd4j.zeros(DataType.DOUBLE, 1, 1, 20, 20, 20), new SplittableRandom(9));
+    // ε̂ = 0: x̂0 = 0.1 / sqrt(0.504); μ̃ = c1 x̂0 + c2 x_t with c1 = 0.3 sqrt(0.72)/0.496, c2 =
+    // 0.28 sqrt(0.7)/0.496
     double x0 = 0.1 / Math.sqrt(0.504);
     double mean = 0.3 * Math.sqrt(0.72) / 0.496 * x0 + 0.28 * Math.sqrt(0.7) / 0.496 * 0.1;
     double variance = 0.3 * (1 - 0.72) / (1 - 0.504); // β̃_2 = 0.16935...
@@ -144,11 +168,13 @@ class DiffusionSamplerTest {
       var += (e - mean) * (e - mean);
     }
     var /= n;
-    // sd of the sample mean: sqrt(0.169/8000) = 0.0046; relative sd of the sample variance: sqrt(2/8000) = 1.6 %
+    // sd of the sample mean: sqrt(0.169/8000) = 0.0046; relative sd of the sample variance:
+    // sqrt(2/8000) = 1.6 %
     assertEquals(mean, m, 0.02);
     assertEquals(variance, var, 0.08 * variance);
     // the last step adds no noise: it is exactly the posterior mean at t = 0, i.e. x̂0
-    INDArray last = s.ddpmStep(xt, 0, Nd4j.zeros(DataType.DOUBLE, 1, 1, 20, 20, 20), new SplittableRandom(9));
+    INDArray last =
+        s.ddpmStep(xt, 0, Nd4j.zeros(DataType.DOUBLE, 1, 1, 20, 20, 20), new SplittableRandom(9));
     assertEquals(0.1 / Math.sqrt(0.9), last.getDouble(0), 1e-12);
     assertEquals(0.1 / Math.sqrt(0.9), last.getDouble(n - 1), 1e-12);
   }
@@ -175,8 +201,10 @@ class DiffusionSamplerTest {
     GaussianDiffusion base = GaussianDiffusion.of(BetaSchedule.LINEAR, 1000);
     INDArray cond = Nd4j.zeros(DataType.DOUBLE, 1, 1, 3, 3, 3);
     INDArray xT = GaussianNoise.sample(new SplittableRandom(1), DataType.DOUBLE, 1, 1, 3, 3, 3);
-    DiffusionSampler det = new DiffusionSampler(base, settings(1000, SamplerKind.DDIM, 4, 0.0, false));
-    DiffusionSampler sto = new DiffusionSampler(base, settings(1000, SamplerKind.DDIM, 4, 1.0, false));
+    DiffusionSampler det =
+        new DiffusionSampler(base, settings(1000, SamplerKind.DDIM, 4, 0.0, false));
+    DiffusionSampler sto =
+        new DiffusionSampler(base, settings(1000, SamplerKind.DDIM, 4, 1.0, false));
     INDArray a = det.sample(FAKE, cond, xT, new SplittableRandom(1)).soft();
     INDArray b = det.sample(FAKE, cond, xT, new SplittableRandom(2)).soft();
     INDArray c = sto.sample(FAKE, cond, xT, new SplittableRandom(1)).soft();

@@ -47,7 +47,8 @@ class EnsembleAccumulatorTest {
 
   @Test
   void matchesTwoPassStatisticsInFloat() {
-    // 15 members of 1000 voxels in float32: Welford's running values against a two-pass computation in double
+    // 15 members of 1000 voxels in float32: Welford's running values against a two-pass computation
+    // in double
     java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
     int n = 15;
     int voxels = 1000;
@@ -83,7 +84,8 @@ class EnsembleAccumulatorTest {
   @Test
   void shapesMustAgree() {
     EnsembleAccumulator acc = new EnsembleAccumulator().add(row(DataType.FLOAT, 1, 2));
-    var e = assertThrows(IllegalArgumentException.class, () -> acc.add(row(DataType.FLOAT, 1, 2, 3)));
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> acc.add(row(DataType.FLOAT, 1, 2, 3)));
     assertEquals(true, e.getMessage().contains("member 1"), e.getMessage());
     assertThrows(IllegalStateException.class, () -> new EnsembleAccumulator().mean());
   }

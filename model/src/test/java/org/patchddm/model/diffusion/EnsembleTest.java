@@ -17,9 +17,12 @@ class EnsembleTest {
   @Test
   void majorityVoteAndMeanByHand() {
     // masks: {1,0,1,0}, {1,1,0,0}, {0,1,1,0} -> votes 2,2,2,0 of 3 -> {1,1,1,0}
-    Sample e = Ensemble.combine(List.of(of(0.9, 0.1, 0.8, -1), of(0.7, 0.6, 0.2, 0), of(0.2, 1.0, 0.9, 0.4)));
+    Sample e =
+        Ensemble.combine(
+            List.of(of(0.9, 0.1, 0.8, -1), of(0.7, 0.6, 0.2, 0), of(0.2, 1.0, 0.9, 0.4)));
     assertArrayEquals(new double[] {1, 1, 1, 0}, e.mask().data().asDouble(), 0.0);
-    assertArrayEquals(new double[] {1.8 / 3, 1.7 / 3, 1.9 / 3, -0.6 / 3}, e.soft().data().asDouble(), 1e-12);
+    assertArrayEquals(
+        new double[] {1.8 / 3, 1.7 / 3, 1.9 / 3, -0.6 / 3}, e.soft().data().asDouble(), 1e-12);
     // two samples: a tie (1 of 2) is out
     Sample t = Ensemble.combine(List.of(of(1, 1), of(0, 1)));
     assertArrayEquals(new double[] {0, 1}, t.mask().data().asDouble(), 0.0);
@@ -33,7 +36,9 @@ class EnsembleTest {
     Denoiser zero = (xt, t, cond) -> xt.mul(0);
     var cond = Nd4j.zeros(DataType.DOUBLE, 1, 1, 2, 2, 2);
     Sample e = Ensemble.sample(s, zero, cond, 7, 3);
-    Sample manual = Ensemble.combine(List.of(s.sample(zero, cond, 7), s.sample(zero, cond, 8), s.sample(zero, cond, 9)));
+    Sample manual =
+        Ensemble.combine(
+            List.of(s.sample(zero, cond, 7), s.sample(zero, cond, 8), s.sample(zero, cond, 9)));
     assertArrayEquals(manual.soft().data().asDouble(), e.soft().data().asDouble(), 0.0);
   }
 }

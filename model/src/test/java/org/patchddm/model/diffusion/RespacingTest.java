@@ -12,7 +12,8 @@ class RespacingTest {
 
   @Test
   void fiveOfThousand() {
-    // linspace(999, 0, 5) = 999, 749.25, 499.5, 249.75, 0 -> round half to even: 999, 749, 500, 250, 0
+    // linspace(999, 0, 5) = 999, 749.25, 499.5, 249.75, 0 -> round half to even: 999, 749, 500,
+    // 250, 0
     Respacing r = new Respacing(base, 5);
     assertArrayEquals(new int[] {999, 749, 500, 250, 0}, r.samplingOrder());
     assertEquals(0, r.originalTimestep(0));
@@ -23,8 +24,8 @@ class RespacingTest {
   void tenFromNineHundred() {
     // linspace(900, 0, 10) = 900, 800, ..., 0 (improved-diffusion's "ddim10" spacing)
     Respacing r = new Respacing(base, 10, 900);
-    assertArrayEquals(new int[] {900, 800, 700, 600, 500, 400, 300, 200, 100, 0},
-        r.samplingOrder());
+    assertArrayEquals(
+        new int[] {900, 800, 700, 600, 500, 400, 300, 200, 100, 0}, r.samplingOrder());
     assertEquals(base.alphaCumprod(900), r.alphaCumprod(9), 0.0);
     assertThrows(IllegalArgumentException.class, () -> new Respacing(base, 10, 1000));
     assertThrows(IllegalArgumentException.class, () -> new Respacing(base, 10, 8));

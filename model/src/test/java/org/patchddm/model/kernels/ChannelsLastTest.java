@@ -11,8 +11,8 @@ import org.patchddm.model.testing.NetTestSupport;
 
 /**
  * {@link ChannelsLast}'s per-channel reductions against sums written out here in double, on row
- * counts that are and are not multiples of the 8-row tile and of the 1024-row block, from an
- * offset into the array (the second example of a batch), for channel counts of the U-Net.
+ * counts that are and are not multiples of the 8-row tile and of the 1024-row block, from an offset
+ * into the array (the second example of a batch), for channel counts of the U-Net.
  */
 class ChannelsLastTest {
 
@@ -57,8 +57,7 @@ class ChannelsLastTest {
   private static void check(int rows, int c) {
     // two examples; reduce the second one (offset rows * c)
     INDArray d = NetTestSupport.gaussian(rows + c, DataType.FLOAT, 2, rows, c);
-    INDArray x = NetTestSupport.gaussian(rows + c + 1, DataType.FLOAT, 2, rows, c).muli(2)
-        .addi(3);
+    INDArray x = NetTestSupport.gaussian(rows + c + 1, DataType.FLOAT, 2, rows, c).muli(2).addi(3);
     long off = (long) rows * c;
     double[][] ref = direct(d.data().asFloat(), x.data().asFloat(), off, rows, c);
     String at = rows + " rows x " + c + " channels";
@@ -106,7 +105,8 @@ class ChannelsLastTest {
     INDArray a = NetTestSupport.gaussian(3, DataType.FLOAT, 10, 4);
     assertThrows(IllegalArgumentException.class, () -> ChannelsLast.sums(a.transpose(), 0, 4, 10));
     assertThrows(IllegalArgumentException.class, () -> ChannelsLast.sums(a, 8, 10, 4));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ChannelsLast.sums(a.castTo(DataType.DOUBLE), 0, 10, 4));
     // the second array of a two-array reduction is checked too
     INDArray half = NetTestSupport.gaussian(4, DataType.FLOAT, 5, 4);

@@ -9,7 +9,9 @@ final class BruteForce {
 
   private BruteForce() {}
 
-  /** (x, y, z) of every surface voxel: in the mask with a face neighbour outside it or off the grid. */
+  /**
+   * (x, y, z) of every surface voxel: in the mask with a face neighbour outside it or off the grid.
+   */
   static List<int[]> surface(boolean[] m, int[] shape) {
     int[][] steps = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
     List<int[]> out = new ArrayList<>();
@@ -62,7 +64,9 @@ final class BruteForce {
     return below + 1 < all.length ? all[below] * (1 - frac) + all[below + 1] * frac : all[below];
   }
 
-  /** Squared distance from every voxel to the nearest feature voxel (infinity when there is none). */
+  /**
+   * Squared distance from every voxel to the nearest feature voxel (infinity when there is none).
+   */
   static double[] squaredDistances(boolean[] feature, int[] shape, double[] spacing) {
     int n = feature.length;
     double[] d = new double[n];

@@ -18,7 +18,8 @@ class DiceTest {
     // both empty: 1; one empty: 0
     assertEquals(1.0, Dice.of(new float[] {0, 0}, new float[] {0, 0}), 0.0);
     assertEquals(0.0, Dice.of(new float[] {0, 0}, new float[] {0, 1}), 0.0);
-    // soft values are thresholded at 0.5: {0.6, 0.4, 0.9} -> {1, 0, 1}; vs {1, 1, 1}: 2*2 / (2 + 3) = 0.8
+    // soft values are thresholded at 0.5: {0.6, 0.4, 0.9} -> {1, 0, 1}; vs {1, 1, 1}: 2*2 / (2 + 3)
+    // = 0.8
     assertEquals(0.8, Dice.of(new float[] {0.6f, 0.4f, 0.9f}, new float[] {1, 1, 1}), 1e-12);
   }
 

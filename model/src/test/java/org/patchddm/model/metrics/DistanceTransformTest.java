@@ -20,7 +20,8 @@ class DistanceTransformTest {
 
   @Test
   void noFeatureGivesInfinity() {
-    double[] d = DistanceTransform.squared(new boolean[6], new int[] {3, 2, 1}, new double[] {1, 1, 1});
+    double[] d =
+        DistanceTransform.squared(new boolean[6], new int[] {3, 2, 1}, new double[] {1, 1, 1});
     for (double v : d) {
       assertEquals(Double.POSITIVE_INFINITY, v);
     }
@@ -31,7 +32,9 @@ class DistanceTransformTest {
     SplittableRandom rng = new SplittableRandom(3);
     for (int trial = 0; trial < 40; trial++) {
       int[] shape = {1 + rng.nextInt(9), 1 + rng.nextInt(8), 1 + rng.nextInt(7)};
-      double[] spacing = {0.3 + rng.nextDouble() * 3, 0.3 + rng.nextDouble() * 3, 0.3 + rng.nextDouble() * 3};
+      double[] spacing = {
+        0.3 + rng.nextDouble() * 3, 0.3 + rng.nextDouble() * 3, 0.3 + rng.nextDouble() * 3
+      };
       int n = shape[0] * shape[1] * shape[2];
       // sparse features, so that many lines of the first passes have none
       double p = trial % 2 == 0 ? 0.03 : 0.3;
@@ -41,7 +44,8 @@ class DistanceTransformTest {
       }
       f[rng.nextInt(n)] = true;
       double[] expected = BruteForce.squaredDistances(f, shape, spacing);
-      assertArrayEquals(expected, DistanceTransform.squared(f, shape, spacing), 1e-9, "trial " + trial);
+      assertArrayEquals(
+          expected, DistanceTransform.squared(f, shape, spacing), 1e-9, "trial " + trial);
     }
   }
 }

@@ -21,10 +21,15 @@ class Hd95Test {
 
   @Test
   void twoPointsOnALine() {
-    // a 10 x 1 x 1 line with 2 mm voxels: points at x = 2 and x = 5 are 3 voxels = 6 mm apart both ways
+    // a 10 x 1 x 1 line with 2 mm voxels: points at x = 2 and x = 5 are 3 voxels = 6 mm apart both
+    // ways
     int[] shape = {10, 1, 1};
-    double hd = Hd95.of(mask(shape, new int[] {2, 0, 0}), mask(shape, new int[] {5, 0, 0}), shape,
-        new double[] {2, 1, 1});
+    double hd =
+        Hd95.of(
+            mask(shape, new int[] {2, 0, 0}),
+            mask(shape, new int[] {5, 0, 0}),
+            shape,
+            new double[] {2, 1, 1});
     assertEquals(6.0, hd, 1e-12);
   }
 
@@ -48,8 +53,12 @@ class Hd95Test {
   void anisotropicDiagonal() {
     // single voxels at (0,0,0) and (1,1,1) with spacing (1, 2, 3): sqrt(1 + 4 + 9) both ways
     int[] shape = {2, 2, 2};
-    double hd = Hd95.of(mask(shape, new int[] {0, 0, 0}), mask(shape, new int[] {1, 1, 1}), shape,
-        new double[] {1, 2, 3});
+    double hd =
+        Hd95.of(
+            mask(shape, new int[] {0, 0, 0}),
+            mask(shape, new int[] {1, 1, 1}),
+            shape,
+            new double[] {1, 2, 3});
     assertEquals(Math.sqrt(14), hd, 1e-12);
   }
 
@@ -121,7 +130,9 @@ class Hd95Test {
     assertEquals(diagonal, Hd95.of(one, none, shape, spacing), 1e-12);
     // BraTS's grid: 373.13 mm
     assertEquals(373.13, Hd95.emptyValue(new int[] {240, 240, 155}, new double[] {1, 1, 1}), 0.005);
-    assertThrows(IllegalArgumentException.class, () -> SurfaceDistances.symmetric(none, one, shape, spacing));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SurfaceDistances.symmetric(none, one, shape, spacing));
   }
 
   @Test
@@ -136,10 +147,16 @@ class Hd95Test {
   void badInputIsNamed() {
     int[] shape = {2, 2, 2};
     boolean[] m = new boolean[8];
-    var e = assertThrows(IllegalArgumentException.class, () -> Hd95.of(m, new boolean[7], shape, new double[] {1, 1, 1}));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Hd95.of(m, new boolean[7], shape, new double[] {1, 1, 1}));
     assertEquals(true, e.getMessage().contains("7 voxels"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Hd95.of(m, m, shape, new double[] {1, 0, 1}));
-    assertThrows(IllegalArgumentException.class, () -> Hd95.of(m, m, new int[] {2, 2}, new double[] {1, 1, 1}));
+    assertThrows(
+        IllegalArgumentException.class, () -> Hd95.of(m, m, shape, new double[] {1, 0, 1}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Hd95.of(m, m, new int[] {2, 2}, new double[] {1, 1, 1}));
   }
 
   @Test
@@ -156,7 +173,9 @@ class Hd95Test {
     SplittableRandom rng = new SplittableRandom(12);
     for (int trial = 0; trial < 60; trial++) {
       int[] shape = {2 + rng.nextInt(7), 1 + rng.nextInt(7), 1 + rng.nextInt(6)};
-      double[] spacing = {0.5 + rng.nextDouble() * 2, 0.5 + rng.nextDouble() * 2, 0.5 + rng.nextDouble() * 3};
+      double[] spacing = {
+        0.5 + rng.nextDouble() * 2, 0.5 + rng.nextDouble() * 2, 0.5 + rng.nextDouble() * 3
+      };
       int n = shape[0] * shape[1] * shape[2];
       double pa = 0.1 + 0.8 * rng.nextDouble();
       double pb = 0.1 + 0.8 * rng.nextDouble();
@@ -169,8 +188,11 @@ class Hd95Test {
       a[rng.nextInt(n)] = true;
       b[rng.nextInt(n)] = true;
       double expected = BruteForce.hd95(a, b, shape, spacing);
-      assertEquals(expected, Hd95.of(a, b, shape, spacing), 1e-9, "trial " + trial + " shape "
-          + Arrays.toString(shape));
+      assertEquals(
+          expected,
+          Hd95.of(a, b, shape, spacing),
+          1e-9,
+          "trial " + trial + " shape " + Arrays.toString(shape));
     }
   }
 }

@@ -24,13 +24,15 @@ class PrefixEnsemblesTest {
     int[] shape = {6, 1, 1};
     double[] spacing = {2, 1, 1};
     boolean[] truth = {false, true, true, true, false, false};
-    List<INDArray> members = List.of(
-        line(0, 0.9, 0.8, 0.2, 0, 0), // mask {1, 2}
-        line(0, 0.7, 0.9, 0.9, 0.6, 0), // mask {1, 2, 3, 4}
-        line(0.6, 0.1, 0.9, 0.7, 0, 0)); // mask {0, 2, 3}
+    List<INDArray> members =
+        List.of(
+            line(0, 0.9, 0.8, 0.2, 0, 0), // mask {1, 2}
+            line(0, 0.7, 0.9, 0.9, 0.6, 0), // mask {1, 2, 3, 4}
+            line(0.6, 0.1, 0.9, 0.7, 0, 0)); // mask {0, 2, 3}
     List<SizeScore> s = PrefixEnsembles.score(members, truth, shape, spacing);
     assertEquals(3, s.size());
-    // size 1: {1, 2} vs {1, 2, 3}: Dice 4 / 5. Distances 0, 0 | 0, 0, 2 mm -> h = 0.95 * 4 = 3.8 -> 1.6 mm
+    // size 1: {1, 2} vs {1, 2, 3}: Dice 4 / 5. Distances 0, 0 | 0, 0, 2 mm -> h = 0.95 * 4 = 3.8 ->
+    // 1.6 mm
     assertEquals(new SizeScore(1, 0.8, 1.6), round(s.get(0)));
     // size 2: votes 0, 2, 2, 1, 1, 0 of 2 (ties out) -> {1, 2}: the same scores
     assertEquals(new SizeScore(2, 0.8, 1.6), round(s.get(1)));
@@ -43,23 +45,30 @@ class PrefixEnsemblesTest {
     // members on a padded 8-voxel line; the truth lives on voxels 1..6 of it (offset 1)
     int[] shape = {6, 1, 1};
     boolean[] truth = {false, false, true, false, false, false};
-    PrefixEnsembles p = new PrefixEnsembles(truth, shape, new double[] {1, 1, 1},
-        m -> Arrays.copyOfRange(PrefixEnsembles.flat().apply(m), 1, 7));
+    PrefixEnsembles p =
+        new PrefixEnsembles(
+            truth,
+            shape,
+            new double[] {1, 1, 1},
+            m -> Arrays.copyOfRange(PrefixEnsembles.flat().apply(m), 1, 7));
     // padded voxel 3 = truth voxel 2
     SizeScore one = p.add(line(0, 0, 0, 1, 0, 0, 0, 0));
     assertEquals(1.0, one.dice(), 0.0);
-    // after a second member voting elsewhere, the tie removes voxel 3: an empty mask against a non-empty truth
+    // after a second member voting elsewhere, the tie removes voxel 3: an empty mask against a
+    // non-empty truth
     SizeScore two = p.add(line(0, 0, 0, 0, 0, 1, 0, 0));
     assertEquals(0.0, two.dice(), 0.0);
     assertEquals(Hd95.emptyValue(shape, new double[] {1, 1, 1}), two.hd95Mm(), 1e-12);
-    assertArrayEquals(new double[] {0, 0, 0, 0.5, 0, 0.5, 0, 0}, p.ensemble().mean().data().asDouble(), 1e-7);
+    assertArrayEquals(
+        new double[] {0, 0, 0, 0.5, 0, 0.5, 0, 0}, p.ensemble().mean().data().asDouble(), 1e-7);
     assertEquals(2, p.scores().size());
   }
 
   @Test
   void aMappingOfTheWrongSizeIsAnError() {
-    PrefixEnsembles p = new PrefixEnsembles(new boolean[4], new int[] {4, 1, 1}, new double[] {1, 1, 1},
-        PrefixEnsembles.flat());
+    PrefixEnsembles p =
+        new PrefixEnsembles(
+            new boolean[4], new int[] {4, 1, 1}, new double[] {1, 1, 1}, PrefixEnsembles.flat());
     var e = assertThrows(IllegalArgumentException.class, () -> p.add(line(0, 0, 0)));
     assertEquals(true, e.getMessage().contains("3 voxels"), e.getMessage());
   }
@@ -77,6 +86,7 @@ class PrefixEnsemblesTest {
   }
 
   private static SizeScore round(SizeScore s) {
-    return new SizeScore(s.size(), Math.rint(s.dice() * 1e9) / 1e9, Math.rint(s.hd95Mm() * 1e9) / 1e9);
+    return new SizeScore(
+        s.size(), Math.rint(s.dice() * 1e9) / 1e9, Math.rint(s.hd95Mm() * 1e9) / 1e9);
   }
 }

@@ -37,7 +37,7 @@ class TimestepEmbeddingTest {
 
   @Test
   void rejectsNegativeTimesteps() {
-    assertThrows(IllegalArgumentException.class,
-        () -> TimestepEmbedding.sinusoidal(new int[] {3, -1}, 8));
+    assertThrows(
+        IllegalArgumentException.class, () -> TimestepEmbedding.sinusoidal(new int[] {3, -1}, 8));
   }
 }

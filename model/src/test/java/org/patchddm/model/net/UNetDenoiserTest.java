@@ -16,10 +16,11 @@ import org.patchddm.model.testing.NetTestSupport;
 class UNetDenoiserTest {
 
   private static UNetDenoiser randomised() {
-    UNetDenoiser d = UNetDenoiser.create(NetTestSupport.tiny(SkipMerge.AVERAGE),
-        UNetBuildOptions.defaults(31));
-    d.graph().params().assign(
-        NetTestSupport.gaussian(32, DataType.FLOAT, d.graph().params().shape()).muli(0.2));
+    UNetDenoiser d =
+        UNetDenoiser.create(NetTestSupport.tiny(SkipMerge.AVERAGE), UNetBuildOptions.defaults(31));
+    d.graph()
+        .params()
+        .assign(NetTestSupport.gaussian(32, DataType.FLOAT, d.graph().params().shape()).muli(0.2));
     return d;
   }
 
@@ -62,13 +63,12 @@ class UNetDenoiserTest {
     UNetDenoiser d = randomised();
     INDArray cond = Nd4j.zeros(DataType.FLOAT, 1, 2, 8, 8, 7);
     INDArray xt = Nd4j.zeros(DataType.FLOAT, 1, 1, 8, 8, 7);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> d.predictEps(xt, new int[] {1}, cond));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> d.predictEps(xt, new int[] {1}, cond));
     assertTrue(e.getMessage().contains("multiple of 2"), e.getMessage());
     INDArray cond3 = Nd4j.zeros(DataType.FLOAT, 1, 3, 8, 8, 8);
     INDArray xt8 = Nd4j.zeros(DataType.FLOAT, 1, 1, 8, 8, 8);
-    e = assertThrows(IllegalArgumentException.class,
-        () -> d.predictEps(xt8, new int[] {1}, cond3));
+    e = assertThrows(IllegalArgumentException.class, () -> d.predictEps(xt8, new int[] {1}, cond3));
     assertTrue(e.getMessage().contains("takes 3"), e.getMessage());
   }
 }

@@ -5,9 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.patchddm.model.testing.ParamGradientCheck;
 import org.patchddm.model.testing.NetTestSupport;
+import org.patchddm.model.testing.ParamGradientCheck;
 
 /**
  * Double-precision numerical gradient check of a whole small U-Net (channels 4, mult 1,2, one res
@@ -33,11 +32,11 @@ class UNetGradientTest {
     ComputationGraph g = UNet.create(s, NetTestSupport.doubleNoOp(11));
     g.params().assign(NetTestSupport.gaussian(12, DataType.DOUBLE, g.params().shape()).muli(0.3));
     INDArray x = NetTestSupport.gaussian(13, DataType.DOUBLE, 1, s.inChannels(), 8, 8, 8);
-    INDArray temb = TimestepEmbedding.sinusoidal(new int[] {417}, s.timeEmbedDim(),
-        DataType.DOUBLE);
+    INDArray temb =
+        TimestepEmbedding.sinusoidal(new int[] {417}, s.timeEmbedDim(), DataType.DOUBLE);
     INDArray eps = NetTestSupport.gaussian(14, DataType.DOUBLE, 1, 1, 8, 8, 8);
-    ParamGradientCheck.assertParamGradients(g, new INDArray[] {x, temb}, new INDArray[] {eps},
-        PER_ARRAY, 15);
+    ParamGradientCheck.assertParamGradients(
+        g, new INDArray[] {x, temb}, new INDArray[] {eps}, PER_ARRAY, 15);
   }
 
   @Test
@@ -49,5 +48,4 @@ class UNetGradientTest {
   void concatenatingUNetGradientsMatchNumericalGradients() {
     check(SkipMerge.CONCAT);
   }
-
 }

@@ -25,8 +25,9 @@ class UNetParamCountIT {
     // Same widths with improved-diffusion's concatenation: decoder ResBlocks take ch + skip
     // channels and output model-channels x mult (counted independently with a script that sums
     // the conv, dense and GroupNorm parameters block by block).
-    ComputationGraph net = UNet.create(UNetSettings.paper().withSkipMerge(SkipMerge.CONCAT),
-        UNetBuildOptions.defaults(1));
+    ComputationGraph net =
+        UNet.create(
+            UNetSettings.paper().withSkipMerge(SkipMerge.CONCAT), UNetBuildOptions.defaults(1));
     assertEquals(32_331_927L, net.numParams());
   }
 }

@@ -17,8 +17,7 @@ import org.patchddm.model.testing.NetTestSupport;
 
 class UNetSerializationTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private static ComputationGraph randomised(UNetSettings s) {
     ComputationGraph g = UNet.create(s, UNetBuildOptions.defaults(21));

@@ -10,8 +10,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.patchddm.model.net.layers.OneDnnConv3DConfig;
 import org.patchddm.model.net.layers.GroupNormConfig;
+import org.patchddm.model.net.layers.OneDnnConv3DConfig;
 import org.patchddm.model.testing.NetTestSupport;
 
 class UNetStructureTest {
@@ -25,8 +25,8 @@ class UNetStructureTest {
     for (Layer layer : g.getLayers()) {
       String name = layer.conf().getLayer().getLayerName();
       Map<String, INDArray> p = layer.paramTable();
-      if (!p.containsKey("W") || !(name.contains("conv") || name.endsWith("_skip")
-          || name.startsWith("down"))) {
+      if (!p.containsKey("W")
+          || !(name.contains("conv") || name.endsWith("_skip") || name.startsWith("down"))) {
         continue;
       }
       double absSum = p.get("W").amaxNumber().doubleValue();

@@ -24,7 +24,8 @@ class CoordinateEncodingTest {
     assertEquals(0f, c.getFloat(0, 2, 1, 4), 0f);
     assertEquals(0f, c.getFloat(1, 2, 1, 4), 0f);
     assertEquals(0f, c.getFloat(2, 2, 1, 4), 0f);
-    // channel 0 ramps along D only: voxel (1, 2, 7) -> -1 + 2/4 = -0.5; channel 2 along W: -1 + 14/8 = 0.75
+    // channel 0 ramps along D only: voxel (1, 2, 7) -> -1 + 2/4 = -0.5; channel 2 along W: -1 +
+    // 14/8 = 0.75
     assertEquals(-0.5f, c.getFloat(0, 1, 2, 7), 1e-7f);
     assertEquals(1f, c.getFloat(1, 1, 2, 7), 1e-7f);
     assertEquals(0.75f, c.getFloat(2, 1, 2, 7), 1e-7f);

@@ -35,23 +35,30 @@ class HalfResTest {
     INDArray up = HalfRes.upsampleNearest(half, new int[] {1, 1, 5});
     assertArrayEquals(new float[] {1, 1, 2, 2, 3}, up.data().asFloat(), 0f);
     // full size 6: the last voxel repeats
-    assertArrayEquals(new float[] {1, 1, 2, 2, 3, 3},
-        HalfRes.upsampleNearest(half, new int[] {1, 1, 6}).data().asFloat(), 0f);
+    assertArrayEquals(
+        new float[] {1, 1, 2, 2, 3, 3},
+        HalfRes.upsampleNearest(half, new int[] {1, 1, 6}).data().asFloat(),
+        0f);
   }
 
   @Test
   void linearUpsampleOfOneAxisByHand() {
     INDArray half = Nd4j.create(new float[] {1, 2, 4}, new long[] {1, 1, 1, 1, 3}, 'c');
     // odd voxels average their two neighbours on the [::2] grid; the border repeats
-    assertArrayEquals(new float[] {1, 1.5f, 2, 3, 4},
-        HalfRes.upsampleLinear(half, new int[] {1, 1, 5}).data().asFloat(), 0f);
-    assertArrayEquals(new float[] {1, 1.5f, 2, 3, 4, 4},
-        HalfRes.upsampleLinear(half, new int[] {1, 1, 6}).data().asFloat(), 0f);
+    assertArrayEquals(
+        new float[] {1, 1.5f, 2, 3, 4},
+        HalfRes.upsampleLinear(half, new int[] {1, 1, 5}).data().asFloat(),
+        0f);
+    assertArrayEquals(
+        new float[] {1, 1.5f, 2, 3, 4, 4},
+        HalfRes.upsampleLinear(half, new int[] {1, 1, 6}).data().asFloat(),
+        0f);
   }
 
   @Test
   void trilinearCentreOfACube() {
-    // 2x2x2 half volume with values 0..7; full 3x3x3: the centre (1,1,1) is the mean of all 8 = 3.5,
+    // 2x2x2 half volume with values 0..7; full 3x3x3: the centre (1,1,1) is the mean of all 8 =
+    // 3.5,
     // a face centre (1,1,0) the mean of the x=0 face {0, 2, 4, 6} = 3
     INDArray half = Nd4j.create(new float[] {0, 1, 2, 3, 4, 5, 6, 7}, new long[] {1, 2, 2, 2}, 'c');
     INDArray up = HalfRes.upsampleLinear(half, new int[] {3, 3, 3});
@@ -66,13 +73,17 @@ class HalfResTest {
     INDArray full = Nd4j.rand(DataType.DOUBLE, 2, 1, 7, 6, 5);
     INDArray half = HalfRes.downsample(full);
     assertArrayEquals(new long[] {2, 1, 4, 3, 3}, half.shape());
-    for (INDArray up : new INDArray[] {
-        HalfRes.upsampleNearest(half, new int[] {7, 6, 5}), HalfRes.upsampleLinear(half, new int[] {7, 6, 5})}) {
+    for (INDArray up :
+        new INDArray[] {
+          HalfRes.upsampleNearest(half, new int[] {7, 6, 5}),
+          HalfRes.upsampleLinear(half, new int[] {7, 6, 5})
+        }) {
       assertArrayEquals(full.shape(), up.shape());
       assertEquals(DataType.DOUBLE, up.dataType());
       assertEquals(full.getDouble(1, 0, 6, 4, 2), up.getDouble(1, 0, 6, 4, 2), 1e-6);
       assertEquals(full.getDouble(0, 0, 2, 2, 4), up.getDouble(0, 0, 2, 2, 4), 1e-6);
     }
-    assertThrows(IllegalArgumentException.class, () -> HalfRes.upsampleNearest(half, new int[] {9, 6, 5}));
+    assertThrows(
+        IllegalArgumentException.class, () -> HalfRes.upsampleNearest(half, new int[] {9, 6, 5}));
   }
 }

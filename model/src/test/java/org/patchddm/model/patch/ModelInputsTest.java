@@ -23,7 +23,10 @@ class ModelInputsTest {
   void scalingMapsUnitRangeToSymmetric() {
     INDArray x = Nd4j.create(new float[] {0f, 0.25f, 1f});
     assertArrayEquals(new float[] {-1f, -0.5f, 1f}, InputScaling.mrToModel(x).data().asFloat(), 0f);
-    assertArrayEquals(x.data().asFloat(), InputScaling.modelToMr(InputScaling.mrToModel(x)).data().asFloat(), 1e-7f);
+    assertArrayEquals(
+        x.data().asFloat(),
+        InputScaling.modelToMr(InputScaling.mrToModel(x)).data().asFloat(),
+        1e-7f);
   }
 
   @Test
@@ -31,9 +34,12 @@ class ModelInputsTest {
     INDArray mr = Nd4j.valueArrayOf(new long[] {2, 8, 8, 8}, 0.75f, DataType.FLOAT);
     INDArray label = Nd4j.zeros(DataType.FLOAT, 1, 8, 8, 8);
     label.putScalar(new long[] {0, 7, 7, 7}, 1f);
-    CenterBiasedPatchSampler sampler = new CenterBiasedPatchSampler(new int[] {8, 8, 8}, new int[] {4, 4, 4});
+    CenterBiasedPatchSampler sampler =
+        new CenterBiasedPatchSampler(new int[] {8, 8, 8}, new int[] {4, 4, 4});
     int[] start = sampler.sampleStart(new SplittableRandom(1));
-    ModelInputs.Pair p = ModelInputs.trainingExample(TrainingMode.PATCH, mr, label, sampler, new SplittableRandom(1));
+    ModelInputs.Pair p =
+        ModelInputs.trainingExample(
+            TrainingMode.PATCH, mr, label, sampler, new SplittableRandom(1));
     assertArrayEquals(new long[] {5, 4, 4, 4}, p.cond().shape());
     assertArrayEquals(new long[] {1, 4, 4, 4}, p.label().shape());
     assertEquals(0.5f, p.cond().getFloat(0, 0, 0, 0), 1e-7f);
@@ -46,12 +52,15 @@ class ModelInputsTest {
   void halfAndFullResExamples() {
     INDArray mr = Nd4j.rand(DataType.FLOAT, 4, 6, 6, 6);
     INDArray label = Nd4j.ones(DataType.FLOAT, 1, 6, 6, 6);
-    ModelInputs.Pair half = ModelInputs.trainingExample(TrainingMode.HALF_RES, mr, label, null, null);
+    ModelInputs.Pair half =
+        ModelInputs.trainingExample(TrainingMode.HALF_RES, mr, label, null, null);
     assertArrayEquals(new long[] {4, 3, 3, 3}, half.cond().shape());
     assertArrayEquals(new long[] {1, 3, 3, 3}, half.label().shape());
     assertEquals(2 * mr.getFloat(1, 2, 4, 0) - 1, half.cond().getFloat(1, 1, 2, 0), 1e-6f);
-    ModelInputs.Pair full = ModelInputs.trainingExample(TrainingMode.FULL_RES, mr, label, null, null);
+    ModelInputs.Pair full =
+        ModelInputs.trainingExample(TrainingMode.FULL_RES, mr, label, null, null);
     assertArrayEquals(new long[] {4, 6, 6, 6}, full.cond().shape());
-    assertArrayEquals(new long[] {7, 6, 6, 6}, ModelInputs.condition(TrainingMode.PATCH, mr).shape());
+    assertArrayEquals(
+        new long[] {7, 6, 6, 6}, ModelInputs.condition(TrainingMode.PATCH, mr).shape());
   }
 }

@@ -40,7 +40,9 @@ class PatchesTest {
   void cropFloatArrayAgreesWithIndArray() {
     float[] v = named(2, 4, 5, 6);
     float[] p = Patches.crop(v, 2, new int[] {4, 5, 6}, new int[] {0, 3, 1}, new int[] {4, 2, 5});
-    INDArray q = Patches.crop(Nd4j.create(v, new long[] {2, 4, 5, 6}, 'c'), new int[] {0, 3, 1}, new int[] {4, 2, 5});
+    INDArray q =
+        Patches.crop(
+            Nd4j.create(v, new long[] {2, 4, 5, 6}, 'c'), new int[] {0, 3, 1}, new int[] {4, 2, 5});
     assertArrayEquals(q.data().asFloat(), p, 0f);
     assertEquals(31f, p[0], 0f);
   }
@@ -48,9 +50,13 @@ class PatchesTest {
   @Test
   void rejectsPatchesOutsideTheVolume() {
     INDArray vol = Nd4j.zeros(DataType.FLOAT, 1, 4, 4, 4);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Patches.crop(vol, new int[] {0, 2, 0}, new int[] {4, 3, 4}));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Patches.crop(vol, new int[] {0, 2, 0}, new int[] {4, 3, 4}));
     assertEquals(true, e.getMessage().contains("axis 1"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Patches.crop(vol, new int[] {-1, 0, 0}, new int[] {1, 1, 1}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Patches.crop(vol, new int[] {-1, 0, 0}, new int[] {1, 1, 1}));
   }
 }

@@ -33,8 +33,11 @@ class VolumeSegmenterTest {
     public INDArray predictEps(INDArray xt, int[] t, INDArray cond) {
       shapes.add(cond.shape());
       double a = BASE.alphaCumprod(t[0]);
-      INDArray c0 = cond.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-          org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)).dup();
+      INDArray c0 =
+          cond.get(
+                  org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                  org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1))
+              .dup();
       return xt.sub(c0.mul(Math.sqrt(a))).divi(Math.sqrt(1 - a));
     }
   }
@@ -81,11 +84,14 @@ class VolumeSegmenterTest {
     for (TrainingMode mode : new TrainingMode[] {TrainingMode.FULL_RES, TrainingMode.PATCH}) {
       TargetDenoiser d = new TargetDenoiser();
       Sample s = new VolumeSegmenter(mode, sampler()).segment(d, mr, 3, 3);
-      assertArrayEquals(new long[] {1, mode.conditionChannels(2), 3, 4, 5}, d.shapes.get(0),
-          mode.name());
+      assertArrayEquals(
+          new long[] {1, mode.conditionChannels(2), 3, 4, 5}, d.shapes.get(0), mode.name());
       assertEquals(15, d.shapes.size(), "3 samples of 5 steps");
-      INDArray expected = mr.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0)).mul(2).sub(1)
-          .reshape(1, 1, 3, 4, 5);
+      INDArray expected =
+          mr.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0))
+              .mul(2)
+              .sub(1)
+              .reshape(1, 1, 3, 4, 5);
       assertEquals(0, expected.sub(s.soft()).amaxNumber().doubleValue(), 1e-9, mode.name());
       assertEquals(expected.gt(0.5).castTo(DataType.DOUBLE), s.mask(), mode.name());
     }

@@ -19,12 +19,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
-import org.patchddm.model.testing.NetTestSupport;
-import org.patchddm.model.net.UNetSettings;
+import org.patchddm.model.net.SkipMerge;
 import org.patchddm.model.net.TimestepEmbedding;
 import org.patchddm.model.net.UNet;
-import org.patchddm.model.net.SkipMerge;
 import org.patchddm.model.net.UNetBuildOptions;
+import org.patchddm.model.net.UNetSettings;
+import org.patchddm.model.testing.NetTestSupport;
 
 /**
  * {@link InPlaceUpdater}: the same parameters and Adam moments as DL4J's own graph updater, step
@@ -33,13 +33,13 @@ import org.patchddm.model.net.UNetBuildOptions;
  */
 class InPlaceUpdaterTest {
 
-  private static final UNetSettings SMALL = new UNetSettings(4, List.of(1, 2), 1, 2, 2, 1,
-      SkipMerge.AVERAGE, 8);
+  private static final UNetSettings SMALL =
+      new UNetSettings(4, List.of(1, 2), 1, 2, 2, 1, SkipMerge.AVERAGE, 8);
 
   /** A small U-Net with AdamW (decay 0.1, DL4J's post-updater weight decay) and clipping at 0.5. */
   private static ComputationGraph net() {
-    ComputationGraphConfiguration conf = UNet.configuration(SMALL,
-        new UNetBuildOptions(DataType.FLOAT, new Adam(1e-2), 5L));
+    ComputationGraphConfiguration conf =
+        UNet.configuration(SMALL, new UNetBuildOptions(DataType.FLOAT, new Adam(1e-2), 5L));
     for (GraphVertex v : conf.getVertices().values()) {
       if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseLayer bl) {
         bl.setRegularization(List.of(new WeightDecay(0.1, true)));
@@ -78,8 +78,10 @@ class InPlaceUpdaterTest {
     }
     assertTrue(maxAbsDiff(start, dl4j.params()) > 1e-3, "the steps changed the parameters");
     assertEquals(0.0, maxAbsDiff(dl4j.params(), ours.params()), "parameters");
-    assertEquals(0.0, maxAbsDiff(dl4j.getUpdater().getStateViewArray(),
-        ours.getUpdater().getStateViewArray()), "Adam's moments");
+    assertEquals(
+        0.0,
+        maxAbsDiff(dl4j.getUpdater().getStateViewArray(), ours.getUpdater().getStateViewArray()),
+        "Adam's moments");
     InPlaceUpdater u = assertInstanceOf(InPlaceUpdater.class, ours.getUpdater());
     assertEquals(4, u.inPlaceUpdates(), "steps that took the in-place path");
   }
@@ -108,8 +110,10 @@ class InPlaceUpdaterTest {
     INDArray a = NetTestSupport.gaussian(1, DataType.FLOAT, 1, 12);
     assertTrue(InPlaceUpdater.sameMemory(a, a.reshape(12)));
     assertFalse(InPlaceUpdater.sameMemory(a, a.dup()), "a copy");
-    assertFalse(InPlaceUpdater.sameMemory(a, a.reshape(12).get(
-        org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 12))), "a shorter view");
+    assertFalse(
+        InPlaceUpdater.sameMemory(
+            a, a.reshape(12).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 12))),
+        "a shorter view");
     assertFalse(InPlaceUpdater.sameMemory(a, a.castTo(DataType.DOUBLE)), "another type");
   }
 }

@@ -22,32 +22,49 @@ import org.patchddm.model.train.TrainSettings;
 import org.patchddm.model.train.TrainingVolumes;
 
 /**
- * The split FullRes trainer as the averaging loop uses it (float32, the trainer's own network):
- * its loss is the mean squared noise error of the network's own output, its flat vectors carry a
- * run over to a fresh trainer exactly, and its memory report adds up.
+ * The split FullRes trainer as the averaging loop uses it (float32, the trainer's own network): its
+ * loss is the mean squared noise error of the network's own output, its flat vectors carry a run
+ * over to a fresh trainer exactly, and its memory report adds up.
  */
 class FullResTrainerTest {
 
   /** Widths 4, 8; 1 res block (4 decoder blocks); 4 MR channels + x_t. */
-  private static final UNetSettings NET = new UNetSettings(4, List.of(1, 2), 1, 2, 5, 1,
-      SkipMerge.AVERAGE, 6);
+  private static final UNetSettings NET =
+      new UNetSettings(4, List.of(1, 2), 1, 2, 5, 1, SkipMerge.AVERAGE, 6);
+
   private static final int N = 8;
 
   private static TrainingVolumes data() {
     List<TrainingVolumes.Volume> v = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      INDArray mr = Nd4j.getRandomFactory().getNewRandomInstance(40 + i)
-          .nextDouble(new long[] {4, N, N, N}).castTo(DataType.FLOAT);
-      INDArray label = mr.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1))
-          .gt(0.5).castTo(DataType.FLOAT);
+      INDArray mr =
+          Nd4j.getRandomFactory()
+              .getNewRandomInstance(40 + i)
+              .nextDouble(new long[] {4, N, N, N})
+              .castTo(DataType.FLOAT);
+      INDArray label =
+          mr.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1))
+              .gt(0.5)
+              .castTo(DataType.FLOAT);
       v.add(new TrainingVolumes.Volume("s" + i, mr, label));
     }
     return TrainingVolumes.of(v);
   }
 
   private static RunSettings run(long seed) {
-    TrainSettings t = new TrainSettings(Optimizer.ADAMW, 1e-3, 0.0, 2, 0.0, List.of(N, N, N), seed,
-        10, 0, 1, TrainingMode.FULL_RES);
+    TrainSettings t =
+        new TrainSettings(
+            Optimizer.ADAMW,
+            1e-3,
+            0.0,
+            2,
+            0.0,
+            List.of(N, N, N),
+            seed,
+            10,
+            0,
+            1,
+            TrainingMode.FULL_RES);
     return new RunSettings(NET, DiffusionSettings.paper(), t);
   }
 
@@ -81,10 +98,19 @@ class FullResTrainerTest {
       assertArrayEquals(a.params().toFloatVector(), b.params().toFloatVector());
       assertArrayEquals(a.updaterState().toFloatVector(), b.updaterState().toFloatVector());
       assertEquals(2 * a.params().length(), a.updaterState().length(), "Adam: two moments");
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> b.load(a.params().get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-              org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 10)), a.updaterState(), 2));
-      assertTrue(e.getMessage().contains("expected " + a.params().length() + " parameters"),
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  b.load(
+                      a.params()
+                          .get(
+                              org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                              org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 10)),
+                      a.updaterState(),
+                      2));
+      assertTrue(
+          e.getMessage().contains("expected " + a.params().length() + " parameters"),
           e.getMessage());
     }
   }
@@ -122,8 +148,8 @@ class FullResTrainerTest {
     try (FullResTrainer t = FullResTrainer.create(run(7), new SplitSettings(1), 0, 1)) {
       MultiDataSet good = t.batch(data, 0);
       INDArray wrongLabel = Nd4j.zeros(DataType.FLOAT, 2, 1, N, N, N / 2);
-      MultiDataSet bad = new org.nd4j.linalg.dataset.MultiDataSet(good.getFeatures(),
-          new INDArray[] {wrongLabel});
+      MultiDataSet bad =
+          new org.nd4j.linalg.dataset.MultiDataSet(good.getFeatures(), new INDArray[] {wrongLabel});
       assertThrows(RuntimeException.class, () -> t.fit(bad));
       assertEquals(0, t.step());
       INDArray err = t.network().output(good.getFeatures()).sub(good.getLabels(0));
@@ -135,11 +161,14 @@ class FullResTrainerTest {
 
   @Test
   void refusesARunThatIsNotFullRes() {
-    TrainSettings patch = new TrainSettings(Optimizer.ADAMW, 1e-3, 0.0, 1, 0.0, List.of(N, N, N),
-        7, 10, 0, 1, TrainingMode.PATCH);
+    TrainSettings patch =
+        new TrainSettings(
+            Optimizer.ADAMW, 1e-3, 0.0, 1, 0.0, List.of(N, N, N), 7, 10, 0, 1, TrainingMode.PATCH);
     RunSettings r = new RunSettings(NET.withInChannels(8), DiffusionSettings.paper(), patch);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FullResTrainer.create(r, new SplitSettings(-1), 0, 1));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> FullResTrainer.create(r, new SplitSettings(-1), 0, 1));
     assertTrue(e.getMessage().contains("FULL_RES"), e.getMessage());
   }
 }

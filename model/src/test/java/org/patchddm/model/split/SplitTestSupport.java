@@ -12,20 +12,21 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
-import org.patchddm.model.runtime.GraphWorkspaces;
-import org.patchddm.model.runtime.InPlaceUpdater;
 import org.patchddm.model.net.SkipMerge;
 import org.patchddm.model.net.TimestepEmbedding;
 import org.patchddm.model.net.UNet;
 import org.patchddm.model.net.UNetBuildOptions;
 import org.patchddm.model.net.UNetSettings;
+import org.patchddm.model.runtime.GraphWorkspaces;
+import org.patchddm.model.runtime.InPlaceUpdater;
 
 /** A tiny double-precision U-Net and seeded batches for the split tests. */
 final class SplitTestSupport {
 
   /** Widths 4, 8, 8; 2 res blocks, so 9 decoder blocks; 3 input channels; 8^3 inputs. */
-  static final UNetSettings NET = new UNetSettings(4, List.of(1, 2, 2), 2, 2, 3, 1,
-      SkipMerge.AVERAGE, 6);
+  static final UNetSettings NET =
+      new UNetSettings(4, List.of(1, 2, 2), 2, 2, 3, 1, SkipMerge.AVERAGE, 6);
+
   static final int SIZE = 8;
 
   private SplitTestSupport() {}
@@ -36,10 +37,11 @@ final class SplitTestSupport {
    * 0.1 and per-layer L2 clipping at 0.05 on every layer (as the trainer sets them).
    */
   static ComputationGraph full(boolean decayAndClip) {
-    UNetBuildOptions options = decayAndClip
-        ? new UNetBuildOptions(DataType.DOUBLE, new Adam(1e-2), 11,
-            List.of(new WeightDecay(0.1, true)), 0.05)
-        : new UNetBuildOptions(DataType.DOUBLE, new Adam(1e-2), 11);
+    UNetBuildOptions options =
+        decayAndClip
+            ? new UNetBuildOptions(
+                DataType.DOUBLE, new Adam(1e-2), 11, List.of(new WeightDecay(0.1, true)), 0.05)
+            : new UNetBuildOptions(DataType.DOUBLE, new Adam(1e-2), 11);
     ComputationGraphConfiguration conf = UNet.configuration(NET, options);
     ComputationGraph g = new ComputationGraph(conf);
     g.init();
@@ -51,14 +53,16 @@ final class SplitTestSupport {
   /** Batch of two: x [2, 3, 8, 8, 8], temb of t = 417 and 33, label ε [2, 1, 8, 8, 8]. */
   static MultiDataSet batch(long seed) {
     INDArray x = gaussian(seed, 2, NET.inChannels(), SIZE, SIZE, SIZE);
-    INDArray temb = TimestepEmbedding.sinusoidal(new int[] {417, 33}, NET.timeEmbedDim(),
-        DataType.DOUBLE);
+    INDArray temb =
+        TimestepEmbedding.sinusoidal(new int[] {417, 33}, NET.timeEmbedDim(), DataType.DOUBLE);
     INDArray eps = gaussian(seed + 1, 2, 1, SIZE, SIZE, SIZE);
     return new MultiDataSet(new INDArray[] {x, temb}, new INDArray[] {eps});
   }
 
   static INDArray gaussian(long seed, long... shape) {
-    return Nd4j.getRandomFactory().getNewRandomInstance(seed).nextGaussian(shape)
+    return Nd4j.getRandomFactory()
+        .getNewRandomInstance(seed)
+        .nextGaussian(shape)
         .castTo(DataType.DOUBLE);
   }
 

@@ -18,11 +18,11 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 
 /**
  * The split network computes what the unsplit one does, in float64: the same loss, the same
- * gradient for every parameter, and the same parameters after one and after three Adam steps
- * (with AdamW weight decay and per-layer clipping), to 1e-10 relative. The unsplit graph is
- * DL4J's own training path, whose gradients UNetGradientTest checks numerically. Thresholds: 0
- * (everything after the middle block crosses), 3 (h enters from an upsampling, as at the paper's
- * 15), 4 (h from a decoder block), 9 (only the head on the second part).
+ * gradient for every parameter, and the same parameters after one and after three Adam steps (with
+ * AdamW weight decay and per-layer clipping), to 1e-10 relative. The unsplit graph is DL4J's own
+ * training path, whose gradients UNetGradientTest checks numerically. Thresholds: 0 (everything
+ * after the middle block crosses), 3 (h enters from an upsampling, as at the paper's 15), 4 (h from
+ * a decoder block), 9 (only the head on the second part).
  */
 class SplitUNetEquivalenceTest {
 
@@ -78,8 +78,14 @@ class SplitUNetEquivalenceTest {
           assertEquals(new TreeMap<>(expected).keySet(), new TreeMap<>(actual).keySet());
           for (Map.Entry<String, INDArray> e : expected.entrySet()) {
             double d = relDiff(e.getValue(), actual.get(e.getKey()));
-            assertTrue(d <= TOL, "after step " + (step + 1) + ", " + e.getKey()
-                + ": relative parameter difference " + d);
+            assertTrue(
+                d <= TOL,
+                "after step "
+                    + (step + 1)
+                    + ", "
+                    + e.getKey()
+                    + ": relative parameter difference "
+                    + d);
           }
         }
       }

@@ -34,8 +34,9 @@ class UNetSplitTest {
     UNetSplit.Parts p = UNetSplit.split(full, paper, 15);
     // blocks 15..20 (levels 1 and 0) pop the first six skips pushed: in_conv, enc0_0, enc0_1,
     // down0, enc1_0, enc1_1; h enters from level 2's upsampling; they read SiLU(emb)
-    assertEquals(List.of("emb_silu", "in_conv", "enc0_0", "enc0_1", "down0", "enc1_0", "enc1_1",
-        "up2_conv"), p.boundary());
+    assertEquals(
+        List.of("emb_silu", "in_conv", "enc0_0", "enc0_1", "down0", "enc1_0", "enc1_1", "up2_conv"),
+        p.boundary());
     assertEquals(24_260_299L, params(p.encoder()) + params(p.decoder()));
     assertTrue(p.decoder().getVertices().containsKey("dec1_0_merge"));
     assertTrue(p.encoder().getVertices().containsKey("dec2_2"));
@@ -49,11 +50,24 @@ class UNetSplitTest {
   void extremeThresholdsMoveEverythingOrOnlyTheHead() {
     UNetSettings s = SplitTestSupport.NET;
     ComputationGraphConfiguration full = UNet.configuration(s, UNetBuildOptions.defaults(1));
-    assertEquals(List.of("emb_silu", "in_conv", "enc0_0", "enc0_1", "down0", "enc1_0", "enc1_1",
-        "down1", "enc2_0", "enc2_1", "mid1"), UNetSplit.split(full, s, 0).boundary());
+    assertEquals(
+        List.of(
+            "emb_silu",
+            "in_conv",
+            "enc0_0",
+            "enc0_1",
+            "down0",
+            "enc1_0",
+            "enc1_1",
+            "down1",
+            "enc2_0",
+            "enc2_1",
+            "mid1"),
+        UNetSplit.split(full, s, 0).boundary());
     assertEquals(List.of("dec0_2"), UNetSplit.split(full, s, 9).boundary());
     UNetSplit.Parts p = UNetSplit.split(full, s, 9);
-    assertEquals(List.of("dec0_2_tap", "out_norm", "out_conv", "out"),
+    assertEquals(
+        List.of("dec0_2_tap", "out_norm", "out_conv", "out"),
         List.copyOf(p.decoder().getVertices().keySet()));
   }
 
@@ -76,9 +90,10 @@ class UNetSplitTest {
   void rejectsAThresholdBeyondTheDecoderBlocksNamingTheKey() {
     UNetSettings s = SplitTestSupport.NET;
     ComputationGraphConfiguration full = UNet.configuration(s, UNetBuildOptions.defaults(1));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> UNetSplit.split(full, s, 10));
-    assertTrue(e.getMessage().contains(SplitSettings.KEY) && e.getMessage().contains("0..9"),
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> UNetSplit.split(full, s, 10));
+    assertTrue(
+        e.getMessage().contains(SplitSettings.KEY) && e.getMessage().contains("0..9"),
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new SplitSettings(12).threshold(s));
     assertTrue(e.getMessage().contains("12 exceeds the 9 decoder blocks"), e.getMessage());
@@ -88,8 +103,11 @@ class UNetSplitTest {
   @Test
   void referenceConfigurationDefaultsToTheAutomaticThreshold() {
     assertEquals(-1, SplitSettings.fromConfig(ConfigFactory.load()).decoderDeviceThresh());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SplitSettings.fromConfig(ConfigFactory.parseString(SplitSettings.KEY + " = many")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SplitSettings.fromConfig(ConfigFactory.parseString(SplitSettings.KEY + " = many")));
     assertTrue(e.getMessage().contains(SplitSettings.KEY), e.getMessage());
   }
 }

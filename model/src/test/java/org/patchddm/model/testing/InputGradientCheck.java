@@ -8,9 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Central-difference check of a layer's dL/dInput (GradientCheckUtil only checks parameters): for
- * the scalar L(x) = Σ w ⊙ layer(x) with fixed random weights w, the epsilon returned by
- * {@link Layer#backpropGradient} for external error w must equal (L(x+h) − L(x−h)) / 2h for every
- * element of x (double precision, tiny inputs, no workspaces).
+ * the scalar L(x) = Σ w ⊙ layer(x) with fixed random weights w, the epsilon returned by {@link
+ * Layer#backpropGradient} for external error w must equal (L(x+h) − L(x−h)) / 2h for every element
+ * of x (double precision, tiny inputs, no workspaces).
  */
 public final class InputGradientCheck {
 
@@ -44,8 +44,9 @@ public final class InputGradientCheck {
         }
       }
     }
-    assertTrue(failures == 0, failures + " of " + flat.length() + " input gradient mismatches:\n"
-        + report);
+    assertTrue(
+        failures == 0,
+        failures + " of " + flat.length() + " input gradient mismatches:\n" + report);
   }
 
   private static double loss(Layer layer, INDArray x, INDArray w, LayerWorkspaceMgr mgr) {

@@ -6,9 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.patchddm.model.kernels.ChannelsLast;
-import org.patchddm.model.net.UNetSettings;
 import org.patchddm.model.net.SkipMerge;
 import org.patchddm.model.net.UNetBuildOptions;
+import org.patchddm.model.net.UNetSettings;
 
 /** Tiny networks and seeded inputs shared by the net tests. */
 public final class NetTestSupport {
@@ -87,21 +87,32 @@ public final class NetTestSupport {
    * weights (seed 41) and bias (seed 42) and with gradient views, for single-layer checks.
    */
   public static org.deeplearning4j.nn.graph.ComputationGraph singleLayer(
-      org.deeplearning4j.nn.conf.layers.Layer layer, long d, long h, long w, long cin,
+      org.deeplearning4j.nn.conf.layers.Layer layer,
+      long d,
+      long h,
+      long w,
+      long cin,
       DataType type) {
     org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf =
         new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
-            .seed(3).dataType(type).updater(new NoOp())
+            .seed(3)
+            .dataType(type)
+            .updater(new NoOp())
             .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER)
             .graphBuilder()
             .addInputs("in")
-            .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional3D(
-                org.deeplearning4j.nn.conf.layers.Convolution3D.DataFormat.NCDHW, d, h, w, cin))
+            .setInputTypes(
+                org.deeplearning4j.nn.conf.inputs.InputType.convolutional3D(
+                    org.deeplearning4j.nn.conf.layers.Convolution3D.DataFormat.NCDHW, d, h, w, cin))
             .addLayer("conv", layer, "in")
-            .addLayer("out", new org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer.Builder(
-                    org.deeplearning4j.nn.conf.layers.Convolution3D.DataFormat.NCDHW)
-                .lossFunction(org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE)
-                .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), "conv")
+            .addLayer(
+                "out",
+                new org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer.Builder(
+                        org.deeplearning4j.nn.conf.layers.Convolution3D.DataFormat.NCDHW)
+                    .lossFunction(org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE)
+                    .activation(org.nd4j.linalg.activations.Activation.IDENTITY)
+                    .build(),
+                "conv")
             .setOutputs("out")
             .build();
     org.deeplearning4j.nn.graph.ComputationGraph g =

@@ -20,8 +20,8 @@ public final class ParamGradientCheck {
 
   private ParamGradientCheck() {}
 
-  public static void assertParamGradients(ComputationGraph g, INDArray[] inputs, INDArray[] labels,
-      int perArray, long seed) {
+  public static void assertParamGradients(
+      ComputationGraph g, INDArray[] inputs, INDArray[] labels, int perArray, long seed) {
     MultiDataSet data = new MultiDataSet(inputs, labels);
     g.setInputs(inputs);
     g.setLabels(labels);
@@ -60,14 +60,14 @@ public final class ParamGradientCheck {
         if (rel > 1e-4 && Math.abs(numeric - a) > 1e-8) {
           failures++;
           if (failures <= 8) {
-            report.append(String.format("%s[%d]: analytic %.8g numeric %.8g%n", e.getKey(), i,
-                a, numeric));
+            report.append(
+                String.format("%s[%d]: analytic %.8g numeric %.8g%n", e.getKey(), i, a, numeric));
           }
         }
       }
     }
     assertTrue(checked > 0, "nothing checked");
-    assertTrue(failures == 0, failures + " of " + checked + " parameter gradients differ:\n"
-        + report);
+    assertTrue(
+        failures == 0, failures + " of " + checked + " parameter gradients differ:\n" + report);
   }
 }

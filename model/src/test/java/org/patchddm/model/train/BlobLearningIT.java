@@ -14,30 +14,31 @@ import org.patchddm.model.diffusion.DiffusionSampler;
 import org.patchddm.model.diffusion.DiffusionSettings;
 import org.patchddm.model.diffusion.Ensemble;
 import org.patchddm.model.diffusion.GaussianDiffusion;
-import org.patchddm.model.diffusion.SamplerKind;
 import org.patchddm.model.diffusion.Sample;
+import org.patchddm.model.diffusion.SamplerKind;
 import org.patchddm.model.metrics.Dice;
-import org.patchddm.model.net.layers.GroupNormImpl;
 import org.patchddm.model.net.SkipMerge;
 import org.patchddm.model.net.UNetSettings;
+import org.patchddm.model.net.layers.GroupNormImpl;
 import org.patchddm.model.patch.ModelInputs;
 import org.patchddm.model.patch.TrainingMode;
 import org.patchddm.model.runtime.NativeThreads;
 
 /**
- * The whole pipeline learns: a tiny net (widths 8-16, 66k parameters) is trained on bright balls in a 16³ condition
- * channel (FULL_RES mode, batch 4, Adam, cosine β schedule, T = 1000) and segments held-out balls with 10-step DDIM
- * samples (η = 0) from pure noise.
+ * The whole pipeline learns: a tiny net (widths 8-16, 66k parameters) is trained on bright balls in
+ * a 16³ condition channel (FULL_RES mode, batch 4, Adam, cosine β schedule, T = 1000) and segments
+ * held-out balls with 10-step DDIM samples (η = 0) from pure noise.
  *
- * <p>The fast test uses balls of radius 3.5-6 voxels with a clear condition (0.9 inside plus noise in [0, 0.1)) and
- * trains 550 steps (400 at 1e-2, then 150 at 1e-3). The loss must fall, and single samples must reach a mean Dice of
- * at least 0.9. The slow test keeps a harder task (radius 3-5, noise in [0, 0.2)), trains 600 steps and reports
- * single samples and the majority vote of 5.
+ * <p>The fast test uses balls of radius 3.5-6 voxels with a clear condition (0.9 inside plus noise
+ * in [0, 0.1)) and trains 550 steps (400 at 1e-2, then 150 at 1e-3). The loss must fall, and single
+ * samples must reach a mean Dice of at least 0.9. The slow test keeps a harder task (radius 3-5,
+ * noise in [0, 0.2)), trains 600 steps and reports single samples and the majority vote of 5.
  *
- * <p>Sampling starts at t = 900 and clips x̂0 to the label's range [0, 1] ({@code patchddm.diffusion}), not the
- * paper's t = 999 and [-1, 1]: at t = 999 x̂0 multiplies the network's error by 1/sqrt(ᾱ), about 20,000 for the
- * cosine schedule. The measurements behind that choice, and the test-only system properties that repeat them, are in
- * BENCHMARKS.md ("The learning test's sampling settings"). Everything is seeded and single-threaded.
+ * <p>Sampling starts at t = 900 and clips x̂0 to the label's range [0, 1] ({@code
+ * patchddm.diffusion}), not the paper's t = 999 and [-1, 1]: at t = 999 x̂0 multiplies the
+ * network's error by 1/sqrt(ᾱ), about 20,000 for the cosine schedule. The measurements behind that
+ * choice, and the test-only system properties that repeat them, are in BENCHMARKS.md ("The learning
+ * test's sampling settings"). Everything is seeded and single-threaded.
  */
 class BlobLearningIT {
 
@@ -69,10 +70,13 @@ class BlobLearningIT {
 
   private static RunSettings run(int steps, double lr, long seed) {
     TrainSettings ts = TrainTestSupport.train(TrainingMode.FULL_RES, 4, lr, steps, N, seed);
-    DiffusionSettings ds = SAMPLE_LIKE_PAPER
-        ? new DiffusionSettings(1000, BetaSchedule.COSINE, SamplerKind.DDIM, 10, 0.0, true)
-        : new DiffusionSettings(1000, BetaSchedule.COSINE, SamplerKind.DDIM, 10, 0.0, true, 0.0, 1.0, 900);
-    return new RunSettings(new UNetSettings(8, List.of(1, 2), 1, 4, 2, 1, SkipMerge.AVERAGE, 16), ds, ts);
+    DiffusionSettings ds =
+        SAMPLE_LIKE_PAPER
+            ? new DiffusionSettings(1000, BetaSchedule.COSINE, SamplerKind.DDIM, 10, 0.0, true)
+            : new DiffusionSettings(
+                1000, BetaSchedule.COSINE, SamplerKind.DDIM, 10, 0.0, true, 0.0, 1.0, 900);
+    return new RunSettings(
+        new UNetSettings(8, List.of(1, 2), 1, 4, 2, 1, SkipMerge.AVERAGE, 16), ds, ts);
   }
 
   private static INDArray cond(TrainingVolumes.Volume v) {
@@ -87,14 +91,24 @@ class BlobLearningIT {
     return x.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
   }
 
-  /** Ball radii of the fast test, in voxels (small balls of radius < 3 are left to the slow test). */
+  /**
+   * Ball radii of the fast test, in voxels (small balls of radius < 3 are left to the slow test).
+   */
   private static final double R_MIN = 3.5;
+
   private static final double R_MAX = 6;
-  /** Noise amplitude of the fast test's condition: 0.9 inside the ball, plus uniform noise in [0, 0.1). */
+
+  /**
+   * Noise amplitude of the fast test's condition: 0.9 inside the ball, plus uniform noise in [0,
+   * 0.1).
+   */
   private static final float NOISE = 0.1f;
 
-  /** Seeds of the fast test; -Dpatchddm.test.blob-data-seed / -net-seed override them (seed scans). */
+  /**
+   * Seeds of the fast test; -Dpatchddm.test.blob-data-seed / -net-seed override them (seed scans).
+   */
   private static final long DATA_SEED = Long.getLong("patchddm.test.blob-data-seed", 7);
+
   private static final long NET_SEED = Long.getLong("patchddm.test.blob-net-seed", 1);
   private static final int TRAIN_BALLS = Integer.getInteger("patchddm.test.blob-train-balls", 32);
   private static final boolean PIN_ND4J_GROUPNORM =
@@ -105,8 +119,8 @@ class BlobLearningIT {
   @Test
   void lossFallsAndSingleDdimSamplesSegmentHeldOutBlobs() {
     long t0 = System.nanoTime();
-    TrainingVolumes data = TrainingVolumes.of(TrainTestSupport.blobs(TRAIN_BALLS, N, R_MIN, R_MAX,
-        NOISE, DATA_SEED));
+    TrainingVolumes data =
+        TrainingVolumes.of(TrainTestSupport.blobs(TRAIN_BALLS, N, R_MIN, R_MAX, NOISE, DATA_SEED));
     List<Double> losses = new ArrayList<>();
     // 400 steps at 1e-2, then the same graph continues for 150 steps at 1e-3
     LocalTrainer coarse = LocalTrainer.create(run(400, 1e-2, NET_SEED));
@@ -118,15 +132,18 @@ class BlobLearningIT {
     long t1 = System.nanoTime();
     double first = mean(losses.subList(0, 110));
     double last = mean(losses.subList(440, 550));
-    DiffusionSampler sampler = new DiffusionSampler(GaussianDiffusion.of(run.diffusion()), run.diffusion());
+    DiffusionSampler sampler =
+        new DiffusionSampler(GaussianDiffusion.of(run.diffusion()), run.diffusion());
     List<Double> dice = new ArrayList<>();
     for (TrainingVolumes.Volume v : TrainTestSupport.blobs(6, N, R_MIN, R_MAX, NOISE, 99)) {
       // one 10-step DDIM sample (η = 0) per held-out ball, from the initial noise seeded 1000 + k
       Sample s = sampler.sample(trainer.denoiser(), cond(v), 1000L + dice.size());
       dice.add(Dice.of(s.mask(), label(v)));
     }
-    System.err.printf("blob learning (fast): loss %.4f -> %.4f, single 10-step DDIM Dice %s mean %.3f, train %.1f s,"
-        + " sample %.1f s%n", first, last, dice, mean(dice), (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
+    System.err.printf(
+        "blob learning (fast): loss %.4f -> %.4f, single 10-step DDIM Dice %s mean %.3f, train %.1f s,"
+            + " sample %.1f s%n",
+        first, last, dice, mean(dice), (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
     assertTrue(last < 0.5 * first, "loss " + first + " -> " + last);
     assertTrue(mean(dice) >= 0.9, "single-sample DDIM Dice " + dice);
   }
@@ -145,7 +162,8 @@ class BlobLearningIT {
     LocalTrainer trainer = new LocalTrainer(run, coarse.graph(), coarse.step());
     trainer.train(data, r -> losses.add(r.loss()), null);
     long t1 = System.nanoTime();
-    DiffusionSampler sampler = new DiffusionSampler(GaussianDiffusion.of(run.diffusion()), run.diffusion());
+    DiffusionSampler sampler =
+        new DiffusionSampler(GaussianDiffusion.of(run.diffusion()), run.diffusion());
     List<Double> single = new ArrayList<>();
     List<Double> dice = new ArrayList<>();
     for (TrainingVolumes.Volume v : TrainTestSupport.blobs(6, N, 99)) {
@@ -157,11 +175,20 @@ class BlobLearningIT {
       single.add(Dice.of(samples.get(0).mask(), label(v)));
       dice.add(Dice.of(Ensemble.combine(samples).mask(), label(v)));
     }
-    System.err.printf("blob learning (DDIM): loss %.4f -> %.4f, 10-step DDIM Dice single %s mean %.3f, majority of 5"
-        + " %s mean %.3f, train %.1f s, sample %.1f s%n", mean(losses.subList(0, 50)), mean(losses.subList(550, 600)),
-        single, mean(single), dice, mean(dice), (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
+    System.err.printf(
+        "blob learning (DDIM): loss %.4f -> %.4f, 10-step DDIM Dice single %s mean %.3f, majority of 5"
+            + " %s mean %.3f, train %.1f s, sample %.1f s%n",
+        mean(losses.subList(0, 50)),
+        mean(losses.subList(550, 600)),
+        single,
+        mean(single),
+        dice,
+        mean(dice),
+        (t1 - t0) / 1e9,
+        (System.nanoTime() - t1) / 1e9);
     assertTrue(mean(losses.subList(550, 600)) < 0.5 * mean(losses.subList(0, 50)));
-    // single samples fail now and then on this tiny, briefly trained net (see the class comment); the majority vote
+    // single samples fail now and then on this tiny, briefly trained net (see the class comment);
+    // the majority vote
     // of 5, the paper's ensemble, is the reliable measure
     assertTrue(mean(single) >= 0.6, "single-sample DDIM Dice " + single);
     assertTrue(mean(dice) >= 0.9, "DDIM ensemble Dice " + dice);

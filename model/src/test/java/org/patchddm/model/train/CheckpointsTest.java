@@ -22,11 +22,11 @@ import org.patchddm.model.runtime.NativeThreads;
 
 class CheckpointsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  private static final RunSettings RUN = TrainTestSupport.run(TrainingMode.PATCH, 1,
-      TrainTestSupport.train(TrainingMode.PATCH, 1, 1e-3, 4, 4, 3));
+  private static final RunSettings RUN =
+      TrainTestSupport.run(
+          TrainingMode.PATCH, 1, TrainTestSupport.train(TrainingMode.PATCH, 1, 1e-3, 4, 4, 3));
 
   @BeforeAll
   static void oneThread() {
@@ -52,8 +52,10 @@ class CheckpointsTest {
     assertEquals(3, l.seed());
     ComputationGraph g = l.graph();
     assertArrayEquals(t.graph().params().data().asFloat(), g.params().data().asFloat(), 0f);
-    assertArrayEquals(t.graph().getUpdater().getStateViewArray().data().asFloat(),
-        g.getUpdater().getStateViewArray().data().asFloat(), 0f);
+    assertArrayEquals(
+        t.graph().getUpdater().getStateViewArray().data().asFloat(),
+        g.getUpdater().getStateViewArray().data().asFloat(),
+        0f);
     Properties state = new Properties();
     try (var in = Files.newInputStream(p.resolve(Checkpoints.STATE))) {
       state.load(in);
@@ -66,10 +68,14 @@ class CheckpointsTest {
   @Test
   void extraEntriesRoundTripAndAreCoveredByTheManifest() throws IOException {
     LocalTrainer t = LocalTrainer.create(RUN);
-    Path p = Checkpoints.save(dir, t.graph(), RUN, 5, java.util.Map.of("round", "7", "best-dice", "0.25"));
+    Path p =
+        Checkpoints.save(
+            dir, t.graph(), RUN, 5, java.util.Map.of("round", "7", "best-dice", "0.25"));
     Checkpoints.Loaded l = Checkpoints.load(p, RUN);
     assertEquals(java.util.Map.of("round", "7", "best-dice", "0.25"), l.extra());
-    assertEquals(java.util.Map.of(), Checkpoints.load(Checkpoints.save(dir, t.graph(), RUN, 6), RUN).extra());
+    assertEquals(
+        java.util.Map.of(),
+        Checkpoints.load(Checkpoints.save(dir, t.graph(), RUN, 6), RUN).extra());
     // editing an extra entry by hand breaks the state file's checksum
     Path state = p.resolve(Checkpoints.STATE);
     Files.writeString(state, Files.readString(state).replace("extra.round=7", "extra.round=8"));
@@ -93,13 +99,33 @@ class CheckpointsTest {
   @Test
   void refusesOtherSettingsNamingTheKey() {
     Path p = trainedCheckpoint();
-    RunSettings other = new RunSettings(RUN.model(), RUN.diffusion(), new TrainSettings(Optimizer.ADAMW, 5e-4, 0.0,
-        1, 0.0, List.of(4, 4, 4), 3, 4, 0, 1, TrainingMode.PATCH));
-    CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.load(p, other));
-    assertTrue(e.getMessage().contains("patchddm.train.learning-rate: expected 5.0E-4, found 0.001"), e.getMessage());
+    RunSettings other =
+        new RunSettings(
+            RUN.model(),
+            RUN.diffusion(),
+            new TrainSettings(
+                Optimizer.ADAMW,
+                5e-4,
+                0.0,
+                1,
+                0.0,
+                List.of(4, 4, 4),
+                3,
+                4,
+                0,
+                1,
+                TrainingMode.PATCH));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> Checkpoints.load(p, other));
+    assertTrue(
+        e.getMessage().contains("patchddm.train.learning-rate: expected 5.0E-4, found 0.001"),
+        e.getMessage());
     // a longer run is a resumable change
-    assertEquals(1, Checkpoints.load(p, new RunSettings(RUN.model(), RUN.diffusion(), RUN.train().withSteps(99)))
-        .step());
+    assertEquals(
+        1,
+        Checkpoints.load(
+                p, new RunSettings(RUN.model(), RUN.diffusion(), RUN.train().withSteps(99)))
+            .step());
   }
 
   @Test
@@ -110,7 +136,9 @@ class CheckpointsTest {
       ch.truncate(ch.size() / 2);
     }
     CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.load(p, RUN));
-    assertTrue(e.getMessage().contains(model.toString()) && e.getMessage().contains("truncated"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(model.toString()) && e.getMessage().contains("truncated"),
+        e.getMessage());
   }
 
   @Test
@@ -121,7 +149,9 @@ class CheckpointsTest {
     b[b.length / 2] ^= 1;
     Files.write(settings, b);
     CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.load(p, RUN));
-    assertTrue(e.getMessage().contains(settings.toString()) && e.getMessage().contains("SHA-256"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(settings.toString()) && e.getMessage().contains("SHA-256"),
+        e.getMessage());
   }
 
   @Test
@@ -146,7 +176,9 @@ class CheckpointsTest {
   void refusesADirectoryWithoutManifest() throws IOException {
     Path p = Files.createDirectories(dir.resolve("step-00000005"));
     CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.load(p, RUN));
-    assertTrue(e.getMessage().contains("incomplete") && e.getMessage().contains(p.toString()), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("incomplete") && e.getMessage().contains(p.toString()),
+        e.getMessage());
   }
 
   private boolean hasTempSiblings() {

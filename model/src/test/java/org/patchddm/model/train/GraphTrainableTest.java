@@ -28,8 +28,19 @@ class GraphTrainableTest {
   private static final TrainingVolumes DATA = TrainingVolumes.of(TrainTestSupport.blobs(3, 8, 4));
 
   private static RunSettings run(long seed) {
-    TrainSettings t = new TrainSettings(Optimizer.ADAM, 1e-3, 0.0, 2, 0.0, List.of(4, 4, 4), seed, 10, 0, 1,
-        TrainingMode.PATCH);
+    TrainSettings t =
+        new TrainSettings(
+            Optimizer.ADAM,
+            1e-3,
+            0.0,
+            2,
+            0.0,
+            List.of(4, 4, 4),
+            seed,
+            10,
+            0,
+            1,
+            TrainingMode.PATCH);
     return TrainTestSupport.run(TrainingMode.PATCH, 1, t);
   }
 
@@ -47,19 +58,22 @@ class GraphTrainableTest {
   void viewsAreTheGraphArrays() {
     LocalTrainer t = LocalTrainer.create(run(5));
     t.params().putScalar(0, 42f);
-    assertEquals(42f, t.graph().params().getFloat(0), "params() should be a view of the graph's parameters");
+    assertEquals(
+        42f, t.graph().params().getFloat(0), "params() should be a view of the graph's parameters");
     // Adam: two moments per parameter
     assertEquals(2 * t.params().length(), t.updaterState().length());
     t.step(DATA);
     INDArray state = t.updaterState();
-    assertTrue(state.norm2Number().doubleValue() > 0, "Adam's moments should be non-zero after a step");
+    assertTrue(
+        state.norm2Number().doubleValue() > 0, "Adam's moments should be non-zero after a step");
     state.putScalar(1, 7f);
-    assertEquals(7f, t.graph().getUpdater().getStateViewArray().getFloat(1), "a view of the updater state");
+    assertEquals(
+        7f, t.graph().getUpdater().getStateViewArray().getFloat(1), "a view of the updater state");
   }
 
   /**
-   * A trainer loaded with another's parameters, moments and step, then stepped on the same batch, equals that one
-   * stepped: bit for bit, and its cached updater stays the same object.
+   * A trainer loaded with another's parameters, moments and step, then stepped on the same batch,
+   * equals that one stepped: bit for bit, and its cached updater stays the same object.
    */
   @Test
   void loadReplacesStateInPlace() {
@@ -72,7 +86,8 @@ class GraphTrainableTest {
     b.load(a.params().dup(), a.updaterState().dup(), a.step());
     assertSame(updater, b.graph().getUpdater());
     assertTrue(updater instanceof InPlaceUpdater);
-    assertArrayEquals(a.params().toFloatVector(), paramsView.toFloatVector(), 0f, "loaded into the same memory");
+    assertArrayEquals(
+        a.params().toFloatVector(), paramsView.toFloatVector(), 0f, "loaded into the same memory");
     assertEquals(2, b.step());
     MultiDataSet batch = a.batch(DATA, 2);
     double la = a.fit(batch);
@@ -87,9 +102,12 @@ class GraphTrainableTest {
   void loadRejectsWrongLengths() {
     LocalTrainer t = LocalTrainer.create(run(5));
     long p = t.params().length();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> t.load(Nd4j.zeros(1, p - 1), t.updaterState().dup(), 0));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> t.load(Nd4j.zeros(1, p - 1), t.updaterState().dup(), 0));
     assertTrue(e.getMessage().contains("expected " + p), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> t.load(t.params().dup(), Nd4j.zeros(1, 3), 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> t.load(t.params().dup(), Nd4j.zeros(1, 3), 0));
   }
 }

@@ -19,8 +19,7 @@ import org.patchddm.model.runtime.NativeThreads;
 
 class LocalTrainerTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void oneThread() {
@@ -28,8 +27,19 @@ class LocalTrainerTest {
   }
 
   private static RunSettings patchRun(int steps) {
-    TrainSettings t = new TrainSettings(Optimizer.ADAMW, 1e-3, 0.01, 2, 1.0, List.of(4, 4, 4), 5, steps, 2, 1,
-        TrainingMode.PATCH);
+    TrainSettings t =
+        new TrainSettings(
+            Optimizer.ADAMW,
+            1e-3,
+            0.01,
+            2,
+            1.0,
+            List.of(4, 4, 4),
+            5,
+            steps,
+            2,
+            1,
+            TrainingMode.PATCH);
     return TrainTestSupport.run(TrainingMode.PATCH, 1, t);
   }
 
@@ -73,8 +83,9 @@ class LocalTrainerTest {
 
   @Test
   void halfResBatchesAreSubsampledAndHaveNoCoordinates() {
-    TrainSettings t = new TrainSettings(Optimizer.ADAM, 1e-3, 0.0, 2, 0.0, List.of(4, 4, 4), 5, 1, 0, 1,
-        TrainingMode.HALF_RES);
+    TrainSettings t =
+        new TrainSettings(
+            Optimizer.ADAM, 1e-3, 0.0, 2, 0.0, List.of(4, 4, 4), 5, 1, 0, 1, TrainingMode.HALF_RES);
     LocalTrainer trainer = LocalTrainer.create(TrainTestSupport.run(TrainingMode.HALF_RES, 1, t));
     MultiDataSet b = trainer.batch(DATA, 0);
     // 8³ volumes become 4³; channels [MR, x_t]
@@ -96,19 +107,22 @@ class LocalTrainerTest {
     List<Long> steps = new ArrayList<>();
     List<Long> saved = new ArrayList<>();
     LocalTrainer t = LocalTrainer.create(patchRun(3));
-    t.train(DATA, new TrainingListener() {
-      @Override
-      public void onStep(StepReport r) {
-        steps.add(r.step());
-        assertEquals(3, r.totalSteps());
-        assertTrue(r.loss() > 0 && r.stepsPerSecond() > 0);
-      }
+    t.train(
+        DATA,
+        new TrainingListener() {
+          @Override
+          public void onStep(StepReport r) {
+            steps.add(r.step());
+            assertEquals(3, r.totalSteps());
+            assertTrue(r.loss() > 0 && r.stepsPerSecond() > 0);
+          }
 
-      @Override
-      public void onCheckpoint(long step, Path checkpoint) {
-        saved.add(step);
-      }
-    }, dir);
+          @Override
+          public void onCheckpoint(long step, Path checkpoint) {
+            saved.add(step);
+          }
+        },
+        dir);
     assertEquals(List.of(1L, 2L, 3L), steps);
     // checkpoint-every = 2, plus the end
     assertEquals(List.of(2L, 3L), saved);

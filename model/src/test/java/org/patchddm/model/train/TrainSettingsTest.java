@@ -28,15 +28,21 @@ class TrainSettingsTest {
 
   @Test
   void unknownModeNamesTheKey() {
-    Config c = ConfigFactory.parseString("patchddm.train.mode = QUARTER_RES").withFallback(ConfigFactory.load());
+    Config c =
+        ConfigFactory.parseString("patchddm.train.mode = QUARTER_RES")
+            .withFallback(ConfigFactory.load());
     ConfigException e = assertThrows(ConfigException.class, () -> TrainSettings.fromConfig(c));
-    assertTrue(e.getMessage().contains("mode") && e.getMessage().contains("QUARTER_RES"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("mode") && e.getMessage().contains("QUARTER_RES"), e.getMessage());
   }
 
   @Test
   void invalidValuesNameTheKey() {
-    Config c = ConfigFactory.parseString("patchddm.train.patch-size = [128, 128]").withFallback(ConfigFactory.load());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainSettings.fromConfig(c));
+    Config c =
+        ConfigFactory.parseString("patchddm.train.patch-size = [128, 128]")
+            .withFallback(ConfigFactory.load());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TrainSettings.fromConfig(c));
     assertTrue(e.getMessage().contains("patchddm.train.patch-size"), e.getMessage());
   }
 
@@ -50,11 +56,17 @@ class TrainSettingsTest {
   @Test
   void incompatibilitiesNameKeyExpectedAndFound() {
     RunSettings run = RunSettings.fromConfig(ConfigFactory.load());
-    Config stored = ConfigFactory.parseString("patchddm.train.learning-rate = 2e-5, patchddm.model.model-channels = 16,"
-        + " patchddm.train.steps = 5").withFallback(ConfigFactory.parseString(run.toHocon()));
+    Config stored =
+        ConfigFactory.parseString(
+                "patchddm.train.learning-rate = 2e-5, patchddm.model.model-channels = 16,"
+                    + " patchddm.train.steps = 5")
+            .withFallback(ConfigFactory.parseString(run.toHocon()));
     List<String> diff = run.incompatibilities(stored);
-    assertEquals(List.of("patchddm.model.model-channels: expected 29, found 16",
-        "patchddm.train.learning-rate: expected 1.0E-5, found 2.0E-5"), diff);
+    assertEquals(
+        List.of(
+            "patchddm.model.model-channels: expected 29, found 16",
+            "patchddm.train.learning-rate: expected 1.0E-5, found 2.0E-5"),
+        diff);
   }
 
   @Test

@@ -16,16 +16,16 @@ import java.util.Map;
  * Builds the resolved configuration of a command from its layers, lowest first:
  *
  * <ol>
- *   <li>every module's {@code reference.conf} on the classpath ({@code patchddm.prep},
- *       {@code patchddm.model}, {@code patchddm.diffusion}, {@code patchddm.train}, {@code
+ *   <li>every module's {@code reference.conf} on the classpath ({@code patchddm.prep}, {@code
+ *       patchddm.model}, {@code patchddm.diffusion}, {@code patchddm.train}, {@code
  *       patchddm.spark});
  *   <li>a profile file ({@code --conf FILE}, or a bare name looked up as {@code conf/NAME.conf});
  *   <li>{@code --set key=value} overrides, in the order given;
  *   <li>the command's own options (e.g. {@code --fail-fast}).
  * </ol>
  *
- * <p>The result is validated by {@link ConfigValidator}: types against the reference, and every
- * key the user gave under {@code patchddm.*} must exist in the reference.
+ * <p>The result is validated by {@link ConfigValidator}: types against the reference, and every key
+ * the user gave under {@code patchddm.*} must exist in the reference.
  */
 public final class ConfigLoader {
   /** The root namespace validated and saved with outputs. */
@@ -42,7 +42,8 @@ public final class ConfigLoader {
    * Loads, layers and validates.
    *
    * @param profile profile file path or name under {@code conf/}; null for none
-   * @param sets {@code key=value} strings from {@code --set}; value parsed as HOCON, else as a string
+   * @param sets {@code key=value} strings from {@code --set}; value parsed as HOCON, else as a
+   *     string
    * @param commandOverrides the command's own options as config paths to values; may be empty
    * @throws InvalidConfigException naming the key/file and the problem
    */
@@ -64,7 +65,9 @@ public final class ConfigLoader {
     Config layer = ConfigFactory.empty();
     if (commandOverrides != null) {
       for (Map.Entry<String, ?> e : new LinkedHashMap<>(commandOverrides).entrySet()) {
-        layer = layer.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue(), "command option"));
+        layer =
+            layer.withValue(
+                e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue(), "command option"));
       }
     }
     if (sets != null) {
@@ -88,8 +91,9 @@ public final class ConfigLoader {
     String value = set.substring(eq + 1).trim();
     String origin = "--set " + key;
     try {
-      Config parsed = ConfigFactory.parseString(key + " = " + value,
-          ConfigParseOptions.defaults().setOriginDescription(origin));
+      Config parsed =
+          ConfigFactory.parseString(
+              key + " = " + value, ConfigParseOptions.defaults().setOriginDescription(origin));
       if (parsed.hasPathOrNull(key)) {
         return parsed;
       }
@@ -99,7 +103,8 @@ public final class ConfigLoader {
     try {
       return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, origin));
     } catch (ConfigException e) {
-      throw new InvalidConfigException("--set '" + set + "': bad key '" + key + "': " + e.getMessage(), e);
+      throw new InvalidConfigException(
+          "--set '" + set + "': bad key '" + key + "': " + e.getMessage(), e);
     }
   }
 
@@ -120,26 +125,47 @@ public final class ConfigLoader {
       } else if (home != null && Files.isRegularFile(Path.of(home).resolve(named))) {
         file = Path.of(home).resolve(named);
       } else {
-        throw new InvalidConfigException("--conf " + profile + ": no such file " + profile + ", and no profile named "
-            + profile + " (looked at " + named.toAbsolutePath()
-            + (home == null ? "" : " and " + Path.of(home).resolve(named)) + ")");
+        throw new InvalidConfigException(
+            "--conf "
+                + profile
+                + ": no such file "
+                + profile
+                + ", and no profile named "
+                + profile
+                + " (looked at "
+                + named.toAbsolutePath()
+                + (home == null ? "" : " and " + Path.of(home).resolve(named))
+                + ")");
       }
     }
     try {
-      return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      return ConfigFactory.parseFile(
+          file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (ConfigException e) {
       throw new InvalidConfigException("--conf " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** The {@code patchddm} subtree rendered as HOCON (with origin comments off), to save with outputs. */
+  /**
+   * The {@code patchddm} subtree rendered as HOCON (with origin comments off), to save with
+   * outputs.
+   */
   public static String renderHocon(Config resolved) {
-    return resolved.withOnlyPath(ROOT).root().render(
-        ConfigRenderOptions.defaults().setOriginComments(false).setJson(false).setFormatted(true));
+    return resolved
+        .withOnlyPath(ROOT)
+        .root()
+        .render(
+            ConfigRenderOptions.defaults()
+                .setOriginComments(false)
+                .setJson(false)
+                .setFormatted(true));
   }
 
   /** The {@code patchddm} subtree rendered as JSON. */
   public static String renderJson(Config resolved) {
-    return resolved.withOnlyPath(ROOT).root().render(ConfigRenderOptions.concise().setFormatted(true));
+    return resolved
+        .withOnlyPath(ROOT)
+        .root()
+        .render(ConfigRenderOptions.concise().setFormatted(true));
   }
 }

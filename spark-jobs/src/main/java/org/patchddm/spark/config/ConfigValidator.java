@@ -15,11 +15,11 @@ import java.util.TreeSet;
  * Start-up validation of a layered configuration.
  *
  * <ul>
- *   <li><b>Unknown keys:</b> Typesafe's {@code checkValid} ignores keys that the reference lacks, so
- *       a typo would silently fall back to the default. Here every key the user gave under {@code
- *       patchddm.*} must exist in the merged reference, unless it sits below a reference object that
- *       is empty (an open map such as {@code patchddm.spark.properties}). The error names the key,
- *       where it was given, and the closest valid key.
+ *   <li><b>Unknown keys:</b> Typesafe's {@code checkValid} ignores keys that the reference lacks,
+ *       so a typo would silently fall back to the default. Here every key the user gave under
+ *       {@code patchddm.*} must exist in the merged reference, unless it sits below a reference
+ *       object that is empty (an open map such as {@code patchddm.spark.properties}). The error
+ *       names the key, where it was given, and the closest valid key.
  *   <li><b>Types:</b> {@code checkValid(reference, "patchddm")}; the error names the key and the
  *       expected and actual type.
  * </ul>
@@ -41,8 +41,13 @@ public final class ConfigValidator {
         String key = e.getKey();
         if (!known(reference, key)) {
           String hint = closest(reference, key);
-          problems.add("unknown config key '" + key + "' (given in " + e.getValue().origin().description() + ")"
-              + (hint == null ? "" : "; did you mean '" + hint + "'?"));
+          problems.add(
+              "unknown config key '"
+                  + key
+                  + "' (given in "
+                  + e.getValue().origin().description()
+                  + ")"
+                  + (hint == null ? "" : "; did you mean '" + hint + "'?"));
         }
       }
     }
@@ -51,7 +56,14 @@ public final class ConfigValidator {
         resolved.checkValid(reference, ConfigLoader.ROOT);
       } catch (ConfigException.ValidationFailed e) {
         for (ConfigException.ValidationProblem p : e.problems()) {
-          problems.add("config key '" + p.path() + "': " + p.problem() + " (given in " + p.origin().description() + ")");
+          problems.add(
+              "config key '"
+                  + p.path()
+                  + "': "
+                  + p.problem()
+                  + " (given in "
+                  + p.origin().description()
+                  + ")");
         }
       }
     }
@@ -80,11 +92,18 @@ public final class ConfigValidator {
               resolved.getNumberList(key);
             }
           }
-          default -> { }
+          default -> {}
         }
       } catch (ConfigException ex) {
-        problems.add("config key '" + key + "': expected " + e.getValue().valueType().name().toLowerCase()
-            + " like the reference (" + e.getValue().render() + "): " + ex.getMessage());
+        problems.add(
+            "config key '"
+                + key
+                + "': expected "
+                + e.getValue().valueType().name().toLowerCase()
+                + " like the reference ("
+                + e.getValue().render()
+                + "): "
+                + ex.getMessage());
       }
     }
   }
@@ -113,10 +132,16 @@ public final class ConfigValidator {
     return false;
   }
 
-  /** The valid key closest to {@code key}: edit distance on the full path, else the same last segment. */
+  /**
+   * The valid key closest to {@code key}: edit distance on the full path, else the same last
+   * segment.
+   */
   static String closest(Config reference, String key) {
-    TreeSet<String> candidates = new TreeSet<>(reference.withOnlyPath(ConfigLoader.ROOT).entrySet().stream()
-        .map(Map.Entry::getKey).toList());
+    TreeSet<String> candidates =
+        new TreeSet<>(
+            reference.withOnlyPath(ConfigLoader.ROOT).entrySet().stream()
+                .map(Map.Entry::getKey)
+                .toList());
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String c : candidates) {

@@ -13,8 +13,11 @@ public record BoundingBox(int[] origin, int[] size) {
 
   public BoundingBox {
     if (origin.length != 3 || size.length != 3) {
-      throw new IllegalArgumentException("bounding box needs 3 origin and 3 size values, got "
-          + Arrays.toString(origin) + " / " + Arrays.toString(size));
+      throw new IllegalArgumentException(
+          "bounding box needs 3 origin and 3 size values, got "
+              + Arrays.toString(origin)
+              + " / "
+              + Arrays.toString(size));
     }
     origin = origin.clone();
     size = size.clone();
@@ -32,15 +35,21 @@ public record BoundingBox(int[] origin, int[] size) {
   public void checkInside(int[] shape, String what) {
     for (int a = 0; a < 3; a++) {
       if (origin[a] < 0 || size[a] < 0 || (long) origin[a] + size[a] > shape[a]) {
-        throw new IllegalArgumentException(what + ": bounding box origin " + Arrays.toString(origin) + " size "
-            + Arrays.toString(size) + " does not fit shape " + Arrays.toString(shape));
+        throw new IllegalArgumentException(
+            what
+                + ": bounding box origin "
+                + Arrays.toString(origin)
+                + " size "
+                + Arrays.toString(size)
+                + " does not fit shape "
+                + Arrays.toString(shape));
       }
     }
   }
 
   /**
-   * The smallest box holding every voxel that is nonzero in any of the float channels or byte
-   * masks (masks may be null). Each array is scanned on its own, row by row (x rows of {@code nx}
+   * The smallest box holding every voxel that is nonzero in any of the float channels or byte masks
+   * (masks may be null). Each array is scanned on its own, row by row (x rows of {@code nx}
    * voxels), in a tight loop; the result is the union of the per-array boxes.
    */
   public static BoundingBox ofNonzero(int[] shape, float[][] channels, byte[]... masks) {
@@ -131,7 +140,9 @@ public record BoundingBox(int[] origin, int[] size) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof BoundingBox b && Arrays.equals(origin, b.origin) && Arrays.equals(size, b.size);
+    return o instanceof BoundingBox b
+        && Arrays.equals(origin, b.origin)
+        && Arrays.equals(size, b.size);
   }
 
   @Override

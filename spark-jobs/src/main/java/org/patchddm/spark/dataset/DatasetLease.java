@@ -32,8 +32,8 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  *
  * <ul>
  *   <li><b>Acquire:</b> create the file if absent (HDFS: {@code create(overwrite=false)}, atomic in
- *       the name node; local disks: {@code O_EXCL}). If another writer holds it, poll until
- *       {@code wait} has passed, then fail naming the holder.
+ *       the name node; local disks: {@code O_EXCL}). If another writer holds it, poll until {@code
+ *       wait} has passed, then fail naming the holder.
  *   <li><b>Heartbeat:</b> the holder rewrites the file every {@code heartbeat} (temp file, then a
  *       rename over it) after checking it still holds it.
  *   <li><b>Expiry:</b> a lease whose heartbeat is older than {@code expiry} was abandoned (a killed
@@ -52,12 +52,28 @@ public final class DatasetLease implements AutoCloseable {
 
   /** The lease file's content. Times are ISO-8601 UTC. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Holder(String token, String owner, String host, long pid, String command, String started,
+  public record Holder(
+      String token,
+      String owner,
+      String host,
+      long pid,
+      String command,
+      String started,
       String heartbeat) {
     String describe(Instant now) {
       long age = Duration.between(Instant.parse(heartbeat), now).toSeconds();
-      return owner + "@" + host + " (pid " + pid + ", " + command + ") since " + started + ", last heartbeat "
-          + age + " s ago";
+      return owner
+          + "@"
+          + host
+          + " (pid "
+          + pid
+          + ", "
+          + command
+          + ") since "
+          + started
+          + ", last heartbeat "
+          + age
+          + " s ago";
     }
   }
 
@@ -70,15 +86,25 @@ public final class DatasetLease implements AutoCloseable {
    */
   public record Settings(Duration maxWait, Duration heartbeat, Duration expiry) {
     public Settings {
-      if (maxWait.isNegative() || heartbeat.isZero() || heartbeat.isNegative() || expiry.compareTo(heartbeat) <= 0) {
-        throw new IllegalArgumentException("patchddm.spark.lease: need wait >= 0, heartbeat > 0 and expiry > heartbeat,"
-            + " got wait " + maxWait + ", heartbeat " + heartbeat + ", expiry " + expiry);
+      if (maxWait.isNegative()
+          || heartbeat.isZero()
+          || heartbeat.isNegative()
+          || expiry.compareTo(heartbeat) <= 0) {
+        throw new IllegalArgumentException(
+            "patchddm.spark.lease: need wait >= 0, heartbeat > 0 and expiry > heartbeat,"
+                + " got wait "
+                + maxWait
+                + ", heartbeat "
+                + heartbeat
+                + ", expiry "
+                + expiry);
       }
     }
 
     public static Settings fromConfig(Config root) {
       Config c = root.getConfig("patchddm.spark.lease");
-      return new Settings(c.getDuration("wait"), c.getDuration("heartbeat"), c.getDuration("expiry"));
+      return new Settings(
+          c.getDuration("wait"), c.getDuration("heartbeat"), c.getDuration("expiry"));
     }
   }
 
@@ -99,16 +125,19 @@ public final class DatasetLease implements AutoCloseable {
   private volatile String lost;
   private boolean closed;
 
-  private DatasetLease(FileSystem fs, Path file, Configuration conf, Holder mine, Duration heartbeat) {
+  private DatasetLease(
+      FileSystem fs, Path file, Configuration conf, Holder mine, Duration heartbeat) {
     this.fs = fs;
     this.file = file;
     this.conf = conf;
     this.mine = mine;
-    this.beat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "patchddm-lease-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
+    this.beat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "patchddm-lease-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
     long ms = heartbeat.toMillis();
     beat.scheduleWithFixedDelay(this::heartbeat, ms, ms, TimeUnit.MILLISECONDS);
   }
@@ -119,9 +148,12 @@ public final class DatasetLease implements AutoCloseable {
    * @param log where waiting and take-overs are reported
    * @throws LeaseHeldException naming the holder when it is still held after {@code wait}
    */
-  public static DatasetLease acquire(Path root, Configuration conf, Settings s, String command, PrintStream log)
+  public static DatasetLease acquire(
+      Path root, Configuration conf, Settings s, String command, PrintStream log)
       throws IOException {
-    FileSystem fs = FileSystem.newInstance(root.toUri(), conf); // not the cached instance: usable in shutdown hooks
+    FileSystem fs =
+        FileSystem.newInstance(
+            root.toUri(), conf); // not the cached instance: usable in shutdown hooks
     try {
       return acquire(fs, root, conf, s, command, log);
     } catch (IOException | RuntimeException e) {
@@ -130,8 +162,9 @@ public final class DatasetLease implements AutoCloseable {
     }
   }
 
-  private static DatasetLease acquire(FileSystem fs, Path root, Configuration conf, Settings s, String command,
-      PrintStream log) throws IOException {
+  private static DatasetLease acquire(
+      FileSystem fs, Path root, Configuration conf, Settings s, String command, PrintStream log)
+      throws IOException {
     Path file = new Path(fs.makeQualified(root), FILE);
     if (!fs.mkdirs(file.getParent())) {
       throw new IOException("cannot create the dataset directory " + file.getParent());
@@ -140,8 +173,15 @@ public final class DatasetLease implements AutoCloseable {
     boolean waiting = false;
     while (true) {
       Instant now = Instant.now();
-      Holder mine = new Holder(UUID.randomUUID().toString(), System.getProperty("user.name"), hostName(),
-          ProcessHandle.current().pid(), command, now.toString(), now.toString());
+      Holder mine =
+          new Holder(
+              UUID.randomUUID().toString(),
+              System.getProperty("user.name"),
+              hostName(),
+              ProcessHandle.current().pid(),
+              command,
+              now.toString(),
+              now.toString());
       if (tryCreate(fs, file, mine)) {
         return new DatasetLease(fs, file, conf, mine, s.heartbeat());
       }
@@ -151,8 +191,14 @@ public final class DatasetLease implements AutoCloseable {
       }
       Duration age = Duration.between(Instant.parse(other.heartbeat()), now);
       if (age.compareTo(s.expiry()) > 0) {
-        log.println("taking over the abandoned lease of dataset " + file.getParent() + ": held by "
-            + other.describe(now) + " (expiry " + s.expiry().toSeconds() + " s)");
+        log.println(
+            "taking over the abandoned lease of dataset "
+                + file.getParent()
+                + ": held by "
+                + other.describe(now)
+                + " (expiry "
+                + s.expiry().toSeconds()
+                + " s)");
         Path aside = new Path(file.getParent(), "." + FILE + ".expired-" + UUID.randomUUID());
         Holder again = read(fs, file);
         if (again != null && again.token().equals(other.token())) {
@@ -162,13 +208,24 @@ public final class DatasetLease implements AutoCloseable {
         continue;
       }
       if (System.nanoTime() >= deadline) {
-        throw new LeaseHeldException("dataset " + file.getParent() + " is being written by another job: "
-            + other.describe(now) + (s.maxWait().isZero() ? "" : "; waited " + s.maxWait().toSeconds() + " s")
-            + " (lease " + file + ", patchddm.spark.lease.wait)");
+        throw new LeaseHeldException(
+            "dataset "
+                + file.getParent()
+                + " is being written by another job: "
+                + other.describe(now)
+                + (s.maxWait().isZero() ? "" : "; waited " + s.maxWait().toSeconds() + " s")
+                + " (lease "
+                + file
+                + ", patchddm.spark.lease.wait)");
       }
       if (!waiting) {
-        log.println("waiting up to " + s.maxWait().toSeconds() + " s for the lease of dataset " + file.getParent()
-            + ", held by " + other.describe(now));
+        log.println(
+            "waiting up to "
+                + s.maxWait().toSeconds()
+                + " s for the lease of dataset "
+                + file.getParent()
+                + ", held by "
+                + other.describe(now));
         waiting = true;
       }
       sleep(Math.min(500, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
@@ -188,8 +245,12 @@ public final class DatasetLease implements AutoCloseable {
   public void checkHeld() throws IOException {
     Holder now = read(fs, file);
     if (lost != null || now == null || !now.token().equals(mine.token())) {
-      throw new IOException("lost the lease of dataset " + file.getParent() + (now == null ? "" : " to "
-          + now.describe(Instant.now())) + (lost == null ? "" : " (" + lost + ")") + "; nothing committed");
+      throw new IOException(
+          "lost the lease of dataset "
+              + file.getParent()
+              + (now == null ? "" : " to " + now.describe(Instant.now()))
+              + (lost == null ? "" : " (" + lost + ")")
+              + "; nothing committed");
     }
   }
 
@@ -215,12 +276,22 @@ public final class DatasetLease implements AutoCloseable {
     try {
       Holder now = read(fs, file);
       if (now == null || !now.token().equals(mine.token())) {
-        lost = now == null ? "the lease file disappeared" : "taken over by " + now.owner() + "@" + now.host();
+        lost =
+            now == null
+                ? "the lease file disappeared"
+                : "taken over by " + now.owner() + "@" + now.host();
         beat.shutdown();
         return;
       }
-      Holder next = new Holder(mine.token(), mine.owner(), mine.host(), mine.pid(), mine.command(), mine.started(),
-          Instant.now().toString());
+      Holder next =
+          new Holder(
+              mine.token(),
+              mine.owner(),
+              mine.host(),
+              mine.pid(),
+              mine.command(),
+              mine.started(),
+              Instant.now().toString());
       Path tmp = new Path(file.getParent(), "." + FILE + ".beat-" + mine.token());
       FileSystem target = raw(fs);
       try (OutputStream out = target.create(tmp, true)) {
@@ -241,7 +312,11 @@ public final class DatasetLease implements AutoCloseable {
     FileSystem target = raw(fs);
     if (target instanceof RawLocalFileSystem local) {
       try {
-        Files.write(local.pathToFile(file).toPath(), bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.write(
+            local.pathToFile(file).toPath(),
+            bytes,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
         return true;
       } catch (FileAlreadyExistsException e) {
         return false;
@@ -274,7 +349,8 @@ public final class DatasetLease implements AutoCloseable {
       try {
         long mtime = raw(fs).getFileStatus(file).getModificationTime();
         String t = Instant.ofEpochMilli(mtime).toString();
-        return new Holder("unreadable-" + mtime, "unknown", "unknown-host", -1, "unreadable lease file", t, t);
+        return new Holder(
+            "unreadable-" + mtime, "unknown", "unknown-host", -1, "unreadable lease file", t, t);
       } catch (FileNotFoundException gone) {
         return null;
       }

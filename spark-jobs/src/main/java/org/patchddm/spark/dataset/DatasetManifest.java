@@ -23,15 +23,27 @@ import java.util.Map;
  * @param warnings subjects written with a guess worth knowing (file: the file concerned), e.g. a
  *     label taken from a file whose name does not follow the layout
  * @param settingsFingerprint SHA-256 of the {@code patchddm.prep} settings every row was made with
- *     ({@code org.patchddm.spark.prep.SettingsFingerprint}); null in manifests written before it existed
+ *     ({@code org.patchddm.spark.prep.SettingsFingerprint}); null in manifests written before it
+ *     existed
  * @param operation what wrote this version: {@value #PREPROCESS} (also when absent, in manifests
  *     written before this field existed) or {@value #COMPACT}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record DatasetManifest(int formatVersion, int schemaVersion, long version, String createdAt,
-    List<RunEntry> runs, Map<String, SubjectEntry> subjects, List<Failure> failures,
-    Map<String, Map<String, String>> failedChecksums, RunSummary lastRun,
-    String config, List<String> deleted, List<Failure> warnings, String settingsFingerprint, String operation) {
+public record DatasetManifest(
+    int formatVersion,
+    int schemaVersion,
+    long version,
+    String createdAt,
+    List<RunEntry> runs,
+    Map<String, SubjectEntry> subjects,
+    List<Failure> failures,
+    Map<String, Map<String, String>> failedChecksums,
+    RunSummary lastRun,
+    String config,
+    List<String> deleted,
+    List<Failure> warnings,
+    String settingsFingerprint,
+    String operation) {
 
   public static final int FORMAT_VERSION = 1;
   public static final String PREPROCESS = "preprocess";
@@ -45,20 +57,65 @@ public record DatasetManifest(int formatVersion, int schemaVersion, long version
   }
 
   /** A version written by {@code patchddm preprocess}. */
-  public DatasetManifest(int formatVersion, int schemaVersion, long version, String createdAt,
-      List<RunEntry> runs, Map<String, SubjectEntry> subjects, List<Failure> failures,
-      Map<String, Map<String, String>> failedChecksums, RunSummary lastRun, String config, List<String> deleted,
-      List<Failure> warnings, String settingsFingerprint) {
-    this(formatVersion, schemaVersion, version, createdAt, runs, subjects, failures, failedChecksums, lastRun, config,
-        deleted, warnings, settingsFingerprint, PREPROCESS);
+  public DatasetManifest(
+      int formatVersion,
+      int schemaVersion,
+      long version,
+      String createdAt,
+      List<RunEntry> runs,
+      Map<String, SubjectEntry> subjects,
+      List<Failure> failures,
+      Map<String, Map<String, String>> failedChecksums,
+      RunSummary lastRun,
+      String config,
+      List<String> deleted,
+      List<Failure> warnings,
+      String settingsFingerprint) {
+    this(
+        formatVersion,
+        schemaVersion,
+        version,
+        createdAt,
+        runs,
+        subjects,
+        failures,
+        failedChecksums,
+        lastRun,
+        config,
+        deleted,
+        warnings,
+        settingsFingerprint,
+        PREPROCESS);
   }
 
-  /** A version written by {@code patchddm preprocess}, without deletions, warnings or fingerprint. */
-  public DatasetManifest(int formatVersion, int schemaVersion, long version, String createdAt,
-      List<RunEntry> runs, Map<String, SubjectEntry> subjects, List<Failure> failures,
-      Map<String, Map<String, String>> failedChecksums, RunSummary lastRun, String config) {
-    this(formatVersion, schemaVersion, version, createdAt, runs, subjects, failures, failedChecksums, lastRun, config,
-        List.of(), List.of(), null);
+  /**
+   * A version written by {@code patchddm preprocess}, without deletions, warnings or fingerprint.
+   */
+  public DatasetManifest(
+      int formatVersion,
+      int schemaVersion,
+      long version,
+      String createdAt,
+      List<RunEntry> runs,
+      Map<String, SubjectEntry> subjects,
+      List<Failure> failures,
+      Map<String, Map<String, String>> failedChecksums,
+      RunSummary lastRun,
+      String config) {
+    this(
+        formatVersion,
+        schemaVersion,
+        version,
+        createdAt,
+        runs,
+        subjects,
+        failures,
+        failedChecksums,
+        lastRun,
+        config,
+        List.of(),
+        List.of(),
+        null);
   }
 
   /** A run directory relative to the dataset root, e.g. {@code runs/run-000002-1a2b3c4d}. */
@@ -69,9 +126,13 @@ public record DatasetManifest(int formatVersion, int schemaVersion, long version
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record SubjectEntry(String run, String split, Map<String, String> checksums) {}
 
-  /** Counts of one preprocess run; {@code added} and {@code changed} count subjects actually written. */
+  /**
+   * Counts of one preprocess run; {@code added} and {@code changed} count subjects actually
+   * written.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record RunSummary(int added, int changed, int unchanged, int failed, double seconds, int deleted) {
+  public record RunSummary(
+      int added, int changed, int unchanged, int failed, double seconds, int deleted) {
     public RunSummary(int added, int changed, int unchanged, int failed, double seconds) {
       this(added, changed, unchanged, failed, seconds, 0);
     }

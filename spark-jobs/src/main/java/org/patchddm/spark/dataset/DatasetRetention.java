@@ -22,8 +22,8 @@ import org.apache.hadoop.fs.Path;
  *
  * <ol>
  *   <li>read the kept manifests; the runs they list are live;
- *   <li>delete the dropped manifests, oldest first, so the remaining versions are always the
- *       newest ones, then the {@code _failures} CSV files of versions older than the oldest kept;
+ *   <li>delete the dropped manifests, oldest first, so the remaining versions are always the newest
+ *       ones, then the {@code _failures} CSV files of versions older than the oldest kept;
  *   <li>delete run directories that no remaining manifest lists and whose run number is at most the
  *       latest version. A run numbered above it may be the staging directory of a writer still at
  *       work and is left alone (the next preprocess run removes it if it was abandoned).
@@ -44,7 +44,8 @@ public final class DatasetRetention {
    * @param removedRuns dropped run directories, relative to the dataset root
    * @param keptVersions the remaining manifest numbers (ascending)
    */
-  public record Outcome(List<Long> removedVersions, List<String> removedRuns, List<Long> keptVersions) {}
+  public record Outcome(
+      List<Long> removedVersions, List<String> removedRuns, List<Long> keptVersions) {}
 
   /**
    * Removes all but the newest {@code keep} versions and the runs only they used.
@@ -55,7 +56,11 @@ public final class DatasetRetention {
    *     cannot be read (then nothing is removed)
    */
   public static Outcome gc(DatasetStore store, int keep, boolean dryRun) throws IOException {
-    return gc(store, keep, dryRun, DatasetLease.Settings.fromConfig(org.patchddm.spark.config.ConfigLoader.reference()),
+    return gc(
+        store,
+        keep,
+        dryRun,
+        DatasetLease.Settings.fromConfig(org.patchddm.spark.config.ConfigLoader.reference()),
         System.out);
   }
 
@@ -67,20 +72,27 @@ public final class DatasetRetention {
    * @throws DatasetLease.LeaseHeldException naming the holder when another writer keeps the lease
    *     for the whole {@code lease.maxWait()} (nothing is removed)
    */
-  public static Outcome gc(DatasetStore store, int keep, boolean dryRun, DatasetLease.Settings lease, PrintStream log)
+  public static Outcome gc(
+      DatasetStore store, int keep, boolean dryRun, DatasetLease.Settings lease, PrintStream log)
       throws IOException {
     if (keep < 1) {
-      throw new IllegalArgumentException("--keep must be >= 1 (the latest version is always kept), got " + keep);
+      throw new IllegalArgumentException(
+          "--keep must be >= 1 (the latest version is always kept), got " + keep);
     }
     if (store.versions().isEmpty()) {
-      throw new IOException("no committed preprocessed dataset at " + store.root() + " (no " + DatasetStore.MANIFESTS
-          + "/v-*.json)");
+      throw new IOException(
+          "no committed preprocessed dataset at "
+              + store.root()
+              + " (no "
+              + DatasetStore.MANIFESTS
+              + "/v-*.json)");
     }
     if (dryRun) {
       return plan(store, keep, true);
     }
-    try (DatasetLease held = DatasetLease.acquire(store.root(), store.fileSystem().getConf(), lease, "dataset gc",
-        log)) {
+    try (DatasetLease held =
+        DatasetLease.acquire(
+            store.root(), store.fileSystem().getConf(), lease, "dataset gc", log)) {
       return plan(store, keep, false);
     }
   }
@@ -107,7 +119,8 @@ public final class DatasetRetention {
       for (long v : dropped) {
         store.fileSystem().delete(store.manifestPath(v), false);
       }
-      for (FileStatus f : list(store, DatasetStore.FAILURES)) { // also those left by an interrupted gc
+      for (FileStatus f :
+          list(store, DatasetStore.FAILURES)) { // also those left by an interrupted gc
         Matcher m = FAILURES_CSV.matcher(f.getPath().getName());
         if (m.matches() && Long.parseLong(m.group(1)) < kept.get(0)) {
           store.fileSystem().delete(f.getPath(), false);

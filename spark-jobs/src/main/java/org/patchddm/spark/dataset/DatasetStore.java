@@ -37,8 +37,8 @@ import org.apache.hadoop.fs.Path;
  * writing a temporary file and renaming it to {@code v-(N+1).json} with a rename that refuses to
  * overwrite. A run killed before that rename leaves only unreferenced files, which readers ignore
  * and the next run deletes ({@link #collectGarbage}). One writer at a time holds the dataset's
- * {@link DatasetLease}; should two writers still race for the same version, the loser's rename fails
- * and it reports the conflict.
+ * {@link DatasetLease}; should two writers still race for the same version, the loser's rename
+ * fails and it reports the conflict.
  */
 public final class DatasetStore {
   public static final String RUNS = "runs";
@@ -46,7 +46,8 @@ public final class DatasetStore {
   public static final String FAILURES = "_failures";
   private static final Pattern MANIFEST = Pattern.compile("v-(\\d+)\\.json");
   private static final Pattern RUN = Pattern.compile("run-(\\d+)-.*");
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path root;
   private final FileSystem fs;
@@ -121,9 +122,13 @@ public final class DatasetStore {
     return new Path(new Path(root, MANIFESTS), String.format("v-%06d.json", version));
   }
 
-  /** A fresh run directory (relative path {@code runs/run-NNNNNN-xxxxxxxx}) for manifest version N. */
+  /**
+   * A fresh run directory (relative path {@code runs/run-NNNNNN-xxxxxxxx}) for manifest version N.
+   */
   public String newRunPath(long version) {
-    return RUNS + "/" + String.format("run-%06d-%s", version, UUID.randomUUID().toString().substring(0, 8));
+    return RUNS
+        + "/"
+        + String.format("run-%06d-%s", version, UUID.randomUUID().toString().substring(0, 8));
   }
 
   public Path resolve(String relative) {
@@ -131,8 +136,8 @@ public final class DatasetStore {
   }
 
   /**
-   * Publishes {@code manifest} as version {@code manifest.version()}: temp file, then a rename
-   * that fails if that version exists.
+   * Publishes {@code manifest} as version {@code manifest.version()}: temp file, then a rename that
+   * fails if that version exists.
    *
    * @throws IOException naming the dataset if another writer committed that version first
    */
@@ -152,8 +157,12 @@ public final class DatasetStore {
       FileContext.getFileContext(root.toUri(), conf).rename(tmp, target, Options.Rename.NONE);
     } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
       fs.delete(tmp, false);
-      throw new IOException(target + " already exists: another run committed to dataset " + root
-          + " at the same time; re-run to pick up its result", e);
+      throw new IOException(
+          target
+              + " already exists: another run committed to dataset "
+              + root
+              + " at the same time; re-run to pick up its result",
+          e);
     }
   }
 
@@ -161,7 +170,12 @@ public final class DatasetStore {
   public void writeFailures(long version, List<Failure> failures) throws IOException {
     StringBuilder sb = new StringBuilder("subject,file,reason\n");
     for (Failure f : failures) {
-      sb.append(csv(f.subject())).append(',').append(csv(f.file())).append(',').append(csv(f.reason())).append('\n');
+      sb.append(csv(f.subject()))
+          .append(',')
+          .append(csv(f.file()))
+          .append(',')
+          .append(csv(f.reason()))
+          .append('\n');
     }
     writeAtomically(failuresPath(version), sb.toString().getBytes(StandardCharsets.UTF_8));
   }
@@ -176,10 +190,9 @@ public final class DatasetStore {
   }
 
   /**
-   * Deletes what no committed manifest can see: run directories referenced by no committed
-   * manifest (the latest or an older one that {@code dataset gc} has kept, so readers of kept
-   * versions are never disturbed) and temporary files of dead runs. Returns the number of paths
-   * deleted.
+   * Deletes what no committed manifest can see: run directories referenced by no committed manifest
+   * (the latest or an older one that {@code dataset gc} has kept, so readers of kept versions are
+   * never disturbed) and temporary files of dead runs. Returns the number of paths deleted.
    */
   public int collectGarbage(Optional<DatasetManifest> latest) throws IOException {
     Set<String> live = new HashSet<>();
@@ -199,7 +212,10 @@ public final class DatasetStore {
       }
       for (FileStatus f : entries) {
         String name = f.getPath().getName();
-        boolean dead = dir.equals(RUNS) ? !live.contains(RUNS + "/" + name) : name.startsWith(".") && name.contains(".tmp-");
+        boolean dead =
+            dir.equals(RUNS)
+                ? !live.contains(RUNS + "/" + name)
+                : name.startsWith(".") && name.contains(".tmp-");
         if (dead && fs.delete(f.getPath(), true)) {
           deleted++;
         }

@@ -6,7 +6,8 @@ import java.io.Serializable;
  * One subject that could not be preprocessed.
  *
  * @param subject subject id (directory name)
- * @param file the offending input file relative to the input root, or "" when no single file is to blame
+ * @param file the offending input file relative to the input root, or "" when no single file is to
+ *     blame
  * @param reason what went wrong
  */
 public record Failure(String subject, String file, String reason) implements Serializable {

@@ -30,23 +30,32 @@ public final class OutputCheck {
   }
 
   /**
-   * @param create create the output directory (a real run); false only checks (a dry run writes nothing)
+   * @param create create the output directory (a real run); false only checks (a dry run writes
+   *     nothing)
    * @throws BadOutputException naming the output and what is wrong with it
    */
-  public static void check(String output, Configuration conf, boolean create) throws BadOutputException {
+  public static void check(String output, Configuration conf, boolean create)
+      throws BadOutputException {
     Path path;
     try {
       path = new Path(output);
     } catch (IllegalArgumentException e) {
-      throw new BadOutputException("output " + output + " is not a valid path: " + e.getMessage(), e);
+      throw new BadOutputException(
+          "output " + output + " is not a valid path: " + e.getMessage(), e);
     }
     URI uri = path.toUri();
-    String scheme = uri.getScheme() != null ? uri.getScheme() : FileSystem.getDefaultUri(conf).getScheme();
+    String scheme =
+        uri.getScheme() != null ? uri.getScheme() : FileSystem.getDefaultUri(conf).getScheme();
     try {
       FileSystem.getFileSystemClass(scheme, conf);
     } catch (UnsupportedFileSystemException e) {
-      throw new BadOutputException("output " + output + ": unknown file system scheme '" + scheme
-          + "' (use a plain path, file:// or hdfs://)", e);
+      throw new BadOutputException(
+          "output "
+              + output
+              + ": unknown file system scheme '"
+              + scheme
+              + "' (use a plain path, file:// or hdfs://)",
+          e);
     } catch (IOException e) {
       throw new BadOutputException("output " + output + ": " + e.getMessage(), e);
     }
@@ -66,25 +75,38 @@ public final class OutputCheck {
         }
       }
       if (status == null) {
-        throw new BadOutputException("output " + output + ": no part of the path exists, not even the root", null);
+        throw new BadOutputException(
+            "output " + output + ": no part of the path exists, not even the root", null);
       }
       if (!status.isDirectory()) {
-        throw new BadOutputException(existing.equals(target)
-            ? "output " + output + " is a regular file, not a dataset directory"
-            : "output " + output + " cannot be created: " + existing + " is a regular file", null);
+        throw new BadOutputException(
+            existing.equals(target)
+                ? "output " + output + " is a regular file, not a dataset directory"
+                : "output " + output + " cannot be created: " + existing + " is a regular file",
+            null);
       }
       fs.access(existing, FsAction.WRITE);
       if (create && !existing.equals(target) && !fs.mkdirs(target)) {
-        throw new BadOutputException("output " + output + " cannot be created under " + existing, null);
+        throw new BadOutputException(
+            "output " + output + " cannot be created under " + existing, null);
       }
     } catch (BadOutputException e) {
       throw e;
     } catch (AccessControlException e) {
-      throw new BadOutputException("output " + output + ": permission denied (" + firstLine(e) + ")", e);
+      throw new BadOutputException(
+          "output " + output + ": permission denied (" + firstLine(e) + ")", e);
     } catch (IOException | RuntimeException e) {
       String where = uri.getAuthority() == null ? "" : " on " + scheme + "://" + uri.getAuthority();
-      throw new BadOutputException("output " + output + " cannot be reached or created" + where + ": "
-          + e.getClass().getSimpleName() + ": " + firstLine(e), e);
+      throw new BadOutputException(
+          "output "
+              + output
+              + " cannot be reached or created"
+              + where
+              + ": "
+              + e.getClass().getSimpleName()
+              + ": "
+              + firstLine(e),
+          e);
     }
   }
 

@@ -21,33 +21,58 @@ public final class PreprocessedDataset {
   /** The latest manifest of {@code dir}; fails naming the path if there is none. */
   public static DatasetManifest manifest(SparkSession spark, String dir) throws IOException {
     DatasetStore store = new DatasetStore(dir, spark.sparkContext().hadoopConfiguration());
-    return store.latest().orElseThrow(() -> new IOException("no committed preprocessed dataset at "
-        + store.root() + " (no " + DatasetStore.MANIFESTS + "/v-*.json)"));
+    return store
+        .latest()
+        .orElseThrow(
+            () ->
+                new IOException(
+                    "no committed preprocessed dataset at "
+                        + store.root()
+                        + " (no "
+                        + DatasetStore.MANIFESTS
+                        + "/v-*.json)"));
   }
 
   /** Rows ({@link SubjectRowSchema}) of the latest committed version of {@code dir}. */
   public static Dataset<Row> read(SparkSession spark, String dir) throws IOException {
-    return read(spark, new DatasetStore(dir, spark.sparkContext().hadoopConfiguration()), manifest(spark, dir));
+    return read(
+        spark,
+        new DatasetStore(dir, spark.sparkContext().hadoopConfiguration()),
+        manifest(spark, dir));
   }
 
   /**
    * Rows of committed version {@code version} of {@code dir}, which may be older than the latest:
    * its files stay in place until {@code patchddm dataset gc} drops that version.
    */
-  public static Dataset<Row> readVersion(SparkSession spark, String dir, long version) throws IOException {
+  public static Dataset<Row> readVersion(SparkSession spark, String dir, long version)
+      throws IOException {
     DatasetStore store = new DatasetStore(dir, spark.sparkContext().hadoopConfiguration());
     if (!store.fileSystem().exists(store.manifestPath(version))) {
-      throw new IOException("dataset " + store.root() + " has no version " + version + " (committed: "
-          + store.versions() + ")");
+      throw new IOException(
+          "dataset "
+              + store.root()
+              + " has no version "
+              + version
+              + " (committed: "
+              + store.versions()
+              + ")");
     }
     return read(spark, store, store.readManifest(version));
   }
 
-  private static Dataset<Row> read(SparkSession spark, DatasetStore store, DatasetManifest m) throws IOException {
+  private static Dataset<Row> read(SparkSession spark, DatasetStore store, DatasetManifest m)
+      throws IOException {
     if (!SubjectRowSchema.readable(m.schemaVersion())) {
-      throw new IOException("dataset " + store.root() + " has row schema version " + m.schemaVersion()
-          + "; this build reads " + SubjectRowSchema.OLDEST_READABLE_VERSION + " to "
-          + SubjectRowSchema.SCHEMA_VERSION);
+      throw new IOException(
+          "dataset "
+              + store.root()
+              + " has row schema version "
+              + m.schemaVersion()
+              + "; this build reads "
+              + SubjectRowSchema.OLDEST_READABLE_VERSION
+              + " to "
+              + SubjectRowSchema.SCHEMA_VERSION);
     }
     Dataset<Row> all = spark.createDataFrame(List.of(), SubjectRowSchema.SCHEMA);
     for (DatasetManifest.RunEntry run : m.runs()) {
@@ -57,8 +82,12 @@ public final class PreprocessedDataset {
           ids.add(e.getKey());
         }
       }
-      Dataset<Row> part = spark.read().schema(SubjectRowSchema.SCHEMA).parquet(store.resolve(run.path()).toString())
-          .filter(col("subject_id").isin(ids.toArray()));
+      Dataset<Row> part =
+          spark
+              .read()
+              .schema(SubjectRowSchema.SCHEMA)
+              .parquet(store.resolve(run.path()).toString())
+              .filter(col("subject_id").isin(ids.toArray()));
       all = all.unionByName(part);
     }
     return all;

@@ -28,23 +28,40 @@ public final class SubjectRows {
     int[] shape = g.paddedShape();
     float[][] ch = s.channels();
     if (ch.length != 4) {
-      throw new IllegalArgumentException("subject " + s.subjectId() + ": expected 4 channels, got " + ch.length);
+      throw new IllegalArgumentException(
+          "subject " + s.subjectId() + ": expected 4 channels, got " + ch.length);
     }
     BoundingBox box = BoundingBox.ofNonzero(shape, ch, s.wholeTumour(), s.labels());
     double[] affine = flat(g.affine());
     ResampleGrid rs = g.resampling();
     return RowFactory.create(
-        SubjectRowSchema.SCHEMA_VERSION, s.subjectId(), String.valueOf(s.split()), runId,
-        ints(g.originalShape()), doubles(affine), doubles(g.pixdim()), g.downsample(), g.downsampleMode().name(),
-        ints(g.reducedShape()), ints(g.padOffset()), ints(shape),
-        doubles(g.percentileLow()), doubles(g.percentileHigh()), floats(s.p01()), floats(s.p99()),
-        ints(box.origin()), ints(box.size()),
-        VolumeCodec.encodeFloats(ch[0], shape, box), VolumeCodec.encodeFloats(ch[1], shape, box),
-        VolumeCodec.encodeFloats(ch[2], shape, box), VolumeCodec.encodeFloats(ch[3], shape, box),
+        SubjectRowSchema.SCHEMA_VERSION,
+        s.subjectId(),
+        String.valueOf(s.split()),
+        runId,
+        ints(g.originalShape()),
+        doubles(affine),
+        doubles(g.pixdim()),
+        g.downsample(),
+        g.downsampleMode().name(),
+        ints(g.reducedShape()),
+        ints(g.padOffset()),
+        ints(shape),
+        doubles(g.percentileLow()),
+        doubles(g.percentileHigh()),
+        floats(s.p01()),
+        floats(s.p99()),
+        ints(box.origin()),
+        ints(box.size()),
+        VolumeCodec.encodeFloats(ch[0], shape, box),
+        VolumeCodec.encodeFloats(ch[1], shape, box),
+        VolumeCodec.encodeFloats(ch[2], shape, box),
+        VolumeCodec.encodeFloats(ch[3], shape, box),
         s.wholeTumour() == null ? null : VolumeCodec.encodeBytes(s.wholeTumour(), shape, box),
         s.labels() == null ? null : VolumeCodec.encodeBytes(s.labels(), shape, box),
         JavaConverters.mapAsScalaMap(new TreeMap<>(s.inputChecksums())),
-        rs == null ? null : ints(rs.inputShape()), rs == null ? null : doubles(flat(rs.inputAffine())),
+        rs == null ? null : ints(rs.inputShape()),
+        rs == null ? null : doubles(flat(rs.inputAffine())),
         rs == null ? null : doubles(rs.inputPixdim()));
   }
 
@@ -53,35 +70,67 @@ public final class SubjectRows {
     String id = r.getAs("subject_id");
     int version = r.getAs("schema_version");
     if (!SubjectRowSchema.readable(version)) {
-      throw new IllegalArgumentException("subject " + id + ": row schema version " + version
-          + " is not supported (this build reads " + SubjectRowSchema.OLDEST_READABLE_VERSION + " to "
-          + SubjectRowSchema.SCHEMA_VERSION + ")");
+      throw new IllegalArgumentException(
+          "subject "
+              + id
+              + ": row schema version "
+              + version
+              + " is not supported (this build reads "
+              + SubjectRowSchema.OLDEST_READABLE_VERSION
+              + " to "
+              + SubjectRowSchema.SCHEMA_VERSION
+              + ")");
     }
     double[][] affine = square(toDoubles(r, "affine"));
     int[] originalShape = toInts(r, "original_shape");
     ResampleGrid resampling = null;
     // version 1 rows (or files) have no input_* columns: they read as null, i.e. not resampled
     if (hasValue(r, "input_shape")) {
-      resampling = new ResampleGrid(toInts(r, "input_shape"), square(toDoubles(r, "input_affine")),
-          toDoubles(r, "input_pixdim"), originalShape, affine);
+      resampling =
+          new ResampleGrid(
+              toInts(r, "input_shape"),
+              square(toDoubles(r, "input_affine")),
+              toDoubles(r, "input_pixdim"),
+              originalShape,
+              affine);
     }
-    Geometry g = new Geometry(originalShape, affine, toDoubles(r, "pixdim"),
-        (Integer) r.getAs("downsample"), DownsampleMode.valueOf(r.getAs("downsample_mode")),
-        toInts(r, "reduced_shape"), toInts(r, "pad_offset"), toInts(r, "padded_shape"),
-        toDoubles(r, "percentile_low"), toDoubles(r, "percentile_high"), resampling);
+    Geometry g =
+        new Geometry(
+            originalShape,
+            affine,
+            toDoubles(r, "pixdim"),
+            (Integer) r.getAs("downsample"),
+            DownsampleMode.valueOf(r.getAs("downsample_mode")),
+            toInts(r, "reduced_shape"),
+            toInts(r, "pad_offset"),
+            toInts(r, "padded_shape"),
+            toDoubles(r, "percentile_low"),
+            toDoubles(r, "percentile_high"),
+            resampling);
     int[] shape = g.paddedShape();
     BoundingBox box = new BoundingBox(toInts(r, "bbox_origin"), toInts(r, "bbox_size"));
     float[][] ch = new float[4][];
     for (int c = 0; c < 4; c++) {
       String col = SubjectRowSchema.CHANNELS.get(c);
-      ch[c] = VolumeCodec.decodeFloats(r.getAs(col), shape, box, "subject " + id + " column " + col);
+      ch[c] =
+          VolumeCodec.decodeFloats(r.getAs(col), shape, box, "subject " + id + " column " + col);
     }
     byte[] wt = r.getAs("whole_tumour");
     byte[] labels = r.getAs("labels");
     Map<String, String> sums = r.getJavaMap(r.fieldIndex("input_checksums"));
-    return new PreprocessedSubject(id, r.getAs("split"), g, toFloats(r, "p01"), toFloats(r, "p99"), ch,
-        wt == null ? null : VolumeCodec.decodeBytes(wt, shape, box, "subject " + id + " column whole_tumour"),
-        labels == null ? null : VolumeCodec.decodeBytes(labels, shape, box, "subject " + id + " column labels"),
+    return new PreprocessedSubject(
+        id,
+        r.getAs("split"),
+        g,
+        toFloats(r, "p01"),
+        toFloats(r, "p99"),
+        ch,
+        wt == null
+            ? null
+            : VolumeCodec.decodeBytes(wt, shape, box, "subject " + id + " column whole_tumour"),
+        labels == null
+            ? null
+            : VolumeCodec.decodeBytes(labels, shape, box, "subject " + id + " column labels"),
         new TreeMap<>(sums));
   }
 

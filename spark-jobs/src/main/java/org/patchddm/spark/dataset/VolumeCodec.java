@@ -27,8 +27,14 @@ public final class VolumeCodec {
     float[] dense = new float[Math.toIntExact(voxels(shape))];
     checkDense(dense.length, shape, box);
     if (encoded.length != box.voxels() * Float.BYTES) {
-      throw new IllegalArgumentException(what + ": encoded length " + encoded.length + " bytes, expected "
-          + box.voxels() * Float.BYTES + " for " + box);
+      throw new IllegalArgumentException(
+          what
+              + ": encoded length "
+              + encoded.length
+              + " bytes, expected "
+              + box.voxels() * Float.BYTES
+              + " for "
+              + box);
     }
     FloatBuffer fb = ByteBuffer.wrap(encoded).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     forEachRow(shape, box, (denseStart, len) -> fb.get(dense, denseStart, len));
@@ -40,10 +46,13 @@ public final class VolumeCodec {
     checkDense(dense.length, shape, box);
     byte[] out = new byte[Math.toIntExact(box.voxels())];
     int[] pos = {0};
-    forEachRow(shape, box, (denseStart, len) -> {
-      System.arraycopy(dense, denseStart, out, pos[0], len);
-      pos[0] += len;
-    });
+    forEachRow(
+        shape,
+        box,
+        (denseStart, len) -> {
+          System.arraycopy(dense, denseStart, out, pos[0], len);
+          pos[0] += len;
+        });
     return out;
   }
 
@@ -52,14 +61,23 @@ public final class VolumeCodec {
     byte[] dense = new byte[Math.toIntExact(voxels(shape))];
     checkDense(dense.length, shape, box);
     if (encoded.length != box.voxels()) {
-      throw new IllegalArgumentException(what + ": encoded length " + encoded.length + " bytes, expected "
-          + box.voxels() + " for " + box);
+      throw new IllegalArgumentException(
+          what
+              + ": encoded length "
+              + encoded.length
+              + " bytes, expected "
+              + box.voxels()
+              + " for "
+              + box);
     }
     int[] pos = {0};
-    forEachRow(shape, box, (denseStart, len) -> {
-      System.arraycopy(encoded, pos[0], dense, denseStart, len);
-      pos[0] += len;
-    });
+    forEachRow(
+        shape,
+        box,
+        (denseStart, len) -> {
+          System.arraycopy(encoded, pos[0], dense, denseStart, len);
+          pos[0] += len;
+        });
     return dense;
   }
 
@@ -86,8 +104,11 @@ public final class VolumeCodec {
 
   private static void checkDense(long length, int[] shape, BoundingBox box) {
     if (shape.length != 3 || length != voxels(shape)) {
-      throw new IllegalArgumentException("volume of " + length + " voxels does not match shape "
-          + java.util.Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          "volume of "
+              + length
+              + " voxels does not match shape "
+              + java.util.Arrays.toString(shape));
     }
     box.checkInside(shape, "volume codec");
   }

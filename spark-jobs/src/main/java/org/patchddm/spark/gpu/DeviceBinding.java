@@ -15,14 +15,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds Spark task threads to the GPUs Spark's resource scheduling assigned them.
  *
- * <p>A task reads its addresses from {@code TaskContext.get().resources().get("gpu")} and binds its thread to the
- * first one with ND4J's {@code AffinityManager.unsafeSetDevice} (DL4J 1.0.0-M2.1 has no {@code
- * attachThreadToDevice}). This must happen before the thread allocates any ND4J array: CUDA arrays live on the device
- * their thread was bound to. Threads a task starts are bound with {@link #threadFactory}. On the CPU backend the
- * native call does nothing; the binding is still recorded and logged.
+ * <p>A task reads its addresses from {@code TaskContext.get().resources().get("gpu")} and binds its
+ * thread to the first one with ND4J's {@code AffinityManager.unsafeSetDevice} (DL4J 1.0.0-M2.1 has
+ * no {@code attachThreadToDevice}). This must happen before the thread allocates any ND4J array:
+ * CUDA arrays live on the device their thread was bound to. Threads a task starts are bound with
+ * {@link #threadFactory}. On the CPU backend the native call does nothing; the binding is still
+ * recorded and logged.
  *
- * <p>Addresses are the strings the discovery script reported; they are taken as ND4J device indices, so the script
- * must report the devices as the process sees them (after any {@code CUDA_VISIBLE_DEVICES}).
+ * <p>Addresses are the strings the discovery script reported; they are taken as ND4J device
+ * indices, so the script must report the devices as the process sees them (after any {@code
+ * CUDA_VISIBLE_DEVICES}).
  */
 public final class DeviceBinding {
   /** The Spark resource name of GPUs. */
@@ -36,11 +38,13 @@ public final class DeviceBinding {
   /**
    * What a task was bound to.
    *
-   * @param addresses the GPU addresses Spark assigned the task, in Spark's order (empty without GPUs)
+   * @param addresses the GPU addresses Spark assigned the task, in Spark's order (empty without
+   *     GPUs)
    * @param devices the same as ND4J device indices; the thread is bound to {@code devices[0]}
    * @param backend the ND4J backend's class name
    */
-  public record Bound(List<String> addresses, int[] devices, String backend) implements Serializable {
+  public record Bound(List<String> addresses, int[] devices, String backend)
+      implements Serializable {
     public Bound {
       addresses = List.copyOf(addresses);
       devices = devices.clone();
@@ -53,16 +57,20 @@ public final class DeviceBinding {
 
     @Override
     public String toString() {
-      return addresses.isEmpty() ? "no GPU (" + backend + ")" : "GPU " + addresses + " (" + backend + ")";
+      return addresses.isEmpty()
+          ? "no GPU (" + backend + ")"
+          : "GPU " + addresses + " (" + backend + ")";
     }
   }
 
   /**
-   * Binds the calling task thread to its assigned GPUs; call it first in a task, before any ND4J array exists.
+   * Binds the calling task thread to its assigned GPUs; call it first in a task, before any ND4J
+   * array exists.
    *
-   * @param wanted the GPUs the task needs when it has any (1, or 2 for the two-part FullRes network)
-   * @throws IllegalStateException when the task has GPUs, but fewer than {@code wanted}, or an address that is not a
-   *     device index
+   * @param wanted the GPUs the task needs when it has any (1, or 2 for the two-part FullRes
+   *     network)
+   * @throws IllegalStateException when the task has GPUs, but fewer than {@code wanted}, or an
+   *     address that is not a device index
    */
   public static Bound bindTask(int wanted) {
     TaskContext ctx = TaskContext.get();
@@ -72,27 +80,51 @@ public final class DeviceBinding {
     Map<String, ResourceInformation> resources = ctx.resourcesJMap();
     ResourceInformation gpu = resources.get(GPU);
     List<String> addresses = gpu == null ? List.of() : Arrays.asList(gpu.addresses());
-    String where = "stage " + ctx.stageId() + " partition " + ctx.partitionId() + " attempt " + ctx.attemptNumber();
+    String where =
+        "stage "
+            + ctx.stageId()
+            + " partition "
+            + ctx.partitionId()
+            + " attempt "
+            + ctx.attemptNumber();
     if (!addresses.isEmpty() && addresses.size() < wanted) {
-      throw new IllegalStateException(where + ": the task needs " + wanted + " GPUs but Spark assigned "
-          + addresses + "; set spark.task.resource.gpu.amount (or the stage's resource profile) to " + wanted);
+      throw new IllegalStateException(
+          where
+              + ": the task needs "
+              + wanted
+              + " GPUs but Spark assigned "
+              + addresses
+              + "; set spark.task.resource.gpu.amount (or the stage's resource profile) to "
+              + wanted);
     }
     int[] devices = new int[addresses.size()];
     for (int i = 0; i < devices.length; i++) {
       try {
         devices[i] = Integer.parseInt(addresses.get(i).trim());
       } catch (NumberFormatException e) {
-        throw new IllegalStateException(where + ": GPU address '" + addresses.get(i) + "' is not a device index;"
-            + " the discovery script must report indices such as \"0\"", e);
+        throw new IllegalStateException(
+            where
+                + ": GPU address '"
+                + addresses.get(i)
+                + "' is not a device index;"
+                + " the discovery script must report indices such as \"0\"",
+            e);
       }
     }
     String backend = Nd4j.getBackend().getClass().getSimpleName();
     if (devices.length > 0) {
       bindThread(devices[0]);
-      LOG.info("{}: bound thread {} to GPU {} of {} (ND4J device {}, backend {})", where,
-          Thread.currentThread().getName(), addresses.get(0), addresses, devices[0], backend);
+      LOG.info(
+          "{}: bound thread {} to GPU {} of {} (ND4J device {}, backend {})",
+          where,
+          Thread.currentThread().getName(),
+          addresses.get(0),
+          addresses,
+          devices[0],
+          backend);
       if (isCpuBackend()) {
-        LOG.info("{}: the CPU backend ignores device binding; the addresses are only recorded", where);
+        LOG.info(
+            "{}: the CPU backend ignores device binding; the addresses are only recorded", where);
       }
     } else {
       BOUND.set(new int[0]);
@@ -101,7 +133,10 @@ public final class DeviceBinding {
     return new Bound(addresses, devices, backend);
   }
 
-  /** Binds the calling thread to ND4J device {@code device} (a no-op on the CPU backend) and records it. */
+  /**
+   * Binds the calling thread to ND4J device {@code device} (a no-op on the CPU backend) and records
+   * it.
+   */
   public static void bindThread(int device) {
     Nd4j.getAffinityManager().unsafeSetDevice(device);
     BOUND.set(new int[] {device});
@@ -114,19 +149,27 @@ public final class DeviceBinding {
 
   /** Whether ND4J runs on the CPU backend. */
   public static boolean isCpuBackend() {
-    return Nd4j.getBackend().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT).contains("cpu");
+    return Nd4j.getBackend()
+        .getClass()
+        .getSimpleName()
+        .toLowerCase(java.util.Locale.ROOT)
+        .contains("cpu");
   }
 
   /**
-   * A factory for threads a task starts: each new thread binds itself to {@code device} before it runs anything.
+   * A factory for threads a task starts: each new thread binds itself to {@code device} before it
+   * runs anything.
    */
   public static ThreadFactory threadFactory(int device, String namePrefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(() -> {
-        bindThread(device);
-        r.run();
-      }, namePrefix + "-" + n.incrementAndGet() + "-gpu" + device);
+      Thread t =
+          new Thread(
+              () -> {
+                bindThread(device);
+                r.run();
+              },
+              namePrefix + "-" + n.incrementAndGet() + "-gpu" + device);
       t.setDaemon(true);
       return t;
     };

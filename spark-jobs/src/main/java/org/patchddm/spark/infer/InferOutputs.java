@@ -27,7 +27,9 @@ import org.patchddm.report.ScoreRow;
 import org.patchddm.report.SubjectFigure;
 
 /**
- * The cohort-level outputs of an inference run, all written atomically (temporary sibling, then rename):
+ * The cohort-level outputs of an inference run, all written atomically (temporary sibling, then
+ * rename):
+ *
  * <pre>
  * OUT_DIR/metrics.csv        subject,steps,ensemble_size,dice,hd95_mm (labelled subjects, every reported size)
  * OUT_DIR/metrics.parquet/   the same rows as a Parquet dataset
@@ -38,17 +40,23 @@ import org.patchddm.report.SubjectFigure;
 final class InferOutputs {
 
   /** Where the results came from, for the report. */
-  record Context(ModelSource model, String dataset, String code, InferSettings settings, boolean sweep,
+  record Context(
+      ModelSource model,
+      String dataset,
+      String code,
+      InferSettings settings,
+      boolean sweep,
       String fingerprint) {}
 
   record Written(Path report, String summary) {}
 
-  static final StructType METRICS = new StructType()
-      .add("subject", DataTypes.StringType, false)
-      .add("steps", DataTypes.IntegerType, false)
-      .add("ensemble_size", DataTypes.IntegerType, false)
-      .add("dice", DataTypes.DoubleType, false)
-      .add("hd95_mm", DataTypes.DoubleType, false);
+  static final StructType METRICS =
+      new StructType()
+          .add("subject", DataTypes.StringType, false)
+          .add("steps", DataTypes.IntegerType, false)
+          .add("ensemble_size", DataTypes.IntegerType, false)
+          .add("dice", DataTypes.DoubleType, false)
+          .add("hd95_mm", DataTypes.DoubleType, false);
 
   private final SparkSession spark;
   private final Path out;
@@ -60,17 +68,27 @@ final class InferOutputs {
     this.log = log;
   }
 
-  Written write(List<SubjectResult> ok, List<SubjectResult> failed, SubjectAggregator.Plan plan, Context ctx)
+  Written write(
+      List<SubjectResult> ok, List<SubjectResult> failed, SubjectAggregator.Plan plan, Context ctx)
       throws IOException {
     List<SubjectResult.Score> scores = new ArrayList<>();
     ok.forEach(r -> scores.addAll(r.scores()));
-    scores.sort(Comparator.comparing(SubjectResult.Score::subject).thenComparingInt(SubjectResult.Score::steps)
-        .thenComparingInt(SubjectResult.Score::size));
+    scores.sort(
+        Comparator.comparing(SubjectResult.Score::subject)
+            .thenComparingInt(SubjectResult.Score::steps)
+            .thenComparingInt(SubjectResult.Score::size));
     StringBuilder csv = new StringBuilder("subject,steps,ensemble_size,dice,hd95_mm\n");
     List<Row> rows = new ArrayList<>();
     for (SubjectResult.Score s : scores) {
-      csv.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%.4f%n", s.subject(), s.steps(), s.size(), s.dice(),
-          s.hd95Mm()));
+      csv.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%d,%d,%.6f,%.4f%n",
+              s.subject(),
+              s.steps(),
+              s.size(),
+              s.dice(),
+              s.hd95Mm()));
       rows.add(RowFactory.create(s.subject(), s.steps(), s.size(), s.dice(), s.hd95Mm()));
     }
     replace(out.resolve("metrics.csv"), csv.toString());
@@ -81,27 +99,53 @@ final class InferOutputs {
     }
     replace(out.resolve("failures.csv"), fcsv.toString());
 
-    ReportData data = new ReportData("PatchDDM inference: " + ok.size() + " subject(s)", provenance(ctx, plan),
-        plan.mainSteps(), scores.stream().map(s -> new ScoreRow(s.subject(), s.steps(), s.size(), s.dice(),
-            s.hd95Mm())).toList(), figures(ok), resources(ok));
+    ReportData data =
+        new ReportData(
+            "PatchDDM inference: " + ok.size() + " subject(s)",
+            provenance(ctx, plan),
+            plan.mainSteps(),
+            scores.stream()
+                .map(s -> new ScoreRow(s.subject(), s.steps(), s.size(), s.dice(), s.hd95Mm()))
+                .toList(),
+            figures(ok),
+            resources(ok));
     ReportWriter.Written report = ReportWriter.write(data, out);
     String summary = summary(scores, plan, ok.size(), failed);
     return new Written(report.report(), summary);
   }
 
   /** "N subjects: Dice m ± sd, HD95 m ± sd mm (ensemble N, S steps)" or a note without labels. */
-  static String summary(List<SubjectResult.Score> scores, SubjectAggregator.Plan plan, int subjects,
+  static String summary(
+      List<SubjectResult.Score> scores,
+      SubjectAggregator.Plan plan,
+      int subjects,
       List<SubjectResult> failed) {
-    double[] dice = scores.stream().filter(s -> s.steps() == plan.mainSteps() && s.size() == plan.ensemble())
-        .mapToDouble(SubjectResult.Score::dice).toArray();
-    double[] hd = scores.stream().filter(s -> s.steps() == plan.mainSteps() && s.size() == plan.ensemble())
-        .mapToDouble(SubjectResult.Score::hd95Mm).toArray();
-    String head = subjects + " subject(s) segmented" + (failed.isEmpty() ? "" : ", " + failed.size() + " failed");
+    double[] dice =
+        scores.stream()
+            .filter(s -> s.steps() == plan.mainSteps() && s.size() == plan.ensemble())
+            .mapToDouble(SubjectResult.Score::dice)
+            .toArray();
+    double[] hd =
+        scores.stream()
+            .filter(s -> s.steps() == plan.mainSteps() && s.size() == plan.ensemble())
+            .mapToDouble(SubjectResult.Score::hd95Mm)
+            .toArray();
+    String head =
+        subjects
+            + " subject(s) segmented"
+            + (failed.isEmpty() ? "" : ", " + failed.size() + " failed");
     if (dice.length == 0) {
       return head + "; no labels, so no scores";
     }
-    return head + "; ensemble " + plan.ensemble() + ", " + plan.mainSteps() + " steps, over " + dice.length
-        + " labelled: " + ReportWriter.summaryLine(MeanSd.of(dice), MeanSd.of(hd));
+    return head
+        + "; ensemble "
+        + plan.ensemble()
+        + ", "
+        + plan.mainSteps()
+        + " steps, over "
+        + dice.length
+        + " labelled: "
+        + ReportWriter.summaryLine(MeanSd.of(dice), MeanSd.of(hd));
   }
 
   private static Provenance provenance(Context ctx, SubjectAggregator.Plan plan) {
@@ -125,8 +169,18 @@ final class InferOutputs {
     for (SubjectResult r : ok) {
       SubjectResult.FigureData f = r.figure();
       if (f != null) {
-        out.add(new SubjectFigure(r.subject(), f.width(), f.height(), f.slice(), f.t1ce(), f.truth(), f.members(),
-            f.mean(), f.variance(), f.ensembleSize()));
+        out.add(
+            new SubjectFigure(
+                r.subject(),
+                f.width(),
+                f.height(),
+                f.slice(),
+                f.t1ce(),
+                f.truth(),
+                f.members(),
+                f.mean(),
+                f.variance(),
+                f.ensembleSize()));
       }
     }
     return out;
@@ -140,9 +194,17 @@ final class InferOutputs {
     if (members == 0) {
       return null;
     }
-    String device = org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName() + ", "
-        + Runtime.getRuntime().availableProcessors() + " driver cores";
-    return new Resources(device, members, seconds / members, seconds > 0 ? evals / seconds : 0, peak,
+    String device =
+        org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " driver cores";
+    return new Resources(
+        device,
+        members,
+        seconds / members,
+        seconds > 0 ? evals / seconds : 0,
+        peak,
         "executor JVM peak RSS (VmHWM)");
   }
 

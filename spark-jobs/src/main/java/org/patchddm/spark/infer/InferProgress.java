@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Prints "infer: members done/total, s/member, elapsed, ETA" on the driver every interval while the sampling runs;
- * {@code done} reads a Spark accumulator that the driver updates as sampling tasks finish.
+ * Prints "infer: members done/total, s/member, elapsed, ETA" on the driver every interval while the
+ * sampling runs; {@code done} reads a Spark accumulator that the driver updates as sampling tasks
+ * finish.
  */
 final class InferProgress implements AutoCloseable {
   private final ScheduledExecutorService timer;
@@ -21,11 +22,13 @@ final class InferProgress implements AutoCloseable {
   InferProgress(long total, LongSupplier done, Duration interval, PrintStream out) {
     this.total = total;
     this.done = done;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "patchddm-infer-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "patchddm-infer-progress");
+              t.setDaemon(true);
+              return t;
+            });
     long ms = Math.max(100, interval.toMillis());
     timer.scheduleAtFixedRate(() -> out.println(line()), ms, ms, TimeUnit.MILLISECONDS);
   }
@@ -38,8 +41,15 @@ final class InferProgress implements AutoCloseable {
   static String line(long d, long total, double elapsed) {
     String eta = d == 0 ? "?" : String.format(Locale.ROOT, "%.0f s", (total - d) * elapsed / d);
     String per = d == 0 ? "?" : String.format(Locale.ROOT, "%.1f s", elapsed / d);
-    return String.format(Locale.ROOT, "infer: members %d/%d (%.0f%%), %s per member, elapsed %.0f s, ETA %s", d, total,
-        total == 0 ? 100.0 : 100.0 * d / total, per, elapsed, eta);
+    return String.format(
+        Locale.ROOT,
+        "infer: members %d/%d (%.0f%%), %s per member, elapsed %.0f s, ETA %s",
+        d,
+        total,
+        total == 0 ? 100.0 : 100.0 * d / total,
+        per,
+        elapsed,
+        eta);
   }
 
   @Override

@@ -19,33 +19,57 @@ import java.util.Set;
  * @param sweepSteps DDIM steps of sweep mode
  * @param sweepSizes ensemble sizes of sweep mode
  */
-public record InferSettings(int ensemble, int steps, long seed, String split, int memberBatch, int figures,
-    Duration progressInterval, List<Integer> sweepSteps, List<Integer> sweepSizes) implements Serializable {
+public record InferSettings(
+    int ensemble,
+    int steps,
+    long seed,
+    String split,
+    int memberBatch,
+    int figures,
+    Duration progressInterval,
+    List<Integer> sweepSteps,
+    List<Integer> sweepSizes)
+    implements Serializable {
 
   public static final String PATH = "patchddm.infer";
   public static final Set<String> SPLITS = Set.of("test", "val", "train", "all");
 
   public InferSettings {
     require(ensemble >= 1, PATH + ".ensemble must be >= 1, got " + ensemble);
-    require(steps >= 0, PATH + ".steps must be >= 0 (0 = the checkpoint's sampling steps), got " + steps);
-    require(SPLITS.contains(split), PATH + ".split must be one of test, val, train, all; got '" + split + "'");
+    require(
+        steps >= 0,
+        PATH + ".steps must be >= 0 (0 = the checkpoint's sampling steps), got " + steps);
+    require(
+        SPLITS.contains(split),
+        PATH + ".split must be one of test, val, train, all; got '" + split + "'");
     require(memberBatch >= 1, PATH + ".member-batch must be >= 1, got " + memberBatch);
     require(figures >= 0, PATH + ".figures must be >= 0, got " + figures);
-    require(!progressInterval.isNegative() && !progressInterval.isZero(), PATH + ".progress-interval must be > 0");
+    require(
+        !progressInterval.isNegative() && !progressInterval.isZero(),
+        PATH + ".progress-interval must be > 0");
     sweepSteps = List.copyOf(sweepSteps);
     sweepSizes = List.copyOf(sweepSizes);
-    require(!sweepSteps.isEmpty() && sweepSteps.stream().allMatch(s -> s >= 1),
+    require(
+        !sweepSteps.isEmpty() && sweepSteps.stream().allMatch(s -> s >= 1),
         PATH + ".sweep.steps must be a non-empty list of values >= 1, got " + sweepSteps);
-    require(!sweepSizes.isEmpty() && sweepSizes.stream().allMatch(s -> s >= 1),
+    require(
+        !sweepSizes.isEmpty() && sweepSizes.stream().allMatch(s -> s >= 1),
         PATH + ".sweep.sizes must be a non-empty list of values >= 1, got " + sweepSizes);
   }
 
   /** Reads and validates {@code patchddm.infer}. */
   public static InferSettings fromConfig(Config root) {
     Config c = root.getConfig(PATH);
-    return new InferSettings(c.getInt("ensemble"), c.getInt("steps"), c.getLong("seed"), c.getString("split"),
-        c.getInt("member-batch"), c.getInt("figures"), c.getDuration("progress-interval"),
-        c.getIntList("sweep.steps"), c.getIntList("sweep.sizes"));
+    return new InferSettings(
+        c.getInt("ensemble"),
+        c.getInt("steps"),
+        c.getLong("seed"),
+        c.getString("split"),
+        c.getInt("member-batch"),
+        c.getInt("figures"),
+        c.getDuration("progress-interval"),
+        c.getIntList("sweep.steps"),
+        c.getIntList("sweep.sizes"));
   }
 
   private static void require(boolean ok, String message) {

@@ -26,26 +26,33 @@ import org.patchddm.spark.dataset.SubjectRows;
 import scala.Tuple2;
 
 /**
- * The sampling stage, on an executor: members [from, to) of one subject, each one DDIM (or DDPM) sampling with S
- * steps on the whole padded volume at once. The condition is {@link ModelInputs#condition}: for PATCH the MR
- * channels with the coordinate channels of the whole volume, for FULL_RES the MR channels, for HALF_RES the MR
- * channels at [::2] (the sample is then upsampled to the padded grid by nearest neighbour).
+ * The sampling stage, on an executor: members [from, to) of one subject, each one DDIM (or DDPM)
+ * sampling with S steps on the whole padded volume at once. The condition is {@link
+ * ModelInputs#condition}: for PATCH the MR channels with the coordinate channels of the whole
+ * volume, for FULL_RES the MR channels, for HALF_RES the MR channels at [::2] (the sample is then
+ * upsampled to the padded grid by nearest neighbour).
  *
- * <p>Member m starts from x_T drawn from {@code new SplittableRandom(MemberSeeds.of(seed, subject, m))}, exactly the
- * draw {@link DiffusionSampler#sample(org.patchddm.model.diffusion.Denoiser, INDArray, long)} makes for one member.
- * With a deterministic sampler (DDIM, η = 0) the members of an item run as one batch [B, C, D, H, W]; otherwise one
- * after the other, each with its own RNG for the step noise.
+ * <p>Member m starts from x_T drawn from {@code new SplittableRandom(MemberSeeds.of(seed, subject,
+ * m))}, exactly the draw {@link DiffusionSampler#sample(org.patchddm.model.diffusion.Denoiser,
+ * INDArray, long)} makes for one member. With a deterministic sampler (DDIM, η = 0) the members of
+ * an item run as one batch [B, C, D, H, W]; otherwise one after the other, each with its own RNG
+ * for the step noise.
  */
 final class MemberSampler {
 
   private MemberSampler() {}
 
-  /** Samples one work item; a subject that cannot be sampled gives one failure piece naming the reason. */
-  static List<Tuple2<Pieces.Key, Pieces.Piece>> run(Pieces.WorkItem item, ModelSource source, long seed,
-      Configuration hconf) {
+  /**
+   * Samples one work item; a subject that cannot be sampled gives one failure piece naming the
+   * reason.
+   */
+  static List<Tuple2<Pieces.Key, Pieces.Piece>> run(
+      Pieces.WorkItem item, ModelSource source, long seed, Configuration hconf) {
     List<Tuple2<Pieces.Key, Pieces.Piece>> out = new ArrayList<>();
     if (item.withInfo()) {
-      out.add(new Tuple2<>(new Pieces.Key(item.subject(), -1, Pieces.INFO), Pieces.Piece.info(item.row())));
+      out.add(
+          new Tuple2<>(
+              new Pieces.Key(item.subject(), -1, Pieces.INFO), Pieces.Piece.info(item.row())));
     }
     try {
       String device = InferDevice.bindTask();
@@ -61,18 +68,32 @@ final class MemberSampler {
       double perMember = (System.nanoTime() - t0) / 1e9 / softs.size();
       long rss = peakRssBytes();
       for (int i = 0; i < softs.size(); i++) {
-        out.add(new Tuple2<>(new Pieces.Key(item.subject(), item.steps(), item.from() + i),
-            Pieces.Piece.member(softs.get(i), perMember, item.steps(), rss)));
+        out.add(
+            new Tuple2<>(
+                new Pieces.Key(item.subject(), item.steps(), item.from() + i),
+                Pieces.Piece.member(softs.get(i), perMember, item.steps(), rss)));
       }
     } catch (RuntimeException | OutOfMemoryError e) {
-      out.add(new Tuple2<>(new Pieces.Key(item.subject(), -1, Pieces.FAILURE),
-          Pieces.Piece.failed("sampling members " + item.from() + ".." + (item.to() - 1) + " at " + item.steps()
-              + " steps failed: " + e)));
+      out.add(
+          new Tuple2<>(
+              new Pieces.Key(item.subject(), -1, Pieces.FAILURE),
+              Pieces.Piece.failed(
+                  "sampling members "
+                      + item.from()
+                      + ".."
+                      + (item.to() - 1)
+                      + " at "
+                      + item.steps()
+                      + " steps failed: "
+                      + e)));
     }
     return out;
   }
 
-  /** The condition [1, C, D', H', W'] of the subject for the model's mode; fails naming a channel mismatch. */
+  /**
+   * The condition [1, C, D', H', W'] of the subject for the model's mode; fails naming a channel
+   * mismatch.
+   */
   static INDArray condition(PreprocessedSubject s, RunSettings run) {
     int[] p = s.geometry().paddedShape();
     float[][] ch = s.channels();
@@ -80,8 +101,15 @@ final class MemberSampler {
     float[] mr = new float[ch.length * voxels];
     for (int c = 0; c < ch.length; c++) {
       if (ch[c].length != voxels) {
-        throw new IllegalArgumentException("channel " + c + " has " + ch[c].length + " voxels, the padded grid "
-            + Arrays.toString(p) + " has " + voxels);
+        throw new IllegalArgumentException(
+            "channel "
+                + c
+                + " has "
+                + ch[c].length
+                + " voxels, the padded grid "
+                + Arrays.toString(p)
+                + " has "
+                + voxels);
       }
       System.arraycopy(ch[c], 0, mr, c * voxels, voxels);
     }
@@ -89,14 +117,22 @@ final class MemberSampler {
     TrainingMode mode = run.train().mode();
     INDArray c = ModelInputs.condition(mode, volume);
     if (c.size(0) + 1 != run.model().inChannels()) {
-      throw new IllegalArgumentException("the " + mode + " condition has " + c.size(0) + " channels from "
-          + ch.length + " MR channels, but the network takes " + run.model().inChannels() + " inputs with x_t");
+      throw new IllegalArgumentException(
+          "the "
+              + mode
+              + " condition has "
+              + c.size(0)
+              + " channels from "
+              + ch.length
+              + " MR channels, but the network takes "
+              + run.model().inChannels()
+              + " inputs with x_t");
     }
     return c.reshape(1, c.size(0), c.size(1), c.size(2), c.size(3));
   }
 
-  private static List<float[]> sample(ModelCache.Entry model, INDArray cond, Pieces.WorkItem item, long seed,
-      int[] padded) {
+  private static List<float[]> sample(
+      ModelCache.Entry model, INDArray cond, Pieces.WorkItem item, long seed, int[] padded) {
     RunSettings run = model.run();
     DiffusionSettings d = run.diffusion().withSamplingSteps(item.steps());
     DiffusionSampler sampler = new DiffusionSampler(GaussianDiffusion.of(d), d);
@@ -105,24 +141,38 @@ final class MemberSampler {
     if (d.sampler() == SamplerKind.DDIM && d.eta() == 0 && n > 1) {
       INDArray[] noise = new INDArray[n];
       for (int i = 0; i < n; i++) {
-        noise[i] = GaussianNoise.sample(new SplittableRandom(MemberSeeds.of(seed, item.subject(), item.from() + i)),
-            cond.dataType(), 1, 1, cond.size(2), cond.size(3), cond.size(4));
+        noise[i] =
+            GaussianNoise.sample(
+                new SplittableRandom(MemberSeeds.of(seed, item.subject(), item.from() + i)),
+                cond.dataType(),
+                1,
+                1,
+                cond.size(2),
+                cond.size(3),
+                cond.size(4));
       }
-      INDArray condB = Nd4j.concat(0, java.util.Collections.nCopies(n, cond).toArray(INDArray[]::new));
-      Sample s = sampler.sample(model.denoiser(), condB, Nd4j.concat(0, noise), new SplittableRandom(seed));
+      INDArray condB =
+          Nd4j.concat(0, java.util.Collections.nCopies(n, cond).toArray(INDArray[]::new));
+      Sample s =
+          sampler.sample(
+              model.denoiser(), condB, Nd4j.concat(0, noise), new SplittableRandom(seed));
       for (int i = 0; i < n; i++) {
         samples.add(s.soft().slice(i));
       }
     } else {
       for (int i = 0; i < n; i++) {
-        Sample s = sampler.sample(model.denoiser(), cond, MemberSeeds.of(seed, item.subject(), item.from() + i));
+        Sample s =
+            sampler.sample(
+                model.denoiser(), cond, MemberSeeds.of(seed, item.subject(), item.from() + i));
         samples.add(s.soft().slice(0));
       }
     }
     List<float[]> out = new ArrayList<>();
     for (INDArray soft : samples) { // [1, D', H', W']
-      INDArray full = run.train().mode() == TrainingMode.HALF_RES
-          ? HalfRes.upsampleNearest(soft, new int[] {padded[2], padded[1], padded[0]}) : soft;
+      INDArray full =
+          run.train().mode() == TrainingMode.HALF_RES
+              ? HalfRes.upsampleNearest(soft, new int[] {padded[2], padded[1], padded[0]})
+              : soft;
       out.add(full.castTo(DataType.FLOAT).dup('c').data().asFloat());
     }
     return out;

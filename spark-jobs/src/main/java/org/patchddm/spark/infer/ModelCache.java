@@ -15,10 +15,11 @@ import org.patchddm.model.train.Checkpoints;
 import org.patchddm.model.train.RunSettings;
 
 /**
- * The per-JVM cache of inference networks, keyed by checkpoint path and device: an executor loads a model once
- * (copied from its Hadoop file system to local disk and verified by {@link Checkpoints#load}) and every later task
- * on that device reuses it. Networks are only evaluated (never trained), so tasks on one device share one graph;
- * calls are serialised per model because a DL4J graph is not thread-safe.
+ * The per-JVM cache of inference networks, keyed by checkpoint path and device: an executor loads a
+ * model once (copied from its Hadoop file system to local disk and verified by {@link
+ * Checkpoints#load}) and every later task on that device reuses it. Networks are only evaluated
+ * (never trained), so tasks on one device share one graph; calls are serialised per model because a
+ * DL4J graph is not thread-safe.
  */
 final class ModelCache {
 
@@ -62,10 +63,12 @@ final class ModelCache {
       java.nio.file.Path copy = local.resolve(remote.getName());
       fs.copyToLocalFile(false, remote, new Path(copy.toUri()), true);
       Checkpoints.Loaded l = Checkpoints.load(copy, run);
-      // FullRes on two devices (encoder and decoder parts) plugs in here; until then one graph on one device.
+      // FullRes on two devices (encoder and decoder parts) plugs in here; until then one graph on
+      // one device.
       return new Entry(new UNetDenoiser(l.graph(), run.model()), run, new Object());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot copy checkpoint " + source.checkpoint() + " to local disk", e);
+      throw new UncheckedIOException(
+          "cannot copy checkpoint " + source.checkpoint() + " to local disk", e);
     } finally {
       if (local != null) {
         try (var s = Files.walk(local)) {

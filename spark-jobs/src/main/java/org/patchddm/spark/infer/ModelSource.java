@@ -22,11 +22,12 @@ import org.patchddm.spark.train.CheckpointStore;
 import org.patchddm.spark.train.RunFiles;
 
 /**
- * The model an inference job runs: {@code --model} is a training run directory (its best checkpoint by validation
- * Dice, or the latest one with a warning when none was validated) or one checkpoint directory, on any Hadoop file
- * system. Reads the checkpoint's settings (network, diffusion, training mode), its step and the run's
- * {@code run.conf}, which names the dataset (and version) the model was trained on: the source of the preprocessing
- * settings a raw BraTS folder must be prepared with ({@link #prepSettings}).
+ * The model an inference job runs: {@code --model} is a training run directory (its best checkpoint
+ * by validation Dice, or the latest one with a warning when none was validated) or one checkpoint
+ * directory, on any Hadoop file system. Reads the checkpoint's settings (network, diffusion,
+ * training mode), its step and the run's {@code run.conf}, which names the dataset (and version)
+ * the model was trained on: the source of the preprocessing settings a raw BraTS folder must be
+ * prepared with ({@link #prepSettings}).
  *
  * @param checkpoint the checkpoint directory, fully qualified
  * @param runDir the run directory, or null for a checkpoint outside one
@@ -35,8 +36,14 @@ import org.patchddm.spark.train.RunFiles;
  * @param bestDice the validation Dice stored with it (NaN when none)
  * @param runConf the run's {@code run.conf}, or null
  */
-public record ModelSource(String checkpoint, String runDir, String settingsHocon, long step, double bestDice,
-    String runConf) implements Serializable {
+public record ModelSource(
+    String checkpoint,
+    String runDir,
+    String settingsHocon,
+    long step,
+    double bestDice,
+    String runConf)
+    implements Serializable {
 
   /** The network, diffusion and training settings of the checkpoint. */
   public RunSettings run() {
@@ -44,22 +51,31 @@ public record ModelSource(String checkpoint, String runDir, String settingsHocon
   }
 
   static RunSettings settings(String hocon) {
-    return RunSettings.fromConfig(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference())
-        .resolve());
+    return RunSettings.fromConfig(
+        ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve());
   }
 
   /** One line for logs and the report's provenance. */
   public String describe() {
-    return checkpoint + " (step " + step + (Double.isNaN(bestDice) ? "" : String.format(java.util.Locale.ROOT,
-        ", validation Dice %.4f", bestDice)) + ", mode " + run().train().mode() + ")";
+    return checkpoint
+        + " (step "
+        + step
+        + (Double.isNaN(bestDice)
+            ? ""
+            : String.format(java.util.Locale.ROOT, ", validation Dice %.4f", bestDice))
+        + ", mode "
+        + run().train().mode()
+        + ")";
   }
 
   /**
    * Resolves {@code model}.
    *
-   * @throws CheckpointException when it is neither a run directory with a complete checkpoint nor a checkpoint
+   * @throws CheckpointException when it is neither a run directory with a complete checkpoint nor a
+   *     checkpoint
    */
-  public static ModelSource resolve(String model, Configuration hconf, PrintStream log) throws IOException {
+  public static ModelSource resolve(String model, Configuration hconf, PrintStream log)
+      throws IOException {
     Path p = new Path(model);
     FileSystem fs = p.getFileSystem(hconf);
     p = fs.makeQualified(p);
@@ -71,10 +87,22 @@ public record ModelSource(String checkpoint, String runDir, String settingsHocon
       if (best.isPresent()) {
         checkpoint = best.get();
       } else {
-        checkpoint = store.latest().orElseThrow(() -> new CheckpointException("run directory " + model
-            + " has no complete checkpoint under " + CheckpointStore.DIR + "/"));
-        log.println("warning: run " + model + " has no best checkpoint (never validated); using the latest, "
-            + checkpoint.getName());
+        checkpoint =
+            store
+                .latest()
+                .orElseThrow(
+                    () ->
+                        new CheckpointException(
+                            "run directory "
+                                + model
+                                + " has no complete checkpoint under "
+                                + CheckpointStore.DIR
+                                + "/"));
+        log.println(
+            "warning: run "
+                + model
+                + " has no best checkpoint (never validated); using the latest, "
+                + checkpoint.getName());
       }
       runDir = p;
     } else if (fs.exists(new Path(p, Checkpoints.MANIFEST))) {
@@ -82,40 +110,71 @@ public record ModelSource(String checkpoint, String runDir, String settingsHocon
       Path up = p.getParent() == null ? null : p.getParent().getParent();
       runDir = up != null && fs.exists(new Path(up, "run.conf")) ? up : null;
     } else {
-      throw new CheckpointException("--model " + model + " is neither a run directory (with " + CheckpointStore.DIR
-          + "/) nor a checkpoint (with " + Checkpoints.MANIFEST + ")");
+      throw new CheckpointException(
+          "--model "
+              + model
+              + " is neither a run directory (with "
+              + CheckpointStore.DIR
+              + "/) nor a checkpoint (with "
+              + Checkpoints.MANIFEST
+              + ")");
     }
-    String settings = read(fs, new Path(checkpoint, Checkpoints.SETTINGS))
-        .orElseThrow(() -> new CheckpointException("checkpoint " + checkpoint + " has no " + Checkpoints.SETTINGS));
+    String settings =
+        read(fs, new Path(checkpoint, Checkpoints.SETTINGS))
+            .orElseThrow(
+                () ->
+                    new CheckpointException(
+                        "checkpoint " + checkpoint + " has no " + Checkpoints.SETTINGS));
     Properties state = new Properties();
-    state.load(new java.io.StringReader(read(fs, new Path(checkpoint, Checkpoints.STATE))
-        .orElseThrow(() -> new CheckpointException("checkpoint " + checkpoint + " has no " + Checkpoints.STATE))));
+    state.load(
+        new java.io.StringReader(
+            read(fs, new Path(checkpoint, Checkpoints.STATE))
+                .orElseThrow(
+                    () ->
+                        new CheckpointException(
+                            "checkpoint " + checkpoint + " has no " + Checkpoints.STATE))));
     long step = Long.parseLong(state.getProperty("step", "0"));
     double dice = Double.parseDouble(state.getProperty(Checkpoints.EXTRA + "job.best-dice", "NaN"));
     String runConf = runDir == null ? null : read(fs, new Path(runDir, "run.conf")).orElse(null);
-    ModelSource m = new ModelSource(checkpoint.toString(), runDir == null ? null : runDir.toString(), settings, step,
-        dice, runConf);
+    ModelSource m =
+        new ModelSource(
+            checkpoint.toString(),
+            runDir == null ? null : runDir.toString(),
+            settings,
+            step,
+            dice,
+            runConf);
     try {
       m.run();
     } catch (ConfigException | IllegalArgumentException e) {
-      throw new CheckpointException("checkpoint " + checkpoint + ": " + Checkpoints.SETTINGS + " is not valid: "
-          + e.getMessage(), e);
+      throw new CheckpointException(
+          "checkpoint "
+              + checkpoint
+              + ": "
+              + Checkpoints.SETTINGS
+              + " is not valid: "
+              + e.getMessage(),
+          e);
     }
     return m;
   }
 
   /**
-   * The {@code patchddm.prep} block the model's training dataset was preprocessed with: {@code run.dataset-prep}
-   * in run.conf when present, else the configuration recorded in the dataset's manifest of
-   * {@code run.dataset-version}.
+   * The {@code patchddm.prep} block the model's training dataset was preprocessed with: {@code
+   * run.dataset-prep} in run.conf when present, else the configuration recorded in the dataset's
+   * manifest of {@code run.dataset-version}.
    *
-   * @throws CheckpointException when neither can be found (the checkpoint has no run.conf, or the dataset is gone)
+   * @throws CheckpointException when neither can be found (the checkpoint has no run.conf, or the
+   *     dataset is gone)
    */
   public Config prepSettings(Configuration hconf) throws IOException {
     if (runConf == null) {
-      throw new CheckpointException("checkpoint " + checkpoint + " is not inside a run directory with run.conf, so"
-          + " the preprocessing it was trained with is unknown; preprocess the raw folder yourself (patchddm"
-          + " preprocess) and pass the dataset");
+      throw new CheckpointException(
+          "checkpoint "
+              + checkpoint
+              + " is not inside a run directory with run.conf, so"
+              + " the preprocessing it was trained with is unknown; preprocess the raw folder yourself (patchddm"
+              + " preprocess) and pass the dataset");
     }
     Config rc = ConfigFactory.parseString(runConf);
     if (rc.hasPath("run.dataset-prep")) {
@@ -126,17 +185,29 @@ public record ModelSource(String checkpoint, String runDir, String settingsHocon
     }
     String dataset = rc.getString("run.dataset");
     DatasetStore store = new DatasetStore(dataset, hconf);
-    long version = rc.hasPath("run.dataset-version") ? rc.getLong("run.dataset-version") : store.latestVersion();
+    long version =
+        rc.hasPath("run.dataset-version")
+            ? rc.getLong("run.dataset-version")
+            : store.latestVersion();
     String conf;
     try {
       conf = store.readManifest(version).config();
     } catch (FileNotFoundException e) {
-      throw new CheckpointException("the model's training dataset " + dataset + " (version " + version
-          + ", from " + runDir + "/run.conf) cannot be read, so its preprocessing settings are unknown: " + e, e);
+      throw new CheckpointException(
+          "the model's training dataset "
+              + dataset
+              + " (version "
+              + version
+              + ", from "
+              + runDir
+              + "/run.conf) cannot be read, so its preprocessing settings are unknown: "
+              + e,
+          e);
     }
     Config c = ConfigFactory.parseString(conf == null ? "" : conf);
     if (!c.hasPath("patchddm.prep")) {
-      throw new CheckpointException("dataset " + dataset + " version " + version + " records no patchddm.prep");
+      throw new CheckpointException(
+          "dataset " + dataset + " version " + version + " records no patchddm.prep");
     }
     return c.getConfig("patchddm.prep").atPath("patchddm.prep");
   }

@@ -12,10 +12,10 @@ import java.util.Optional;
 import org.patchddm.prep.SubjectOutputs;
 
 /**
- * A subject's {@link SubjectResult} next to its outputs, at {@code OUT_DIR/.infer/<subject>.result} (Java
- * serialisation, written to a temporary sibling and renamed). It is written before the subject's NIfTI directory,
- * so a subject counts as complete ({@link #complete}) only when both exist and the result was made with the same
- * settings (fingerprint); anything else is redone.
+ * A subject's {@link SubjectResult} next to its outputs, at {@code OUT_DIR/.infer/<subject>.result}
+ * (Java serialisation, written to a temporary sibling and renamed). It is written before the
+ * subject's NIfTI directory, so a subject counts as complete ({@link #complete}) only when both
+ * exist and the result was made with the same settings (fingerprint); anything else is redone.
  */
 public final class ResultStore {
 
@@ -33,10 +33,16 @@ public final class ResultStore {
     return outputs;
   }
 
-  /** The stored result of a complete subject made with {@code fingerprint}, or empty when it must be (re)done. */
+  /**
+   * The stored result of a complete subject made with {@code fingerprint}, or empty when it must be
+   * (re)done.
+   */
   public Optional<SubjectResult> complete(String subject, String fingerprint) {
     Optional<SubjectResult> r = read(subject);
-    if (r.isEmpty() || !r.get().ok() || !r.get().fingerprint().equals(fingerprint) || !outputs.isComplete(subject)) {
+    if (r.isEmpty()
+        || !r.get().ok()
+        || !r.get().fingerprint().equals(fingerprint)
+        || !outputs.isComplete(subject)) {
       return Optional.empty();
     }
     return r;
@@ -47,7 +53,8 @@ public final class ResultStore {
     Files.createDirectories(root);
     Path target = file(r.subject());
     Path tmp = root.resolve(".tmp-" + r.subject() + "-" + System.nanoTime());
-    try (OutputStream os = Files.newOutputStream(tmp); ObjectOutputStream out = new ObjectOutputStream(os)) {
+    try (OutputStream os = Files.newOutputStream(tmp);
+        ObjectOutputStream out = new ObjectOutputStream(os)) {
       out.writeObject(r);
     }
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -58,7 +65,8 @@ public final class ResultStore {
     if (!Files.isRegularFile(f)) {
       return Optional.empty();
     }
-    try (InputStream is = Files.newInputStream(f); ObjectInputStream in = new ObjectInputStream(is)) {
+    try (InputStream is = Files.newInputStream(f);
+        ObjectInputStream in = new ObjectInputStream(is)) {
       return Optional.of((SubjectResult) in.readObject());
     } catch (IOException | ClassNotFoundException | ClassCastException e) {
       return Optional.empty(); // unreadable (e.g. from an older build): redo the subject

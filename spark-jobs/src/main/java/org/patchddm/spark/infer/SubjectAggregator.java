@@ -19,23 +19,34 @@ import org.patchddm.spark.dataset.SubjectRows;
 import scala.Tuple2;
 
 /**
- * The aggregation stage, on an executor: streams one partition's pieces, sorted by (subject, steps, member)
- * ({@link Pieces}), and per subject
+ * The aggregation stage, on an executor: streams one partition's pieces, sorted by (subject, steps,
+ * member) ({@link Pieces}), and per subject
+ *
  * <ul>
- *   <li>scores the prefix ensembles 1..n of every steps value against the whole-tumour label on the input grid
- *       ({@link PrefixEnsembles}; Dice and HD95 in mm from the input's voxel spacing);</li>
- *   <li>at the main steps value, after N members: the mean, the voxel-wise variance and the majority-vote mask
- *       ({@link EnsembleAccumulator}), mapped back to the input grid and written atomically with
- *       {@link org.patchddm.prep.SubjectOutputs} after the subject's {@link ResultStore} entry;</li>
- *   <li>the qualitative figure's slices, for the subjects the report shows.</li>
+ *   <li>scores the prefix ensembles 1..n of every steps value against the whole-tumour label on the
+ *       input grid ({@link PrefixEnsembles}; Dice and HD95 in mm from the input's voxel spacing);
+ *   <li>at the main steps value, after N members: the mean, the voxel-wise variance and the
+ *       majority-vote mask ({@link EnsembleAccumulator}), mapped back to the input grid and written
+ *       atomically with {@link org.patchddm.prep.SubjectOutputs} after the subject's {@link
+ *       ResultStore} entry;
+ *   <li>the qualitative figure's slices, for the subjects the report shows.
  * </ul>
- * A subject with a failure piece, a missing member or an error here gives a failed result; the others go on.
+ *
+ * A subject with a failure piece, a missing member or an error here gives a failed result; the
+ * others go on.
  */
 final class SubjectAggregator implements Serializable {
 
   /** What the aggregation needs to know of the job. */
-  record Plan(String outDir, String fingerprint, int mainSteps, int ensemble, List<Integer> sweepSteps,
-      List<Integer> sweepSizes, Set<String> figureSubjects) implements Serializable {
+  record Plan(
+      String outDir,
+      String fingerprint,
+      int mainSteps,
+      int ensemble,
+      List<Integer> sweepSteps,
+      List<Integer> sweepSizes,
+      Set<String> figureSubjects)
+      implements Serializable {
 
     /** Members sampled per subject at {@code steps}. */
     int members(int steps) {
@@ -55,7 +66,8 @@ final class SubjectAggregator implements Serializable {
 
     /** Whether the score of an ensemble of {@code size} at {@code steps} is reported. */
     boolean reports(int steps, int size) {
-      return (steps == mainSteps && size <= ensemble) || (sweepSteps.contains(steps) && sweepSizes.contains(size));
+      return (steps == mainSteps && size <= ensemble)
+          || (sweepSteps.contains(steps) && sweepSizes.contains(size));
     }
   }
 
@@ -149,14 +161,21 @@ final class SubjectAggregator implements Serializable {
         steps = k.steps();
         next = 0;
         ensemble = null;
-        scored = truth == null ? null : new PrefixEnsembles(truth, s.geometry().originalShape(),
-            s.geometry().pixdim(), m -> Masks.of(toOriginal.apply(m.dup('c').data().asFloat())));
+        scored =
+            truth == null
+                ? null
+                : new PrefixEnsembles(
+                    truth,
+                    s.geometry().originalShape(),
+                    s.geometry().pixdim(),
+                    m -> Masks.of(toOriginal.apply(m.dup('c').data().asFloat())));
       }
       if (k.member() != next) {
-        throw new IllegalStateException("member " + next + " at " + steps + " steps is missing (got " + k.member()
-            + ")");
+        throw new IllegalStateException(
+            "member " + next + " at " + steps + " steps is missing (got " + k.member() + ")");
       }
-      INDArray soft = Nd4j.create(p.soft(), new long[] {1, 1, padded[2], padded[1], padded[0]}, 'c');
+      INDArray soft =
+          Nd4j.create(p.soft(), new long[] {1, 1, padded[2], padded[1], padded[0]}, 'c');
       if (scored != null) {
         scored.add(soft);
         ensemble = scored.ensemble();
@@ -188,8 +207,14 @@ final class SubjectAggregator implements Serializable {
         return;
       }
       if (next != plan.members(steps)) {
-        throw new IllegalStateException("only " + next + " of " + plan.members(steps) + " members at " + steps
-            + " steps arrived");
+        throw new IllegalStateException(
+            "only "
+                + next
+                + " of "
+                + plan.members(steps)
+                + " members at "
+                + steps
+                + " steps arrived");
       }
       if (scored != null) {
         for (PrefixEnsembles.SizeScore sc : scored.scores()) {
@@ -205,14 +230,25 @@ final class SubjectAggregator implements Serializable {
         if (failure == null) {
           closeSteps();
           if (outMask == null) {
-            throw new IllegalStateException("no ensemble of " + plan.ensemble() + " members at " + plan.mainSteps()
-                + " steps");
+            throw new IllegalStateException(
+                "no ensemble of " + plan.ensemble() + " members at " + plan.mainSteps() + " steps");
           }
-          SubjectResult r = new SubjectResult(id, plan.fingerprint(), null, scores, figure(), members, seconds,
-              evaluations, peakRss);
+          SubjectResult r =
+              new SubjectResult(
+                  id,
+                  plan.fingerprint(),
+                  null,
+                  scores,
+                  figure(),
+                  members,
+                  seconds,
+                  evaluations,
+                  peakRss);
           ResultStore store = new ResultStore(Path.of(plan.outDir()));
           store.write(r);
-          store.outputs().write(id, toOriginal, OutputHeader.of(s.geometry()), outMask, outMean, outVar);
+          store
+              .outputs()
+              .write(id, toOriginal, OutputHeader.of(s.geometry()), outMask, outMean, outVar);
           return r;
         }
       } catch (Exception e) {
@@ -226,9 +262,16 @@ final class SubjectAggregator implements Serializable {
         return null;
       }
       boolean[] truthSlice = s.hasLabels() ? Slices.axial(s.wholeTumour(), padded, figureZ) : null;
-      return new SubjectResult.FigureData(padded[0], padded[1], figureZ, Slices.axial(s.channels()[1], padded,
-          figureZ), truthSlice, figureMembers, Slices.axial(outMean, padded, figureZ),
-          Slices.axial(outVar, padded, figureZ), plan.ensemble());
+      return new SubjectResult.FigureData(
+          padded[0],
+          padded[1],
+          figureZ,
+          Slices.axial(s.channels()[1], padded, figureZ),
+          truthSlice,
+          figureMembers,
+          Slices.axial(outMean, padded, figureZ),
+          Slices.axial(outVar, padded, figureZ),
+          plan.ensemble());
     }
   }
 

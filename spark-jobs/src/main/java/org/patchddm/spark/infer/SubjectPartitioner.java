@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.Partitioner;
 
-/** One aggregation partition per subject (by its index in the job's subject list), so subjects spread evenly. */
+/**
+ * One aggregation partition per subject (by its index in the job's subject list), so subjects
+ * spread evenly.
+ */
 final class SubjectPartitioner extends Partitioner {
   private final Map<String, Integer> index = new HashMap<>();
 
@@ -24,7 +27,8 @@ final class SubjectPartitioner extends Partitioner {
   public int getPartition(Object key) {
     Integer i = index.get(((Pieces.Key) key).subject());
     if (i == null) {
-      throw new IllegalArgumentException("subject " + ((Pieces.Key) key).subject() + " is not in this job");
+      throw new IllegalArgumentException(
+          "subject " + ((Pieces.Key) key).subject() + " is not in this job");
     }
     return i;
   }

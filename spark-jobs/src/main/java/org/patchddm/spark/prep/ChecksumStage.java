@@ -17,21 +17,28 @@ final class ChecksumStage {
   private ChecksumStage() {}
 
   /** Checksums of one subject, or the failure that prevented them. */
-  record Result(String subjectId, Map<String, String> checksums, Failure failure) implements Serializable {}
+  record Result(String subjectId, Map<String, String> checksums, Failure failure)
+      implements Serializable {}
 
-  static Map<String, Result> run(JavaSparkContext jsc, List<SubjectFiles> subjects, HadoopConf conf, int batch) {
+  static Map<String, Result> run(
+      JavaSparkContext jsc, List<SubjectFiles> subjects, HadoopConf conf, int batch) {
     Map<String, Result> out = new TreeMap<>();
     if (subjects.isEmpty()) {
       return out;
     }
     int slices = Math.max(1, (subjects.size() + batch - 1) / batch);
-    List<Result> results = jsc.parallelize(new ArrayList<>(subjects), slices).map(s -> {
-      try {
-        return new Result(s.subjectId(), SubjectInputs.checksums(s, conf.get()), null);
-      } catch (SubjectInputs.FileProblem e) {
-        return new Result(s.subjectId(), null, new Failure(s.subjectId(), e.file(), e.getMessage()));
-      }
-    }).collect();
+    List<Result> results =
+        jsc.parallelize(new ArrayList<>(subjects), slices)
+            .map(
+                s -> {
+                  try {
+                    return new Result(s.subjectId(), SubjectInputs.checksums(s, conf.get()), null);
+                  } catch (SubjectInputs.FileProblem e) {
+                    return new Result(
+                        s.subjectId(), null, new Failure(s.subjectId(), e.file(), e.getMessage()));
+                  }
+                })
+            .collect();
     results.forEach(r -> out.put(r.subjectId(), r));
     return out;
   }

@@ -17,10 +17,10 @@ import org.patchddm.brats.CohortListing;
 import org.patchddm.spark.dataset.Failure;
 
 /**
- * The input cohort as listed on the driver through Hadoop's FileSystem and grouped by
- * {@link BratsLayout}: complete subjects, subjects that cannot be processed (incomplete, empty
- * folders), ignored files and warnings. Paths in failures, warnings and {@code ignored} are
- * relative to the input root.
+ * The input cohort as listed on the driver through Hadoop's FileSystem and grouped by {@link
+ * BratsLayout}: complete subjects, subjects that cannot be processed (incomplete, empty folders),
+ * ignored files and warnings. Paths in failures, warnings and {@code ignored} are relative to the
+ * input root.
  *
  * @param root the qualified input root
  * @param subjects complete subjects, sorted by id
@@ -28,7 +28,11 @@ import org.patchddm.spark.dataset.Failure;
  * @param ignored files that belong to no subject
  * @param warnings subjects formed with a guess (e.g. a label file with a non-standard name)
  */
-public record InputListing(String root, List<SubjectFiles> subjects, List<Failure> problems, List<String> ignored,
+public record InputListing(
+    String root,
+    List<SubjectFiles> subjects,
+    List<Failure> problems,
+    List<String> ignored,
     List<Failure> warnings) {
 
   /** How many ignored files are named in the log without {@code --verbose}. */
@@ -62,19 +66,30 @@ public record InputListing(String root, List<SubjectFiles> subjects, List<Failur
     }
     for (FileStatus s : fs.listStatus(root)) {
       String name = s.getPath().getName();
-      if (s.isDirectory() && !name.startsWith(".") && !name.startsWith("_") && !withFiles.contains(name)) {
+      if (s.isDirectory()
+          && !name.startsWith(".")
+          && !name.startsWith("_")
+          && !withFiles.contains(name)) {
         problems.add(new Failure(name, name, "subject folder " + name + " is empty (no files)"));
       }
     }
     problems.sort(java.util.Comparator.comparing(Failure::subject));
     List<Failure> warnings = new ArrayList<>();
     for (CohortListing.Problem w : l.warnings()) {
-      String seg = l.subjects().stream().filter(b -> b.id().equals(w.subjectId())).findFirst()
-          .map(b -> relative(b.seg(), qualified)).orElse("");
+      String seg =
+          l.subjects().stream()
+              .filter(b -> b.id().equals(w.subjectId()))
+              .findFirst()
+              .map(b -> relative(b.seg(), qualified))
+              .orElse("");
       warnings.add(new Failure(w.subjectId(), seg, w.reason()));
     }
-    return new InputListing(qualified, l.subjects().stream().map(SubjectFiles::of).toList(), List.copyOf(problems),
-        l.ignored().stream().map(p -> relative(p, qualified)).toList(), List.copyOf(warnings));
+    return new InputListing(
+        qualified,
+        l.subjects().stream().map(SubjectFiles::of).toList(),
+        List.copyOf(problems),
+        l.ignored().stream().map(p -> relative(p, qualified)).toList(),
+        List.copyOf(warnings));
   }
 
   /** True when the input holds no subject at all, complete or not. */
@@ -84,8 +99,14 @@ public record InputListing(String root, List<SubjectFiles> subjects, List<Failur
 
   /** Prints the listing: counts, the ignored files (all with {@code verbose}) and the warnings. */
   public void print(PrintStream log, boolean verbose) {
-    log.printf(Locale.ROOT, "input %s: %d complete subject(s), %d incomplete, %d other file(s) ignored%s%n",
-        root, subjects.size(), problems.size(), ignored.size(), ignored.isEmpty() ? "" : ":");
+    log.printf(
+        Locale.ROOT,
+        "input %s: %d complete subject(s), %d incomplete, %d other file(s) ignored%s%n",
+        root,
+        subjects.size(),
+        problems.size(),
+        ignored.size(),
+        ignored.isEmpty() ? "" : ":");
     int shown = verbose ? ignored.size() : Math.min(NAMED_IGNORED, ignored.size());
     for (String f : ignored.subList(0, shown)) {
       log.println("  ignored: " + f);

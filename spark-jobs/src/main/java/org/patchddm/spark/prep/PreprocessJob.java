@@ -31,14 +31,16 @@ import org.patchddm.spark.dataset.SubjectRowSchema;
 
 /**
  * Driver of {@code patchddm preprocess}: incremental, atomically committed preprocessing of a BraTS
- * cohort into a Parquet dataset (layout and protocol: {@link DatasetStore}, docs/dataset-format.md).
+ * cohort into a Parquet dataset (layout and protocol: {@link DatasetStore},
+ * docs/dataset-format.md).
  *
  * <ol>
- *   <li>check the output ({@link OutputCheck}) and the settings against the dataset's
- *       ({@link SettingsFingerprint}): both fail before any work;
+ *   <li>check the output ({@link OutputCheck}) and the settings against the dataset's ({@link
+ *       SettingsFingerprint}): both fail before any work;
  *   <li>list the input and group it into subjects ({@link InputListing});
  *   <li>take the dataset's lease ({@link DatasetLease}), one writer at a time;
- *   <li>hash every input file on the executors and classify the subjects ({@link SubjectClassifier});
+ *   <li>hash every input file on the executors and classify the subjects ({@link
+ *       SubjectClassifier});
  *   <li>preprocess new and changed subjects into a fresh run directory ({@link PreprocessStage});
  *   <li>commit a new manifest. Nothing to do means nothing is written.
  * </ol>
@@ -86,7 +88,9 @@ public final class PreprocessJob {
     return committed.get();
   }
 
-  /** Releases the lease if this run holds it (for a shutdown hook; the run itself releases it too). */
+  /**
+   * Releases the lease if this run holds it (for a shutdown hook; the run itself releases it too).
+   */
   public void releaseLease() throws IOException {
     DatasetLease l = lease;
     if (l != null) {
@@ -106,13 +110,16 @@ public final class PreprocessJob {
     Path inputRoot = new Path(input);
     InputListing listing = InputListing.list(inputRoot.getFileSystem(hconf), inputRoot);
     if (listing.isEmpty()) {
-      throw new IOException("no subjects found under input " + listing.root() + "; nothing written");
+      throw new IOException(
+          "no subjects found under input " + listing.root() + "; nothing written");
     }
     listing.print(log, options.verbose());
     if (options.dryRun()) {
-      return DryRun.report(classify(listing, peek.orElse(null)), listing, peek, output, seconds(t0), log);
+      return DryRun.report(
+          classify(listing, peek.orElse(null)), listing, peek, output, seconds(t0), log);
     }
-    try (DatasetLease held = DatasetLease.acquire(store.root(), hconf, leaseSettings, "preprocess", log)) {
+    try (DatasetLease held =
+        DatasetLease.acquire(store.root(), hconf, leaseSettings, "preprocess", log)) {
       lease = held;
       Optional<DatasetManifest> previous = store.latest();
       if (previous.map(DatasetManifest::version).orElse(0L) != committed.get()) {
@@ -121,7 +128,8 @@ public final class PreprocessJob {
       }
       int garbage = store.collectGarbage(previous);
       if (garbage > 0) {
-        log.println("removed " + garbage + " leftover path(s) of interrupted runs under " + store.root());
+        log.println(
+            "removed " + garbage + " leftover path(s) of interrupted runs under " + store.root());
       }
       return update(store, listing, previous.orElse(null), fingerprint, t0);
     } finally {
@@ -129,54 +137,93 @@ public final class PreprocessJob {
     }
   }
 
-  /** Fails (exit 1) when the dataset was made with other preprocessing settings, unless reprocessing all. */
-  private void checkSettings(Optional<DatasetManifest> previous, SettingsFingerprint now, DatasetStore store)
+  /**
+   * Fails (exit 1) when the dataset was made with other preprocessing settings, unless reprocessing
+   * all.
+   */
+  private void checkSettings(
+      Optional<DatasetManifest> previous, SettingsFingerprint now, DatasetStore store)
       throws SettingsMismatchException {
     if (previous.isEmpty()) {
       log.println("settings: new dataset, fingerprint " + now.hash().substring(0, 12));
       return;
     }
-    SortedMap<String, String[]> diff = now.differences(
-        SettingsFingerprint.ofSaved(previous.get().config(), ConfigLoader.reference()));
+    SortedMap<String, String[]> diff =
+        now.differences(
+            SettingsFingerprint.ofSaved(previous.get().config(), ConfigLoader.reference()));
     if (diff.isEmpty()) {
-      log.println("settings: same as version " + previous.get().version() + " (fingerprint "
-          + now.hash().substring(0, 12) + ")");
+      log.println(
+          "settings: same as version "
+              + previous.get().version()
+              + " (fingerprint "
+              + now.hash().substring(0, 12)
+              + ")");
     } else if (options.reprocessAll()) {
-      log.println("settings: differ from version " + previous.get().version() + " (" + SettingsFingerprint.describe(diff)
-          + "); --reprocess-all writes every subject again");
+      log.println(
+          "settings: differ from version "
+              + previous.get().version()
+              + " ("
+              + SettingsFingerprint.describe(diff)
+              + "); --reprocess-all writes every subject again");
     } else {
-      throw new SettingsMismatchException("dataset " + store.root() + " was preprocessed with other settings: "
-          + SettingsFingerprint.describe(diff) + ". Write to a new --output, or pass --reprocess-all to write every"
-          + " subject again as a new version");
+      throw new SettingsMismatchException(
+          "dataset "
+              + store.root()
+              + " was preprocessed with other settings: "
+              + SettingsFingerprint.describe(diff)
+              + ". Write to a new --output, or pass --reprocess-all to write every"
+              + " subject again as a new version");
     }
   }
 
   /** The classification of a run and the input facts it was made from. */
-  record Classified(SubjectClassifier.Plan plan, List<Failure> inputFailures, Map<String, Map<String, String>> sums) {}
+  record Classified(
+      SubjectClassifier.Plan plan,
+      List<Failure> inputFailures,
+      Map<String, Map<String, String>> sums) {}
 
   private Classified classify(InputListing listing, DatasetManifest previous) {
     Map<String, Map<String, String>> sums = new TreeMap<>();
     List<Failure> inputFailures = new ArrayList<>(listing.problems());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long t = System.nanoTime();
-    ChecksumStage.run(jsc, listing.subjects(), new HadoopConf(jsc.hadoopConfiguration()), settings.checksumBatch())
-        .forEach((id, r) -> {
-          if (r.failure() != null) {
-            inputFailures.add(relative(r.failure(), listing.root()));
-          } else {
-            sums.put(id, r.checksums());
-          }
-        });
-    log.printf(Locale.ROOT, "checksums: %d subject(s) hashed on the executors in %.1f s%n", listing.subjects().size(),
+    ChecksumStage.run(
+            jsc,
+            listing.subjects(),
+            new HadoopConf(jsc.hadoopConfiguration()),
+            settings.checksumBatch())
+        .forEach(
+            (id, r) -> {
+              if (r.failure() != null) {
+                inputFailures.add(relative(r.failure(), listing.root()));
+              } else {
+                sums.put(id, r.checksums());
+              }
+            });
+    log.printf(
+        Locale.ROOT,
+        "checksums: %d subject(s) hashed on the executors in %.1f s%n",
+        listing.subjects().size(),
         seconds(t));
     inputFailures.sort(Comparator.comparing(Failure::subject));
-    return new Classified(SubjectClassifier.classify(sums, inputFailures, previous, options.reprocessAll(),
-        settings.keepMissing()), List.copyOf(inputFailures), sums);
+    return new Classified(
+        SubjectClassifier.classify(
+            sums, inputFailures, previous, options.reprocessAll(), settings.keepMissing()),
+        List.copyOf(inputFailures),
+        sums);
   }
 
-  /** Hashes and classifies the subjects, then stops (fail-fast), does nothing, or writes a new version. */
-  private PreprocessOutcome update(DatasetStore store, InputListing listing, DatasetManifest previous,
-      SettingsFingerprint fingerprint, long t0) throws IOException {
+  /**
+   * Hashes and classifies the subjects, then stops (fail-fast), does nothing, or writes a new
+   * version.
+   */
+  private PreprocessOutcome update(
+      DatasetStore store,
+      InputListing listing,
+      DatasetManifest previous,
+      SettingsFingerprint fingerprint,
+      long t0)
+      throws IOException {
     if (settings.failFast() && !listing.problems().isEmpty()) {
       return stop(listing.problems(), previous, store, t0);
     }
@@ -184,24 +231,56 @@ public final class PreprocessJob {
     SubjectClassifier.Plan plan = classified.plan();
     List<Failure> failures = new ArrayList<>(classified.inputFailures());
     failures.addAll(plan.carried());
-    log.printf(Locale.ROOT, "%d new, %d changed, %d unchanged, %d deleted%s, %d failed before processing%n",
-        plan.added().size(), plan.changed().size(), plan.unchanged().size(), plan.deleted().size(),
-        plan.keptMissing().isEmpty() ? "" : " (" + plan.keptMissing().size() + " missing kept)", failures.size());
+    log.printf(
+        Locale.ROOT,
+        "%d new, %d changed, %d unchanged, %d deleted%s, %d failed before processing%n",
+        plan.added().size(),
+        plan.changed().size(),
+        plan.unchanged().size(),
+        plan.deleted().size(),
+        plan.keptMissing().isEmpty() ? "" : " (" + plan.keptMissing().size() + " missing kept)",
+        failures.size());
     if (settings.failFast() && !failures.isEmpty()) {
       return stop(failures, previous, store, t0);
     }
-    if (plan.todo().isEmpty() && plan.deleted().isEmpty() && previous != null && !options.reprocessAll()
+    if (plan.todo().isEmpty()
+        && plan.deleted().isEmpty()
+        && previous != null
+        && !options.reprocessAll()
         && sorted(failures).equals(sorted(previous.failures()))) {
-      log.println("nothing to do: dataset " + store.root() + " left untouched (version " + previous.version() + ")");
-      return new PreprocessOutcome(0, 0, plan.unchanged().size(), 0, sorted(failures), previous.version(), false,
-          previous.splitCounts(), store.root().toString(), seconds(t0), false, false);
+      log.println(
+          "nothing to do: dataset "
+              + store.root()
+              + " left untouched (version "
+              + previous.version()
+              + ")");
+      return new PreprocessOutcome(
+          0,
+          0,
+          plan.unchanged().size(),
+          0,
+          sorted(failures),
+          previous.version(),
+          false,
+          previous.splitCounts(),
+          store.root().toString(),
+          seconds(t0),
+          false,
+          false);
     }
     return writeVersion(store, listing, previous, fingerprint, classified, failures, t0);
   }
 
   /** Preprocesses the plan's new and changed subjects and commits the next version. */
-  private PreprocessOutcome writeVersion(DatasetStore store, InputListing listing, DatasetManifest previous,
-      SettingsFingerprint fingerprint, Classified classified, List<Failure> failures, long t0) throws IOException {
+  private PreprocessOutcome writeVersion(
+      DatasetStore store,
+      InputListing listing,
+      DatasetManifest previous,
+      SettingsFingerprint fingerprint,
+      Classified classified,
+      List<Failure> failures,
+      long t0)
+      throws IOException {
     SubjectClassifier.Plan plan = classified.plan();
     long version = store.latestVersion() + 1;
     String runPath = store.newRunPath(version);
@@ -209,11 +288,23 @@ public final class PreprocessJob {
     Map<String, Map<String, String>> failedChecksums = new TreeMap<>(plan.carriedChecksums());
     PreprocessStage.Result stage = new PreprocessStage.Result(Map.of(), List.of());
     if (!plan.todo().isEmpty()) {
-      List<SubjectFiles> todo = listing.subjects().stream().filter(s -> plan.todo().contains(s.subjectId())).toList();
+      List<SubjectFiles> todo =
+          listing.subjects().stream().filter(s -> plan.todo().contains(s.subjectId())).toList();
       try {
-        Map<String, String> splits = CohortSplits.plan(prep, previous, plan, options.reprocessAll(), todo, log);
-        stage = PreprocessStage.run(spark, prep, limits, settings, todo, splits,
-            new HadoopConf(spark.sparkContext().hadoopConfiguration()), store.resolve(runPath).toString(), runId, log);
+        Map<String, String> splits =
+            CohortSplits.plan(prep, previous, plan, options.reprocessAll(), todo, log);
+        stage =
+            PreprocessStage.run(
+                spark,
+                prep,
+                limits,
+                settings,
+                todo,
+                splits,
+                new HadoopConf(spark.sparkContext().hadoopConfiguration()),
+                store.resolve(runPath).toString(),
+                runId,
+                log);
       } catch (PreprocessStage.SubjectFailedException e) {
         failures.add(e.failure);
         return stop(failures, previous, store, t0);
@@ -230,7 +321,8 @@ public final class PreprocessJob {
     }
     subjects.putAll(stage.written());
     List<DatasetManifest.RunEntry> runs = new ArrayList<>();
-    for (DatasetManifest.RunEntry run : previous == null ? List.<DatasetManifest.RunEntry>of() : previous.runs()) {
+    for (DatasetManifest.RunEntry run :
+        previous == null ? List.<DatasetManifest.RunEntry>of() : previous.runs()) {
       long rows = subjects.values().stream().filter(e -> e.run().equals(run.id())).count();
       if (rows > 0) {
         runs.add(new DatasetManifest.RunEntry(run.id(), run.path(), rows));
@@ -245,29 +337,73 @@ public final class PreprocessJob {
     int added = (int) plan.added().stream().filter(stage.written()::containsKey).count();
     int changed = (int) plan.changed().stream().filter(stage.written()::containsKey).count();
     double secs = seconds(t0);
-    DatasetManifest manifest = new DatasetManifest(DatasetManifest.FORMAT_VERSION, SubjectRowSchema.SCHEMA_VERSION,
-        version, Instant.now().toString(), runs, subjects, failures, failedChecksums,
-        new DatasetManifest.RunSummary(added, changed, plan.unchanged().size(), failures.size(), secs,
-            plan.deleted().size()),
-        ConfigLoader.renderHocon(config), plan.deleted(), listing.warnings(), fingerprint.hash());
+    DatasetManifest manifest =
+        new DatasetManifest(
+            DatasetManifest.FORMAT_VERSION,
+            SubjectRowSchema.SCHEMA_VERSION,
+            version,
+            Instant.now().toString(),
+            runs,
+            subjects,
+            failures,
+            failedChecksums,
+            new DatasetManifest.RunSummary(
+                added,
+                changed,
+                plan.unchanged().size(),
+                failures.size(),
+                secs,
+                plan.deleted().size()),
+            ConfigLoader.renderHocon(config),
+            plan.deleted(),
+            listing.warnings(),
+            fingerprint.hash());
     if (!stage.written().isEmpty()) {
-      store.writeAtomically(new Path(store.resolve(runPath), "_patchddm.conf"),
+      store.writeAtomically(
+          new Path(store.resolve(runPath), "_patchddm.conf"),
           ConfigLoader.renderHocon(config).getBytes(StandardCharsets.UTF_8));
     }
     store.writeFailures(version, failures);
     lease.checkHeld();
     store.commit(manifest);
     committed.set(version);
-    log.println("committed " + store.manifestPath(version)
-        + (plan.deleted().isEmpty() ? "" : "; removed subjects no longer in the input: " + plan.deleted()));
-    return new PreprocessOutcome(added, changed, plan.unchanged().size(), plan.deleted().size(), failures, version,
-        true, manifest.splitCounts(), store.root().toString(), seconds(t0), false, false);
+    log.println(
+        "committed "
+            + store.manifestPath(version)
+            + (plan.deleted().isEmpty()
+                ? ""
+                : "; removed subjects no longer in the input: " + plan.deleted()));
+    return new PreprocessOutcome(
+        added,
+        changed,
+        plan.unchanged().size(),
+        plan.deleted().size(),
+        failures,
+        version,
+        true,
+        manifest.splitCounts(),
+        store.root().toString(),
+        seconds(t0),
+        false,
+        false);
   }
 
-  private PreprocessOutcome stop(List<Failure> failures, DatasetManifest previous, DatasetStore store, long t0) {
+  private PreprocessOutcome stop(
+      List<Failure> failures, DatasetManifest previous, DatasetStore store, long t0) {
     log.println("stopped at the first failure (--fail-fast); dataset left as it was");
-    return new PreprocessOutcome(0, 0, 0, 0, sorted(failures), previous == null ? 0 : previous.version(), false,
-        previous == null ? Map.of() : previous.splitCounts(), store.root().toString(), seconds(t0), true, false);
+    return new PreprocessOutcome(
+        0,
+        0,
+        0,
+        0,
+        sorted(failures),
+        previous == null ? 0 : previous.version(),
+        false,
+        previous == null ? Map.of() : previous.splitCounts(),
+        store.root().toString(),
+        seconds(t0),
+        true,
+        false);
   }
 
   static Failure relative(Failure f, String qualifiedRoot) {
@@ -276,7 +412,10 @@ public final class PreprocessJob {
 
   private static List<Failure> sorted(List<Failure> l) {
     List<Failure> c = new ArrayList<>(l);
-    c.sort(Comparator.comparing(Failure::subject).thenComparing(Failure::file).thenComparing(Failure::reason));
+    c.sort(
+        Comparator.comparing(Failure::subject)
+            .thenComparing(Failure::file)
+            .thenComparing(Failure::reason));
     return c;
   }
 

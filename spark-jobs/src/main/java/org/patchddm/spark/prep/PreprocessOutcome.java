@@ -21,9 +21,19 @@ import org.patchddm.spark.dataset.Failure;
  * @param stoppedEarly fail-fast stopped the run
  * @param dryRun nothing was written: the counts say what a real run would do
  */
-public record PreprocessOutcome(int added, int changed, int unchanged, int deleted, List<Failure> failures,
-    long version, boolean committed, Map<String, Long> splitCounts, String output, double seconds,
-    boolean stoppedEarly, boolean dryRun) {
+public record PreprocessOutcome(
+    int added,
+    int changed,
+    int unchanged,
+    int deleted,
+    List<Failure> failures,
+    long version,
+    boolean committed,
+    Map<String, Long> splitCounts,
+    String output,
+    double seconds,
+    boolean stoppedEarly,
+    boolean dryRun) {
 
   /** 0 when every subject is fine (and for a dry run), 2 when any failed. */
   public int exitCode() {
@@ -31,9 +41,9 @@ public record PreprocessOutcome(int added, int changed, int unchanged, int delet
   }
 
   /**
-   * The machine-readable summary, one JSON object: {@code status} (ok, partial, dry-run),
-   * {@code exit_code}, {@code new}, {@code changed}, {@code unchanged}, {@code deleted},
-   * {@code failed}, {@code version}, {@code committed}, {@code seconds}, {@code output}.
+   * The machine-readable summary, one JSON object: {@code status} (ok, partial, dry-run), {@code
+   * exit_code}, {@code new}, {@code changed}, {@code unchanged}, {@code deleted}, {@code failed},
+   * {@code version}, {@code committed}, {@code seconds}, {@code output}.
    */
   public String toJson() {
     JsonObject o = new JsonObject();

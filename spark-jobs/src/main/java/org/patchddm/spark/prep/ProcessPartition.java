@@ -22,13 +22,14 @@ import org.patchddm.spark.dataset.SubjectRows;
 
 /**
  * Executor side of the preprocessing stage: for each subject of the partition, one at a time
- * (lazily, so memory holds one subject), read its files through Hadoop, hash them, parse NIfTI,
- * run {@link SubjectPreprocessor} and encode the row. A failing subject is recorded in the
- * failures accumulator and skipped, or, with fail-fast, fails the task.
+ * (lazily, so memory holds one subject), read its files through Hadoop, hash them, parse NIfTI, run
+ * {@link SubjectPreprocessor} and encode the row. A failing subject is recorded in the failures
+ * accumulator and skipped, or, with fail-fast, fails the task.
  */
 final class ProcessPartition implements FlatMapFunction<Iterator<SubjectFiles>, Row> {
   private static final long serialVersionUID = 1L;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessPartition.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ProcessPartition.class);
   private final PrepSettings prep;
   private final ReadLimits limits;
   private final HadoopConf conf;
@@ -39,8 +40,15 @@ final class ProcessPartition implements FlatMapFunction<Iterator<SubjectFiles>, 
   private final Map<String, String> splits;
 
   /** {@code splits}: subject id -> split label decided on the driver ({@code SplitPlanner}). */
-  ProcessPartition(PrepSettings prep, ReadLimits limits, HadoopConf conf, String runId, boolean failFast,
-      LongAccumulator done, CollectionAccumulator<Failure> failures, Map<String, String> splits) {
+  ProcessPartition(
+      PrepSettings prep,
+      ReadLimits limits,
+      HadoopConf conf,
+      String runId,
+      boolean failFast,
+      LongAccumulator done,
+      CollectionAccumulator<Failure> failures,
+      Map<String, String> splits) {
     this.prep = prep;
     this.limits = limits;
     this.conf = conf;
@@ -70,12 +78,23 @@ final class ProcessPartition implements FlatMapFunction<Iterator<SubjectFiles>, 
             }
             long t1 = System.nanoTime();
             next = SubjectRows.encode(p, runId);
-            LOG.info(String.format(java.util.Locale.ROOT, "subject %s read+preprocessed in %.2f s, encoded in %.2f s",
-                s.subjectId(), (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9));
+            LOG.info(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "subject %s read+preprocessed in %.2f s, encoded in %.2f s",
+                    s.subjectId(),
+                    (t1 - t0) / 1e9,
+                    (System.nanoTime() - t1) / 1e9));
           } catch (SubjectFailure f) {
             if (failFast) {
-              throw new IllegalStateException("subject " + f.failure.subject() + " failed (file "
-                  + f.failure.file() + "): " + f.failure.reason(), f);
+              throw new IllegalStateException(
+                  "subject "
+                      + f.failure.subject()
+                      + " failed (file "
+                      + f.failure.file()
+                      + "): "
+                      + f.failure.reason(),
+                  f);
             }
             failures.add(f.failure);
           } finally {
@@ -98,8 +117,9 @@ final class ProcessPartition implements FlatMapFunction<Iterator<SubjectFiles>, 
   }
 
   /** Reads and preprocesses one subject; every problem becomes a {@link SubjectFailure}. */
-  static PreprocessedSubject process(SubjectPreprocessor preprocessor, ReadLimits limits, SubjectFiles s,
-      Configuration conf) throws SubjectFailure {
+  static PreprocessedSubject process(
+      SubjectPreprocessor preprocessor, ReadLimits limits, SubjectFiles s, Configuration conf)
+      throws SubjectFailure {
     try {
       LoadedSubject loaded = new BratsLoader(new HadoopFileOpener(conf), limits).load(s.toBrats());
       return preprocessor.process(loaded);

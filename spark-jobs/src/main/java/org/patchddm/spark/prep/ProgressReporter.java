@@ -23,11 +23,13 @@ final class ProgressReporter implements AutoCloseable {
     this.total = total;
     this.done = done;
     this.out = out;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "patchddm-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "patchddm-progress");
+              t.setDaemon(true);
+              return t;
+            });
     long ms = Math.max(100, interval.toMillis());
     timer.scheduleAtFixedRate(() -> out.println(line(what)), ms, ms, TimeUnit.MILLISECONDS);
   }
@@ -37,8 +39,15 @@ final class ProgressReporter implements AutoCloseable {
     double s = (System.nanoTime() - start) / 1e9;
     double rate = s > 0 ? d / s : 0;
     String eta = d == 0 ? "?" : String.format(Locale.ROOT, "%.0f s", (total - d) / rate);
-    return String.format(Locale.ROOT, "progress: %s %d/%d subjects, %.3f subjects/s, elapsed %.0f s, ETA %s",
-        what, d, total, rate, s, eta);
+    return String.format(
+        Locale.ROOT,
+        "progress: %s %d/%d subjects, %.3f subjects/s, elapsed %.0f s, ETA %s",
+        what,
+        d,
+        total,
+        rate,
+        s,
+        eta);
   }
 
   @Override

@@ -26,15 +26,21 @@ import org.patchddm.spark.dataset.Failure;
  * </ul>
  *
  * With {@code reprocessAll} every present subject is preprocessed again (carried-over failures are
- * retried) and no earlier row is kept: subjects that are missing, or that fail this time, leave
- * the dataset, since their old rows were computed with other settings.
+ * retried) and no earlier row is kept: subjects that are missing, or that fail this time, leave the
+ * dataset, since their old rows were computed with other settings.
  */
 public final class SubjectClassifier {
   private SubjectClassifier() {}
 
   /** What to do with each subject. All lists are sorted by subject id. */
-  public record Plan(List<String> added, List<String> changed, List<String> unchanged, List<Failure> carried,
-      List<String> deleted, List<String> keptMissing, Map<String, Map<String, String>> carriedChecksums) {
+  public record Plan(
+      List<String> added,
+      List<String> changed,
+      List<String> unchanged,
+      List<Failure> carried,
+      List<String> deleted,
+      List<String> keptMissing,
+      Map<String, Map<String, String>> carriedChecksums) {
 
     /** Subjects to preprocess: new and changed. */
     public List<String> todo() {
@@ -46,16 +52,25 @@ public final class SubjectClassifier {
   }
 
   /**
-   * @param checksums input checksums (file name -> SHA-256) of every subject whose files could be hashed
-   * @param inputFailures subjects present in the input that cannot be processed (incomplete, unreadable)
+   * @param checksums input checksums (file name -> SHA-256) of every subject whose files could be
+   *     hashed
+   * @param inputFailures subjects present in the input that cannot be processed (incomplete,
+   *     unreadable)
    * @param previous the last committed manifest, or null for a new dataset
    * @param reprocessAll write every present subject again and keep no earlier row
-   * @param keepMissing keep subjects that disappeared from the input (ignored with {@code reprocessAll})
+   * @param keepMissing keep subjects that disappeared from the input (ignored with {@code
+   *     reprocessAll})
    */
-  public static Plan classify(Map<String, Map<String, String>> checksums, List<Failure> inputFailures,
-      DatasetManifest previous, boolean reprocessAll, boolean keepMissing) {
-    Map<String, DatasetManifest.SubjectEntry> known = previous == null ? Map.of() : previous.subjects();
-    Map<String, Map<String, String>> knownBad = previous == null ? Map.of() : previous.failedChecksums();
+  public static Plan classify(
+      Map<String, Map<String, String>> checksums,
+      List<Failure> inputFailures,
+      DatasetManifest previous,
+      boolean reprocessAll,
+      boolean keepMissing) {
+    Map<String, DatasetManifest.SubjectEntry> known =
+        previous == null ? Map.of() : previous.subjects();
+    Map<String, Map<String, String>> knownBad =
+        previous == null ? Map.of() : previous.failedChecksums();
     Map<String, Failure> lastFailure = new TreeMap<>();
     if (previous != null) {
       previous.failures().forEach(f -> lastFailure.put(f.subject(), f));
@@ -89,7 +104,13 @@ public final class SubjectClassifier {
       }
     }
     carried.sort(Comparator.comparing(Failure::subject));
-    return new Plan(List.copyOf(added), List.copyOf(changed), List.copyOf(unchanged), List.copyOf(carried),
-        List.copyOf(deleted), List.copyOf(keptMissing), carriedSums);
+    return new Plan(
+        List.copyOf(added),
+        List.copyOf(changed),
+        List.copyOf(unchanged),
+        List.copyOf(carried),
+        List.copyOf(deleted),
+        List.copyOf(keptMissing),
+        carriedSums);
   }
 }

@@ -17,7 +17,8 @@ import org.patchddm.brats.Sequence;
  * @param sequences path per sequence, in channel order [t1, t1ce, t2, flair]
  * @param seg path of the label map, or null (validation-style subject)
  */
-public record SubjectFiles(String subjectId, List<String> sequences, String seg) implements Serializable {
+public record SubjectFiles(String subjectId, List<String> sequences, String seg)
+    implements Serializable {
 
   public static SubjectFiles of(BratsSubject s) {
     List<String> seqs = new ArrayList<>();

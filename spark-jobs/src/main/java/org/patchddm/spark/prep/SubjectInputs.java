@@ -17,7 +17,8 @@ public final class SubjectInputs {
   private SubjectInputs() {}
 
   /** SHA-256 (lower-case hex) of every input file of the subject, keyed by file name. */
-  public static Map<String, String> checksums(SubjectFiles s, Configuration conf) throws FileProblem {
+  public static Map<String, String> checksums(SubjectFiles s, Configuration conf)
+      throws FileProblem {
     Map<String, String> out = SubjectFiles.newChecksumMap();
     for (String p : s.all()) {
       try (InputStream in = open(p, conf)) {
@@ -44,7 +45,9 @@ public final class SubjectInputs {
   static long length(String p, Configuration conf) throws IOException {
     Path path = new Path(p);
     FileSystem fs = path.getFileSystem(conf);
-    return (fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs).getFileStatus(path).getLen();
+    return (fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs)
+        .getFileStatus(path)
+        .getLen();
   }
 
   /** A problem with one input file; the failures table records the file. */

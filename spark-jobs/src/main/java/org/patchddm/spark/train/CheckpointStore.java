@@ -25,16 +25,19 @@ import org.patchddm.model.train.TrainSettings;
 
 /**
  * The training job's checkpoints under {@code RUN_DIR/checkpoints} on any Hadoop file system:
+ *
  * <pre>
  * checkpoints/round-00000012/        the state after 12 rounds (the latest few are kept)
  * checkpoints/best-round-00000008/   the state with the best validation Dice so far (only the newest is kept)
  * </pre>
- * Each directory holds the model module's checkpoint files ({@link Checkpoints}: network and updater state,
- * settings, training state with the job's {@link JobState}, and the SHA-256 manifest). It is written by
- * {@link Checkpoints#save} into a local temporary directory, copied to a temporary sibling {@code .NAME.tmp-UUID} and
- * renamed into place, so a name that matches the patterns above is always complete; temporary siblings of a killed
- * job are ignored and deleted by the next save. Loading copies a checkpoint to local disk and verifies it with
- * {@link Checkpoints#load}; errors name the checkpoint's file in the run directory.
+ *
+ * Each directory holds the model module's checkpoint files ({@link Checkpoints}: network and
+ * updater state, settings, training state with the job's {@link JobState}, and the SHA-256
+ * manifest). It is written by {@link Checkpoints#save} into a local temporary directory, copied to
+ * a temporary sibling {@code .NAME.tmp-UUID} and renamed into place, so a name that matches the
+ * patterns above is always complete; temporary siblings of a killed job are ignored and deleted by
+ * the next save. Loading copies a checkpoint to local disk and verifies it with {@link
+ * Checkpoints#load}; errors name the checkpoint's file in the run directory.
  */
 public final class CheckpointStore {
 
@@ -64,13 +67,14 @@ public final class CheckpointStore {
   }
 
   /**
-   * Writes the graph (parameters, updater state, iteration count) as the checkpoint of {@code job.round()}, and
-   * also as the best checkpoint when {@code best}; then deletes round checkpoints beyond the newest {@code keep},
-   * older best ones and temporary leftovers.
+   * Writes the graph (parameters, updater state, iteration count) as the checkpoint of {@code
+   * job.round()}, and also as the best checkpoint when {@code best}; then deletes round checkpoints
+   * beyond the newest {@code keep}, older best ones and temporary leftovers.
    *
    * @return the round checkpoint's path
    */
-  public Path save(ComputationGraph graph, RunSettings run, JobState job, boolean best, int keep) throws IOException {
+  public Path save(ComputationGraph graph, RunSettings run, JobState job, boolean best, int keep)
+      throws IOException {
     java.nio.file.Path local = Files.createTempDirectory("patchddm-checkpoint-");
     try {
       java.nio.file.Path written = Checkpoints.save(local, graph, run, job.step(), job.toMap());
@@ -104,14 +108,16 @@ public final class CheckpointStore {
     } catch (FileNotFoundException e) {
       throw new CheckpointException("checkpoint file " + settings + " is missing", e);
     } catch (ConfigException e) {
-      throw new CheckpointException("checkpoint file " + settings + " is unreadable: " + e.getMessage(), e);
+      throw new CheckpointException(
+          "checkpoint file " + settings + " is unreadable: " + e.getMessage(), e);
     }
   }
 
   /**
    * Loads and verifies a checkpoint for a run with the {@code expected} settings.
    *
-   * @throws CheckpointException naming the checkpoint's file when it is incomplete, corrupt or for other settings
+   * @throws CheckpointException naming the checkpoint's file when it is incomplete, corrupt or for
+   *     other settings
    */
   public Loaded load(Path checkpoint, RunSettings expected) throws IOException {
     java.nio.file.Path local = Files.createTempDirectory("patchddm-checkpoint-");
@@ -122,14 +128,20 @@ public final class CheckpointStore {
       try {
         l = Checkpoints.load(copy, expected);
       } catch (CheckpointException e) {
-        throw new CheckpointException(e.getMessage().replace(copy.toString(), checkpoint.toString()), e);
+        throw new CheckpointException(
+            e.getMessage().replace(copy.toString(), checkpoint.toString()), e);
       }
       JobState job;
       try {
         job = JobState.fromMap(l.extra());
       } catch (IllegalArgumentException e) {
-        throw new CheckpointException("checkpoint " + checkpoint + " has no training-job state (" + e.getMessage()
-            + "); was it written by patchddm train?", e);
+        throw new CheckpointException(
+            "checkpoint "
+                + checkpoint
+                + " has no training-job state ("
+                + e.getMessage()
+                + "); was it written by patchddm train?",
+            e);
       }
       return new Loaded(checkpoint, l.graph(), l.step(), job);
     } finally {
@@ -143,7 +155,8 @@ public final class CheckpointStore {
     Path tmp = RunFiles.tempSibling(target);
     files.fs().copyFromLocalFile(false, true, new Path(local.toUri()), tmp);
     if (files.fs().exists(target)) {
-      // a checkpoint of this round from a run that was killed after writing it and resumed from an earlier one:
+      // a checkpoint of this round from a run that was killed after writing it and resumed from an
+      // earlier one:
       // the same seeds gave the same state, but replace it with the one just written
       files.fs().delete(target, true);
     }
@@ -164,7 +177,8 @@ public final class CheckpointStore {
       return out;
     }
     for (FileStatus f : entries) {
-      if (f.isDirectory() && pattern.matcher(f.getPath().getName()).matches()
+      if (f.isDirectory()
+          && pattern.matcher(f.getPath().getName()).matches()
           && files.fs().exists(new Path(f.getPath(), Checkpoints.MANIFEST))) {
         out.add(f.getPath());
       }

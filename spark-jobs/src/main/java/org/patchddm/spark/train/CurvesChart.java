@@ -11,8 +11,8 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * {@code RUN_DIR/curves.png}: the training loss (left axis) and the validation Dice (right axis) against the global
- * step, drawn with XChart and replaced atomically.
+ * {@code RUN_DIR/curves.png}: the training loss (left axis) and the validation Dice (right axis)
+ * against the global step, drawn with XChart and replaced atomically.
  */
 public final class CurvesChart {
 
@@ -23,8 +23,14 @@ public final class CurvesChart {
   /** The chart of the entries so far as PNG bytes (headless AWT). */
   public static byte[] png(List<MetricsLog.Entry> entries) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    XYChart chart = new XYChartBuilder().width(900).height(500).title("patchddm train")
-        .xAxisTitle("step").yAxisTitle("loss").build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(900)
+            .height(500)
+            .title("patchddm train")
+            .xAxisTitle("step")
+            .yAxisTitle("loss")
+            .build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
     List<Double> steps = new ArrayList<>();

@@ -7,9 +7,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@link TrainState} to and from a {@link ComputationGraph}: the flat parameter view [1, P], the updater's flat state
- * view [1, S] (Adam: first then second moments, as DL4J lays them out) and the iteration count that Adam's bias
- * correction reads. Loading writes into the existing views, so the graph's updater and workspaces stay in place.
+ * {@link TrainState} to and from a {@link ComputationGraph}: the flat parameter view [1, P], the
+ * updater's flat state view [1, S] (Adam: first then second moments, as DL4J lays them out) and the
+ * iteration count that Adam's bias correction reads. Loading writes into the existing views, so the
+ * graph's updater and workspaces stay in place.
  */
 public final class GraphStates {
 
@@ -19,7 +20,8 @@ public final class GraphStates {
   public static TrainState snapshot(ComputationGraph graph, long step) {
     float[] params = graph.params().castTo(DataType.FLOAT).dup('c').data().asFloat();
     INDArray state = updaterState(graph);
-    float[] updater = state == null ? new float[0] : state.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    float[] updater =
+        state == null ? new float[0] : state.castTo(DataType.FLOAT).dup('c').data().asFloat();
     return new TrainState(params, updater, step);
   }
 
@@ -31,26 +33,38 @@ public final class GraphStates {
   public static void load(ComputationGraph graph, TrainState s) {
     INDArray params = graph.params();
     if (params.length() != s.params().length) {
-      throw new IllegalArgumentException("the training state has " + s.params().length + " parameters, the network "
-          + params.length());
+      throw new IllegalArgumentException(
+          "the training state has "
+              + s.params().length
+              + " parameters, the network "
+              + params.length());
     }
-    params.assign(Nd4j.createFromArray(s.params()).reshape(params.shape()).castTo(params.dataType()));
+    params.assign(
+        Nd4j.createFromArray(s.params()).reshape(params.shape()).castTo(params.dataType()));
     INDArray state = updaterState(graph);
     long have = state == null ? 0 : state.length();
     if (have != s.updaterState().length) {
-      throw new IllegalArgumentException("the training state has " + s.updaterState().length
-          + " updater-state values, the network's updater " + have);
+      throw new IllegalArgumentException(
+          "the training state has "
+              + s.updaterState().length
+              + " updater-state values, the network's updater "
+              + have);
     }
     if (have > 0) {
-      state.assign(Nd4j.createFromArray(s.updaterState()).reshape(state.shape()).castTo(state.dataType()));
+      state.assign(
+          Nd4j.createFromArray(s.updaterState()).reshape(state.shape()).castTo(state.dataType()));
     }
     if (s.step() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("step " + s.step() + " exceeds DL4J's int iteration count");
+      throw new IllegalArgumentException(
+          "step " + s.step() + " exceeds DL4J's int iteration count");
     }
     graph.getConfiguration().setIterationCount((int) s.step());
   }
 
-  /** The first parameter or updater-state index whose value is NaN or infinite, or -1 when all are finite. */
+  /**
+   * The first parameter or updater-state index whose value is NaN or infinite, or -1 when all are
+   * finite.
+   */
   public static long firstNonFinite(float[] values) {
     for (int i = 0; i < values.length; i++) {
       if (!Float.isFinite(values[i])) {

@@ -13,7 +13,8 @@ import java.util.Map;
  * @param mode the training mode (PATCH, FULL_RES, HALF_RES)
  * @param datasetVersion the preprocessed dataset's manifest version the run trains on
  */
-public record JobState(long round, long step, double bestDice, long bestRound, String mode, long datasetVersion) {
+public record JobState(
+    long round, long step, double bestDice, long bestRound, String mode, long datasetVersion) {
 
   /** The state of a new run. */
   public static JobState fresh(String mode, long datasetVersion) {
@@ -49,8 +50,13 @@ public record JobState(long round, long step, double bestDice, long bestRound, S
 
   /** Parses {@link #toMap()}'s output; fails naming the first missing or malformed entry. */
   public static JobState fromMap(Map<String, String> m) {
-    return new JobState(longOf(m, "job.round"), longOf(m, "job.step"), Double.parseDouble(get(m, "job.best-dice")),
-        longOf(m, "job.best-round"), get(m, "job.mode"), longOf(m, "job.dataset-version"));
+    return new JobState(
+        longOf(m, "job.round"),
+        longOf(m, "job.step"),
+        Double.parseDouble(get(m, "job.best-dice")),
+        longOf(m, "job.best-round"),
+        get(m, "job.mode"),
+        longOf(m, "job.dataset-version"));
   }
 
   private static String get(Map<String, String> m, String key) {

@@ -14,14 +14,15 @@ import org.patchddm.model.train.TrainingBatch;
 import org.patchddm.model.train.TrainingVolumes;
 
 /**
- * A {@link RoundTrainer} in one process: every slot in turn, in the calling (driver) JVM, on one cached graph.
- * Each slot loads the round's start state into the graph in place, trains {@code localSteps} steps on its own
- * subjects ({@link TrainPartitions}) with batches seeded by {@link RoundSeeds}, and the slots' parameters and updater
- * states are averaged (with one slot the state is passed on unchanged, bit for bit). The reference for the Spark
- * engine and {@code patchddm.spark.train.engine = local} for debugging.
+ * A {@link RoundTrainer} in one process: every slot in turn, in the calling (driver) JVM, on one
+ * cached graph. Each slot loads the round's start state into the graph in place, trains {@code
+ * localSteps} steps on its own subjects ({@link TrainPartitions}) with batches seeded by {@link
+ * RoundSeeds}, and the slots' parameters and updater states are averaged (with one slot the state
+ * is passed on unchanged, bit for bit). The reference for the Spark engine and {@code
+ * patchddm.spark.train.engine = local} for debugging.
  *
- * <p>Timing: the slots run one after the other, so {@code computeSeconds} is the sum of their local steps and
- * {@code syncSeconds} the rest of the round (loading, copying, averaging).
+ * <p>Timing: the slots run one after the other, so {@code computeSeconds} is the sum of their local
+ * steps and {@code syncSeconds} the rest of the round (loading, copying, averaging).
  */
 public final class LocalRoundTrainer implements RoundTrainer {
 
@@ -59,14 +60,21 @@ public final class LocalRoundTrainer implements RoundTrainer {
       long c0 = System.nanoTime();
       for (int j = 0; j < localSteps; j++) {
         long step = start.step() + j;
-        SplittableRandom rng = new SplittableRandom(RoundSeeds.batch(run.train().seed(), round, p, j));
+        SplittableRandom rng =
+            new SplittableRandom(RoundSeeds.batch(run.train().seed(), round, p, j));
         TrainingBatch b = TrainingBatch.draw(partitions.get(p), run.train(), diffusion, rng);
         MultiDataSet batch = trainer.denoiser().trainingBatch(b.xt(), b.t(), b.cond(), b.eps());
         double loss = trainer.fit(batch);
         if (!Double.isFinite(loss)) {
-          throw new NonFiniteLossException(String.format(Locale.ROOT,
-              "loss is %s in round %d, slot %d, at step %d (learning rate %g): training stopped, nothing saved",
-              loss, round + 1, p, step + 1, run.train().learningRate()));
+          throw new NonFiniteLossException(
+              String.format(
+                  Locale.ROOT,
+                  "loss is %s in round %d, slot %d, at step %d (learning rate %g): training stopped, nothing saved",
+                  loss,
+                  round + 1,
+                  p,
+                  step + 1,
+                  run.train().learningRate()));
         }
         lossSum += loss;
       }
@@ -79,12 +87,21 @@ public final class LocalRoundTrainer implements RoundTrainer {
         stateSum = accumulate(stateSum, s.updaterState());
       }
     }
-    TrainState next = only != null ? only : new TrainState(average(paramSum, partitions.size()),
-        average(stateSum, partitions.size()), start.step() + localSteps);
+    TrainState next =
+        only != null
+            ? only
+            : new TrainState(
+                average(paramSum, partitions.size()),
+                average(stateSum, partitions.size()),
+                start.step() + localSteps);
     double wall = (System.nanoTime() - t0) / 1e9;
     double compute = computeNanos / 1e9;
     long samples = (long) partitions.size() * localSteps * run.train().batchSize();
-    return new RoundResult(next, lossSum / (partitions.size() * (double) localSteps), samples, compute,
+    return new RoundResult(
+        next,
+        lossSum / (partitions.size() * (double) localSteps),
+        samples,
+        compute,
         Math.max(0, wall - compute));
   }
 

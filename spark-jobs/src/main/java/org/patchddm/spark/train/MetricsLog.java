@@ -8,19 +8,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code RUN_DIR/metrics.jsonl}: one JSON object per round with {@code round} (rounds completed), {@code step},
- * {@code loss} (mean over the round's steps and slots), {@code samples_per_s}, {@code compute_s}, {@code sync_s}
- * and, for validated rounds, {@code val_dice}. The whole file is rewritten atomically after every round
- * ({@link RunFiles#replace}), so it never ends in a partial line. Opened for a resumed run, it drops the lines past
- * the round the run resumes from: those rounds are trained again.
+ * {@code RUN_DIR/metrics.jsonl}: one JSON object per round with {@code round} (rounds completed),
+ * {@code step}, {@code loss} (mean over the round's steps and slots), {@code samples_per_s}, {@code
+ * compute_s}, {@code sync_s} and, for validated rounds, {@code val_dice}. The whole file is
+ * rewritten atomically after every round ({@link RunFiles#replace}), so it never ends in a partial
+ * line. Opened for a resumed run, it drops the lines past the round the run resumes from: those
+ * rounds are trained again.
  */
 public final class MetricsLog {
 
   public static final String FILE = "metrics.jsonl";
 
   /** One round's figures; {@code valDice} is NaN when the round was not validated. */
-  public record Entry(long round, long step, double loss, double samplesPerSecond, double computeSeconds,
-      double syncSeconds, double valDice) {
+  public record Entry(
+      long round,
+      long step,
+      double loss,
+      double samplesPerSecond,
+      double computeSeconds,
+      double syncSeconds,
+      double valDice) {
 
     JsonObject toJson() {
       JsonObject o = new JsonObject();
@@ -37,8 +44,13 @@ public final class MetricsLog {
     }
 
     static Entry fromJson(JsonObject o) {
-      return new Entry(o.get("round").getAsLong(), o.get("step").getAsLong(), o.get("loss").getAsDouble(),
-          o.get("samples_per_s").getAsDouble(), o.get("compute_s").getAsDouble(), o.get("sync_s").getAsDouble(),
+      return new Entry(
+          o.get("round").getAsLong(),
+          o.get("step").getAsLong(),
+          o.get("loss").getAsDouble(),
+          o.get("samples_per_s").getAsDouble(),
+          o.get("compute_s").getAsDouble(),
+          o.get("sync_s").getAsDouble(),
           o.has("val_dice") ? o.get("val_dice").getAsDouble() : Double.NaN);
     }
   }
@@ -52,8 +64,9 @@ public final class MetricsLog {
   }
 
   /**
-   * Opens the log of a run that has completed {@code completedRounds} rounds: existing lines of later rounds are
-   * dropped (and the file rewritten without them). A line that cannot be parsed fails naming the file and line.
+   * Opens the log of a run that has completed {@code completedRounds} rounds: existing lines of
+   * later rounds are dropped (and the file rewritten without them). A line that cannot be parsed
+   * fails naming the file and line.
    */
   public static MetricsLog open(RunFiles files, long completedRounds) throws IOException {
     List<Entry> kept = new ArrayList<>();
@@ -68,7 +81,8 @@ public final class MetricsLog {
       try {
         e = Entry.fromJson(JsonParser.parseString(lines[i]).getAsJsonObject());
       } catch (RuntimeException ex) {
-        throw new IOException(files.resolve(FILE) + " line " + (i + 1) + " is not a metrics record: " + ex, ex);
+        throw new IOException(
+            files.resolve(FILE) + " line " + (i + 1) + " is not a metrics record: " + ex, ex);
       }
       if (e.round() <= completedRounds) {
         kept.add(e);

@@ -3,7 +3,9 @@ package org.patchddm.spark.train;
 import java.util.Locale;
 import org.patchddm.model.patch.TrainingMode;
 
-/** The command line's mode names: patchddm, fullres and halfres for PATCH, FULL_RES and HALF_RES. */
+/**
+ * The command line's mode names: patchddm, fullres and halfres for PATCH, FULL_RES and HALF_RES.
+ */
 public final class ModeNames {
 
   private ModeNames() {}
@@ -14,7 +16,9 @@ public final class ModeNames {
       case "patchddm", "patch" -> TrainingMode.PATCH;
       case "fullres", "full_res" -> TrainingMode.FULL_RES;
       case "halfres", "half_res" -> TrainingMode.HALF_RES;
-      default -> throw new IllegalArgumentException("unknown mode '" + name + "': use patchddm, fullres or halfres");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown mode '" + name + "': use patchddm, fullres or halfres");
     };
   }
 

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * The driver's progress line after each round: round, step, loss, samples/s, compute and sync time, the validation
- * Dice when validated, and the ETA from this job's mean time per step.
+ * The driver's progress line after each round: round, step, loss, samples/s, compute and sync time,
+ * the validation Dice when validated, and the ETA from this job's mean time per step.
  */
 final class RoundProgress {
 
@@ -27,9 +27,18 @@ final class RoundProgress {
   }
 
   static String line(MetricsLog.Entry e, long lastRound, long totalSteps, double etaSeconds) {
-    return String.format(Locale.ROOT, "round %d/%d step %d/%d loss %.6f %.2f samples/s compute %.2f s sync %.2f s%s"
-        + " ETA %s", e.round(), lastRound, e.step(), totalSteps, e.loss(), e.samplesPerSecond(), e.computeSeconds(),
-        e.syncSeconds(), Double.isNaN(e.valDice()) ? "" : String.format(Locale.ROOT, " val_dice %.4f", e.valDice()),
+    return String.format(
+        Locale.ROOT,
+        "round %d/%d step %d/%d loss %.6f %.2f samples/s compute %.2f s sync %.2f s%s" + " ETA %s",
+        e.round(),
+        lastRound,
+        e.step(),
+        totalSteps,
+        e.loss(),
+        e.samplesPerSecond(),
+        e.computeSeconds(),
+        e.syncSeconds(),
+        Double.isNaN(e.valDice()) ? "" : String.format(Locale.ROOT, " val_dice %.4f", e.valDice()),
         formatSeconds(etaSeconds));
   }
 

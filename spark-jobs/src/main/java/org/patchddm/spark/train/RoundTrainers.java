@@ -13,13 +13,19 @@ import org.patchddm.spark.train.averaging.SparkRoundTrainer;
 import org.patchddm.spark.train.averaging.SparkTrainSettings;
 
 /**
- * The engines behind {@code patchddm.spark.train.engine}: each name maps to a {@link Factory} that builds the job's
- * {@link RoundTrainer}. The driver loop depends only on the interface, so an engine drops in here.
+ * The engines behind {@code patchddm.spark.train.engine}: each name maps to a {@link Factory} that
+ * builds the job's {@link RoundTrainer}. The driver loop depends only on the interface, so an
+ * engine drops in here.
  */
 public final class RoundTrainers {
 
   /** What an engine needs to build its trainer. */
-  public record Context(SparkSession spark, Config config, String dataset, RunSettings run, TrainJobSettings job,
+  public record Context(
+      SparkSession spark,
+      Config config,
+      String dataset,
+      RunSettings run,
+      TrainJobSettings job,
       List<String> trainSubjects) {}
 
   /** Builds a trainer; {@link Context#trainSubjects()} is sorted and never empty. */
@@ -28,9 +34,11 @@ public final class RoundTrainers {
     RoundTrainer create(Context context) throws Exception;
   }
 
-  private static final Map<String, Factory> FACTORIES = new TreeMap<>(Map.of(
-      "local", RoundTrainers::local,
-      "spark", RoundTrainers::spark));
+  private static final Map<String, Factory> FACTORIES =
+      new TreeMap<>(
+          Map.of(
+              "local", RoundTrainers::local,
+              "spark", RoundTrainers::spark));
 
   /** The engine names. */
   public static final Set<String> ENGINES = Set.copyOf(FACTORIES.keySet());
@@ -38,8 +46,9 @@ public final class RoundTrainers {
   private RoundTrainers() {}
 
   /**
-   * The number of slots an engine will use: the configured count, or the engine's default (local: 1; spark: the
-   * application's task slots, default parallelism / {@code spark.task.cpus}, as {@link SparkRoundTrainer} counts).
+   * The number of slots an engine will use: the configured count, or the engine's default (local:
+   * 1; spark: the application's task slots, default parallelism / {@code spark.task.cpus}, as
+   * {@link SparkRoundTrainer} counts).
    */
   public static int plannedSlots(TrainJobSettings job, SparkSession spark) {
     if (job.slots() > 0) {
@@ -61,20 +70,22 @@ public final class RoundTrainers {
   public static RoundTrainer create(Context context) throws Exception {
     Factory f = FACTORIES.get(context.job().engine());
     if (f == null) {
-      throw new IllegalArgumentException("unknown training engine '" + context.job().engine() + "'; known: "
-          + ENGINES);
+      throw new IllegalArgumentException(
+          "unknown training engine '" + context.job().engine() + "'; known: " + ENGINES);
     }
     return f.create(context);
   }
 
   /** Parameter averaging over the executors; the subjects are decoded and cached there. */
   private static RoundTrainer spark(Context c) {
-    return SparkRoundTrainer.create(c.spark(), c.dataset(), c.run(), SparkTrainSettings.fromConfig(c.config()));
+    return SparkRoundTrainer.create(
+        c.spark(), c.dataset(), c.run(), SparkTrainSettings.fromConfig(c.config()));
   }
 
   /** Every slot in the driver JVM: decodes the training split on the driver. */
   private static RoundTrainer local(Context c) throws Exception {
     var rows = PreprocessedDataset.read(c.spark(), c.dataset(), "train");
-    return new LocalRoundTrainer(c.run(), SubjectVolumes.collect(rows), plannedSlots(c.job(), c.spark()));
+    return new LocalRoundTrainer(
+        c.run(), SubjectVolumes.collect(rows), plannedSlots(c.job(), c.spark()));
   }
 }

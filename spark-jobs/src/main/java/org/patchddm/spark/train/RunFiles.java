@@ -14,9 +14,10 @@ import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The files of a run directory on any Hadoop file system (file://, hdfs://). Small files are replaced atomically: a
- * temporary sibling {@code .NAME.tmp-UUID} is written, then renamed over the target (a rename that replaces the old
- * file in one step on HDFS and POSIX file systems), so a reader sees the old or the new file, never a partial one.
+ * The files of a run directory on any Hadoop file system (file://, hdfs://). Small files are
+ * replaced atomically: a temporary sibling {@code .NAME.tmp-UUID} is written, then renamed over the
+ * target (a rename that replaces the old file in one step on HDFS and POSIX file systems), so a
+ * reader sees the old or the new file, never a partial one.
  */
 public final class RunFiles {
 
@@ -74,9 +75,11 @@ public final class RunFiles {
     return new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
   }
 
-  /** Renames {@code from} to {@code to}; with {@code overwrite} false it fails if {@code to} exists. */
+  /**
+   * Renames {@code from} to {@code to}; with {@code overwrite} false it fails if {@code to} exists.
+   */
   public void rename(Path from, Path to, boolean overwrite) throws IOException {
-    FileContext.getFileContext(root.toUri(), conf).rename(from, to,
-        overwrite ? Options.Rename.OVERWRITE : Options.Rename.NONE);
+    FileContext.getFileContext(root.toUri(), conf)
+        .rename(from, to, overwrite ? Options.Rename.OVERWRITE : Options.Rename.NONE);
   }
 }

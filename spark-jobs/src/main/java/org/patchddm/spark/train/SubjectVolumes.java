@@ -12,8 +12,9 @@ import org.patchddm.prep.PreprocessedSubject;
 import org.patchddm.spark.dataset.SubjectRows;
 
 /**
- * Preprocessed subjects as the model sees them: MR channels [4, nz, ny, nx] and the whole-tumour label
- * [1, nz, ny, nx], float32, C order (the dataset's flat NIfTI order, x fastest, viewed as [C, D, H, W]).
+ * Preprocessed subjects as the model sees them: MR channels [4, nz, ny, nx] and the whole-tumour
+ * label [1, nz, ny, nx], float32, C order (the dataset's flat NIfTI order, x fastest, viewed as [C,
+ * D, H, W]).
  */
 public final class SubjectVolumes {
 
@@ -22,8 +23,12 @@ public final class SubjectVolumes {
   /** One subject; fails naming it when it has no label map. */
   public static TrainingVolumes.Volume of(PreprocessedSubject s) {
     if (!s.hasLabels()) {
-      throw new IllegalArgumentException("subject " + s.subjectId() + " (split " + s.split()
-          + ") has no segmentation; training and validation need one");
+      throw new IllegalArgumentException(
+          "subject "
+              + s.subjectId()
+              + " (split "
+              + s.split()
+              + ") has no segmentation; training and validation need one");
     }
     int[] p = s.geometry().paddedShape();
     long[] shape = {p[2], p[1], p[0]};
@@ -42,7 +47,10 @@ public final class SubjectVolumes {
     return new TrainingVolumes.Volume(s.subjectId(), mrArray, labelArray);
   }
 
-  /** Decodes rows on the driver, sorted by subject id (so a list's order does not depend on the Parquet layout). */
+  /**
+   * Decodes rows on the driver, sorted by subject id (so a list's order does not depend on the
+   * Parquet layout).
+   */
   public static List<TrainingVolumes.Volume> collect(Dataset<Row> rows) {
     List<TrainingVolumes.Volume> out = new ArrayList<>();
     for (Row r : rows.collectAsList()) {

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which training subjects each slot trains on: the subjects sorted by id, subject i to slot {@code i mod slots}.
- * Depends only on the ids and the slot count, so every run and retry assigns them alike.
+ * Which training subjects each slot trains on: the subjects sorted by id, subject i to slot {@code
+ * i mod slots}. Depends only on the ids and the slot count, so every run and retry assigns them
+ * alike.
  */
 public final class TrainPartitions {
 
@@ -21,8 +22,11 @@ public final class TrainPartitions {
       throw new IllegalArgumentException("need at least one training slot, got " + slots);
     }
     if (sortedItems.size() < slots) {
-      throw new IllegalArgumentException(slots + " training slots but only " + sortedItems.size()
-          + " training subjects: every slot needs at least one (lower patchddm.spark.train.slots)");
+      throw new IllegalArgumentException(
+          slots
+              + " training slots but only "
+              + sortedItems.size()
+              + " training subjects: every slot needs at least one (lower patchddm.spark.train.slots)");
     }
     List<List<T>> out = new ArrayList<>();
     for (int p = 0; p < slots; p++) {

@@ -16,11 +16,11 @@ import org.patchddm.model.train.RunSettings;
 import org.patchddm.model.train.TrainingVolumes;
 
 /**
- * Mean Dice of one DDIM sample per validation subject, on the whole volume as at test time: the condition is
- * {@link ModelInputs#condition} ([C, D, H, W], with the coordinates of the whole volume for PATCH, halved for
- * HALF_RES), batched as [1, C, D, H, W]; the thresholded sample is compared with the whole-tumour label, after
- * nearest-neighbour upsampling for HALF_RES. Sample i's noise is seeded by {@link RoundSeeds#validation}, the same in
- * every validation.
+ * Mean Dice of one DDIM sample per validation subject, on the whole volume as at test time: the
+ * condition is {@link ModelInputs#condition} ([C, D, H, W], with the coordinates of the whole
+ * volume for PATCH, halved for HALF_RES), batched as [1, C, D, H, W]; the thresholded sample is
+ * compared with the whole-tumour label, after nearest-neighbour upsampling for HALF_RES. Sample i's
+ * noise is seeded by {@link RoundSeeds#validation}, the same in every validation.
  */
 public final class Validator {
 
@@ -38,7 +38,8 @@ public final class Validator {
     }
     this.subjects = List.copyOf(subjects);
     this.run = run;
-    DiffusionSettings d = samplingSteps > 0 ? run.diffusion().withSamplingSteps(samplingSteps) : run.diffusion();
+    DiffusionSettings d =
+        samplingSteps > 0 ? run.diffusion().withSamplingSteps(samplingSteps) : run.diffusion();
     this.sampler = new DiffusionSampler(GaussianDiffusion.of(d), d);
   }
 
@@ -46,7 +47,10 @@ public final class Validator {
     return subjects.size();
   }
 
-  /** The mean Dice of the network in {@code graph} (used for inference only; its parameters are not changed). */
+  /**
+   * The mean Dice of the network in {@code graph} (used for inference only; its parameters are not
+   * changed).
+   */
   public double meanDice(ComputationGraph graph) {
     UNetDenoiser denoiser = new UNetDenoiser(graph, run.model());
     TrainingMode mode = run.train().mode();

@@ -43,7 +43,9 @@ class ProfilesTest {
   void paperProfileIsValidAndHasThePaperSettings() throws Exception {
     Config c = ConfigLoader.load(loadable("paper.conf").toString(), List.of(), Map.of());
     PrepSettings p = PrepSettings.fromConfig(c);
-    assertEquals(List.of(256, 256, 256), List.of(p.targetShape()[0], p.targetShape()[1], p.targetShape()[2]));
+    assertEquals(
+        List.of(256, 256, 256),
+        List.of(p.targetShape()[0], p.targetShape()[1], p.targetShape()[2]));
     assertEquals(1.0, p.percentileLow());
     assertEquals(99.0, p.percentileHigh());
     assertEquals(0.8, p.trainFraction());

@@ -27,7 +27,9 @@ class BoundingBoxTest {
           ch[rng.nextInt(ch.length)][i] = values[rng.nextInt(values.length)];
         }
       }
-      assertEquals(bruteForce(shape, ch, mask), BoundingBox.ofNonzero(shape, ch, mask, null),
+      assertEquals(
+          bruteForce(shape, ch, mask),
+          BoundingBox.ofNonzero(shape, ch, mask, null),
           "trial " + trial);
     }
   }
@@ -53,7 +55,8 @@ class BoundingBoxTest {
         }
       }
     }
-    return hi[0] < 0 ? BoundingBox.empty()
+    return hi[0] < 0
+        ? BoundingBox.empty()
         : new BoundingBox(lo, new int[] {hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1});
   }
 }

@@ -29,21 +29,26 @@ import org.patchddm.spark.TestCohorts;
 import org.patchddm.spark.config.ConfigLoader;
 import org.patchddm.spark.prep.PreprocessJobSettings;
 
-/** {@code dataset compact} and {@code dataset gc} on a real dataset, with readers on older versions. */
+/**
+ * {@code dataset compact} and {@code dataset gc} on a real dataset, with readers on older versions.
+ */
 class CompactionTest extends LocalSparkTest {
   @TempDir Path dir;
 
   private static Map<String, PreprocessedSubject> decode(Iterator<Row> rows) {
     Map<String, PreprocessedSubject> out = new TreeMap<>();
-    rows.forEachRemaining(r -> out.put(r.getString(r.fieldIndex("subject_id")), SubjectRows.decode(r)));
+    rows.forEachRemaining(
+        r -> out.put(r.getString(r.fieldIndex("subject_id")), SubjectRows.decode(r)));
     return out;
   }
 
   private static Map<String, PreprocessedSubject> version(Path out, long v) throws IOException {
-    return decode(PreprocessedDataset.readVersion(spark, out.toString(), v).collectAsList().iterator());
+    return decode(
+        PreprocessedDataset.readVersion(spark, out.toString(), v).collectAsList().iterator());
   }
 
-  private static void assertSameSubjects(Map<String, PreprocessedSubject> want, Map<String, PreprocessedSubject> got) {
+  private static void assertSameSubjects(
+      Map<String, PreprocessedSubject> want, Map<String, PreprocessedSubject> got) {
     assertEquals(want.keySet(), got.keySet());
     for (String id : want.keySet()) {
       PreprocessedSubject a = want.get(id);
@@ -59,19 +64,31 @@ class CompactionTest extends LocalSparkTest {
   }
 
   private static CommandRunner.Result preprocess(Path in, Path out) {
-    return CommandRunner.run(new PreprocessCommand(), "--input", in.toString(), "--output", out.toString(),
-        "--set", TestCohorts.TARGET);
+    return CommandRunner.run(
+        new PreprocessCommand(),
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--set",
+        TestCohorts.TARGET);
   }
 
   private static int partFiles(Path run) throws IOException {
     try (Stream<Path> s = Files.list(run)) {
-      return (int) s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("_") && !n.startsWith(".")).count();
+      return (int)
+          s.map(p -> p.getFileName().toString())
+              .filter(n -> !n.startsWith("_") && !n.startsWith("."))
+              .count();
     }
   }
 
   private static DatasetCompactor compactor(PrintStream log) {
-    return new DatasetCompactor(spark, PreprocessJobSettings.fromConfig(ConfigLoader.load(null, List.of(), Map.of())),
-        256L << 20, log);
+    return new DatasetCompactor(
+        spark,
+        PreprocessJobSettings.fromConfig(ConfigLoader.load(null, List.of(), Map.of())),
+        256L << 20,
+        log);
   }
 
   @Test
@@ -83,7 +100,8 @@ class CompactionTest extends LocalSparkTest {
     TestCohorts.writeTraining(in, 42, 2, 2); // a corrected file
     TestCohorts.writeTraining(in, 41, 4, 4); // a new subject
     assertEquals(0, preprocess(in, out).exitCode());
-    DatasetStore store = new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration());
+    DatasetStore store =
+        new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration());
     DatasetManifest v2 = store.latest().orElseThrow();
     assertEquals(2, v2.runs().size());
     Map<String, PreprocessedSubject> content = version(out, 2);
@@ -92,33 +110,52 @@ class CompactionTest extends LocalSparkTest {
     // Another writer commits v3 while the compaction works: the compaction commits nothing.
     ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     DatasetCompactor racing = compactor(new PrintStream(logBytes, true, StandardCharsets.UTF_8));
-    racing.beforeCommit(() -> {
-      try {
-        store.commit(new DatasetManifest(v2.formatVersion(), v2.schemaVersion(), 3, "other writer", v2.runs(),
-            v2.subjects(), v2.failures(), v2.failedChecksums(), v2.lastRun(), v2.config()));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    racing.beforeCommit(
+        () -> {
+          try {
+            store.commit(
+                new DatasetManifest(
+                    v2.formatVersion(),
+                    v2.schemaVersion(),
+                    3,
+                    "other writer",
+                    v2.runs(),
+                    v2.subjects(),
+                    v2.failures(),
+                    v2.failedChecksums(),
+                    v2.lastRun(),
+                    v2.config()));
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
     IOException lost = assertThrows(IOException.class, () -> racing.compact(out.toString(), 0));
-    assertTrue(lost.getMessage().contains("not committed") && lost.getMessage().contains("another run"),
+    assertTrue(
+        lost.getMessage().contains("not committed") && lost.getMessage().contains("another run"),
         lost.getMessage());
     assertEquals("other writer", store.latest().orElseThrow().createdAt());
-    assertEquals(List.of("run-000001", "run-000002"), runPrefixes(out), "the compaction's own run was removed");
+    assertEquals(
+        List.of("run-000001", "run-000002"),
+        runPrefixes(out),
+        "the compaction's own run was removed");
 
-    // Readers hold v2 and v3 open, one partition read each, while the dataset is compacted and gc'ed.
+    // Readers hold v2 and v3 open, one partition read each, while the dataset is compacted and
+    // gc'ed.
     // a huge open cost keeps Spark from packing several small files into one partition
     String previous = spark.conf().get("spark.sql.files.openCostInBytes");
     spark.conf().set("spark.sql.files.openCostInBytes", String.valueOf(1L << 30));
     try {
-      Iterator<Row> onV2 = PreprocessedDataset.readVersion(spark, out.toString(), 2).toLocalIterator();
-      Iterator<Row> onV3 = PreprocessedDataset.readVersion(spark, out.toString(), 3).toLocalIterator();
+      Iterator<Row> onV2 =
+          PreprocessedDataset.readVersion(spark, out.toString(), 2).toLocalIterator();
+      Iterator<Row> onV3 =
+          PreprocessedDataset.readVersion(spark, out.toString(), 3).toLocalIterator();
       Map<String, PreprocessedSubject> fromV2 = new TreeMap<>();
       Row first = onV2.next();
       fromV2.put(first.getString(first.fieldIndex("subject_id")), SubjectRows.decode(first));
       onV3.next();
 
-      CommandRunner.Result compacted = CommandRunner.run(new DatasetCommand(), "compact", "--dataset", out.toString());
+      CommandRunner.Result compacted =
+          CommandRunner.run(new DatasetCommand(), "compact", "--dataset", out.toString());
       assertEquals(0, compacted.exitCode(), compacted.err());
       assertTrue(compacted.out().contains("committed version 4 (from 3)"), compacted.out());
       DatasetManifest v4 = store.latest().orElseThrow();
@@ -132,8 +169,8 @@ class CompactionTest extends LocalSparkTest {
       }
       assertSameSubjects(content, version(out, 4));
 
-      CommandRunner.Result gc2 = CommandRunner.run(new DatasetCommand(), "gc", "--dataset", out.toString(),
-          "--keep", "3");
+      CommandRunner.Result gc2 =
+          CommandRunner.run(new DatasetCommand(), "gc", "--dataset", out.toString(), "--keep", "3");
       assertEquals(0, gc2.exitCode(), gc2.err());
       assertTrue(gc2.out().contains("removed 1 version(s) [1] and 0 run(s)"), gc2.out());
       // the reader of v2 (kept) finishes after compaction and gc
@@ -150,25 +187,32 @@ class CompactionTest extends LocalSparkTest {
     assertEquals(4, store.latestVersion());
 
     // gc --keep 1: only v4 and its run remain; v4 still reads the same rows
-    Iterator<Row> onV4 = PreprocessedDataset.readVersion(spark, out.toString(), 4).toLocalIterator();
-    CommandRunner.Result gc1 = CommandRunner.run(new DatasetCommand(), "gc", "--dataset", out.toString(),
-        "--keep", "1");
+    Iterator<Row> onV4 =
+        PreprocessedDataset.readVersion(spark, out.toString(), 4).toLocalIterator();
+    CommandRunner.Result gc1 =
+        CommandRunner.run(new DatasetCommand(), "gc", "--dataset", out.toString(), "--keep", "1");
     assertEquals(0, gc1.exitCode(), gc1.err());
     assertEquals(List.of(4L), store.versions());
     assertEquals(List.of("run-000004"), runPrefixes(out));
     assertSameSubjects(content, decode(onV4));
     assertSameSubjects(content, version(out, 4));
-    IOException gone = assertThrows(IOException.class, () -> PreprocessedDataset.readVersion(spark, out.toString(), 2));
-    assertTrue(gone.getMessage().contains("no version 2") && gone.getMessage().contains("[4]"), gone.getMessage());
+    IOException gone =
+        assertThrows(
+            IOException.class, () -> PreprocessedDataset.readVersion(spark, out.toString(), 2));
+    assertTrue(
+        gone.getMessage().contains("no version 2") && gone.getMessage().contains("[4]"),
+        gone.getMessage());
 
     // one run in one file: nothing to compact, nothing written
     Map<String, String> before = TestCohorts.snapshot(out);
-    CommandRunner.Result nothing = CommandRunner.run(new DatasetCommand(), "compact", "--dataset", out.toString());
+    CommandRunner.Result nothing =
+        CommandRunner.run(new DatasetCommand(), "compact", "--dataset", out.toString());
     assertEquals(0, nothing.exitCode(), nothing.err());
     assertTrue(nothing.out().contains("nothing to compact"), nothing.out());
     assertEquals(before, TestCohorts.snapshot(out));
 
-    CommandRunner.Result info = CommandRunner.run(new DatasetCommand(), "info", "--dataset", out.toString());
+    CommandRunner.Result info =
+        CommandRunner.run(new DatasetCommand(), "info", "--dataset", out.toString());
     assertEquals(0, info.exitCode(), info.err());
     assertTrue(info.out().contains("v4") && info.out().contains("compaction"), info.out());
     assertFalse(info.out().contains("v1 "), info.out());

@@ -33,7 +33,8 @@ class DatasetRetentionIT {
   static void start() throws Exception {
     Configuration conf = new Configuration();
     conf.setInt("dfs.replication", 1);
-    cluster = new MiniDFSCluster.Builder(conf, base.resolve("dfs").toFile()).numDataNodes(1).build();
+    cluster =
+        new MiniDFSCluster.Builder(conf, base.resolve("dfs").toFile()).numDataNodes(1).build();
     cluster.waitActive();
   }
 
@@ -45,22 +46,36 @@ class DatasetRetentionIT {
   }
 
   private static DatasetStore store(String where, String name) throws IOException {
-    String root = where.equals("hdfs") ? cluster.getFileSystem().getUri() + "/gc/" + name
-        : base.resolve("local").resolve(name).toUri().toString();
+    String root =
+        where.equals("hdfs")
+            ? cluster.getFileSystem().getUri() + "/gc/" + name
+            : base.resolve("local").resolve(name).toUri().toString();
     return new DatasetStore(root, cluster.getConfiguration(0));
   }
 
   /** Commits version {@code v} whose subjects live in the given runs (subject -> run id). */
-  private static void commit(DatasetStore store, long v, Map<String, String> subjectRuns) throws IOException {
+  private static void commit(DatasetStore store, long v, Map<String, String> subjectRuns)
+      throws IOException {
     Map<String, DatasetManifest.SubjectEntry> subjects = new TreeMap<>();
-    subjectRuns.forEach((s, r) -> subjects.put(s, new DatasetManifest.SubjectEntry(r, "train", Map.of())));
+    subjectRuns.forEach(
+        (s, r) -> subjects.put(s, new DatasetManifest.SubjectEntry(r, "train", Map.of())));
     List<DatasetManifest.RunEntry> runs = new ArrayList<>();
     for (String r : new TreeSet<>(subjectRuns.values())) {
       runs.add(new DatasetManifest.RunEntry(r, DatasetStore.RUNS + "/" + r, 1));
       touch(store, DatasetStore.RUNS + "/" + r + "/part-0.parquet");
     }
-    store.commit(new DatasetManifest(1, SubjectRowSchema.SCHEMA_VERSION, v, "t", runs, subjects, List.of(), Map.of(),
-        new DatasetManifest.RunSummary(0, 0, 0, 0, 0), "patchddm {}"));
+    store.commit(
+        new DatasetManifest(
+            1,
+            SubjectRowSchema.SCHEMA_VERSION,
+            v,
+            "t",
+            runs,
+            subjects,
+            List.of(),
+            Map.of(),
+            new DatasetManifest.RunSummary(0, 0, 0, 0, 0),
+            "patchddm {}"));
     store.writeFailures(v, List.of());
   }
 
@@ -87,14 +102,17 @@ class DatasetRetentionIT {
   @ValueSource(strings = {"local", "hdfs"})
   void keepsTheNewestVersionsAndOnlyTheRunsTheyUse(String where) throws IOException {
     DatasetStore store = store(where, "ds");
-    // v1: A, B in run 1; v2: B changed (run 2); v3: A changed (run 3); v4: compaction of A, B (run 4)
+    // v1: A, B in run 1; v2: B changed (run 2); v3: A changed (run 3); v4: compaction of A, B (run
+    // 4)
     commit(store, 1, Map.of("A", "run-000001-aa", "B", "run-000001-aa"));
     commit(store, 2, Map.of("A", "run-000001-aa", "B", "run-000002-bb"));
     commit(store, 3, Map.of("A", "run-000003-cc", "B", "run-000002-bb"));
     commit(store, 4, Map.of("A", "run-000004-dd", "B", "run-000004-dd"));
-    touch(store, DatasetStore.RUNS + "/run-000002-dead/part-0.parquet"); // a dead run no manifest lists
-    touch(store, DatasetStore.RUNS + "/run-000005-busy/_temporary");    // a writer still at work on v5
-    touch(store, DatasetStore.RUNS + "/notes/readme.txt");              // not ours
+    touch(
+        store,
+        DatasetStore.RUNS + "/run-000002-dead/part-0.parquet"); // a dead run no manifest lists
+    touch(store, DatasetStore.RUNS + "/run-000005-busy/_temporary"); // a writer still at work on v5
+    touch(store, DatasetStore.RUNS + "/notes/readme.txt"); // not ours
 
     DatasetRetention.Outcome dry = DatasetRetention.gc(store, 2, true);
     assertEquals(List.of(1L, 2L), dry.removedVersions());
@@ -104,7 +122,8 @@ class DatasetRetentionIT {
     DatasetRetention.Outcome o = DatasetRetention.gc(store, 2, false);
     assertEquals(dry, o);
     assertEquals(List.of(3L, 4L), store.versions());
-    assertEquals(List.of("notes", "run-000002-bb", "run-000003-cc", "run-000004-dd", "run-000005-busy"),
+    assertEquals(
+        List.of("notes", "run-000002-bb", "run-000003-cc", "run-000004-dd", "run-000005-busy"),
         names(store, DatasetStore.RUNS));
     assertEquals(List.of("v-000003.csv", "v-000004.csv"), names(store, DatasetStore.FAILURES));
     assertEquals(4, store.latest().orElseThrow().version());
@@ -116,7 +135,8 @@ class DatasetRetentionIT {
     DatasetRetention.Outcome one = DatasetRetention.gc(store, 1, false);
     assertEquals(List.of(3L), one.removedVersions());
     assertEquals(List.of("runs/run-000002-bb", "runs/run-000003-cc"), one.removedRuns());
-    assertEquals(List.of("notes", "run-000004-dd", "run-000005-busy"), names(store, DatasetStore.RUNS));
+    assertEquals(
+        List.of("notes", "run-000004-dd", "run-000005-busy"), names(store, DatasetStore.RUNS));
     assertEquals(List.of(4L), store.versions());
   }
 
@@ -131,7 +151,9 @@ class DatasetRetentionIT {
     store.fileSystem().delete(store.manifestPath(1), false);
     assertEquals(1, store.collectGarbage(store.latest()), "preprocess start-up removes run 1 only");
     assertFalse(store.fileSystem().exists(store.resolve("runs/run-000001-aa")));
-    assertTrue(store.fileSystem().exists(store.resolve("runs/run-000002-bb")), "v2 is still a committed version");
+    assertTrue(
+        store.fileSystem().exists(store.resolve("runs/run-000002-bb")),
+        "v2 is still a committed version");
     DatasetRetention.Outcome o = DatasetRetention.gc(store, 1, false);
     assertEquals(List.of(2L), o.removedVersions());
     assertEquals(List.of("v-000003.csv"), names(store, DatasetStore.FAILURES));
@@ -143,11 +165,13 @@ class DatasetRetentionIT {
   void badKeepAndMissingDatasetAreNamed(String where) throws IOException {
     DatasetStore empty = store(where, "nothing-here");
     IOException e = assertThrows(IOException.class, () -> DatasetRetention.gc(empty, 1, false));
-    assertTrue(e.getMessage().contains("nothing-here") && e.getMessage().contains("no committed"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("nothing-here") && e.getMessage().contains("no committed"),
+        e.getMessage());
     DatasetStore store = store(where, "keep0");
     commit(store, 1, Map.of("A", "run-000001-aa"));
-    IllegalArgumentException k = assertThrows(IllegalArgumentException.class,
-        () -> DatasetRetention.gc(store, 0, false));
+    IllegalArgumentException k =
+        assertThrows(IllegalArgumentException.class, () -> DatasetRetention.gc(store, 0, false));
     assertTrue(k.getMessage().contains("--keep must be >= 1"), k.getMessage());
     assertEquals(List.of(1L), store.versions());
   }

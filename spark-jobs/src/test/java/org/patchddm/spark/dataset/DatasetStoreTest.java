@@ -20,11 +20,17 @@ class DatasetStoreTest {
   @TempDir Path dir;
 
   private static DatasetManifest manifest(long version, String run) {
-    return new DatasetManifest(DatasetManifest.FORMAT_VERSION, SubjectRowSchema.SCHEMA_VERSION, version, "t",
+    return new DatasetManifest(
+        DatasetManifest.FORMAT_VERSION,
+        SubjectRowSchema.SCHEMA_VERSION,
+        version,
+        "t",
         List.of(new DatasetManifest.RunEntry(run, DatasetStore.RUNS + "/" + run, 1)),
         Map.of("S1", new DatasetManifest.SubjectEntry(run, "train", Map.of("S1_t1.nii.gz", "ab"))),
-        List.of(new Failure("S2", "S2/S2_t1.nii.gz", "truncated")), Map.of(),
-        new DatasetManifest.RunSummary(1, 0, 0, 1, 2.5), "patchddm {}");
+        List.of(new Failure("S2", "S2/S2_t1.nii.gz", "truncated")),
+        Map.of(),
+        new DatasetManifest.RunSummary(1, 0, 0, 1, 2.5),
+        "patchddm {}");
   }
 
   @Test
@@ -37,11 +43,16 @@ class DatasetStoreTest {
     assertEquals(2, latest.version());
     assertEquals(manifest(2, "run-000002-b"), latest);
     assertEquals(Map.of("train", 1L), latest.splitCounts());
-    IOException e = assertThrows(IOException.class, () -> store.commit(manifest(2, "run-000002-c")));
-    assertTrue(e.getMessage().contains("v-000002.json") && e.getMessage().contains("another run"), e.getMessage());
+    IOException e =
+        assertThrows(IOException.class, () -> store.commit(manifest(2, "run-000002-c")));
+    assertTrue(
+        e.getMessage().contains("v-000002.json") && e.getMessage().contains("another run"),
+        e.getMessage());
     assertEquals("run-000002-b", store.latest().orElseThrow().runs().get(0).id());
     try (var s = Files.list(dir.resolve("ds").resolve(DatasetStore.MANIFESTS))) {
-      assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".tmp-")), "no temp file left behind");
+      assertTrue(
+          s.noneMatch(p -> p.getFileName().toString().contains(".tmp-")),
+          "no temp file left behind");
     }
   }
 
@@ -92,16 +103,31 @@ class DatasetStoreTest {
   void manifestsWithoutAnOperationReadAsPreprocessAndCompactionRoundTrips() throws IOException {
     Path root = dir.resolve("ds");
     Files.createDirectories(root.resolve(DatasetStore.MANIFESTS));
-    Files.writeString(root.resolve(DatasetStore.MANIFESTS).resolve("v-000001.json"), "{\"formatVersion\": 1, "
-        + "\"schemaVersion\": 1, \"version\": 1, \"createdAt\": \"t\", \"runs\": [], \"subjects\": {}, "
-        + "\"failures\": [], \"lastRun\": {\"added\": 0, \"changed\": 0, \"unchanged\": 0, \"failed\": 0, "
-        + "\"seconds\": 1.0}, \"config\": \"patchddm {}\"}");
+    Files.writeString(
+        root.resolve(DatasetStore.MANIFESTS).resolve("v-000001.json"),
+        "{\"formatVersion\": 1, "
+            + "\"schemaVersion\": 1, \"version\": 1, \"createdAt\": \"t\", \"runs\": [], \"subjects\": {}, "
+            + "\"failures\": [], \"lastRun\": {\"added\": 0, \"changed\": 0, \"unchanged\": 0, \"failed\": 0, "
+            + "\"seconds\": 1.0}, \"config\": \"patchddm {}\"}");
     DatasetStore store = new DatasetStore(root.toString(), new Configuration());
     assertEquals(DatasetManifest.PREPROCESS, store.readManifest(1).operation());
     DatasetManifest m = manifest(2, "run-000002-b");
-    DatasetManifest c = new DatasetManifest(m.formatVersion(), m.schemaVersion(), 2, m.createdAt(), m.runs(),
-        m.subjects(), m.failures(), m.failedChecksums(), m.lastRun(), m.config(), List.of("gone"),
-        List.of(new Failure("w", "w/x", "guess")), "abc", DatasetManifest.COMPACT);
+    DatasetManifest c =
+        new DatasetManifest(
+            m.formatVersion(),
+            m.schemaVersion(),
+            2,
+            m.createdAt(),
+            m.runs(),
+            m.subjects(),
+            m.failures(),
+            m.failedChecksums(),
+            m.lastRun(),
+            m.config(),
+            List.of("gone"),
+            List.of(new Failure("w", "w/x", "guess")),
+            "abc",
+            DatasetManifest.COMPACT);
     store.commit(c);
     assertEquals(c, store.readManifest(2));
   }

@@ -29,20 +29,40 @@ import org.patchddm.spark.LocalSparkTest;
 class DatasetWriterLeaseTest extends LocalSparkTest {
   @TempDir Path dir;
 
-  /** Two versions, each with its own run of one (empty) part file: v1 {a}, v2 {a, b} in two runs. */
+  /**
+   * Two versions, each with its own run of one (empty) part file: v1 {a}, v2 {a, b} in two runs.
+   */
   private DatasetStore dataset() throws IOException {
-    DatasetStore store = new DatasetStore(dir.resolve("ds").toUri().toString(), new Configuration());
+    DatasetStore store =
+        new DatasetStore(dir.resolve("ds").toUri().toString(), new Configuration());
     Map<String, DatasetManifest.SubjectEntry> subjects = new TreeMap<>();
     for (long v = 1; v <= 2; v++) {
       String run = String.format("run-%06d-abcd", v);
-      try (OutputStream out = store.fileSystem().create(store.resolve(DatasetStore.RUNS + "/" + run + "/part-0.parquet"))) {
+      try (OutputStream out =
+          store
+              .fileSystem()
+              .create(store.resolve(DatasetStore.RUNS + "/" + run + "/part-0.parquet"))) {
         out.write(0);
       }
       subjects.put(v == 1 ? "a" : "b", new DatasetManifest.SubjectEntry(run, "train", Map.of()));
-      List<DatasetManifest.RunEntry> runs = subjects.values().stream().map(DatasetManifest.SubjectEntry::run)
-          .distinct().map(r -> new DatasetManifest.RunEntry(r, DatasetStore.RUNS + "/" + r, 1)).toList();
-      store.commit(new DatasetManifest(1, SubjectRowSchema.SCHEMA_VERSION, v, "t", runs, subjects, List.of(), Map.of(),
-          new DatasetManifest.RunSummary(0, 0, 0, 0, 0), "patchddm {}"));
+      List<DatasetManifest.RunEntry> runs =
+          subjects.values().stream()
+              .map(DatasetManifest.SubjectEntry::run)
+              .distinct()
+              .map(r -> new DatasetManifest.RunEntry(r, DatasetStore.RUNS + "/" + r, 1))
+              .toList();
+      store.commit(
+          new DatasetManifest(
+              1,
+              SubjectRowSchema.SCHEMA_VERSION,
+              v,
+              "t",
+              runs,
+              subjects,
+              List.of(),
+              Map.of(),
+              new DatasetManifest.RunSummary(0, 0, 0, 0, 0),
+              "patchddm {}"));
       store.writeFailures(v, List.of());
     }
     return store;
@@ -50,7 +70,10 @@ class DatasetWriterLeaseTest extends LocalSparkTest {
 
   private static List<String> files(Path root) throws IOException {
     try (var s = Files.walk(root)) {
-      return s.map(p -> root.relativize(p).toString()).filter(n -> !n.contains(DatasetLease.FILE)).sorted().toList();
+      return s.map(p -> root.relativize(p).toString())
+          .filter(n -> !n.contains(DatasetLease.FILE))
+          .sorted()
+          .toList();
     }
   }
 
@@ -59,31 +82,45 @@ class DatasetWriterLeaseTest extends LocalSparkTest {
     DatasetStore store = dataset();
     Path root = dir.resolve("ds");
     List<String> before = files(root);
-    DatasetLease.Settings settings = new DatasetLease.Settings(Duration.ZERO, Duration.ofSeconds(10),
-        Duration.ofMinutes(2));
+    DatasetLease.Settings settings =
+        new DatasetLease.Settings(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(2));
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     String pid = String.valueOf(ProcessHandle.current().pid());
-    try (DatasetLease other = DatasetLease.acquire(store.root(), new Configuration(), settings, "preprocess", quiet)) {
-      CommandRunner.Result compact = CommandRunner.run(new DatasetCommand(), "compact", "--dataset", root.toString());
+    try (DatasetLease other =
+        DatasetLease.acquire(store.root(), new Configuration(), settings, "preprocess", quiet)) {
+      CommandRunner.Result compact =
+          CommandRunner.run(new DatasetCommand(), "compact", "--dataset", root.toString());
       assertEquals(1, compact.exitCode(), compact.out());
-      assertTrue(compact.err().contains("being written by another job") && compact.err().contains("preprocess")
-          && compact.err().contains("pid " + pid), compact.err());
+      assertTrue(
+          compact.err().contains("being written by another job")
+              && compact.err().contains("preprocess")
+              && compact.err().contains("pid " + pid),
+          compact.err());
 
-      CommandRunner.Result gc = CommandRunner.run(new DatasetCommand(), "gc", "--dataset", root.toString(), "--keep", "1");
+      CommandRunner.Result gc =
+          CommandRunner.run(
+              new DatasetCommand(), "gc", "--dataset", root.toString(), "--keep", "1");
       assertEquals(1, gc.exitCode(), gc.out());
-      assertTrue(gc.err().contains("being written by another job") && gc.err().contains("preprocess")
-          && gc.err().contains("pid " + pid), gc.err());
+      assertTrue(
+          gc.err().contains("being written by another job")
+              && gc.err().contains("preprocess")
+              && gc.err().contains("pid " + pid),
+          gc.err());
       assertEquals(before, files(root), "nothing changed");
 
       // a dry run only reads: it needs no lease
-      CommandRunner.Result dry = CommandRunner.run(new DatasetCommand(), "gc", "--dataset", root.toString(), "--keep",
-          "1", "--dry-run");
+      CommandRunner.Result dry =
+          CommandRunner.run(
+              new DatasetCommand(), "gc", "--dataset", root.toString(), "--keep", "1", "--dry-run");
       assertEquals(0, dry.exitCode(), dry.err());
       assertTrue(dry.out().contains("would remove 1 version(s) [1]"), dry.out());
-      assertEquals(other.holder().token(), DatasetLease.read(store.fileSystem(), store.resolve(DatasetLease.FILE)).token());
+      assertEquals(
+          other.holder().token(),
+          DatasetLease.read(store.fileSystem(), store.resolve(DatasetLease.FILE)).token());
     }
     // released: gc runs, and releases the lease it took
-    CommandRunner.Result gc = CommandRunner.run(new DatasetCommand(), "gc", "--dataset", root.toString(), "--keep", "1");
+    CommandRunner.Result gc =
+        CommandRunner.run(new DatasetCommand(), "gc", "--dataset", root.toString(), "--keep", "1");
     assertEquals(0, gc.exitCode(), gc.err());
     assertEquals(List.of(2L), store.versions());
     assertFalse(Files.exists(root.resolve(DatasetLease.FILE)), "gc released its lease");
@@ -93,21 +130,32 @@ class DatasetWriterLeaseTest extends LocalSparkTest {
   void gcWaitsForTheLeaseWithinLeaseWait() throws Exception {
     DatasetStore store = dataset();
     Path root = dir.resolve("ds");
-    DatasetLease.Settings settings = new DatasetLease.Settings(Duration.ZERO, Duration.ofSeconds(10),
-        Duration.ofMinutes(2));
+    DatasetLease.Settings settings =
+        new DatasetLease.Settings(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(2));
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    DatasetLease other = DatasetLease.acquire(store.root(), new Configuration(), settings, "preprocess", quiet);
-    Thread release = new Thread(() -> {
-      try {
-        Thread.sleep(500);
-        other.close();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    DatasetLease other =
+        DatasetLease.acquire(store.root(), new Configuration(), settings, "preprocess", quiet);
+    Thread release =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(500);
+                other.close();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     release.start();
-    CommandRunner.Result gc = CommandRunner.run(new DatasetCommand(), "gc", "--dataset", root.toString(), "--keep", "1",
-        "--set", "patchddm.spark.lease.wait=30s");
+    CommandRunner.Result gc =
+        CommandRunner.run(
+            new DatasetCommand(),
+            "gc",
+            "--dataset",
+            root.toString(),
+            "--keep",
+            "1",
+            "--set",
+            "patchddm.spark.lease.wait=30s");
     release.join();
     assertEquals(0, gc.exitCode(), gc.err());
     assertTrue(gc.out().contains("waiting up to 30 s for the lease"), gc.out());

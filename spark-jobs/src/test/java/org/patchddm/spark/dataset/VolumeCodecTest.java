@@ -49,13 +49,18 @@ class VolumeCodecTest {
   void wrongLengthsAreRejected() {
     int[] shape = {2, 2, 2};
     BoundingBox box = new BoundingBox(new int[] {0, 0, 0}, new int[] {2, 2, 2});
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> VolumeCodec.decodeFloats(new byte[5], shape, box, "subject X channel t1"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> VolumeCodec.decodeFloats(new byte[5], shape, box, "subject X channel t1"));
     assertTrue(e.getMessage().contains("subject X channel t1"));
-    assertThrows(IllegalArgumentException.class,
-        () -> VolumeCodec.encodeFloats(new float[7], shape, box));
-    assertThrows(IllegalArgumentException.class, () -> VolumeCodec.encodeBytes(new byte[8], shape,
-        new BoundingBox(new int[] {1, 0, 0}, new int[] {2, 1, 1})));
+    assertThrows(
+        IllegalArgumentException.class, () -> VolumeCodec.encodeFloats(new float[7], shape, box));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            VolumeCodec.encodeBytes(
+                new byte[8], shape, new BoundingBox(new int[] {1, 0, 0}, new int[] {2, 1, 1})));
   }
 
   /** Full-size paper grid: 4 x 256^3 channels (268 MB dense) and labels round-trip exactly. */
@@ -66,7 +71,8 @@ class VolumeCodecTest {
     SplittableRandom rnd = new SplittableRandom(7);
     float[][] ch = new float[4][n];
     byte[] labels = new byte[n];
-    // BraTS-like placement: the 240x240x155 volume at [8:248, 8:248, 50:205], brain an ellipsoid inside it.
+    // BraTS-like placement: the 240x240x155 volume at [8:248, 8:248, 50:205], brain an ellipsoid
+    // inside it.
     for (int z = 50; z < 205; z++) {
       for (int y = 8; y < 248; y++) {
         for (int x = 8; x < 248; x++) {
@@ -93,6 +99,8 @@ class VolumeCodecTest {
       assertTrue(enc.length < 4L * n / 3); // well below the dense 4 bytes/voxel
       assertArrayEquals(ch[c], VolumeCodec.decodeFloats(enc, shape, box, "c" + c));
     }
-    assertArrayEquals(labels, VolumeCodec.decodeBytes(VolumeCodec.encodeBytes(labels, shape, box), shape, box, "l"));
+    assertArrayEquals(
+        labels,
+        VolumeCodec.decodeBytes(VolumeCodec.encodeBytes(labels, shape, box), shape, box, "l"));
   }
 }

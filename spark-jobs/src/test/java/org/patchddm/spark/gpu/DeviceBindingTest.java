@@ -12,7 +12,8 @@ class DeviceBindingTest {
 
   @Test
   void threadsStartedByATaskBindToItsDevice() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(2, DeviceBinding.threadFactory(1, "loader"));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(2, DeviceBinding.threadFactory(1, "loader"));
     try {
       int[] seen = pool.submit(DeviceBinding::boundDevices).get();
       assertArrayEquals(new int[] {1}, seen);
@@ -28,7 +29,8 @@ class DeviceBindingTest {
 
   @Test
   void bindingOutsideATaskIsRefused() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> DeviceBinding.bindTask(1));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> DeviceBinding.bindTask(1));
     assertTrue(e.getMessage().contains("inside a Spark task"), e.getMessage());
   }
 }

@@ -38,16 +38,21 @@ import org.patchddm.spark.dataset.PreprocessedDataset;
 import org.patchddm.spark.dataset.SubjectRows;
 
 /**
- * {@code patchddm infer} end to end on local Spark: a tiny U-Net trained for a few steps by {@code patchddm train}
- * on a real preprocessed synthetic dataset (32x32x24 subjects padded to 32^3), then ensembles written as NIfTI on the
- * input grid. Checked against an independent computation (the sampler called directly with each member's seed, the
- * mean cropped back by hand), for reproducibility, resumability, a failing subject and the raw-folder path.
+ * {@code patchddm infer} end to end on local Spark: a tiny U-Net trained for a few steps by {@code
+ * patchddm train} on a real preprocessed synthetic dataset (32x32x24 subjects padded to 32^3), then
+ * ensembles written as NIfTI on the input grid. Checked against an independent computation (the
+ * sampler called directly with each member's seed, the mean cropped back by hand), for
+ * reproducibility, resumability, a failing subject and the raw-folder path.
  */
 class InferJobTest extends LocalSparkTest {
 
-  static final List<String> TINY_NET = List.of(
-      "patchddm.model.model-channels=8", "patchddm.model.channel-mult=[1,2]", "patchddm.model.num-res-blocks=1",
-      "patchddm.model.groupnorm-groups=4", "patchddm.model.time-embed-dim=8");
+  static final List<String> TINY_NET =
+      List.of(
+          "patchddm.model.model-channels=8",
+          "patchddm.model.channel-mult=[1,2]",
+          "patchddm.model.num-res-blocks=1",
+          "patchddm.model.groupnorm-groups=4",
+          "patchddm.model.time-embed-dim=8");
 
   @TempDir static Path dir;
   static Path raw;
@@ -60,19 +65,35 @@ class InferJobTest extends LocalSparkTest {
     raw = dir.resolve("raw");
     data = dir.resolve("dataset");
     TestCohorts.writeTraining(raw, 11, 1, 4);
-    CommandRunner.Result p = CommandRunner.run(new PreprocessCommand(), "--input", raw.toString(), "--output",
-        data.toString(), "--set", TestCohorts.TARGET, "--set", "patchddm.prep.split.train=0.5",
-        "--set", "patchddm.prep.split.val=0.5");
+    CommandRunner.Result p =
+        CommandRunner.run(
+            new PreprocessCommand(),
+            "--input",
+            raw.toString(),
+            "--output",
+            data.toString(),
+            "--set",
+            TestCohorts.TARGET,
+            "--set",
+            "patchddm.prep.split.train=0.5",
+            "--set",
+            "patchddm.prep.split.val=0.5");
     assertEquals(0, p.exitCode(), p.err());
     run = dir.resolve("run");
     List<String> a = new ArrayList<>(List.of("--data", data.toString(), "--out", run.toString()));
     for (String s : TINY_NET) {
       a.addAll(List.of("--set", s));
     }
-    for (String s : List.of("patchddm.train.patch-size=[16,16,16]", "patchddm.train.learning-rate=1e-3",
-        "patchddm.train.steps=4", "patchddm.spark.train.local-steps=2", "patchddm.train.validation.every-rounds=2",
-        "patchddm.train.validation.subjects=1", "patchddm.train.validation.sampling-steps=2",
-        "patchddm.diffusion.sampling-steps=3")) {
+    for (String s :
+        List.of(
+            "patchddm.train.patch-size=[16,16,16]",
+            "patchddm.train.learning-rate=1e-3",
+            "patchddm.train.steps=4",
+            "patchddm.spark.train.local-steps=2",
+            "patchddm.train.validation.every-rounds=2",
+            "patchddm.train.validation.subjects=1",
+            "patchddm.train.validation.sampling-steps=2",
+            "patchddm.diffusion.sampling-steps=3")) {
       a.addAll(List.of("--set", s));
     }
     CommandRunner.Result t = CommandRunner.run(new TrainCommand(), a.toArray(String[]::new));
@@ -80,8 +101,21 @@ class InferJobTest extends LocalSparkTest {
   }
 
   static CommandRunner.Result infer(Path out, String dataArg, String... extra) {
-    List<String> a = new ArrayList<>(List.of("--model", run.toString(), "--data", dataArg, "--out", out.toString(),
-        "--ensemble", "3", "--steps", "2", "--set", "patchddm.infer.progress-interval=1s"));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "--model",
+                run.toString(),
+                "--data",
+                dataArg,
+                "--out",
+                out.toString(),
+                "--ensemble",
+                "3",
+                "--steps",
+                "2",
+                "--set",
+                "patchddm.infer.progress-interval=1s"));
     a.addAll(Arrays.asList(extra));
     return CommandRunner.run(new InferCommand(), a.toArray(String[]::new));
   }
@@ -96,20 +130,24 @@ class InferJobTest extends LocalSparkTest {
   }
 
   @Test
-  void ensembleOutputsOnTheInputGridEqualTheSamplerCalledDirectlyAndScoresMatchTheWrittenMask() throws Exception {
+  void ensembleOutputsOnTheInputGridEqualTheSamplerCalledDirectlyAndScoresMatchTheWrittenMask()
+      throws Exception {
     Path out = dir.resolve("out-main");
     int loadsBefore = ModelCache.loads();
     CommandRunner.Result r = infer(out, data.toString(), "--split", "all");
     assertEquals(0, r.exitCode(), r.err());
-    assertTrue(ModelCache.loads() - loadsBefore <= 1, "the model is loaded once per JVM, not per task");
+    assertTrue(
+        ModelCache.loads() - loadsBefore <= 1, "the model is loaded once per JVM, not per task");
     assertTrue(r.out().contains("infer: members 12/12"), r.out());
     List<String> ids = subjects();
     assertEquals(4, ids.size());
 
-    ModelSource source = ModelSource.resolve(run.toString(), spark.sparkContext().hadoopConfiguration(), System.out);
+    ModelSource source =
+        ModelSource.resolve(run.toString(), spark.sparkContext().hadoopConfiguration(), System.out);
     assertTrue(source.checkpoint().contains("best-round-"), source.checkpoint());
     RunSettings settings = source.run();
-    Checkpoints.Loaded model = Checkpoints.load(Path.of(java.net.URI.create(source.checkpoint())), settings);
+    Checkpoints.Loaded model =
+        Checkpoints.load(Path.of(java.net.URI.create(source.checkpoint())), settings);
     UNetDenoiser denoiser = new UNetDenoiser(model.graph(), settings.model());
     DiffusionSettings d = settings.diffusion().withSamplingSteps(2);
     DiffusionSampler sampler = new DiffusionSampler(GaussianDiffusion.of(d), d);
@@ -120,7 +158,8 @@ class InferJobTest extends LocalSparkTest {
     for (Row row : PreprocessedDataset.read(spark, data.toString()).collectAsList()) {
       PreprocessedSubject s = SubjectRows.decode(row);
       String id = s.subjectId();
-      // independent: each member sampled directly with its seed, mean over 3, cropped by the pad offset
+      // independent: each member sampled directly with its seed, mean over 3, cropped by the pad
+      // offset
       INDArray cond = MemberSampler.condition(s, settings);
       INDArray sum = null;
       for (int m = 0; m < 3; m++) {
@@ -139,7 +178,11 @@ class InferJobTest extends LocalSparkTest {
         for (int y = 0; y < o[1]; y++) {
           for (int x = 0; x < o[0]; x++) {
             float expected = mean[(x + off[0]) + pad[0] * ((y + off[1]) + pad[1] * (z + off[2]))];
-            assertEquals(expected, w[x + o[0] * (y + o[1] * z)], 1e-5, id + " mean at " + x + "," + y + "," + z);
+            assertEquals(
+                expected,
+                w[x + o[0] * (y + o[1] * z)],
+                1e-5,
+                id + " mean at " + x + "," + y + "," + z);
           }
         }
       }
@@ -149,7 +192,8 @@ class InferJobTest extends LocalSparkTest {
       for (float v : var.toFloatArray()) {
         assertTrue(v >= 0, "variance " + v);
       }
-      // the Dice of the full ensemble in metrics.csv is the Dice of the written mask against the raw seg file
+      // the Dice of the full ensemble in metrics.csv is the Dice of the written mask against the
+      // raw seg file
       float[] truth = NiftiReader.read(raw.resolve(id).resolve(id + "_seg.nii.gz")).toFloatArray();
       float[] mask = seg.toFloatArray();
       long inter = 0;
@@ -172,47 +216,59 @@ class InferJobTest extends LocalSparkTest {
   }
 
   @Test
-  void twoRunsGiveIdenticalOutputsAndAReRunSkipsCompleteSubjectsAndRedoesAnIncompleteOne() throws Exception {
+  void twoRunsGiveIdenticalOutputsAndAReRunSkipsCompleteSubjectsAndRedoesAnIncompleteOne()
+      throws Exception {
     Path a = dir.resolve("out-a");
     Path b = dir.resolve("out-b");
     assertEquals(0, infer(a, data.toString(), "--split", "val").exitCode());
     assertEquals(0, infer(b, data.toString(), "--split", "val").exitCode());
     List<String> ids = new ArrayList<>();
     try (var s = Files.list(a)) {
-      s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")
-          && !n.endsWith(".parquet")).sorted().forEach(ids::add);
+      s.filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith(".") && !n.endsWith(".parquet"))
+          .sorted()
+          .forEach(ids::add);
     }
     assertFalse(ids.isEmpty());
     for (String id : ids) {
       for (String suffix : List.of("_seg.nii.gz", "_mean.nii.gz", "_var.nii.gz")) {
-        assertArrayEquals(NiftiReader.read(a.resolve(id).resolve(id + suffix)).toFloatArray(),
-            NiftiReader.read(b.resolve(id).resolve(id + suffix)).toFloatArray(), id + suffix);
+        assertArrayEquals(
+            NiftiReader.read(a.resolve(id).resolve(id + suffix)).toFloatArray(),
+            NiftiReader.read(b.resolve(id).resolve(id + suffix)).toFloatArray(),
+            id + suffix);
       }
     }
-    assertEquals(Files.readString(a.resolve("metrics.csv")), Files.readString(b.resolve("metrics.csv")));
+    assertEquals(
+        Files.readString(a.resolve("metrics.csv")), Files.readString(b.resolve("metrics.csv")));
 
     Map<String, String> before = TestCohorts.snapshot(a.resolve(ids.get(0)));
     CommandRunner.Result again = infer(a, data.toString(), "--split", "val");
     assertEquals(0, again.exitCode());
     assertTrue(again.out().contains(ids.size() + " complete (skipped), 0 to do"), again.out());
-    assertEquals(before, TestCohorts.snapshot(a.resolve(ids.get(0))), "a complete subject is not rewritten");
-    assertEquals(Files.readString(b.resolve("metrics.csv")), Files.readString(a.resolve("metrics.csv")));
+    assertEquals(
+        before, TestCohorts.snapshot(a.resolve(ids.get(0))), "a complete subject is not rewritten");
+    assertEquals(
+        Files.readString(b.resolve("metrics.csv")), Files.readString(a.resolve("metrics.csv")));
 
     Path varFile = a.resolve(ids.get(0)).resolve(ids.get(0) + "_var.nii.gz");
     Files.delete(varFile);
     CommandRunner.Result redo = infer(a, data.toString(), "--split", "val");
     assertEquals(0, redo.exitCode());
     assertTrue(redo.out().contains((ids.size() - 1) + " complete (skipped), 1 to do"), redo.out());
-    assertArrayEquals(NiftiReader.read(b.resolve(ids.get(0)).resolve(ids.get(0) + "_var.nii.gz")).toFloatArray(),
+    assertArrayEquals(
+        NiftiReader.read(b.resolve(ids.get(0)).resolve(ids.get(0) + "_var.nii.gz")).toFloatArray(),
         NiftiReader.read(varFile).toFloatArray());
 
     // other settings (another seed) are not "complete": everything is redone
-    CommandRunner.Result other = infer(a, data.toString(), "--split", "val", "--set", "patchddm.infer.seed=9");
+    CommandRunner.Result other =
+        infer(a, data.toString(), "--split", "val", "--set", "patchddm.infer.seed=9");
     assertTrue(other.out().contains("0 complete (skipped), " + ids.size() + " to do"), other.out());
   }
 
   @Test
-  void aRawFolderIsPreprocessedWithTheModelsSettingsAndAFailingSubjectIsReportedWithExitCode2() throws Exception {
+  void aRawFolderIsPreprocessedWithTheModelsSettingsAndAFailingSubjectIsReportedWithExitCode2()
+      throws Exception {
     Path newRaw = dir.resolve("raw-new");
     TestCohorts.writeTraining(newRaw, 23, 5, 7);
     Path broken = newRaw.resolve("BraTS20_Training_006");
@@ -223,11 +279,13 @@ class InferJobTest extends LocalSparkTest {
     }
     Path out = dir.resolve("out-raw");
     // the current configuration's target shape is ignored: the model was trained on 32^3
-    CommandRunner.Result r = infer(out, newRaw.toString(), "--set", "patchddm.prep.target-shape=[64,64,64]");
+    CommandRunner.Result r =
+        infer(out, newRaw.toString(), "--set", "patchddm.prep.target-shape=[64,64,64]");
     assertEquals(2, r.exitCode(), r.out() + r.err());
     List<String> failures = Files.readAllLines(out.resolve("failures.csv"));
     assertEquals(2, failures.size(), failures.toString());
-    assertTrue(failures.get(1).startsWith("BraTS20_Training_006,") && failures.get(1).contains("flair"),
+    assertTrue(
+        failures.get(1).startsWith("BraTS20_Training_006,") && failures.get(1).contains("flair"),
         failures.toString());
     assertTrue(r.out().contains("FAILED BraTS20_Training_006"), r.out());
     for (String id : List.of("BraTS20_Training_005", "BraTS20_Training_007")) {
@@ -235,10 +293,12 @@ class InferJobTest extends LocalSparkTest {
       assertArrayEquals(TestCohorts.SHAPE, seg.spatialShape());
     }
     assertFalse(Files.exists(out.resolve("BraTS20_Training_006")));
-    var rows = PreprocessedDataset.read(spark, out.resolve(ResultStore.DIR).resolve("dataset").toString())
-        .collectAsList();
+    var rows =
+        PreprocessedDataset.read(spark, out.resolve(ResultStore.DIR).resolve("dataset").toString())
+            .collectAsList();
     assertEquals(2, rows.size());
-    assertArrayEquals(new int[] {32, 32, 32}, SubjectRows.decode(rows.get(0)).geometry().paddedShape());
+    assertArrayEquals(
+        new int[] {32, 32, 32}, SubjectRows.decode(rows.get(0)).geometry().paddedShape());
   }
 
   @Test
@@ -247,7 +307,8 @@ class InferJobTest extends LocalSparkTest {
     Path mixed = dir.resolve("dataset-mixed");
     TestCohorts.writeTraining(mixedRaw, 31, 8, 8);
     preprocessAllTest(mixedRaw, mixed, "[32,32,32]");
-    // a later run of the incremental dataset with another target shape: subject 9 is padded to 33 x 32 x 32
+    // a later run of the incremental dataset with another target shape: subject 9 is padded to 33 x
+    // 32 x 32
     TestCohorts.writeTraining(mixedRaw, 31, 9, 9);
     preprocessAllTest(mixedRaw, mixed, "[33,32,32]");
     Path out = dir.resolve("out-mixed");
@@ -255,13 +316,17 @@ class InferJobTest extends LocalSparkTest {
     assertEquals(2, r.exitCode(), r.out() + r.err());
     List<String> failures = Files.readAllLines(out.resolve("failures.csv"));
     assertEquals(2, failures.size(), failures.toString());
-    assertTrue(failures.get(1).startsWith("BraTS20_Training_009,") && failures.get(1).contains("not a multiple of 2"),
+    assertTrue(
+        failures.get(1).startsWith("BraTS20_Training_009,")
+            && failures.get(1).contains("not a multiple of 2"),
         failures.toString());
     assertFalse(Files.exists(out.resolve("BraTS20_Training_009")));
     assertTrue(new ResultStore(out).outputs().isComplete("BraTS20_Training_008"));
     List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
     assertEquals(4, csv.size(), csv.toString());
-    assertTrue(csv.subList(1, 4).stream().allMatch(l -> l.startsWith("BraTS20_Training_008,2,")), csv.toString());
+    assertTrue(
+        csv.subList(1, 4).stream().allMatch(l -> l.startsWith("BraTS20_Training_008,2,")),
+        csv.toString());
     // a re-run redoes only the failed subject (and fails it again)
     CommandRunner.Result again = infer(out, mixed.toString(), "--split", "all");
     assertEquals(2, again.exitCode());
@@ -269,9 +334,19 @@ class InferJobTest extends LocalSparkTest {
   }
 
   static void preprocessAllTest(Path in, Path out, String target) {
-    CommandRunner.Result p = CommandRunner.run(new PreprocessCommand(), "--input", in.toString(), "--output",
-        out.toString(), "--set", "patchddm.prep.target-shape=" + target, "--set", "patchddm.prep.split.train=0",
-        "--set", "patchddm.prep.split.val=0");
+    CommandRunner.Result p =
+        CommandRunner.run(
+            new PreprocessCommand(),
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--set",
+            "patchddm.prep.target-shape=" + target,
+            "--set",
+            "patchddm.prep.split.train=0",
+            "--set",
+            "patchddm.prep.split.val=0");
     assertEquals(0, p.exitCode(), p.err());
   }
 
@@ -280,11 +355,15 @@ class InferJobTest extends LocalSparkTest {
     Path one = dir.resolve("out-batch1");
     Path three = dir.resolve("out-batch3");
     assertEquals(0, infer(one, data.toString(), "--split", "train").exitCode());
-    assertEquals(0, infer(three, data.toString(), "--split", "train", "--set", "patchddm.infer.member-batch=3")
-        .exitCode());
+    assertEquals(
+        0,
+        infer(three, data.toString(), "--split", "train", "--set", "patchddm.infer.member-batch=3")
+            .exitCode());
     List<String> ids = new ArrayList<>();
     try (var s = Files.list(one)) {
-      s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> n.startsWith("BraTS"))
+      s.filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("BraTS"))
           .forEach(ids::add);
     }
     assertFalse(ids.isEmpty());
@@ -306,6 +385,8 @@ class InferJobTest extends LocalSparkTest {
     assertTrue(s != MemberSeeds.of(1, "BraTS20_Training_002", 0));
     // FNV-1a 64 of "a" is the published test vector 0xaf63dc4c8601ec8c
     assertEquals(0xaf63dc4c8601ec8cL, MemberSeeds.fnv1a64("a"));
-    assertTrue(new SplittableRandom(s).nextLong() != new SplittableRandom(MemberSeeds.of(1, "x", 0)).nextLong());
+    assertTrue(
+        new SplittableRandom(s).nextLong()
+            != new SplittableRandom(MemberSeeds.of(1, "x", 0)).nextLong());
   }
 }

@@ -24,22 +24,41 @@ class CohortSplitsTest {
    * So a newcomer lands in VAL exactly when no staying subject is in VAL.
    */
   private static PrepSettings settings() {
-    return PrepSettings.fromConfig(ConfigLoader.load(null, List.of("patchddm.prep.split.train=1.0",
-        "patchddm.prep.split.val=0.0", "patchddm.prep.split.min-train=1", "patchddm.prep.split.min-val=1",
-        "patchddm.prep.split.min-test=0"), Map.of()));
+    return PrepSettings.fromConfig(
+        ConfigLoader.load(
+            null,
+            List.of(
+                "patchddm.prep.split.train=1.0",
+                "patchddm.prep.split.val=0.0",
+                "patchddm.prep.split.min-train=1",
+                "patchddm.prep.split.min-val=1",
+                "patchddm.prep.split.min-test=0"),
+            Map.of()));
   }
 
   /** s1 in train, s2 (the only val subject) in val. */
   private static DatasetManifest previous() {
-    return new DatasetManifest(1, 2, 1, "t", List.of(), Map.of(
-        "s1", new DatasetManifest.SubjectEntry("run-1", "train", A),
-        "s2", new DatasetManifest.SubjectEntry("run-1", "val", A)), List.of(), Map.of(), null, "patchddm {}");
+    return new DatasetManifest(
+        1,
+        2,
+        1,
+        "t",
+        List.of(),
+        Map.of(
+            "s1", new DatasetManifest.SubjectEntry("run-1", "train", A),
+            "s2", new DatasetManifest.SubjectEntry("run-1", "val", A)),
+        List.of(),
+        Map.of(),
+        null,
+        "patchddm {}");
   }
 
-  private static Map<String, String> plan(Map<String, Map<String, String>> input, boolean reprocessAll,
-      boolean keepMissing) {
-    SubjectClassifier.Plan p = SubjectClassifier.classify(input, List.of(), previous(), reprocessAll, keepMissing);
-    List<SubjectFiles> todo = p.todo().stream().map(id -> new SubjectFiles(id, List.of(), "")).toList();
+  private static Map<String, String> plan(
+      Map<String, Map<String, String>> input, boolean reprocessAll, boolean keepMissing) {
+    SubjectClassifier.Plan p =
+        SubjectClassifier.classify(input, List.of(), previous(), reprocessAll, keepMissing);
+    List<SubjectFiles> todo =
+        p.todo().stream().map(id -> new SubjectFiles(id, List.of(), "")).toList();
     PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     return CohortSplits.plan(settings(), previous(), p, reprocessAll, todo, log);
   }
@@ -66,7 +85,8 @@ class CohortSplitsTest {
     // everything is rewritten; s1 keeps its split, s2 is gone, so n1 must go to val
     assertEquals(Map.of("s1", "train", "n1", "val"), plan(Map.of("s1", A, "n1", A), true, false));
     // s2 rewritten too: it keeps val, n1 takes its hash split
-    assertEquals(Map.of("s1", "train", "s2", "val", "n1", "train"), plan(Map.of("s1", A, "s2", A, "n1", A), true,
-        false));
+    assertEquals(
+        Map.of("s1", "train", "s2", "val", "n1", "train"),
+        plan(Map.of("s1", A, "s2", A, "n1", A), true, false));
   }
 }

@@ -15,28 +15,37 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.patchddm.cli.PatchDdm;
 import org.patchddm.prep.PreprocessedSubject;
 import org.patchddm.spark.LocalSparkTest;
-import org.patchddm.cli.PatchDdm;
 import org.patchddm.spark.TestCohorts;
 import org.patchddm.spark.dataset.DatasetStore;
 
 /**
- * A preprocess run killed (SIGKILL) while writing leaves the previous dataset exactly readable,
- * and the next run cleans up and completes.
+ * A preprocess run killed (SIGKILL) while writing leaves the previous dataset exactly readable, and
+ * the next run cleans up and completes.
  */
 class KilledRunIT extends LocalSparkTest {
   @TempDir Path dir;
 
-  static final List<String> JAVA17_OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
+  static final List<String> JAVA17_OPENS =
+      List.of(
+          "-XX:+IgnoreUnrecognizedVMOptions",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.net=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+          "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+          "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+          "-Djdk.reflect.useDirectMethodHandle=false");
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -52,17 +61,33 @@ class KilledRunIT extends LocalSparkTest {
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-Xmx1g");
     cmd.addAll(JAVA17_OPENS);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PatchDdm.class.getName(),
-        "preprocess", "--input", in.toString(), "--output", out.toString(), "--set", TestCohorts.TARGET,
-        "--set", "patchddm.spark.master=local[1]"));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            PatchDdm.class.getName(),
+            "preprocess",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--set",
+            TestCohorts.TARGET,
+            "--set",
+            "patchddm.spark.master=local[1]"));
     Path log = dir.resolve("child.log");
-    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process child =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     Path runs = out.resolve(DatasetStore.RUNS);
     try {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (!stagingAppeared(runs)) {
         if (!child.isAlive()) {
-          fail("child exited (" + child.exitValue() + ") before its staging output appeared:\n" + Files.readString(log));
+          fail(
+              "child exited ("
+                  + child.exitValue()
+                  + ") before its staging output appeared:\n"
+                  + Files.readString(log));
         }
         if (System.nanoTime() > deadline) {
           fail("no staging output after 3 minutes:\n" + Files.readString(log));
@@ -74,7 +99,8 @@ class KilledRunIT extends LocalSparkTest {
       child.waitFor(60, TimeUnit.SECONDS);
     }
     assertTrue(stagingAppeared(runs), "the killed run left its staging directory");
-    DatasetStore store = new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration());
+    DatasetStore store =
+        new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration());
     assertEquals(1, store.latestVersion(), "the killed run must not have committed");
     Map<String, PreprocessedSubject> after = PreprocessJobTest.decodeAll(out);
     assertEquals(before.keySet(), after.keySet());
@@ -82,11 +108,20 @@ class KilledRunIT extends LocalSparkTest {
       PreprocessJobTest.assertSameSubject(before.get(id), after.get(id));
     }
 
-    // The killed run's lease stays until it expires; a short expiry lets the next run take it over now.
-    assertTrue(Files.exists(out.resolve(org.patchddm.spark.dataset.DatasetLease.FILE)), "the killed run's lease");
+    // The killed run's lease stays until it expires; a short expiry lets the next run take it over
+    // now.
+    assertTrue(
+        Files.exists(out.resolve(org.patchddm.spark.dataset.DatasetLease.FILE)),
+        "the killed run's lease");
     Thread.sleep(1500);
-    var rerun = PreprocessJobTest.preprocess(in, out, "--set", "patchddm.spark.lease.expiry=1s",
-        "--set", "patchddm.spark.lease.heartbeat=200ms");
+    var rerun =
+        PreprocessJobTest.preprocess(
+            in,
+            out,
+            "--set",
+            "patchddm.spark.lease.expiry=1s",
+            "--set",
+            "patchddm.spark.lease.heartbeat=200ms");
     assertEquals(0, rerun.exitCode(), rerun.err());
     assertTrue(rerun.out().contains("taking over the abandoned lease"), rerun.out());
     assertTrue(rerun.out().contains("8 new, 0 changed, 2 unchanged"), rerun.out());
@@ -110,17 +145,33 @@ class KilledRunIT extends LocalSparkTest {
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-Xmx1g");
     cmd.addAll(JAVA17_OPENS);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PatchDdm.class.getName(),
-        "preprocess", "--input", in.toString(), "--output", out.toString(), "--set", TestCohorts.TARGET,
-        "--set", "patchddm.spark.master=local[1]"));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            PatchDdm.class.getName(),
+            "preprocess",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--set",
+            TestCohorts.TARGET,
+            "--set",
+            "patchddm.spark.master=local[1]"));
     Path log = dir.resolve("child.log");
-    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process child =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     Path runs = out.resolve(DatasetStore.RUNS);
     try {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (!stagingAppeared(runs)) {
         if (!child.isAlive()) {
-          fail("child exited (" + child.exitValue() + ") before its staging output appeared:\n" + Files.readString(log));
+          fail(
+              "child exited ("
+                  + child.exitValue()
+                  + ") before its staging output appeared:\n"
+                  + Files.readString(log));
         }
         if (System.nanoTime() > deadline) {
           fail("no staging output after 3 minutes:\n" + Files.readString(log));
@@ -137,8 +188,13 @@ class KilledRunIT extends LocalSparkTest {
       child.destroyForcibly();
       child.waitFor(60, TimeUnit.SECONDS);
     }
-    assertFalse(Files.exists(out.resolve(org.patchddm.spark.dataset.DatasetLease.FILE)), "the lease was released");
-    assertEquals(1, new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration()).latestVersion());
+    assertFalse(
+        Files.exists(out.resolve(org.patchddm.spark.dataset.DatasetLease.FILE)),
+        "the lease was released");
+    assertEquals(
+        1,
+        new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration())
+            .latestVersion());
   }
 
   private static boolean stagingAppeared(Path runs) throws Exception {

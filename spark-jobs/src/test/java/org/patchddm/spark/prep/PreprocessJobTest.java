@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,15 +39,25 @@ class PreprocessJobTest extends LocalSparkTest {
   @TempDir Path dir;
 
   static CommandRunner.Result preprocess(Path in, Path out, String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("--input", in.toString(), "--output", out.toString(),
-        "--set", TestCohorts.TARGET, "--set", "patchddm.spark.preprocess.progress-interval=200ms"));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--input",
+                in.toString(),
+                "--output",
+                out.toString(),
+                "--set",
+                TestCohorts.TARGET,
+                "--set",
+                "patchddm.spark.preprocess.progress-interval=200ms"));
     args.addAll(List.of(extra));
     return CommandRunner.run(new PreprocessCommand(), args.toArray(String[]::new));
   }
 
   static Map<String, PreprocessedSubject> decodeAll(Path out) throws Exception {
     return PreprocessedDataset.read(SparkSession.active(), out.toString()).collectAsList().stream()
-        .map(SubjectRows::decode).collect(Collectors.toMap(PreprocessedSubject::subjectId, s -> s));
+        .map(SubjectRows::decode)
+        .collect(Collectors.toMap(PreprocessedSubject::subjectId, s -> s));
   }
 
   /**
@@ -56,8 +65,13 @@ class PreprocessJobTest extends LocalSparkTest {
    * job decides splits for the whole cohort (CohortSplits), which one subject alone cannot.
    */
   static PreprocessedSubject direct(Path cohort, String id) throws Exception {
-    PrepSettings settings = PrepSettings.fromConfig(ConfigLoader.load(null, List.of(TestCohorts.TARGET), Map.of()));
-    BratsSubject s = BratsCohort.scan(cohort).subjects().stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow();
+    PrepSettings settings =
+        PrepSettings.fromConfig(ConfigLoader.load(null, List.of(TestCohorts.TARGET), Map.of()));
+    BratsSubject s =
+        BratsCohort.scan(cohort).subjects().stream()
+            .filter(b -> b.id().equals(id))
+            .findFirst()
+            .orElseThrow();
     return new SubjectPreprocessor(settings).process(BratsLoader.local().load(s)).withSplit(null);
   }
 
@@ -91,23 +105,33 @@ class PreprocessJobTest extends LocalSparkTest {
     assertEquals(SubjectRowSchema.SCHEMA.simpleString(), rows.schema().simpleString());
     assertEquals(3, rows.count());
     Map<String, PreprocessedSubject> got = decodeAll(out);
-    for (String id : List.of("BraTS20_Training_001", "BraTS20_Training_002", "BraTS20_Validation_001")) {
+    for (String id :
+        List.of("BraTS20_Training_001", "BraTS20_Training_002", "BraTS20_Validation_001")) {
       assertSameSubject(direct(in, id), got.get(id));
     }
     assertNull(got.get("BraTS20_Validation_001").labels());
     assertNotNull(got.get("BraTS20_Training_001").labels());
-    assertArrayEquals(new int[] {32, 32, 32}, got.get("BraTS20_Training_001").geometry().paddedShape());
+    assertArrayEquals(
+        new int[] {32, 32, 32}, got.get("BraTS20_Training_001").geometry().paddedShape());
 
     // The resolved config is saved with the dataset: in the manifest and beside the run's Parquet.
-    DatasetStore store = new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration());
+    DatasetStore store =
+        new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration());
     DatasetManifest m = store.latest().orElseThrow();
-    assertEquals(List.of(32, 32, 32), ConfigFactory.parseString(m.config()).getIntList("patchddm.prep.target-shape"));
+    assertEquals(
+        List.of(32, 32, 32),
+        ConfigFactory.parseString(m.config()).getIntList("patchddm.prep.target-shape"));
     Path saved = out.resolve(m.runs().get(0).path()).resolve("_patchddm.conf");
-    assertEquals(List.of(32, 32, 32), ConfigFactory.parseFile(saved.toFile()).getIntList("patchddm.prep.target-shape"));
+    assertEquals(
+        List.of(32, 32, 32),
+        ConfigFactory.parseFile(saved.toFile()).getIntList("patchddm.prep.target-shape"));
     assertEquals(3, m.subjects().size());
     assertEquals(3L, m.splitCounts().values().stream().mapToLong(Long::longValue).sum());
     for (Map.Entry<String, Long> e : m.splitCounts().entrySet()) {
-      assertEquals(e.getValue(), PreprocessedDataset.read(spark, out.toString(), e.getKey()).count(), e.getKey());
+      assertEquals(
+          e.getValue(),
+          PreprocessedDataset.read(spark, out.toString(), e.getKey()).count(),
+          e.getKey());
     }
   }
 
@@ -130,7 +154,10 @@ class PreprocessJobTest extends LocalSparkTest {
     TestCohorts.writeTraining(in, 5, 4, 4);
     CommandRunner.Result add = preprocess(in, out);
     assertTrue(add.out().contains("1 new, 0 changed, 3 unchanged"), add.out());
-    DatasetManifest m2 = new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration()).latest().orElseThrow();
+    DatasetManifest m2 =
+        new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration())
+            .latest()
+            .orElseThrow();
     assertEquals(2, m2.version());
     assertEquals(2, m2.runs().size());
     assertEquals(1, spark.read().parquet(out.resolve(m2.runs().get(1).path()).toString()).count());
@@ -149,9 +176,12 @@ class PreprocessJobTest extends LocalSparkTest {
     assertEquals(4, third.size());
     assertEquals(4, PreprocessedDataset.read(spark, out.toString()).count());
     assertSameSubject(direct(in, "BraTS20_Training_002"), third.get("BraTS20_Training_002"));
-    assertFalse(java.util.Arrays.equals(first.get("BraTS20_Training_002").channels()[0],
-        third.get("BraTS20_Training_002").channels()[0]));
-    for (String id : List.of("BraTS20_Training_001", "BraTS20_Training_003", "BraTS20_Training_004")) {
+    assertFalse(
+        java.util.Arrays.equals(
+            first.get("BraTS20_Training_002").channels()[0],
+            third.get("BraTS20_Training_002").channels()[0]));
+    for (String id :
+        List.of("BraTS20_Training_001", "BraTS20_Training_003", "BraTS20_Training_004")) {
       assertSameSubject(second.get(id), third.get(id));
     }
   }
@@ -175,17 +205,30 @@ class PreprocessJobTest extends LocalSparkTest {
     CommandRunner.Result r = preprocess(in, out);
     assertEquals(2, r.exitCode(), r.out());
     // 001, 003 and 004 are new; 003 then fails: it is counted as failed, not as new
-    assertTrue(r.out().contains("summary: 2 new, 0 changed, 0 unchanged, 0 deleted, 2 failed"), r.out());
-    DatasetManifest m = new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration()).latest().orElseThrow();
-    assertEquals(List.of("BraTS20_Training_001", "BraTS20_Training_004"), List.copyOf(m.subjects().keySet()));
+    assertTrue(
+        r.out().contains("summary: 2 new, 0 changed, 0 unchanged, 0 deleted, 2 failed"), r.out());
+    DatasetManifest m =
+        new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration())
+            .latest()
+            .orElseThrow();
+    assertEquals(
+        List.of("BraTS20_Training_001", "BraTS20_Training_004"),
+        List.copyOf(m.subjects().keySet()));
     Map<String, org.patchddm.spark.dataset.Failure> f = new HashMap<>();
     m.failures().forEach(x -> f.put(x.subject(), x));
     assertEquals(2, f.size());
-    assertTrue(f.get("BraTS20_Training_002").reason().contains("flair"), f.get("BraTS20_Training_002").reason());
-    assertEquals("BraTS20_Training_003/BraTS20_Training_003_t1ce.nii.gz", f.get("BraTS20_Training_003").file());
+    assertTrue(
+        f.get("BraTS20_Training_002").reason().contains("flair"),
+        f.get("BraTS20_Training_002").reason());
+    assertEquals(
+        "BraTS20_Training_003/BraTS20_Training_003_t1ce.nii.gz",
+        f.get("BraTS20_Training_003").file());
     assertFalse(f.get("BraTS20_Training_003").reason().isBlank());
     String csv = Files.readString(out.resolve(DatasetStore.FAILURES).resolve("v-000001.csv"));
-    assertTrue(csv.contains("\"BraTS20_Training_003\",\"BraTS20_Training_003/BraTS20_Training_003_t1ce.nii.gz\""), csv);
+    assertTrue(
+        csv.contains(
+            "\"BraTS20_Training_003\",\"BraTS20_Training_003/BraTS20_Training_003_t1ce.nii.gz\""),
+        csv);
     assertEquals(2, PreprocessedDataset.read(spark, out.toString()).count());
 
     // Fail-fast inside the preprocessing stage (the truncated file is found by the executor).
@@ -208,15 +251,21 @@ class PreprocessJobTest extends LocalSparkTest {
     CommandRunner.Result again = preprocess(in, out);
     assertEquals(2, again.exitCode());
     assertTrue(again.out().contains("0 new, 0 changed, 2 unchanged"), again.out());
-    assertTrue(again.out().contains("summary: 0 new, 0 changed, 2 unchanged, 0 deleted, 2 failed"), again.out());
+    assertTrue(
+        again.out().contains("summary: 0 new, 0 changed, 2 unchanged, 0 deleted, 2 failed"),
+        again.out());
     assertEquals(before, TestCohorts.snapshot(out));
   }
 
   @Test
   void configErrorsExitWithOneAndNameTheKey() {
-    CommandRunner.Result r = preprocess(dir, dir.resolve("o"), "--set", "patchddm.prep.target-shap=[8,8,8]");
+    CommandRunner.Result r =
+        preprocess(dir, dir.resolve("o"), "--set", "patchddm.prep.target-shap=[8,8,8]");
     assertEquals(1, r.exitCode());
-    assertTrue(r.err().contains("patchddm.prep.target-shap'") && r.err().contains("patchddm.prep.target-shape"), r.err());
+    assertTrue(
+        r.err().contains("patchddm.prep.target-shap'")
+            && r.err().contains("patchddm.prep.target-shape"),
+        r.err());
     CommandRunner.Result missing = preprocess(dir.resolve("nope"), dir.resolve("o"));
     assertEquals(1, missing.exitCode());
     assertTrue(missing.err().contains("nope"), missing.err());

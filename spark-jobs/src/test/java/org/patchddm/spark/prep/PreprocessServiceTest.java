@@ -28,7 +28,10 @@ import org.patchddm.spark.dataset.DatasetManifest;
 import org.patchddm.spark.dataset.DatasetStore;
 import org.patchddm.spark.dataset.Failure;
 
-/** The preprocess command as a scheduled service: settings, deletions, dry run, lease, and the defects of issue 14. */
+/**
+ * The preprocess command as a scheduled service: settings, deletions, dry run, lease, and the
+ * defects of issue 14.
+ */
 class PreprocessServiceTest extends LocalSparkTest {
   static final String T = "BraTS20_Training_00";
   @TempDir Path dir;
@@ -43,7 +46,9 @@ class PreprocessServiceTest extends LocalSparkTest {
   }
 
   DatasetManifest manifest(Path out) throws Exception {
-    return new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration()).latest().orElseThrow();
+    return new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration())
+        .latest()
+        .orElseThrow();
   }
 
   @Test
@@ -56,26 +61,35 @@ class PreprocessServiceTest extends LocalSparkTest {
     Map<String, String> before = TestCohorts.snapshot(out);
     CommandRunner.Result r = preprocess(in, out, "--set", "patchddm.prep.target-shape=[16,16,16]");
     assertEquals(1, r.exitCode(), r.out());
-    assertTrue(r.err().contains("patchddm.prep.target-shape is [32,32,32] in the dataset but [16,16,16] now"), r.err());
+    assertTrue(
+        r.err()
+            .contains("patchddm.prep.target-shape is [32,32,32] in the dataset but [16,16,16] now"),
+        r.err());
     assertTrue(r.err().contains("--reprocess-all") && r.err().contains("new --output"), r.err());
     assertFalse(r.out().contains("checksums:"), "stopped before any work: " + r.out());
     assertEquals(before, TestCohorts.snapshot(out));
     assertEquals("error", json(r).get("status").getAsString());
 
-    CommandRunner.Result all = preprocess(in, out, "--set", "patchddm.prep.target-shape=[16,16,16]", "--reprocess-all");
+    CommandRunner.Result all =
+        preprocess(in, out, "--set", "patchddm.prep.target-shape=[16,16,16]", "--reprocess-all");
     assertEquals(0, all.exitCode(), all.err());
     DatasetManifest m = manifest(out);
     assertEquals(2, m.version());
     assertEquals(1, m.runs().size(), "no row of the old grid is kept");
     Map<String, PreprocessedSubject> got = PreprocessJobTest.decodeAll(out);
     assertEquals(3, got.size());
-    got.values().forEach(s -> assertArrayEquals(new int[] {16, 16, 16}, s.geometry().paddedShape(), s.subjectId()));
+    got.values()
+        .forEach(
+            s ->
+                assertArrayEquals(
+                    new int[] {16, 16, 16}, s.geometry().paddedShape(), s.subjectId()));
     JsonObject j = json(all);
     assertEquals(1, j.get("new").getAsInt());
     assertEquals(2, j.get("changed").getAsInt());
     assertEquals(2, j.get("version").getAsLong());
     // the new settings are now the dataset's: a plain re-run is fine and writes nothing
-    CommandRunner.Result again = preprocess(in, out, "--set", "patchddm.prep.target-shape=[16,16,16]");
+    CommandRunner.Result again =
+        preprocess(in, out, "--set", "patchddm.prep.target-shape=[16,16,16]");
     assertEquals(0, again.exitCode(), again.err());
     assertEquals(3, json(again).get("unchanged").getAsInt());
     assertFalse(json(again).get("committed").getAsBoolean());
@@ -89,14 +103,20 @@ class PreprocessServiceTest extends LocalSparkTest {
     CommandRunner.Result first = preprocess(in, out);
     assertEquals(0, first.exitCode());
     JsonObject j1 = json(first);
-    assertEquals(List.of(4, 0, 0, 0, 0, 1), List.of(j1.get("new").getAsInt(), j1.get("changed").getAsInt(),
-        j1.get("unchanged").getAsInt(), j1.get("deleted").getAsInt(), j1.get("failed").getAsInt(),
-        j1.get("version").getAsInt()));
+    assertEquals(
+        List.of(4, 0, 0, 0, 0, 1),
+        List.of(
+            j1.get("new").getAsInt(),
+            j1.get("changed").getAsInt(),
+            j1.get("unchanged").getAsInt(),
+            j1.get("deleted").getAsInt(),
+            j1.get("failed").getAsInt(),
+            j1.get("version").getAsInt()));
     assertTrue(j1.has("seconds"));
 
-    deleteTree(in.resolve(T + "4"));                  // gone
-    TestCohorts.writeTraining(in, 99, 2, 2);          // corrected file
-    TestCohorts.writeTraining(in, 9, 5, 5);           // new
+    deleteTree(in.resolve(T + "4")); // gone
+    TestCohorts.writeTraining(in, 99, 2, 2); // corrected file
+    TestCohorts.writeTraining(in, 9, 5, 5); // new
     Files.delete(in.resolve(T + "1/" + T + "1_flair.nii.gz")); // broken
     Map<String, String> before = TestCohorts.snapshot(out);
     CommandRunner.Result dry = preprocess(in, out, "--dry-run");
@@ -114,12 +134,17 @@ class PreprocessServiceTest extends LocalSparkTest {
     DatasetManifest m = manifest(out);
     assertEquals(List.of(T + "4"), m.deleted());
     assertEquals(1, m.lastRun().deleted());
-    assertEquals(List.of(T + "1", T + "2", T + "3", T + "5"), List.copyOf(m.subjects().keySet()),
+    assertEquals(
+        List.of(T + "1", T + "2", T + "3", T + "5"),
+        List.copyOf(m.subjects().keySet()),
         "001 is still in the input (incomplete): its last good row stays");
     assertEquals(4, PreprocessJobTest.decodeAll(out).size());
     assertEquals(1, json(r).get("deleted").getAsInt());
-    CommandRunner.Result info = CommandRunner.run(new org.patchddm.cli.DatasetInfoCommand(), "--dataset", out.toString());
-    assertTrue(info.out().contains("1 deleted, 1 failed") && info.out().contains("removed " + T + "4"), info.out());
+    CommandRunner.Result info =
+        CommandRunner.run(new org.patchddm.cli.DatasetInfoCommand(), "--dataset", out.toString());
+    assertTrue(
+        info.out().contains("1 deleted, 1 failed") && info.out().contains("removed " + T + "4"),
+        info.out());
 
     deleteTree(in.resolve(T + "3"));
     CommandRunner.Result keep = preprocess(in, out, "--keep-missing");
@@ -147,10 +172,18 @@ class PreprocessServiceTest extends LocalSparkTest {
     Files.writeString(in.resolve(T + "1/notes.txt"), "x");
     CommandRunner.Result r = preprocess(in, out);
     assertEquals(2, r.exitCode(), r.out());
-    assertTrue(r.out().contains("2 other file(s) ignored:\n  ignored: BraTS20_Training_001/notes.txt\n"
-        + "  ignored: name_mapping.csv\n"), r.out());
-    assertTrue(r.out().contains("failed: subject BraTS20_Training_009 file BraTS20_Training_009: subject folder"
-        + " BraTS20_Training_009 is empty"), r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "2 other file(s) ignored:\n  ignored: BraTS20_Training_001/notes.txt\n"
+                    + "  ignored: name_mapping.csv\n"),
+        r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "failed: subject BraTS20_Training_009 file BraTS20_Training_009: subject folder"
+                    + " BraTS20_Training_009 is empty"),
+        r.out());
   }
 
   @Test
@@ -162,7 +195,8 @@ class PreprocessServiceTest extends LocalSparkTest {
     Files.createDirectories(in.resolve("sub:3"));
     try (Stream<Path> s = Files.list(in.resolve(T + "3"))) {
       for (Path p : s.toList()) {
-        Files.move(p, in.resolve("sub:3").resolve(p.getFileName().toString().replace(T + "3", "sub:3")));
+        Files.move(
+            p, in.resolve("sub:3").resolve(p.getFileName().toString().replace(T + "3", "sub:3")));
       }
     }
     Files.delete(in.resolve(T + "3"));
@@ -171,9 +205,13 @@ class PreprocessServiceTest extends LocalSparkTest {
     NiftiVolume v = NiftiReader.read(t2);
     double[][] shifted = v.affine();
     shifted[0][3] += 5;
-    NiftiWriter.write(t2, NiftiVolume.of(v.datatype(), v.spatialShape(), v.rawData(), new double[] {1, 1, 1}, shifted));
+    NiftiWriter.write(
+        t2,
+        NiftiVolume.of(
+            v.datatype(), v.spatialShape(), v.rawData(), new double[] {1, 1, 1}, shifted));
     // subject 4's label under a non-standard name, as BraTS 2020 ships subject 355's
-    Files.move(in.resolve(T + "4/" + T + "4_seg.nii.gz"), in.resolve(T + "4/W39_1998.09.19_Segm.nii.gz"));
+    Files.move(
+        in.resolve(T + "4/" + T + "4_seg.nii.gz"), in.resolve(T + "4/W39_1998.09.19_Segm.nii.gz"));
 
     CommandRunner.Result r = preprocess(in, out);
     assertEquals(2, r.exitCode(), r.out());
@@ -188,7 +226,14 @@ class PreprocessServiceTest extends LocalSparkTest {
     PreprocessJobTest.assertSameSubject(PreprocessJobTest.direct(in, T + "4"), got.get(T + "4"));
     assertEquals(1, m.warnings().size());
     assertEquals(T + "4/W39_1998.09.19_Segm.nii.gz", m.warnings().get(0).file());
-    assertTrue(r.out().contains("warning: subject " + T + "4: " + T + "4: label taken from W39_1998.09.19_Segm.nii.gz"),
+    assertTrue(
+        r.out()
+            .contains(
+                "warning: subject "
+                    + T
+                    + "4: "
+                    + T
+                    + "4: label taken from W39_1998.09.19_Segm.nii.gz"),
         r.out());
   }
 
@@ -201,31 +246,54 @@ class PreprocessServiceTest extends LocalSparkTest {
     boolean root = "root".equals(System.getProperty("user.name"));
     String roOut;
     if (root) {
-      roOut = "/sys/patchddm-test/out"; // root ignores permission bits; sysfs refuses new directories
+      roOut =
+          "/sys/patchddm-test/out"; // root ignores permission bits; sysfs refuses new directories
     } else {
-      Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+      Files.setPosixFilePermissions(
+          readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
       roOut = readOnly.resolve("out").toString();
     }
-    Map<String, String> cases = Map.of(
-        file.toString(), "is a regular file, not a dataset directory",
-        file.resolve("sub").toString(), "is a regular file",
-        roOut, "permission denied",
-        "nosuchfs://host/data/out", "unknown file system scheme 'nosuchfs'",
-        "hdfs://127.0.0.1:1/data/out", "cannot be reached or created on hdfs://127.0.0.1:1");
+    Map<String, String> cases =
+        Map.of(
+            file.toString(),
+            "is a regular file, not a dataset directory",
+            file.resolve("sub").toString(),
+            "is a regular file",
+            roOut,
+            "permission denied",
+            "nosuchfs://host/data/out",
+            "unknown file system scheme 'nosuchfs'",
+            "hdfs://127.0.0.1:1/data/out",
+            "cannot be reached or created on hdfs://127.0.0.1:1");
     for (Map.Entry<String, String> c : cases.entrySet()) {
       long t0 = System.nanoTime();
-      CommandRunner.Result r = CommandRunner.run(new org.patchddm.cli.PreprocessCommand(), "--input", in.toString(),
-          "--output", c.getKey(), "--set", TestCohorts.TARGET);
+      CommandRunner.Result r =
+          CommandRunner.run(
+              new org.patchddm.cli.PreprocessCommand(),
+              "--input",
+              in.toString(),
+              "--output",
+              c.getKey(),
+              "--set",
+              TestCohorts.TARGET);
       double secs = (System.nanoTime() - t0) / 1e9;
       assertEquals(1, r.exitCode(), c.getKey() + ": " + r.err());
-      assertTrue(r.err().startsWith("patchddm preprocess: output " + c.getKey()) && r.err().contains(c.getValue()),
+      assertTrue(
+          r.err().startsWith("patchddm preprocess: output " + c.getKey())
+              && r.err().contains(c.getValue()),
           c.getKey() + ": " + r.err());
       assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
       assertFalse(r.out().contains("checksums:"), "before any hashing");
       assertTrue(secs < 20, c.getKey() + " took " + secs + " s");
     }
-    CommandRunner.Result verbose = CommandRunner.run(new org.patchddm.cli.PreprocessCommand(), "--input", in.toString(),
-        "--output", "nosuchfs://host/x", "--verbose");
+    CommandRunner.Result verbose =
+        CommandRunner.run(
+            new org.patchddm.cli.PreprocessCommand(),
+            "--input",
+            in.toString(),
+            "--output",
+            "nosuchfs://host/x",
+            "--verbose");
     assertTrue(verbose.err().contains("\tat "), "--verbose prints the stack trace");
   }
 
@@ -239,17 +307,26 @@ class PreprocessServiceTest extends LocalSparkTest {
     Instant now = Instant.now();
     Path lease = out.resolve(DatasetLease.FILE);
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
-    Files.write(lease, json.writeValueAsBytes(new DatasetLease.Holder("x", "alice", "node2", 77, "preprocess",
-        now.toString(), now.toString())));
+    Files.write(
+        lease,
+        json.writeValueAsBytes(
+            new DatasetLease.Holder(
+                "x", "alice", "node2", 77, "preprocess", now.toString(), now.toString())));
     CommandRunner.Result held = preprocess(in, out);
     assertEquals(1, held.exitCode(), held.out());
-    assertTrue(held.err().contains("is being written by another job: alice@node2 (pid 77, preprocess) since " + now),
+    assertTrue(
+        held.err()
+            .contains(
+                "is being written by another job: alice@node2 (pid 77, preprocess) since " + now),
         held.err());
     assertEquals(1, manifest(out).version());
 
     Instant old = now.minusSeconds(3600);
-    Files.write(lease, json.writeValueAsBytes(new DatasetLease.Holder("x", "alice", "node2", 77, "preprocess",
-        old.toString(), old.toString())));
+    Files.write(
+        lease,
+        json.writeValueAsBytes(
+            new DatasetLease.Holder(
+                "x", "alice", "node2", 77, "preprocess", old.toString(), old.toString())));
     CommandRunner.Result taken = preprocess(in, out);
     assertEquals(0, taken.exitCode(), taken.err());
     assertTrue(taken.out().contains("taking over the abandoned lease"), taken.out());

@@ -64,10 +64,15 @@ class RealCohortTest extends LocalSparkTest {
       NiftiVolume v = NiftiReader.read(src.resolve(from + "_" + suffix + ".nii.gz"));
       int[] s = v.spatialShape();
       double[][] a = v.affine();
-      double[][] mirrored = {{-a[0][0], a[0][1], a[0][2], a[0][3] + a[0][0] * (s[0] - 1)}, a[1], a[2], a[3]};
-      Object data = v.datatype() == NiftiDataType.UINT8 ? mirrorX((byte[]) v.rawData(), s)
-          : mirrorX((short[]) v.rawData(), s);
-      NiftiWriter.write(dst.resolve(to + "_" + suffix + ".nii.gz"),
+      double[][] mirrored = {
+        {-a[0][0], a[0][1], a[0][2], a[0][3] + a[0][0] * (s[0] - 1)}, a[1], a[2], a[3]
+      };
+      Object data =
+          v.datatype() == NiftiDataType.UINT8
+              ? mirrorX((byte[]) v.rawData(), s)
+              : mirrorX((short[]) v.rawData(), s);
+      NiftiWriter.write(
+          dst.resolve(to + "_" + suffix + ".nii.gz"),
           NiftiVolume.of(v.datatype(), s, data, v.header().spatialPixdim(), mirrored));
     }
   }
@@ -90,7 +95,10 @@ class RealCohortTest extends LocalSparkTest {
     return o;
   }
 
-  /** One growing cohort (two runs, to keep the suite fast): a mirrored subject, and the split minimums. */
+  /**
+   * One growing cohort (two runs, to keep the suite fast): a mirrored subject, and the split
+   * minimums.
+   */
   @Test
   void mirroredSubjectIsReorientedExactlyAndSplitsAreFilledAndKept() throws Exception {
     Path in = dir.resolve("cohort");
@@ -115,17 +123,24 @@ class RealCohortTest extends LocalSparkTest {
       assertArrayEquals(plain.geometry().affine()[row], mirrored.geometry().affine()[row], 1e-9);
     }
     // the stored inverse maps the whole tumour back onto the mirrored subject's own grid
-    byte[] back = ResampleInverse.toInputGrid(rs, mirrored.geometry().toOriginalGrid(mirrored.wholeTumour()));
-    byte[] seg = (byte[]) NiftiReader.read(in.resolve("BraTS20_Training_009/BraTS20_Training_009_seg.nii.gz"))
-        .rawData();
+    byte[] back =
+        ResampleInverse.toInputGrid(rs, mirrored.geometry().toOriginalGrid(mirrored.wholeTumour()));
+    byte[] seg =
+        (byte[])
+            NiftiReader.read(in.resolve("BraTS20_Training_009/BraTS20_Training_009_seg.nii.gz"))
+                .rawData();
     for (int i = 0; i < seg.length; i++) {
       assertEquals(seg[i] != 0 ? 1 : 0, back[i], "voxel " + i);
     }
 
-    // splits: the hash alone would leave a split of these three empty; the minimums (1 each) fill all
+    // splits: the hash alone would leave a split of these three empty; the minimums (1 each) fill
+    // all
     SplitAssigner hash = PrepSettings.defaults().splitAssigner();
-    assertTrue(got.keySet().stream().map(hash::assign).distinct().count() < 3, "the hash alone fills every split");
-    DatasetStore store = new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration());
+    assertTrue(
+        got.keySet().stream().map(hash::assign).distinct().count() < 3,
+        "the hash alone fills every split");
+    DatasetStore store =
+        new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration());
     DatasetManifest first = store.latest().orElseThrow();
     assertEquals(Map.of("train", 1L, "val", 1L, "test", 1L), first.splitCounts());
     assertRowsCarryManifestSplits(out, first);
@@ -135,7 +150,8 @@ class RealCohortTest extends LocalSparkTest {
     DatasetManifest second = store.latest().orElseThrow();
     assertEquals(6, second.subjects().size());
     for (Map.Entry<String, DatasetManifest.SubjectEntry> e : first.subjects().entrySet()) {
-      assertEquals(e.getValue().split(), second.subjects().get(e.getKey()).split(), e.getKey() + " moved");
+      assertEquals(
+          e.getValue().split(), second.subjects().get(e.getKey()).split(), e.getKey() + " moved");
     }
     assertRowsCarryManifestSplits(out, second);
   }
@@ -145,15 +161,19 @@ class RealCohortTest extends LocalSparkTest {
     Path in = dir.resolve("cohort");
     Path out = dir.resolve("dataset");
     TestCohorts.writeTraining(in, 12, 1, 1);
-    // the same settings as the growing run below (prep-a's settings check compares every patchddm.prep key)
+    // the same settings as the growing run below (prep-a's settings check compares every
+    // patchddm.prep key)
     var config = ConfigLoader.load(null, List.of(TestCohorts.TARGET, RESAMPLE_SHAPE), Map.of());
     BratsSubject bs = BratsCohort.scan(in).subjects().get(0);
-    PreprocessedSubject want = new SubjectPreprocessor(PrepSettings.fromConfig(config))
-        .process(BratsLoader.local().load(bs));
+    PreprocessedSubject want =
+        new SubjectPreprocessor(PrepSettings.fromConfig(config))
+            .process(BratsLoader.local().load(bs));
 
     // a version 1 dataset: the row without the input_* columns, in a file of the version 1 schema
     int v1Columns = SubjectRowSchema.SCHEMA.fieldNames().length - 3;
-    StructType v1 = new StructType(Arrays.copyOf(SubjectRowSchema.SCHEMA.fields(), v1Columns, StructField[].class));
+    StructType v1 =
+        new StructType(
+            Arrays.copyOf(SubjectRowSchema.SCHEMA.fields(), v1Columns, StructField[].class));
     Row full = SubjectRows.encode(want, "run-000001-00000001");
     Object[] values = new Object[v1Columns];
     for (int i = 0; i < v1Columns; i++) {
@@ -161,13 +181,27 @@ class RealCohortTest extends LocalSparkTest {
     }
     values[0] = 1;
     String runPath = DatasetStore.RUNS + "/run-000001-00000001";
-    spark.createDataFrame(List.of(RowFactory.create(values)), v1).write().parquet(out.resolve(runPath).toString());
-    DatasetStore store = new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration());
-    store.commit(new DatasetManifest(1, 1, 1, "2026-11-01T00:00:00Z",
-        List.of(new DatasetManifest.RunEntry("run-000001-00000001", runPath, 1)),
-        Map.of(want.subjectId(), new DatasetManifest.SubjectEntry("run-000001-00000001", want.split(),
-            want.inputChecksums())), List.<Failure>of(), Map.of(), new DatasetManifest.RunSummary(1, 0, 0, 0, 1.0),
-        ConfigLoader.renderHocon(config)));
+    spark
+        .createDataFrame(List.of(RowFactory.create(values)), v1)
+        .write()
+        .parquet(out.resolve(runPath).toString());
+    DatasetStore store =
+        new DatasetStore(out.toString(), spark.sparkContext().hadoopConfiguration());
+    store.commit(
+        new DatasetManifest(
+            1,
+            1,
+            1,
+            "2026-11-01T00:00:00Z",
+            List.of(new DatasetManifest.RunEntry("run-000001-00000001", runPath, 1)),
+            Map.of(
+                want.subjectId(),
+                new DatasetManifest.SubjectEntry(
+                    "run-000001-00000001", want.split(), want.inputChecksums())),
+            List.<Failure>of(),
+            Map.of(),
+            new DatasetManifest.RunSummary(1, 0, 0, 0, 1.0),
+            ConfigLoader.renderHocon(config)));
 
     PreprocessedSubject old = PreprocessJobTest.decodeAll(out).get(want.subjectId());
     PreprocessJobTest.assertSameSubject(want, old);
@@ -184,8 +218,11 @@ class RealCohortTest extends LocalSparkTest {
     assertNotNull(g.resampling());
     assertEquals(SubjectRowSchema.SCHEMA_VERSION, store.latest().orElseThrow().schemaVersion());
     List<Integer> versions = new ArrayList<>();
-    for (Row row : PreprocessedDataset.read(spark, out.toString()).select("schema_version").orderBy("schema_version")
-        .collectAsList()) {
+    for (Row row :
+        PreprocessedDataset.read(spark, out.toString())
+            .select("schema_version")
+            .orderBy("schema_version")
+            .collectAsList()) {
       versions.add(row.getInt(0));
     }
     assertEquals(List.of(1, 2), versions);
@@ -193,7 +230,10 @@ class RealCohortTest extends LocalSparkTest {
 
   private static void assertRowsCarryManifestSplits(Path out, DatasetManifest m) throws Exception {
     Map<String, String> rows = new TreeMap<>();
-    for (Row r : PreprocessedDataset.read(spark, out.toString()).select("subject_id", "split").collectAsList()) {
+    for (Row r :
+        PreprocessedDataset.read(spark, out.toString())
+            .select("subject_id", "split")
+            .collectAsList()) {
       rows.put(r.getString(0), r.getString(1));
     }
     Map<String, String> manifest = new TreeMap<>();

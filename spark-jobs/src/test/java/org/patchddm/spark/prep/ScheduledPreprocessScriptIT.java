@@ -19,13 +19,14 @@ import org.patchddm.spark.dataset.DatasetManifest;
 import org.patchddm.spark.dataset.DatasetStore;
 
 /**
- * submit/scheduled-preprocess.sh as a scheduler runs it: three runs over a cohort that grows, loses a
- * subject and gets a corrected file (plus a broken one), each a fresh JVM through a launcher; the
+ * submit/scheduled-preprocess.sh as a scheduler runs it: three runs over a cohort that grows, loses
+ * a subject and gets a corrected file (plus a broken one), each a fresh JVM through a launcher; the
  * dataset's versions tell that story, and the script maps exit codes to 0 / 2 / 1.
  */
 class ScheduledPreprocessScriptIT {
   static final String T = "BraTS20_Training_00";
-  static final Path SCRIPT = Path.of("..", "submit", "scheduled-preprocess.sh").toAbsolutePath().normalize();
+  static final Path SCRIPT =
+      Path.of("..", "submit", "scheduled-preprocess.sh").toAbsolutePath().normalize();
   @TempDir Path dir;
 
   record Run(int code, String out, String err) {}
@@ -45,12 +46,16 @@ class ScheduledPreprocessScriptIT {
 
   /** A launcher like submit/patchddm, on the test classpath. */
   Path launcher() throws Exception {
-    StringBuilder sb = new StringBuilder("#!/usr/bin/env bash\nexec '")
-        .append(ProcessHandle.current().info().command().orElse("java")).append("' -Xmx1g");
+    StringBuilder sb =
+        new StringBuilder("#!/usr/bin/env bash\nexec '")
+            .append(ProcessHandle.current().info().command().orElse("java"))
+            .append("' -Xmx1g");
     for (String o : KilledRunIT.JAVA17_OPENS) {
       sb.append(' ').append(o);
     }
-    sb.append(" -cp '").append(System.getProperty("java.class.path")).append("' org.patchddm.cli.PatchDdm \"$@\"\n");
+    sb.append(" -cp '")
+        .append(System.getProperty("java.class.path"))
+        .append("' org.patchddm.cli.PatchDdm \"$@\"\n");
     Path l = dir.resolve("launcher.sh");
     Files.writeString(l, sb.toString());
     l.toFile().setExecutable(true);
@@ -64,13 +69,24 @@ class ScheduledPreprocessScriptIT {
     Path out = dir.resolve("dataset");
     Path logs = dir.resolve("logs");
     Path launcher = launcher();
-    String[] args = {"--input", in.toString(), "--output", out.toString(), "--set", TestCohorts.TARGET,
-        "--set", "patchddm.spark.master=local[1]"};
+    String[] args = {
+      "--input",
+      in.toString(),
+      "--output",
+      out.toString(),
+      "--set",
+      TestCohorts.TARGET,
+      "--set",
+      "patchddm.spark.master=local[1]"
+    };
 
     TestCohorts.writeTraining(in, 21, 1, 3);
     Run first = script(launcher, logs, args);
     assertEquals(0, first.code(), first.err());
-    assertEquals(3, JsonParser.parseString(first.out().strip()).getAsJsonObject().get("new").getAsInt(), first.out());
+    assertEquals(
+        3,
+        JsonParser.parseString(first.out().strip()).getAsJsonObject().get("new").getAsInt(),
+        first.out());
 
     TestCohorts.writeTraining(in, 21, 4, 4); // grows
     PreprocessServiceTest.deleteTree(in.resolve(T + "2")); // loses a subject
@@ -100,14 +116,19 @@ class ScheduledPreprocessScriptIT {
     assertEquals(1, v3.lastRun().changed());
     assertEquals(0, v3.lastRun().added());
     assertEquals(T + "5", v3.failures().get(0).subject());
-    assertTrue(!v3.subjects().get(T + "3").run().equals(v2.subjects().get(T + "3").run()), "subject 3 rewritten");
+    assertTrue(
+        !v3.subjects().get(T + "3").run().equals(v2.subjects().get(T + "3").run()),
+        "subject 3 rewritten");
     try (Stream<Path> s = Files.list(logs)) {
-      assertEquals(3, s.filter(p -> p.getFileName().toString().matches("preprocess-.*\\.log")).count());
+      assertEquals(
+          3, s.filter(p -> p.getFileName().toString().matches("preprocess-.*\\.log")).count());
     }
     assertTrue(Files.readString(logs.resolve("latest.log")).contains("exit code 2"));
 
     // A run that starts while another holds the lock is not started: exit 1.
-    Process holder = new ProcessBuilder("flock", logs.resolve("preprocess.lock").toString(), "sleep", "60").start();
+    Process holder =
+        new ProcessBuilder("flock", logs.resolve("preprocess.lock").toString(), "sleep", "60")
+            .start();
     try {
       Thread.sleep(500);
       Run locked = script(launcher, logs, args);

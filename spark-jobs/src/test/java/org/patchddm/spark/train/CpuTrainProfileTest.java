@@ -13,15 +13,25 @@ import org.patchddm.model.train.RunSettings;
 import org.patchddm.prep.PrepSettings;
 import org.patchddm.spark.config.ConfigLoader;
 
-/** conf/cpu-train.conf loads (with its include of local.conf), and its network fits its volumes in every mode. */
+/**
+ * conf/cpu-train.conf loads (with its include of local.conf), and its network fits its volumes in
+ * every mode.
+ */
 class CpuTrainProfileTest {
 
   @Test
   void profileIsValidAndItsNetworkFitsTheLocalVolumesInEveryMode() {
     String profile = Path.of("..", "conf", "cpu-train.conf").toString();
     for (TrainingMode mode : TrainingMode.values()) {
-      Config c = ConfigLoader.load(profile, List.of(), Map.of("patchddm.train.mode", mode.name(),
-          "patchddm.model.in-channels", mode.inputChannels(4)));
+      Config c =
+          ConfigLoader.load(
+              profile,
+              List.of(),
+              Map.of(
+                  "patchddm.train.mode",
+                  mode.name(),
+                  "patchddm.model.in-channels",
+                  mode.inputChannels(4)));
       RunSettings run = RunSettings.fromConfig(c);
       TrainJobSettings job = TrainJobSettings.fromConfig(c);
       int[] xyz = PrepSettings.fromConfig(c).targetShape();

@@ -18,8 +18,8 @@ import org.patchddm.model.diffusion.GaussianDiffusion;
 import org.patchddm.model.net.SkipMerge;
 import org.patchddm.model.net.UNetSettings;
 import org.patchddm.model.patch.TrainingMode;
-import org.patchddm.model.train.LocalTrainer;
 import org.patchddm.model.runtime.NativeThreads;
+import org.patchddm.model.train.LocalTrainer;
 import org.patchddm.model.train.NetworkFactory;
 import org.patchddm.model.train.Optimizer;
 import org.patchddm.model.train.RunSettings;
@@ -28,17 +28,30 @@ import org.patchddm.model.train.TrainingBatch;
 import org.patchddm.model.train.TrainingVolumes;
 
 /**
- * The local engine against plain {@link LocalTrainer} steps on the same batches: rounds equal continuous training
- * (the state reloaded in place, Adam's step count carried), and two slots give the element-wise mean of two
- * independently trained copies. Also the driver's NaN/Inf check of a round's result.
+ * The local engine against plain {@link LocalTrainer} steps on the same batches: rounds equal
+ * continuous training (the state reloaded in place, Adam's step count carried), and two slots give
+ * the element-wise mean of two independently trained copies. Also the driver's NaN/Inf check of a
+ * round's result.
  */
 class LocalRoundTrainerTest {
 
   static final long SEED = 9;
-  static final RunSettings RUN = new RunSettings(
-      new UNetSettings(8, List.of(1, 2), 1, 4, 8, 1, SkipMerge.AVERAGE, 8),
-      DiffusionSettings.paper().withSamplingSteps(2),
-      new TrainSettings(Optimizer.ADAMW, 1e-3, 0.0, 1, 0.0, List.of(8, 8, 8), SEED, 4, 0, 1, TrainingMode.PATCH));
+  static final RunSettings RUN =
+      new RunSettings(
+          new UNetSettings(8, List.of(1, 2), 1, 4, 8, 1, SkipMerge.AVERAGE, 8),
+          DiffusionSettings.paper().withSamplingSteps(2),
+          new TrainSettings(
+              Optimizer.ADAMW,
+              1e-3,
+              0.0,
+              1,
+              0.0,
+              List.of(8, 8, 8),
+              SEED,
+              4,
+              0,
+              1,
+              TrainingMode.PATCH));
 
   @BeforeAll
   static void oneThread() {
@@ -61,21 +74,31 @@ class LocalRoundTrainerTest {
         int x = i % 16;
         label[i] = z > 4 + k && z < 11 && y > 5 && y < 12 && x > 3 && x < 10 ? 1f : 0f;
       }
-      out.add(new TrainingVolumes.Volume(String.format("s%02d", k), Nd4j.create(mr, new long[] {4, 16, 16, 16}, 'c'),
-          Nd4j.create(label, new long[] {1, 16, 16, 16}, 'c')));
+      out.add(
+          new TrainingVolumes.Volume(
+              String.format("s%02d", k),
+              Nd4j.create(mr, new long[] {4, 16, 16, 16}, 'c'),
+              Nd4j.create(label, new long[] {1, 16, 16, 16}, 'c')));
     }
     return out;
   }
 
-  /** Plain LocalTrainer steps of partition p for the given rounds of k steps, from the fresh network. */
+  /**
+   * Plain LocalTrainer steps of partition p for the given rounds of k steps, from the fresh
+   * network.
+   */
   static LocalTrainer plainSteps(List<TrainingVolumes.Volume> part, int p, int rounds, int k) {
     LocalTrainer t = new LocalTrainer(RUN, NetworkFactory.create(RUN), 0);
     GaussianDiffusion diffusion = GaussianDiffusion.of(RUN.diffusion());
     TrainingVolumes data = TrainingVolumes.of(part);
     for (int r = 0; r < rounds; r++) {
       for (int j = 0; j < k; j++) {
-        TrainingBatch b = TrainingBatch.draw(data, RUN.train(), diffusion,
-            new SplittableRandom(RoundSeeds.batch(SEED, r, p, j)));
+        TrainingBatch b =
+            TrainingBatch.draw(
+                data,
+                RUN.train(),
+                diffusion,
+                new SplittableRandom(RoundSeeds.batch(SEED, r, p, j)));
         t.fit(t.denoiser().trainingBatch(b.xt(), b.t(), b.cond(), b.eps()));
       }
     }
@@ -104,7 +127,8 @@ class LocalRoundTrainerTest {
     assertEquals(2, r2.samples());
     assertTrue(r2.meanLoss() > 0 && Double.isFinite(r2.meanLoss()));
     assertArrayEquals(plain.params().data().asFloat(), r2.state().params(), 0f);
-    assertArrayEquals(plain.getUpdater().getStateViewArray().data().asFloat(), r2.state().updaterState(), 0f);
+    assertArrayEquals(
+        plain.getUpdater().getStateViewArray().data().asFloat(), r2.state().updaterState(), 0f);
     assertNotEquals(0, r2.state().updaterState().length);
   }
 
@@ -112,8 +136,10 @@ class LocalRoundTrainerTest {
   void twoSlotsAverageTwoIndependentlyTrainedCopies() {
     List<TrainingVolumes.Volume> vols = volumes(4);
     // slot 0 trains on subjects 0 and 2, slot 1 on 1 and 3 (sorted by id, i mod 2)
-    float[] p0 = plainSteps(List.of(vols.get(0), vols.get(2)), 0, 1, 2).graph().params().data().asFloat();
-    float[] p1 = plainSteps(List.of(vols.get(1), vols.get(3)), 1, 1, 2).graph().params().data().asFloat();
+    float[] p0 =
+        plainSteps(List.of(vols.get(0), vols.get(2)), 0, 1, 2).graph().params().data().asFloat();
+    float[] p1 =
+        plainSteps(List.of(vols.get(1), vols.get(3)), 1, 1, 2).graph().params().data().asFloat();
     RoundResult r;
     try (LocalRoundTrainer t = new LocalRoundTrainer(RUN, vols, 2)) {
       assertEquals(2, t.slots());
@@ -123,33 +149,44 @@ class LocalRoundTrainerTest {
     assertEquals(2, r.state().step());
     int differ = 0;
     for (int i = 0; i < p0.length; i++) {
-      assertEquals((float) (((double) p0[i] + p1[i]) / 2), r.state().params()[i], 0f, "parameter " + i);
+      assertEquals(
+          (float) (((double) p0[i] + p1[i]) / 2), r.state().params()[i], 0f, "parameter " + i);
       differ += p0[i] != p1[i] ? 1 : 0;
     }
-    assertTrue(differ > 0, "the two slots trained on different data, so their parameters must differ");
+    assertTrue(
+        differ > 0, "the two slots trained on different data, so their parameters must differ");
   }
 
   @Test
   void moreSlotsThanSubjectsIsRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new LocalRoundTrainer(RUN, volumes(2), 3));
-    assertTrue(e.getMessage().contains("3 training slots but only 2 training subjects"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new LocalRoundTrainer(RUN, volumes(2), 3));
+    assertTrue(
+        e.getMessage().contains("3 training slots but only 2 training subjects"), e.getMessage());
   }
 
   @Test
   void nonFiniteLossOrStateIsRejectedNamingTheRoundAndIndex() {
     TrainState ok = new TrainState(new float[] {1, 2}, new float[] {0, 0}, 4);
     TrainJob.checkFinite(new RoundResult(ok, 0.5, 2, 1, 0), 2);
-    NonFiniteLossException nanLoss = assertThrows(NonFiniteLossException.class,
-        () -> TrainJob.checkFinite(new RoundResult(ok, Double.NaN, 2, 1, 0), 2));
+    NonFiniteLossException nanLoss =
+        assertThrows(
+            NonFiniteLossException.class,
+            () -> TrainJob.checkFinite(new RoundResult(ok, Double.NaN, 2, 1, 0), 2));
     assertTrue(nanLoss.getMessage().contains("round 2: mean loss is NaN"), nanLoss.getMessage());
-    TrainState infParam = new TrainState(new float[] {1, Float.POSITIVE_INFINITY}, new float[] {0, 0}, 4);
-    NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
-        () -> TrainJob.checkFinite(new RoundResult(infParam, 0.5, 2, 1, 0), 3));
+    TrainState infParam =
+        new TrainState(new float[] {1, Float.POSITIVE_INFINITY}, new float[] {0, 0}, 4);
+    NonFiniteLossException e =
+        assertThrows(
+            NonFiniteLossException.class,
+            () -> TrainJob.checkFinite(new RoundResult(infParam, 0.5, 2, 1, 0), 3));
     assertTrue(e.getMessage().contains("round 3: parameter 1 is Infinity"), e.getMessage());
     TrainState nanState = new TrainState(new float[] {1, 2}, new float[] {Float.NaN, 0}, 4);
-    NonFiniteLossException u = assertThrows(NonFiniteLossException.class,
-        () -> TrainJob.checkFinite(new RoundResult(nanState, 0.5, 2, 1, 0), 1));
+    NonFiniteLossException u =
+        assertThrows(
+            NonFiniteLossException.class,
+            () -> TrainJob.checkFinite(new RoundResult(nanState, 0.5, 2, 1, 0), 1));
     assertTrue(u.getMessage().contains("updater state value 0 is NaN"), u.getMessage());
   }
 }

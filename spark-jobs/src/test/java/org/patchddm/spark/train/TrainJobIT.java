@@ -31,9 +31,9 @@ import org.patchddm.spark.LocalSparkTest;
 import org.patchddm.spark.dataset.PreprocessedDataset;
 
 /**
- * {@code patchddm train} end to end on local Spark, a real preprocessed synthetic dataset and the tiny U-Net, with
- * the local engine: what RUN_DIR holds, and that a run stopped between rounds and resumed ends with the same
- * parameters, updater state and metrics as an uninterrupted one.
+ * {@code patchddm train} end to end on local Spark, a real preprocessed synthetic dataset and the
+ * tiny U-Net, with the local engine: what RUN_DIR holds, and that a run stopped between rounds and
+ * resumed ends with the same parameters, updater state and metrics as an uninterrupted one.
  */
 class TrainJobIT extends LocalSparkTest {
 
@@ -45,7 +45,9 @@ class TrainJobIT extends LocalSparkTest {
     NativeThreads.limit(1);
     data = TrainTestData.dataset(dir, 4, 0.5, 0.5);
     var counts = PreprocessedDataset.manifest(spark, data.toString()).splitCounts();
-    assertTrue(counts.getOrDefault("train", 0L) >= 1 && counts.getOrDefault("val", 0L) >= 1, counts.toString());
+    assertTrue(
+        counts.getOrDefault("train", 0L) >= 1 && counts.getOrDefault("val", 0L) >= 1,
+        counts.toString());
   }
 
   static CommandRunner.Result train(Path run, int steps, String... extra) {
@@ -67,7 +69,10 @@ class TrainJobIT extends LocalSparkTest {
 
   static List<String> checkpointNames(Path run) throws Exception {
     try (Stream<Path> s = Files.list(run.resolve(CheckpointStore.DIR))) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .sorted()
+          .toList();
     }
   }
 
@@ -101,20 +106,28 @@ class TrainJobIT extends LocalSparkTest {
       }
     }
     // a checkpoint every 2 steps = every round; the latest 2 kept, and the best by validation Dice
-    assertEquals(List.of(CheckpointStore.bestName(bestRound), CheckpointStore.roundName(2),
-        CheckpointStore.roundName(3)), checkpointNames(run));
+    assertEquals(
+        List.of(
+            CheckpointStore.bestName(bestRound),
+            CheckpointStore.roundName(2),
+            CheckpointStore.roundName(3)),
+        checkpointNames(run));
     ComputationGraph latest = checkpoint(run, CheckpointStore.roundName(3));
     assertEquals(6, latest.getConfiguration().getIterationCount());
     // the best checkpoint holds the parameters of its round
-    assertArrayEquals(checkpoint(run, CheckpointStore.roundName(bestRound)).params().data().asFloat(),
-        checkpoint(run, CheckpointStore.bestName(bestRound)).params().data().asFloat(), 0f);
+    assertArrayEquals(
+        checkpoint(run, CheckpointStore.roundName(bestRound)).params().data().asFloat(),
+        checkpoint(run, CheckpointStore.bestName(bestRound)).params().data().asFloat(),
+        0f);
 
     BufferedImage png = ImageIO.read(run.resolve(CurvesChart.FILE).toFile());
     assertNotNull(png, "curves.png is not a PNG");
     assertEquals(900, png.getWidth());
 
     Config conf = ConfigFactory.parseFile(run.resolve("run.conf").toFile());
-    assertEquals(PreprocessedDataset.manifest(spark, data.toString()).version(), conf.getLong("run.dataset-version"));
+    assertEquals(
+        PreprocessedDataset.manifest(spark, data.toString()).version(),
+        conf.getLong("run.dataset-version"));
     assertEquals("dev", conf.getString("run.code-version"));
     assertEquals(6, conf.getInt("patchddm.train.steps"));
     assertEquals(List.of(1, 2), conf.getIntList("patchddm.model.channel-mult"));
@@ -124,13 +137,17 @@ class TrainJobIT extends LocalSparkTest {
     assertTrue(r.out().contains("val_dice "), r.out());
 
     try (Stream<Path> s = Files.walk(run)) {
-      assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".tmp-")), "temporary files left behind");
+      assertFalse(
+          s.anyMatch(p -> p.getFileName().toString().contains(".tmp-")),
+          "temporary files left behind");
     }
     // a second run into the same directory without --resume is refused, and changes nothing
     List<JsonObject> before = metrics(run);
     CommandRunner.Result again = train(run, 8);
     assertEquals(1, again.exitCode());
-    assertTrue(again.err().contains("already holds a run") && again.err().contains("--resume"), again.err());
+    assertTrue(
+        again.err().contains("already holds a run") && again.err().contains("--resume"),
+        again.err());
     assertEquals(before, metrics(run));
   }
 
@@ -144,9 +161,12 @@ class TrainJobIT extends LocalSparkTest {
     assertEquals(0, train(split, 4).exitCode());
     CommandRunner.Result resumed = train(split, 8, "--resume");
     assertEquals(0, resumed.exitCode(), resumed.err());
-    assertTrue(resumed.out().contains("resuming from") && resumed.out().contains("round 2, step 4"), resumed.out());
+    assertTrue(
+        resumed.out().contains("resuming from") && resumed.out().contains("round 2, step 4"),
+        resumed.out());
 
-    // a run whose metrics go past its latest checkpoint: round 3's checkpoints are deleted, as if it was killed
+    // a run whose metrics go past its latest checkpoint: round 3's checkpoints are deleted, as if
+    // it was killed
     // before writing them; resuming drops round 3's metrics line and trains round 3 again
     Path killed = dir.resolve("run-killed");
     assertEquals(0, train(killed, 6).exitCode());
@@ -158,9 +178,13 @@ class TrainJobIT extends LocalSparkTest {
     ComputationGraph expected = checkpoint(whole, CheckpointStore.roundName(4));
     for (Path run : List.of(split, killed)) {
       ComputationGraph got = checkpoint(run, CheckpointStore.roundName(4));
-      assertArrayEquals(expected.params().data().asFloat(), got.params().data().asFloat(), 0f, run.toString());
-      assertArrayEquals(expected.getUpdater().getStateViewArray().data().asFloat(),
-          got.getUpdater().getStateViewArray().data().asFloat(), 0f, run.toString());
+      assertArrayEquals(
+          expected.params().data().asFloat(), got.params().data().asFloat(), 0f, run.toString());
+      assertArrayEquals(
+          expected.getUpdater().getStateViewArray().data().asFloat(),
+          got.getUpdater().getStateViewArray().data().asFloat(),
+          0f,
+          run.toString());
       assertEquals(8, got.getConfiguration().getIterationCount());
       List<JsonObject> a = metrics(whole);
       List<JsonObject> b = metrics(run);
@@ -174,7 +198,9 @@ class TrainJobIT extends LocalSparkTest {
     // resumed with another mode: refused before training, naming both modes
     CommandRunner.Result wrongMode = train(split, 10, "--resume", "--mode", "fullres");
     assertEquals(1, wrongMode.exitCode());
-    assertTrue(wrongMode.err().contains("mode PATCH") && wrongMode.err().contains("mode FULL_RES"), wrongMode.err());
+    assertTrue(
+        wrongMode.err().contains("mode PATCH") && wrongMode.err().contains("mode FULL_RES"),
+        wrongMode.err());
   }
 
   @Test
@@ -189,13 +215,17 @@ class TrainJobIT extends LocalSparkTest {
       assertTrue(r.out().contains(slots + " slots (spark)"), r.out());
       float[] want = checkpoint(local, CheckpointStore.roundName(2)).params().data().asFloat();
       float[] got = checkpoint(onSpark, CheckpointStore.roundName(2)).params().data().asFloat();
-      // one slot: the same batches and steps, bit for bit; two: the same mean, summed in another order and precision
+      // one slot: the same batches and steps, bit for bit; two: the same mean, summed in another
+      // order and precision
       assertArrayEquals(want, got, slots == 1 ? 0f : 1e-5f, slots + " slots");
       List<JsonObject> a = metrics(local);
       List<JsonObject> b = metrics(onSpark);
       assertEquals(a.size(), b.size());
       for (int i = 0; i < a.size(); i++) {
-        assertEquals(a.get(i).get("loss").getAsDouble(), b.get(i).get("loss").getAsDouble(), slots == 1 ? 0 : 1e-5);
+        assertEquals(
+            a.get(i).get("loss").getAsDouble(),
+            b.get(i).get("loss").getAsDouble(),
+            slots == 1 ? 0 : 1e-5);
         assertEquals(a.get(i).get("step"), b.get(i).get("step"));
       }
     }

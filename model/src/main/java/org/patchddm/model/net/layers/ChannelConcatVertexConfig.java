@@ -7,9 +7,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Concatenates 5D activations [N, C_i, D, H, W] along channels (the CONCAT skip merge
- * skip). DL4J's MergeVertex computes the forward pass for rank 5 but its backward pass throws
- * "Invalid rank", so the U-Net uses this vertex. No parameters; JSON-serialisable (no fields).
+ * Concatenates 5D activations [N, C_i, D, H, W] along channels (the CONCAT skip merge skip). DL4J's
+ * MergeVertex computes the forward pass for rank 5 but its backward pass throws "Invalid rank", so
+ * the U-Net uses this vertex. No parameters; JSON-serialisable (no fields).
  */
 public class ChannelConcatVertexConfig extends ParameterlessVertexConfig {
 
@@ -34,8 +34,13 @@ public class ChannelConcatVertexConfig extends ParameterlessVertexConfig {
   }
 
   @Override
-  public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph,
-      String name, int idx, INDArray paramsView, boolean initializeParams, DataType dataType) {
+  public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(
+      ComputationGraph graph,
+      String name,
+      int idx,
+      INDArray paramsView,
+      boolean initializeParams,
+      DataType dataType) {
     return new ChannelConcatVertexImpl(graph, name, idx, dataType);
   }
 
@@ -46,16 +51,16 @@ public class ChannelConcatVertexConfig extends ParameterlessVertexConfig {
     InputType.InputTypeConvolutional3D first = null;
     for (InputType in : inputs) {
       if (!(in instanceof InputType.InputTypeConvolutional3D c)) {
-        throw new InvalidInputTypeException("ChannelConcatVertexConfig needs CNN3D (NCDHW) inputs, got "
-            + in);
+        throw new InvalidInputTypeException(
+            "ChannelConcatVertexConfig needs CNN3D (NCDHW) inputs, got " + in);
       }
       if (first == null) {
         first = c;
       }
       channels += c.getChannels();
     }
-    return InputType.convolutional3D(first.getDataFormat(), first.getDepth(), first.getHeight(),
-        first.getWidth(), channels);
+    return InputType.convolutional3D(
+        first.getDataFormat(), first.getDepth(), first.getHeight(), first.getWidth(), channels);
   }
 
   @Override

@@ -9,25 +9,31 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** Runtime of {@link ChannelConcatVertexConfig}: concat along dimension 1, split of ε in backprop. */
+/**
+ * Runtime of {@link ChannelConcatVertexConfig}: concat along dimension 1, split of ε in backprop.
+ */
 public class ChannelConcatVertexImpl extends ParameterlessVertexImpl {
 
-  public ChannelConcatVertexImpl(ComputationGraph graph, String name, int index,
-      DataType dataType) {
+  public ChannelConcatVertexImpl(
+      ComputationGraph graph, String name, int index, DataType dataType) {
     super(graph, name, index, dataType);
   }
 
   @Override
   public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
     if (!canDoForward()) {
-      throw new IllegalStateException("ChannelConcatVertexConfig '" + vertexName + "': inputs not set");
+      throw new IllegalStateException(
+          "ChannelConcatVertexConfig '" + vertexName + "': inputs not set");
     }
     long[] shape = inputs[0].shape().clone();
     long channels = 0;
     for (INDArray in : inputs) {
       if (in.rank() != 5) {
-        throw new IllegalStateException("ChannelConcatVertexConfig '" + vertexName
-            + "' needs rank-5 inputs, got rank " + in.rank());
+        throw new IllegalStateException(
+            "ChannelConcatVertexConfig '"
+                + vertexName
+                + "' needs rank-5 inputs, got rank "
+                + in.rank());
       }
       channels += in.size(1);
     }
@@ -52,8 +58,10 @@ public class ChannelConcatVertexImpl extends ParameterlessVertexImpl {
     for (int i = 0; i < inputs.length; i++) {
       long c = inputs[i].size(1);
       INDArray part = epsilon.get(NDArrayIndex.all(), NDArrayIndex.interval(offset, offset + c));
-      out[i] = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(),
-          inputs[i].shape(), 'c').assign(part);
+      out[i] =
+          mgr.createUninitialized(
+                  ArrayType.ACTIVATION_GRAD, epsilon.dataType(), inputs[i].shape(), 'c')
+              .assign(part);
       offset += c;
     }
     return new Pair<>(null, out);

@@ -13,9 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What the project's custom layers on 5D activations [N, C, D, H, W] share: wiring the
- * implementation to its parameter view, the CNN3D input check, no preprocessor, no pretraining
- * and a parameters-only memory report. Subclasses keep DL4J's JSON contract (no-arg constructor,
- * bean properties).
+ * implementation to its parameter view, the CNN3D input check, no preprocessor, no pretraining and
+ * a parameters-only memory report. Subclasses keep DL4J's JSON contract (no-arg constructor, bean
+ * properties).
  */
 public abstract class Cnn3DLayerConfig extends FeedForwardLayer {
 
@@ -32,8 +32,12 @@ public abstract class Cnn3DLayerConfig extends FeedForwardLayer {
   protected abstract Layer newLayer(NeuralNetConfiguration conf, DataType networkDataType);
 
   @Override
-  public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-      int layerIndex, INDArray layerParamsView, boolean initializeParams,
+  public Layer instantiate(
+      NeuralNetConfiguration conf,
+      Collection<TrainingListener> listeners,
+      int layerIndex,
+      INDArray layerParamsView,
+      boolean initializeParams,
       DataType networkDataType) {
     Layer layer = newLayer(conf, networkDataType);
     layer.setListeners(listeners);
@@ -58,8 +62,8 @@ public abstract class Cnn3DLayerConfig extends FeedForwardLayer {
   @Override
   public LayerMemoryReport getMemoryReport(InputType inputType) {
     long params = initializer().numParams(this);
-    return new LayerMemoryReport.Builder(layerName, getClass(), inputType,
-        getOutputType(-1, inputType))
+    return new LayerMemoryReport.Builder(
+            layerName, getClass(), inputType, getOutputType(-1, inputType))
         .standardMemory(params, params)
         .workingMemory(0, 0, 0, 0)
         .cacheMemory(0, 0)
@@ -73,8 +77,12 @@ public abstract class Cnn3DLayerConfig extends FeedForwardLayer {
    */
   protected InputType.InputTypeConvolutional3D requireCnn3d(InputType inputType) {
     if (inputType == null || inputType.getType() != InputType.Type.CNN3D) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + " layer '" + layerName
-          + "' needs 5D NCDHW (CNN3D) input, got " + inputType);
+      throw new IllegalArgumentException(
+          getClass().getSimpleName()
+              + " layer '"
+              + layerName
+              + "' needs 5D NCDHW (CNN3D) input, got "
+              + inputType);
     }
     return (InputType.InputTypeConvolutional3D) inputType;
   }

@@ -10,9 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Parameters of {@link OneDnnConv3DConfig}, named and laid out like DL4J's Convolution3D: bias "b" [1, C_out]
- * first, then weights "W" [C_out, C_in, k, k, k] (c order), as views of the flat parameter vector.
- * W uses the layer's weight init with fan-in C_in·k³ and fan-out C_out·k³; b the bias init.
+ * Parameters of {@link OneDnnConv3DConfig}, named and laid out like DL4J's Convolution3D: bias "b"
+ * [1, C_out] first, then weights "W" [C_out, C_in, k, k, k] (c order), as views of the flat
+ * parameter vector. W uses the layer's weight init with fan-in C_in·k³ and fan-out C_out·k³; b the
+ * bias init.
  */
 public final class Conv3DParamInitializer implements ParamInitializer {
 
@@ -59,14 +60,15 @@ public final class Conv3DParamInitializer implements ParamInitializer {
   }
 
   @Override
-  public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView,
-      boolean initializeParams) {
+  public Map<String, INDArray> init(
+      NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
     OneDnnConv3DConfig c = (OneDnnConv3DConfig) conf.getLayer();
     Map<String, INDArray> views = split(conf, paramsView);
     if (initializeParams) {
       long k3 = cube(c.getKernel());
-      INDArray w = c.getWeightInitFn().init(c.getNIn() * k3, c.getNOut() * k3, weightShape(c), 'c',
-          views.get(WEIGHT));
+      INDArray w =
+          c.getWeightInitFn()
+              .init(c.getNIn() * k3, c.getNOut() * k3, weightShape(c), 'c', views.get(WEIGHT));
       views.put(WEIGHT, w);
       views.get(BIAS).assign(c.getBiasInit());
     }
@@ -74,8 +76,8 @@ public final class Conv3DParamInitializer implements ParamInitializer {
   }
 
   @Override
-  public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf,
-      INDArray gradientView) {
+  public Map<String, INDArray> getGradientsFromFlattened(
+      NeuralNetConfiguration conf, INDArray gradientView) {
     return split(conf, gradientView);
   }
 
@@ -92,15 +94,22 @@ public final class Conv3DParamInitializer implements ParamInitializer {
     OneDnnConv3DConfig c = (OneDnnConv3DConfig) conf.getLayer();
     long total = INSTANCE.numParams(c);
     if (flat.length() != total) {
-      throw new IllegalStateException("OneDnnConv3D '" + c.getLayerName() + "': expected " + total
-          + " parameters, got " + flat.length());
+      throw new IllegalStateException(
+          "OneDnnConv3D '"
+              + c.getLayerName()
+              + "': expected "
+              + total
+              + " parameters, got "
+              + flat.length());
     }
     long nOut = c.getNOut();
     INDArray row = flat.reshape(1, total);
     Map<String, INDArray> out = new LinkedHashMap<>();
     out.put(BIAS, row.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(0, nOut)));
-    out.put(WEIGHT, row.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(nOut, total))
-        .reshape('c', weightShape(c)));
+    out.put(
+        WEIGHT,
+        row.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(nOut, total))
+            .reshape('c', weightShape(c)));
     return out;
   }
 }

@@ -10,12 +10,12 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
  * Configuration of a GroupNorm layer (Wu and He, 2018) for 5D activations [N, C, D, H, W] (NCDHW,
- * or [N, D, H, W, C] with {@code channelsLast}),
- * optionally followed by an activation (the U-Net fuses SiLU = {@code Activation.SWISH} here).
+ * or [N, D, H, W, C] with {@code channelsLast}), optionally followed by an activation (the U-Net
+ * fuses SiLU = {@code Activation.SWISH} here).
  *
- * <p>y = act(γ_c · (x − μ_{n,g}) / sqrt(σ²_{n,g} + eps) + β_c), where μ and σ² (population variance)
- * are taken over the C/G channels of group g and all voxels of example n. γ starts at 1, β at 0. No
- * running statistics: training and inference compute the same function.
+ * <p>y = act(γ_c · (x − μ_{n,g}) / sqrt(σ²_{n,g} + eps) + β_c), where μ and σ² (population
+ * variance) are taken over the C/G channels of group g and all voxels of example n. γ starts at 1,
+ * β at 0. No running statistics: training and inference compute the same function.
  *
  * <p>DL4J has no GroupNorm; the implementation {@link GroupNormImpl} has a hand-derived backward
  * pass. The configuration survives DL4J's JSON round trip (no-arg constructor and bean properties).
@@ -65,8 +65,8 @@ public class GroupNormConfig extends Cnn3DLayerConfig {
   }
 
   @Override
-  protected org.deeplearning4j.nn.api.Layer newLayer(NeuralNetConfiguration conf,
-      DataType networkDataType) {
+  protected org.deeplearning4j.nn.api.Layer newLayer(
+      NeuralNetConfiguration conf, DataType networkDataType) {
     return new GroupNormImpl(conf, networkDataType);
   }
 
@@ -89,8 +89,14 @@ public class GroupNormConfig extends Cnn3DLayerConfig {
       nOut = nIn;
     }
     if (numGroups <= 0 || nIn % numGroups != 0) {
-      throw new IllegalArgumentException("GroupNormConfig layer '" + layerName + "': "
-          + numGroups + " groups must divide the " + nIn + " input channels");
+      throw new IllegalArgumentException(
+          "GroupNormConfig layer '"
+              + layerName
+              + "': "
+              + numGroups
+              + " groups must divide the "
+              + nIn
+              + " input channels");
     }
   }
 
@@ -127,12 +133,12 @@ public class GroupNormConfig extends Cnn3DLayerConfig {
     @SuppressWarnings("unchecked")
     public GroupNormConfig build() {
       if (numGroups <= 0) {
-        throw new IllegalArgumentException("GroupNormConfig: numGroups must be positive, got "
-            + numGroups);
+        throw new IllegalArgumentException(
+            "GroupNormConfig: numGroups must be positive, got " + numGroups);
       }
       if (nIn > 0 && nIn % numGroups != 0) {
-        throw new IllegalArgumentException("GroupNormConfig: " + numGroups
-            + " groups must divide the " + nIn + " channels");
+        throw new IllegalArgumentException(
+            "GroupNormConfig: " + numGroups + " groups must divide the " + nIn + " channels");
       }
       if (nIn > 0) {
         nOut = nIn;

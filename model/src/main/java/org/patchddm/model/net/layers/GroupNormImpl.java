@@ -21,23 +21,23 @@ import org.patchddm.model.kernels.OneDnnGroupNorm;
  * GroupNorm (+ optional fused activation) on [N, C, D, H, W] or, channels-last, [N, D, H, W, C],
  * with an explicit backward pass.
  *
- * <p>Per example n and group g (channels c of g, voxels s; M = (C/G)·S values): μ = mean(x),
- * σ² = mean((x − μ)²), r = 1/sqrt(σ² + eps), x̂ = (x − μ)·r, z = γ_c x̂ + β_c, y = act(z). The
- * forward pass is folded into one per-(n, c) affine map z = a·x + b with a = γ_c r and
- * b = β_c − μ a, so the heavy work is two reductions and two broadcast passes.
+ * <p>Per example n and group g (channels c of g, voxels s; M = (C/G)·S values): μ = mean(x), σ² =
+ * mean((x − μ)²), r = 1/sqrt(σ² + eps), x̂ = (x − μ)·r, z = γ_c x̂ + β_c, y = act(z). The forward
+ * pass is folded into one per-(n, c) affine map z = a·x + b with a = γ_c r and b = β_c − μ a, so
+ * the heavy work is two reductions and two broadcast passes.
  *
- * <p>Backward, with δ = dL/dz: dβ_c = Σ_{n,s} δ, dγ_c = Σ_{n,s} δ x̂, and per group
- * dL/dx = r (γ_c δ − m1 − x̂ m2) where m1 = mean_M(γ δ) and m2 = mean_M(γ δ x̂). This is again affine
- * per (n, c): dL/dx = A δ + B x + C0 with A = r γ_c, B = −r² m2, C0 = r (r m2 μ − m1). The small
- * per-(n, c) coefficients are computed in double in Java. The statistics (a few doubles per group,
- * on the Java heap) of a training forward pass are kept for the backward pass that follows, as
- * DL4J's BatchNormalization does; any other backward pass recomputes them from the input.
+ * <p>Backward, with δ = dL/dz: dβ_c = Σ_{n,s} δ, dγ_c = Σ_{n,s} δ x̂, and per group dL/dx = r (γ_c
+ * δ − m1 − x̂ m2) where m1 = mean_M(γ δ) and m2 = mean_M(γ δ x̂). This is again affine per (n, c):
+ * dL/dx = A δ + B x + C0 with A = r γ_c, B = −r² m2, C0 = r (r m2 μ − m1). The small per-(n, c)
+ * coefficients are computed in double in Java. The statistics (a few doubles per group, on the Java
+ * heap) of a training forward pass are kept for the backward pass that follows, as DL4J's
+ * BatchNormalization does; any other backward pass recomputes them from the input.
  *
  * <p>Channels-last float32 activations stay channels-last: statistics and the backward sums are
  * per-channel reductions on [S, C] ({@link ChannelsLast}; group statistics combine the channels'
  * means and centred sums of squares exactly), the elementwise passes oneDNN binaries on the same
- * memory. Without oneDNN (float64 gradient checks, or the ND4J passes switched on), a
- * channels-last layer runs the NCDHW passes on a transposed copy.
+ * memory. Without oneDNN (float64 gradient checks, or the ND4J passes switched on), a channels-last
+ * layer runs the NCDHW passes on a transposed copy.
  */
 public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
 
@@ -47,9 +47,9 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
 
   /**
    * Whether float32 GroupNorm layers use oneDNN's fused elementwise passes (the default) or the
-   * ND4J ones. The two agree to float rounding; the switch exists for comparisons and for runs
-   * that must repeat a trajectory computed with the ND4J passes. Process-wide; the configuration
-   * key {@code patchddm.runtime.groupnorm-onednn}.
+   * ND4J ones. The two agree to float rounding; the switch exists for comparisons and for runs that
+   * must repeat a trajectory computed with the ND4J passes. Process-wide; the configuration key
+   * {@code patchddm.runtime.groupnorm-onednn}.
    */
   public static void useOneDnn(boolean on) {
     OneDnnGroupNorm.setEnabled(on);
@@ -81,6 +81,7 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
    * writes into a GroupNorm input), so the same input object means the same values.
    */
   private GroupNormStats trainingStats;
+
   private INDArray trainingStatsInput;
 
   @Override
@@ -91,8 +92,13 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
     boolean last = layerConf().isChannelsLast();
     if (last && !OneDnnGroupNorm.usable(x, act)) {
       // the ND4J passes work on NCDHW: run them on a copy (float64 gradient checks, comparisons)
-      INDArray outc = forward(LayerArrays.toNcdhw(x, mgr, ArrayType.FF_WORKING_MEM), training,
-          false, mgr, ArrayType.FF_WORKING_MEM);
+      INDArray outc =
+          forward(
+              LayerArrays.toNcdhw(x, mgr, ArrayType.FF_WORKING_MEM),
+              training,
+              false,
+              mgr,
+              ArrayType.FF_WORKING_MEM);
       trainingStatsInput = training ? input : null;
       return mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c')
           .assign(outc.permute(0, 2, 3, 4, 1));
@@ -103,16 +109,16 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
   }
 
   /** GroupNorm + activation of x (NCDHW, or channels-last on the oneDNN path) into a new array. */
-  private INDArray forward(INDArray x, boolean training, boolean last, LayerWorkspaceMgr mgr,
-      ArrayType outType) {
+  private INDArray forward(
+      INDArray x, boolean training, boolean last, LayerWorkspaceMgr mgr, ArrayType outType) {
     GroupNormStats st = stats(x, last);
     trainingStats = training ? st : null;
     INDArray out = mgr.createUninitialized(outType, x.dataType(), x.shape(), 'c');
     IActivation act = layerConf().getActivationFn();
     if (OneDnnGroupNorm.usable(x, act)) {
       double[][] ab = affineCoefficients(st);
-      plan(x, act, last).forward(x, OneDnnGroupNorm.floats(ab[0]),
-          OneDnnGroupNorm.floats(ab[1]), out);
+      plan(x, act, last)
+          .forward(x, OneDnnGroupNorm.floats(ab[0]), OneDnnGroupNorm.floats(ab[1]), out);
       return out;
     }
     affine(x, st, out);
@@ -127,16 +133,24 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
     assertInputSet(true);
     INDArray x = LayerArrays.contiguous(input, mgr, ArrayType.BP_WORKING_MEM);
     boolean last = layerConf().isChannelsLast();
-    GroupNormStats cached = trainingStats != null && trainingStatsInput == input ? trainingStats : null;
+    GroupNormStats cached =
+        trainingStats != null && trainingStatsInput == input ? trainingStats : null;
     trainingStats = null;
     trainingStatsInput = null;
     if (last && !OneDnnGroupNorm.usable(x, layerConf().getActivationFn())) {
       INDArray xc = LayerArrays.toNcdhw(x, mgr, ArrayType.BP_WORKING_MEM);
       INDArray ec = LayerArrays.toNcdhw(epsilon, mgr, ArrayType.BP_WORKING_MEM);
-      Pair<Gradient, INDArray> r = backward(xc, ec, cached == null ? stats(xc, false) : cached, false,
-          mgr, ArrayType.BP_WORKING_MEM);
-      INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(),
-          'c').assign(r.getSecond().permute(0, 2, 3, 4, 1));
+      Pair<Gradient, INDArray> r =
+          backward(
+              xc,
+              ec,
+              cached == null ? stats(xc, false) : cached,
+              false,
+              mgr,
+              ArrayType.BP_WORKING_MEM);
+      INDArray dx =
+          mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c')
+              .assign(r.getSecond().permute(0, 2, 3, 4, 1));
       return new Pair<>(r.getFirst(), dx);
     }
     GroupNormStats st = cached != null ? cached : stats(x, last);
@@ -148,16 +162,25 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
    * small methods: HotSpot's C2 compiles one large method slowly, on a core the convolutions need,
    * during the first training steps (BENCHMARKS.md).
    */
-  private Pair<Gradient, INDArray> backward(INDArray x, INDArray epsilon, GroupNormStats st, boolean last,
-      LayerWorkspaceMgr mgr, ArrayType dxType) {
+  private Pair<Gradient, INDArray> backward(
+      INDArray x,
+      INDArray epsilon,
+      GroupNormStats st,
+      boolean last,
+      LayerWorkspaceMgr mgr,
+      ArrayType dxType) {
     IActivation act = layerConf().getActivationFn();
     boolean dnnl = OneDnnGroupNorm.usable(x, act);
     INDArray delta = activationBackward(x, epsilon, st, last, dnnl, mgr);
-    double[][] sums = last ? GroupNormStats.channelsLastSums(x, delta, st) : GroupNormStats.channelSums(x, delta, st);
+    double[][] sums =
+        last
+            ? GroupNormStats.channelsLastSums(x, delta, st)
+            : GroupNormStats.channelSums(x, delta, st);
     double[] dGamma = new double[st.c()];
     double[] dBeta = new double[st.c()];
-    double[][] coef = inputGradientCoefficients(st, sums[0], sums[1], x.length() / st.c() / st.n(),
-        dGamma, dBeta);
+    double[][] coef =
+        inputGradientCoefficients(
+            st, sums[0], sums[1], x.length() / st.c() / st.n(), dGamma, dBeta);
     INDArray dx = mgr.createUninitialized(dxType, x.dataType(), x.shape(), 'c');
     inputGradient(x, delta, coef, st, last, dnnl, mgr, dx);
 
@@ -172,16 +195,21 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
   }
 
   /** δ = dL/dz from ε = dL/dy through the activation (z recomputed from x). */
-  private INDArray activationBackward(INDArray x, INDArray epsilon, GroupNormStats st, boolean last,
-      boolean dnnl, LayerWorkspaceMgr mgr) {
+  private INDArray activationBackward(
+      INDArray x,
+      INDArray epsilon,
+      GroupNormStats st,
+      boolean last,
+      boolean dnnl,
+      LayerWorkspaceMgr mgr) {
     IActivation act = layerConf().getActivationFn();
     if (dnnl && OneDnnGroupNorm.isSilu(act)) {
       double[][] ab = affineCoefficients(st);
       OneDnnGroupNorm p = plan(x, act, last);
       INDArray z = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
       p.affine(x, OneDnnGroupNorm.floats(ab[0]), OneDnnGroupNorm.floats(ab[1]), z);
-      INDArray delta = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(),
-          'c');
+      INDArray delta =
+          mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
       p.siluBackward(z, LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM), delta);
       return delta;
     }
@@ -192,16 +220,20 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
     // every workspace and stays allocated until the Java GC runs (about 0.8 GB per 64^3 step).
     INDArray z = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
     affine(x, st, z);
-    return LayerArrays.contiguous(act.backprop(z,
-        LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM)).getFirst(), mgr,
+    return LayerArrays.contiguous(
+        act.backprop(z, LayerArrays.contiguous(epsilon, mgr, ArrayType.BP_WORKING_MEM)).getFirst(),
+        mgr,
         ArrayType.BP_WORKING_MEM);
   }
 
-  /**
-   * {A, B, C} of dL/dx = A δ + B x + C per (n, c), from the sums; fills dγ and dβ on the way.
-   */
-  private double[][] inputGradientCoefficients(GroupNormStats st, double[] sumD, double[] sumDx,
-      long voxels, double[] dGamma, double[] dBeta) {
+  /** {A, B, C} of dL/dx = A δ + B x + C per (n, c), from the sums; fills dγ and dβ on the way. */
+  private double[][] inputGradientCoefficients(
+      GroupNormStats st,
+      double[] sumD,
+      double[] sumDx,
+      long voxels,
+      double[] dGamma,
+      double[] dBeta) {
     int n = st.n();
     int c = st.c();
     int groups = st.groups();
@@ -245,8 +277,15 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
   }
 
   /** dx = A δ + B x + C per (n, c), in one oneDNN pass where it can, else three ND4J passes. */
-  private void inputGradient(INDArray x, INDArray delta, double[][] coef, GroupNormStats st, boolean last,
-      boolean dnnl, LayerWorkspaceMgr mgr, INDArray dx) {
+  private void inputGradient(
+      INDArray x,
+      INDArray delta,
+      double[][] coef,
+      GroupNormStats st,
+      boolean last,
+      boolean dnnl,
+      LayerWorkspaceMgr mgr,
+      INDArray dx) {
     double[] coefA = coef[0];
     double[] coefB = coef[1];
     double[] coefC = coef[2];
@@ -261,29 +300,29 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
         q[k] = (float) (coefB[k] / coefA[k]);
         r[k] = (float) (coefC[k] / coefA[k]);
       }
-      plan(x, layerConf().getActivationFn(), last).inputGradient(x, delta, q, r,
-          OneDnnGroupNorm.floats(coefA), dx);
+      plan(x, layerConf().getActivationFn(), last)
+          .inputGradient(x, delta, q, r, OneDnnGroupNorm.floats(coefA), dx);
     } else if (last) {
       // dx = A δ + B x + C per (n, c) on [N, S, C]
       INDArray d3 = delta.reshape('c', n, voxels, c);
       INDArray x3 = x.reshape('c', n, voxels, c);
       INDArray dx3 = dx.reshape('c', n, voxels, c);
-      Nd4j.getExecutioner().exec(new BroadcastMulOp(d3, matrix(coefA, n, c, x.dataType()), dx3,
-          0, 2));
-      INDArray bx = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x3.shape(),
-          'c');
-      Nd4j.getExecutioner().exec(new BroadcastMulOp(x3, matrix(coefB, n, c, x.dataType()), bx,
-          0, 2));
+      Nd4j.getExecutioner()
+          .exec(new BroadcastMulOp(d3, matrix(coefA, n, c, x.dataType()), dx3, 0, 2));
+      INDArray bx =
+          mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x3.shape(), 'c');
+      Nd4j.getExecutioner()
+          .exec(new BroadcastMulOp(x3, matrix(coefB, n, c, x.dataType()), bx, 0, 2));
       dx3.addi(bx);
-      Nd4j.getExecutioner().exec(new BroadcastAddOp(dx3, matrix(coefC, n, c, x.dataType()), dx3,
-          0, 2));
+      Nd4j.getExecutioner()
+          .exec(new BroadcastAddOp(dx3, matrix(coefC, n, c, x.dataType()), dx3, 0, 2));
     } else {
       INDArray x2 = x.reshape('c', (long) n * c, voxels);
       INDArray d2 = delta.reshape('c', (long) n * c, voxels);
       INDArray dx2 = dx.reshape('c', (long) n * c, voxels);
       Nd4j.getExecutioner().exec(new BroadcastMulOp(d2, column(coefA, x.dataType()), dx2, 0));
-      INDArray bx = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x2.shape(),
-          'c');
+      INDArray bx =
+          mgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x2.shape(), 'c');
       Nd4j.getExecutioner().exec(new BroadcastMulOp(x2, column(coefB, x.dataType()), bx, 0));
       dx2.addi(bx);
       dx2.addiColumnVector(column(coefC, x.dataType()));
@@ -311,8 +350,7 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
 
   private OneDnnGroupNorm plan(INDArray x, IActivation act, boolean last) {
     long c = x.size(last ? 4 : 1);
-    return OneDnnGroupNorm.plan(c, x.length() / (x.size(0) * c), OneDnnGroupNorm.isSilu(act),
-        last);
+    return OneDnnGroupNorm.plan(c, x.length() / (x.size(0) * c), OneDnnGroupNorm.isSilu(act), last);
   }
 
   private static boolean allNonZero(double[] v) {
@@ -341,16 +379,27 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
   /** The group count, after checking x's rank and channel count (NCDHW or channels-last). */
   private int checkedGroups(INDArray x, boolean last) {
     if (x.rank() != 5) {
-      throw new IllegalArgumentException("GroupNorm layer '" + layerConf().getLayerName()
-          + "' expects " + (last ? "[N, D, H, W, C]" : "[N, C, D, H, W]") + " input, got shape "
-          + java.util.Arrays.toString(x.shape()));
+      throw new IllegalArgumentException(
+          "GroupNorm layer '"
+              + layerConf().getLayerName()
+              + "' expects "
+              + (last ? "[N, D, H, W, C]" : "[N, C, D, H, W]")
+              + " input, got shape "
+              + java.util.Arrays.toString(x.shape()));
     }
     int c = (int) x.size(last ? 4 : 1);
     int groups = layerConf().getNumGroups();
     if (c != layerConf().getNOut() || c % groups != 0) {
-      throw new IllegalArgumentException("GroupNorm layer '" + layerConf().getLayerName()
-          + "': input has " + c + " channels, configured for " + layerConf().getNOut()
-          + " channels in " + groups + " groups");
+      throw new IllegalArgumentException(
+          "GroupNorm layer '"
+              + layerConf().getLayerName()
+              + "': input has "
+              + c
+              + " channels, configured for "
+              + layerConf().getNOut()
+              + " channels in "
+              + groups
+              + " groups");
     }
     return groups;
   }
@@ -365,7 +414,8 @@ public class GroupNormImpl extends BaseLayer<GroupNormConfig> {
 
   /** The statistics of x in this layer's layout and groups. */
   private GroupNormStats stats(INDArray x, boolean last) {
-    return last ? GroupNormStats.ofChannelsLast(x, checkedGroups(x, true), layerConf().getEps())
+    return last
+        ? GroupNormStats.ofChannelsLast(x, checkedGroups(x, true), layerConf().getEps())
         : GroupNormStats.ofNcdhw(x, checkedGroups(x, false), layerConf().getEps());
   }
 }

@@ -58,8 +58,8 @@ public final class GroupNormParamInitializer implements ParamInitializer {
   }
 
   @Override
-  public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView,
-      boolean initializeParams) {
+  public Map<String, INDArray> init(
+      NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
     Map<String, INDArray> views = split(conf, paramsView);
     if (initializeParams) {
       views.get(GAMMA).assign(1.0);
@@ -69,16 +69,21 @@ public final class GroupNormParamInitializer implements ParamInitializer {
   }
 
   @Override
-  public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf,
-      INDArray gradientView) {
+  public Map<String, INDArray> getGradientsFromFlattened(
+      NeuralNetConfiguration conf, INDArray gradientView) {
     return split(conf, gradientView);
   }
 
   private static Map<String, INDArray> split(NeuralNetConfiguration conf, INDArray flat) {
     long c = ((FeedForwardLayer) conf.getLayer()).getNOut();
     if (flat.length() != 2 * c) {
-      throw new IllegalStateException("GroupNormConfig '" + conf.getLayer().getLayerName()
-          + "': expected " + 2 * c + " parameters, got " + flat.length());
+      throw new IllegalStateException(
+          "GroupNormConfig '"
+              + conf.getLayer().getLayerName()
+              + "': expected "
+              + 2 * c
+              + " parameters, got "
+              + flat.length());
     }
     INDArray row = flat.reshape(1, 2 * c);
     Map<String, INDArray> out = new LinkedHashMap<>();

@@ -27,8 +27,12 @@ record GroupNormStats(int n, int c, int groups, double[] mean, double[] rstd) {
     // goes through a summary-stats TAD loop; BENCHMARKS.md).
     INDArray m = Nd4j.createUninitialized(x.dataType(), (long) n * groups);
     INDArray v = Nd4j.createUninitialized(x.dataType(), (long) n * groups);
-    Nd4j.exec(DynamicCustomOp.builder("moments").addInputs(xg).addOutputs(m, v)
-        .addIntegerArguments(1).build());
+    Nd4j.exec(
+        DynamicCustomOp.builder("moments")
+            .addInputs(xg)
+            .addOutputs(m, v)
+            .addIntegerArguments(1)
+            .build());
     double[] mean = m.toDoubleVector();
     double[] var = v.toDoubleVector();
     double[] rstd = new double[var.length];
@@ -40,8 +44,8 @@ record GroupNormStats(int n, int c, int groups, double[] mean, double[] rstd) {
 
   /**
    * Statistics of channels-last x [N, D, H, W, C] (float32): per channel the mean and the centred
-   * sum of squares M2 (two passes), then per group μ_g = mean of its channels' means and
-   * M2_g = Σ_c (M2_c + S (μ_c − μ_g)²), the exact combination of equal-sized parts.
+   * sum of squares M2 (two passes), then per group μ_g = mean of its channels' means and M2_g = Σ_c
+   * (M2_c + S (μ_c − μ_g)²), the exact combination of equal-sized parts.
    */
   static GroupNormStats ofChannelsLast(INDArray x, int groups, double eps) {
     int n = (int) x.size(0);
@@ -64,8 +68,7 @@ record GroupNormStats(int n, int c, int groups, double[] mean, double[] rstd) {
           m2 += mm[1][ch] + voxels * dm * dm;
         }
         mean[i * groups + g] = mu;
-        rstd[i * groups + g] = 1.0 / Math.sqrt(m2 / ((double) cpg * voxels)
-            + eps);
+        rstd[i * groups + g] = 1.0 / Math.sqrt(m2 / ((double) cpg * voxels) + eps);
       }
     }
     return new GroupNormStats(n, c, groups, mean, rstd);
@@ -76,8 +79,9 @@ record GroupNormStats(int n, int c, int groups, double[] mean, double[] rstd) {
     long voxels = x.length() / ((long) st.n() * st.c());
     INDArray x2 = x.reshape('c', (long) st.n() * st.c(), voxels);
     INDArray d2 = delta.reshape('c', (long) st.n() * st.c(), voxels);
-    return new double[][] {d2.sum(1).toDoubleVector(),
-        Nd4j.getExecutioner().exec(new Dot(d2, x2, 1)).toDoubleVector()};
+    return new double[][] {
+      d2.sum(1).toDoubleVector(), Nd4j.getExecutioner().exec(new Dot(d2, x2, 1)).toDoubleVector()
+    };
   }
 
   /** {Σ δ, Σ δ x} per (n, c) of channels-last arrays. */

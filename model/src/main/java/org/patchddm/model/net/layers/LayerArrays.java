@@ -11,12 +11,13 @@ final class LayerArrays {
   private LayerArrays() {}
 
   /**
-   * a itself when dense row-major, else a copy in the given workspace: never a detached copy,
-   * which would stay allocated until the Java GC runs.
+   * a itself when dense row-major, else a copy in the given workspace: never a detached copy, which
+   * would stay allocated until the Java GC runs.
    */
   static INDArray contiguous(INDArray a, LayerWorkspaceMgr mgr, ArrayType type) {
     return DenseArrays.isContiguous(a) ? a : mgr.dup(type, a, 'c');
   }
+
   /**
    * [N, D, H, W, C] to [N, C, D, H, W] as a row-major copy in the given workspace (the layers'
    * float64 and ND4J fallbacks).

@@ -9,19 +9,19 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.regularization.Regularization;
-import org.patchddm.model.train.Checkpoints;
 
 /**
- * Configuration of a 3D convolution on [N, C, D, H, W] with a cubic odd kernel k, stride s and
- * zero padding p (front; the back padding is whatever keeps the size equation exact, so stride 2
- * with p = 1 halves every even size like PyTorch's {@code Conv3d(padding=1, stride=2)}). Bias,
- * identity activation. Parameters as DL4J's Convolution3D: W [C_out, C_in, k, k, k], b [1, C_out].
- * Default p = k/2, s = 1 ("same").
+ * Configuration of a 3D convolution on [N, C, D, H, W] with a cubic odd kernel k, stride s and zero
+ * padding p (front; the back padding is whatever keeps the size equation exact, so stride 2 with p
+ * = 1 halves every even size like PyTorch's {@code Conv3d(padding=1, stride=2)}). Bias, identity
+ * activation. Parameters as DL4J's Convolution3D: W [C_out, C_in, k, k, k], b [1, C_out]. Default p
+ * = k/2, s = 1 ("same").
  *
  * <p>The implementation {@link OneDnnConv3DImpl} calls oneDNN directly in float32 and falls back to
  * libnd4j's {@code conv3dnew} / {@code conv3dnew_bp} for other data types (the double-precision
  * gradient checks) or when the binding cannot load. Checkpoints written before the layer classes
- * were renamed name this class {@code org.patchddm.model.net.DnnlConv3D}; loading does not depend on it.
+ * were renamed name this class {@code org.patchddm.model.net.DnnlConv3D}; loading does not depend
+ * on it.
  */
 public class OneDnnConv3DConfig extends Cnn3DLayerConfig {
 
@@ -58,10 +58,9 @@ public class OneDnnConv3DConfig extends Cnn3DLayerConfig {
   }
 
   /**
-   * Whether the backward pass computes dL/dx. False for a layer on the network's input (the
-   * U-Net's {@code in_conv}): nothing reads that gradient, and it costs a convolution and a
-   * reorder. The layer then returns no input gradient (null),
-   * as DL4J allows for layers on a graph input.
+   * Whether the backward pass computes dL/dx. False for a layer on the network's input (the U-Net's
+   * {@code in_conv}): nothing reads that gradient, and it costs a convolution and a reorder. The
+   * layer then returns no input gradient (null), as DL4J allows for layers on a graph input.
    */
   public boolean isInputGradient() {
     return inputGradient;
@@ -112,8 +111,8 @@ public class OneDnnConv3DConfig extends Cnn3DLayerConfig {
   }
 
   @Override
-  protected org.deeplearning4j.nn.api.Layer newLayer(NeuralNetConfiguration conf,
-      DataType networkDataType) {
+  protected org.deeplearning4j.nn.api.Layer newLayer(
+      NeuralNetConfiguration conf, DataType networkDataType) {
     return new OneDnnConv3DImpl(conf, networkDataType);
   }
 
@@ -132,20 +131,25 @@ public class OneDnnConv3DConfig extends Cnn3DLayerConfig {
 
   @Override
   public List<Regularization> getRegularizationByParam(String paramName) {
-    List<Regularization> r = Conv3DParamInitializer.WEIGHT.equals(paramName) ? regularization
-        : regularizationBias;
+    List<Regularization> r =
+        Conv3DParamInitializer.WEIGHT.equals(paramName) ? regularization : regularizationBias;
     return r == null ? List.of() : r;
   }
 
   @Override
   public InputType getOutputType(int layerIndex, InputType inputType) {
     InputType.InputTypeConvolutional3D in = requireCnn3d(inputType);
-    return InputType.convolutional3D(channelsLastOut ? Convolution3D.DataFormat.NDHWC
-        : Convolution3D.DataFormat.NCDHW, outSize(in.getDepth()),
-        outSize(in.getHeight()), outSize(in.getWidth()), nOut);
+    return InputType.convolutional3D(
+        channelsLastOut ? Convolution3D.DataFormat.NDHWC : Convolution3D.DataFormat.NCDHW,
+        outSize(in.getDepth()),
+        outSize(in.getHeight()),
+        outSize(in.getWidth()),
+        nOut);
   }
 
-  /** Builder: {@code new OneDnnConv3DConfig.Builder().kernel(3).stride(2).nIn(29).nOut(29).build()}. */
+  /**
+   * Builder: {@code new OneDnnConv3DConfig.Builder().kernel(3).stride(2).nIn(29).nOut(29).build()}.
+   */
   public static class Builder extends FeedForwardLayer.Builder<Builder> {
     private int kernel = 3;
     private int stride = 1;
@@ -193,19 +197,25 @@ public class OneDnnConv3DConfig extends Cnn3DLayerConfig {
     @SuppressWarnings("unchecked")
     public OneDnnConv3DConfig build() {
       if (kernel <= 0 || kernel % 2 == 0) {
-        throw new IllegalArgumentException("OneDnnConv3DConfig: kernel must be odd and positive, got "
-            + kernel);
+        throw new IllegalArgumentException(
+            "OneDnnConv3DConfig: kernel must be odd and positive, got " + kernel);
       }
       if (stride <= 0) {
-        throw new IllegalArgumentException("OneDnnConv3DConfig: stride must be positive, got " + stride);
+        throw new IllegalArgumentException(
+            "OneDnnConv3DConfig: stride must be positive, got " + stride);
       }
       if (padding >= kernel) {
-        throw new IllegalArgumentException("OneDnnConv3DConfig: padding " + padding
-            + " must be smaller than the kernel " + kernel);
+        throw new IllegalArgumentException(
+            "OneDnnConv3DConfig: padding "
+                + padding
+                + " must be smaller than the kernel "
+                + kernel);
       }
       if (activationFn != null && !(activationFn instanceof ActivationIdentity)) {
-        throw new IllegalArgumentException("OneDnnConv3DConfig: only the identity activation is"
-            + " supported, got " + activationFn);
+        throw new IllegalArgumentException(
+            "OneDnnConv3DConfig: only the identity activation is"
+                + " supported, got "
+                + activationFn);
       }
       return new OneDnnConv3DConfig(this);
     }

@@ -5,7 +5,9 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 
-/** What the project's graph vertices without parameters share: no parameters, a flat memory report. */
+/**
+ * What the project's graph vertices without parameters share: no parameters, a flat memory report.
+ */
 abstract class ParameterlessVertexConfig extends GraphVertex {
 
   @Override
@@ -22,6 +24,9 @@ abstract class ParameterlessVertexConfig extends GraphVertex {
   public MemoryReport getMemoryReport(InputType... inputTypes) {
     InputType out = getOutputType(-1, inputTypes);
     return new LayerMemoryReport.Builder(null, getClass(), inputTypes[0], out)
-        .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+        .standardMemory(0, 0)
+        .workingMemory(0, 0, 0, 0)
+        .cacheMemory(0, 0)
+        .build();
   }
 }

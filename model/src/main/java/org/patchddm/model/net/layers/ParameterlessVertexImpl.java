@@ -33,8 +33,8 @@ abstract class ParameterlessVertexImpl extends BaseGraphVertex {
   }
 
   @Override
-  public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays,
-      MaskState currentMaskState, int minibatchSize) {
+  public Pair<INDArray, MaskState> feedForwardMaskArrays(
+      INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
     return new Pair<>(null, currentMaskState);
   }
 }

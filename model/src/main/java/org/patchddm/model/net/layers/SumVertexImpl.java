@@ -14,21 +14,26 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.patchddm.model.kernels.ChannelsLast;
-import org.patchddm.model.kernels.OneDnnGroupNorm;
 import org.patchddm.model.kernels.DenseArrays;
-import org.patchddm.model.kernels.OneDnnBinary;
 import org.patchddm.model.kernels.OneDnn;
+import org.patchddm.model.kernels.OneDnnBinary;
 
 /** Runtime of {@link SumVertexConfig}. */
 public class SumVertexImpl extends ParameterlessVertexImpl {
 
   private final boolean average;
   private final int inPlaceInput;
+
   /** How many forward passes wrote into an input (for tests). */
   private long inPlaceCount;
 
-  public SumVertexImpl(ComputationGraph graph, String name, int index, DataType dataType,
-      boolean average, int inPlaceInput) {
+  public SumVertexImpl(
+      ComputationGraph graph,
+      String name,
+      int index,
+      DataType dataType,
+      boolean average,
+      int inPlaceInput) {
     super(graph, name, index, dataType);
     this.average = average;
     this.inPlaceInput = inPlaceInput;
@@ -39,9 +44,9 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
   }
 
   /**
-   * The configured input when it may take the result: training, same shape and type as the
-   * output, contiguous, and attached to the workspace that ACTIVATIONS arrays are created in (so
-   * it lives exactly as long as the output would).
+   * The configured input when it may take the result: training, same shape and type as the output,
+   * contiguous, and attached to the workspace that ACTIVATIONS arrays are created in (so it lives
+   * exactly as long as the output would).
    */
   private INDArray inPlaceTarget(boolean training, LayerWorkspaceMgr mgr, boolean broadcast) {
     if (!training || inPlaceInput < 0 || mgr.isScopedOut(ArrayType.ACTIVATIONS)) {
@@ -49,8 +54,11 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
     }
     INDArray t = inputs[inPlaceInput];
     INDArray other = inputs[1 - inPlaceInput];
-    if ((broadcast && inPlaceInput == 1) || t.dataType() != other.dataType() || t.isView()
-        || !DenseArrays.isContiguous(t) || !t.isAttached()) {
+    if ((broadcast && inPlaceInput == 1)
+        || t.dataType() != other.dataType()
+        || t.isView()
+        || !DenseArrays.isContiguous(t)
+        || !t.isAttached()) {
       return null;
     }
     MemoryWorkspace ws = t.data().getParentWorkspace();
@@ -82,8 +90,13 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
         return Broadcast.CHANNELS_LAST;
       }
     }
-    throw new IllegalStateException("SumVertexConfig '" + vertexName + "': cannot add "
-        + Arrays.toString(b.shape()) + " to " + Arrays.toString(a.shape()));
+    throw new IllegalStateException(
+        "SumVertexConfig '"
+            + vertexName
+            + "': cannot add "
+            + Arrays.toString(b.shape())
+            + " to "
+            + Arrays.toString(a.shape()));
   }
 
   @Override
@@ -102,14 +115,17 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
     } else {
       out = mgr.createUninitialized(ArrayType.ACTIVATIONS, a.dataType(), a.shape(), 'c');
     }
-    if (bc && a.dataType() == DataType.FLOAT && DenseArrays.isContiguous(a)
-        && DenseArrays.isContiguous(out) && OneDnn.available()) {
+    if (bc
+        && a.dataType() == DataType.FLOAT
+        && DenseArrays.isContiguous(a)
+        && DenseArrays.isContiguous(out)
+        && OneDnn.available()) {
       OneDnnBinary.addPerChannel(a, b.reshape(b.length()).toFloatVector(), out, last);
     } else if (bc) {
       long c = a.size(last ? 4 : 1);
       long s = a.length() / (a.size(0) * c);
-      INDArray a3 = a.reshape('c', last ? new long[] {a.size(0), s, c}
-          : new long[] {a.size(0), c, s});
+      INDArray a3 =
+          a.reshape('c', last ? new long[] {a.size(0), s, c} : new long[] {a.size(0), c, s});
       INDArray o3 = out.reshape('c', a3.shape());
       Nd4j.exec(new BroadcastAddOp(a3, b.reshape(b.size(0), c), o3, 0, last ? 2 : 1));
     } else {
@@ -177,15 +193,20 @@ public class SumVertexImpl extends ParameterlessVertexImpl {
     INDArray out = Nd4j.create(eps.dataType(), n, 1, 1, 1, c);
     for (int i = 0; i < n; i++) {
       double[] sums = ChannelsLast.sums(eps, i * s * c, s, c);
-      out.get(NDArrayIndex.point(i)).assign(Nd4j.createFromArray(sums).castTo(eps.dataType())
-          .reshape(1, 1, 1, c));
+      out.get(NDArrayIndex.point(i))
+          .assign(Nd4j.createFromArray(sums).castTo(eps.dataType()).reshape(1, 1, 1, c));
     }
     return out;
   }
 
   @Override
   public String toString() {
-    return "SumVertexImpl(" + vertexName + ", average=" + average + ", inPlaceInput="
-        + inPlaceInput + ")";
+    return "SumVertexImpl("
+        + vertexName
+        + ", average="
+        + average
+        + ", inPlaceInput="
+        + inPlaceInput
+        + ")";
   }
 }

@@ -15,15 +15,13 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.patchddm.model.testing.NetTestSupport;
 import org.patchddm.model.testing.InputGradientCheck;
+import org.patchddm.model.testing.NetTestSupport;
 
 /** Numerical gradient checks (double precision) of the hand-written GroupNorm layer. */
 class GroupNormGradientTest {
@@ -34,26 +32,46 @@ class GroupNormGradientTest {
 
   /** conv1x1 (so that dL/dx of the norm is checked through the conv's weights) -> GN -> loss. */
   private static ComputationGraph net(Activation act, int channels, int groups) {
-    ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(7).dataType(DataType.DOUBLE).updater(new NoOp()).weightInit(WeightInit.XAVIER)
-        .graphBuilder()
-        .addInputs("in")
-        .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 3, 4, 2, 3))
-        .addLayer("conv", new Convolution3D.Builder().kernelSize(1, 1, 1).nIn(3).nOut(channels)
-            .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build(), "in")
-        .addLayer("gn", new GroupNormConfig.Builder().numGroups(groups).activation(act)
-            .build(), "conv")
-        .addLayer("out", new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
-            .lossFunction(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build(),
-            "gn")
-        .setOutputs("out")
-        .build();
+    ComputationGraphConfiguration conf =
+        new NeuralNetConfiguration.Builder()
+            .seed(7)
+            .dataType(DataType.DOUBLE)
+            .updater(new NoOp())
+            .weightInit(WeightInit.XAVIER)
+            .graphBuilder()
+            .addInputs("in")
+            .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 3, 4, 2, 3))
+            .addLayer(
+                "conv",
+                new Convolution3D.Builder()
+                    .kernelSize(1, 1, 1)
+                    .nIn(3)
+                    .nOut(channels)
+                    .convolutionMode(ConvolutionMode.Same)
+                    .activation(Activation.IDENTITY)
+                    .build(),
+                "in")
+            .addLayer(
+                "gn",
+                new GroupNormConfig.Builder().numGroups(groups).activation(act).build(),
+                "conv")
+            .addLayer(
+                "out",
+                new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
+                    .lossFunction(LossFunctions.LossFunction.MSE)
+                    .activation(Activation.IDENTITY)
+                    .build(),
+                "gn")
+            .setOutputs("out")
+            .build();
     ComputationGraph g = new ComputationGraph(conf);
     g.init();
     // Move gamma and beta off their initial 1 / 0 so that their gradients are generic.
-    g.getLayer("gn").getParam(GroupNormParamInitializer.GAMMA)
+    g.getLayer("gn")
+        .getParam(GroupNormParamInitializer.GAMMA)
         .assign(NetTestSupport.gaussian(3, DataType.DOUBLE, 1, channels).addi(1));
-    g.getLayer("gn").getParam(GroupNormParamInitializer.BETA)
+    g.getLayer("gn")
+        .getParam(GroupNormParamInitializer.BETA)
         .assign(NetTestSupport.gaussian(4, DataType.DOUBLE, 1, channels));
     return g;
   }
@@ -63,9 +81,15 @@ class GroupNormGradientTest {
     ComputationGraph g = net(act, channels, 3);
     INDArray x = NetTestSupport.gaussian(1, DataType.DOUBLE, 2, 3, 3, 4, 2);
     INDArray y = NetTestSupport.gaussian(2, DataType.DOUBLE, 2, channels, 3, 4, 2);
-    boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
-        .inputs(new INDArray[] {x}).labels(new INDArray[] {y})
-        .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
+    boolean ok =
+        GradientCheckUtil.checkGradients(
+            new GradientCheckUtil.GraphConfig()
+                .net(g)
+                .inputs(new INDArray[] {x})
+                .labels(new INDArray[] {y})
+                .epsilon(1e-6)
+                .maxRelError(1e-5)
+                .minAbsoluteError(1e-9));
     assertTrue(ok, "parameter gradient check failed for activation " + act);
     INDArray gnIn = NetTestSupport.gaussian(6, DataType.DOUBLE, 2, channels, 3, 4, 2);
     INDArray w = NetTestSupport.gaussian(7, DataType.DOUBLE, 2, channels, 3, 4, 2);
@@ -90,8 +114,8 @@ class GroupNormGradientTest {
     INDArray x = NetTestSupport.gaussian(5, DataType.DOUBLE, 2, 4, 3, 4, 2);
     GroupNormImpl layer = (GroupNormImpl) g.getLayer("gn");
     layer.setInput(x, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
-    INDArray y = layer.activate(false,
-        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+    INDArray y =
+        layer.activate(false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
     double[] xs = x.reshape(2 * 4 * 24).toDoubleVector();
     double[] ys = y.reshape(2 * 4 * 24).toDoubleVector();
     double[] expected = new double[xs.length];
@@ -110,13 +134,16 @@ class GroupNormGradientTest {
         var /= 48;
         for (int i = 0; i < 48; i++) {
           int ch = grp * 2 + i / 24;
-          expected[start + i] = (xs[start + i] - mean) / Math.sqrt(var + 1e-5)
-              * gamma.getDouble(ch) + beta.getDouble(ch);
+          expected[start + i] =
+              (xs[start + i] - mean) / Math.sqrt(var + 1e-5) * gamma.getDouble(ch)
+                  + beta.getDouble(ch);
         }
       }
     }
     assertArrayEquals(expected, ys, 1e-10);
-    assertEquals(24, GroupNormParamInitializer.INSTANCE.numParams(
-        new GroupNormConfig.Builder().numGroups(3).nIn(12).build()));
+    assertEquals(
+        24,
+        GroupNormParamInitializer.INSTANCE.numParams(
+            new GroupNormConfig.Builder().numGroups(3).nIn(12).build()));
   }
 }

@@ -23,15 +23,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.patchddm.model.testing.NetTestSupport;
-import org.patchddm.model.testing.InputGradientCheck;
-import org.patchddm.model.kernels.OneDnnConvolution;
 import org.patchddm.model.kernels.OneDnn;
+import org.patchddm.model.kernels.OneDnnConvolution;
+import org.patchddm.model.testing.InputGradientCheck;
+import org.patchddm.model.testing.NetTestSupport;
 
 /**
- * {@link OneDnnConv3DConfig}: the float32 oneDNN path against a direct summation in double written out
- * here (output, dL/dx, dL/dW, dL/db, for stride 1 and 2, kernel 1 and 3, channel counts that are
- * not multiples of oneDNN's block of 8, views as inputs), and the float64 fallback path against
+ * {@link OneDnnConv3DConfig}: the float32 oneDNN path against a direct summation in double written
+ * out here (output, dL/dx, dL/dW, dL/db, for stride 1 and 2, kernel 1 and 3, channel counts that
+ * are not multiples of oneDNN's block of 8, views as inputs), and the float64 fallback path against
  * numerical gradients.
  */
 class OneDnnConv3DTest {
@@ -106,8 +106,8 @@ class OneDnnConv3DTest {
     assertEquals(e.length(), a.length(), what + " length");
     double scale = Math.max(1.0, e.amaxNumber().doubleValue());
     double diff = e.sub(a).amaxNumber().doubleValue();
-    assertTrue(diff <= 2e-5 * scale, what + ": max |difference| " + diff + " (scale " + scale
-        + ")");
+    assertTrue(
+        diff <= 2e-5 * scale, what + ": max |difference| " + diff + " (scale " + scale + ")");
   }
 
   private static double[] flatten(Object o) {
@@ -134,24 +134,25 @@ class OneDnnConv3DTest {
     checkOneDnn(n, ci, co, size, k, s, pad, false, false);
   }
 
-  private static void checkOneDnn(int n, int ci, int co, long[] size, int k, int s, int pad,
-      boolean inLast, boolean outLast) {
-    assertTrue(OneDnn.available(), "oneDNN binding did not load: "
-        + OneDnn.unavailableReason());
+  private static void checkOneDnn(
+      int n, int ci, int co, long[] size, int k, int s, int pad, boolean inLast, boolean outLast) {
+    assertTrue(OneDnn.available(), "oneDNN binding did not load: " + OneDnn.unavailableReason());
     long[] xShape = {n, ci, size[0], size[1], size[2]};
     // x as a view into a bigger array, so the buffer address has an offset.
-    INDArray big = NetTestSupport.gaussian(11, DataType.FLOAT, 2, n, ci, size[0], size[1],
-        size[2]);
+    INDArray big = NetTestSupport.gaussian(11, DataType.FLOAT, 2, n, ci, size[0], size[1], size[2]);
     INDArray x = big.get(NDArrayIndex.point(1));
     assertTrue(x.offset() > 0 || x.data().offset() > 0, "test input should be a view");
     INDArray w = NetTestSupport.gaussian(12, DataType.FLOAT, co, ci, k, k, k);
     INDArray b = NetTestSupport.gaussian(13, DataType.FLOAT, co);
-    OneDnnConvolution.Geometry g = new OneDnnConvolution.Geometry(n, ci, co, size[0], size[1], size[2], k, s,
-        pad, inLast, outLast);
+    OneDnnConvolution.Geometry g =
+        new OneDnnConvolution.Geometry(
+            n, ci, co, size[0], size[1], size[2], k, s, pad, inLast, outLast);
     long[] yShape = g.dst();
     INDArray delta = NetTestSupport.gaussian(14, DataType.FLOAT, yShape);
-    INDArray yL = Nd4j.createUninitialized(DataType.FLOAT, NetTestSupport.inLayout(delta, outLast).shape());
-    INDArray dxL = Nd4j.createUninitialized(DataType.FLOAT, NetTestSupport.inLayout(x, inLast).shape());
+    INDArray yL =
+        Nd4j.createUninitialized(DataType.FLOAT, NetTestSupport.inLayout(delta, outLast).shape());
+    INDArray dxL =
+        Nd4j.createUninitialized(DataType.FLOAT, NetTestSupport.inLayout(x, inLast).shape());
     INDArray dw = Nd4j.createUninitialized(DataType.FLOAT, co, ci, k, k, k);
     INDArray db = Nd4j.createUninitialized(DataType.FLOAT, co);
     OneDnnConvolution plan = OneDnnConvolution.plan(g);
@@ -161,8 +162,17 @@ class OneDnnConv3DTest {
     INDArray y = NetTestSupport.toNcdhw(yL, outLast);
     INDArray dx = NetTestSupport.toNcdhw(dxL, inLast);
     Reference ref = new Reference(x, w, b, delta, s, pad);
-    String at = "k=" + k + " s=" + s + " " + java.util.Arrays.toString(xShape) + " -> " + co
-        + (inLast ? " in NDHWC" : " in NCDHW") + (outLast ? " out NDHWC" : " out NCDHW");
+    String at =
+        "k="
+            + k
+            + " s="
+            + s
+            + " "
+            + java.util.Arrays.toString(xShape)
+            + " -> "
+            + co
+            + (inLast ? " in NDHWC" : " in NCDHW")
+            + (outLast ? " out NDHWC" : " out NCDHW");
     assertMatches(ref.y, y, "output " + at);
     assertMatches(ref.dx, dx, "dL/dx " + at);
     assertMatches(ref.dw, dw, "dL/dW " + at);
@@ -197,40 +207,58 @@ class OneDnnConv3DTest {
    */
   @Test
   void channelsLastLayerMatchesNcdhwLayer() {
-    NetTestSupport.DoubleSingleThreaded.run(() -> {
-      LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-      for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-        ComputationGraph ref = net(new OneDnnConv3DConfig.Builder().kernel(3).stride(2).nIn(3).nOut(4)
-            .build(), 3, t);
-        ref.params().assign(NetTestSupport.gaussian(3, t, ref.params().shape()));
-        INDArray x = NetTestSupport.gaussian(4, t, 2, 3, 4, 4, 6);
-        INDArray eps = NetTestSupport.gaussian(5, t, 2, 4, 2, 2, 3);
-        Layer rl = ref.getLayer("conv");
-        rl.setInput(x, mgr);
-        INDArray y0 = rl.activate(true, mgr).dup();
-        INDArray dx0 = rl.backpropGradient(eps, mgr).getSecond().dup();
-        INDArray g0 = rl.getGradientsViewArray().dup();
-        for (boolean in : new boolean[] {false, true}) {
-          for (boolean out : new boolean[] {false, true}) {
-            ComputationGraph cl = net(new OneDnnConv3DConfig.Builder().kernel(3).stride(2).nIn(3)
-                .nOut(4).channelsLast(in, out).build(), 3, t);
-            cl.params().assign(ref.params());
-            Layer l = cl.getLayer("conv");
-            l.setInput(NetTestSupport.inLayout(x, in), mgr);
-            String at = t + " in " + (in ? "NDHWC" : "NCDHW") + " out " + (out ? "NDHWC" : "NCDHW");
-            INDArray y = l.activate(true, mgr);
-            assertTrue(NetTestSupport.toNcdhw(y, out).equalsWithEps(y0, 1e-5), "output " + at);
-            INDArray dx = l.backpropGradient(NetTestSupport.inLayout(eps, out), mgr).getSecond();
-            assertTrue(NetTestSupport.toNcdhw(dx, in).equalsWithEps(dx0, 1e-5), "dL/dx " + at);
-            assertTrue(l.getGradientsViewArray().equalsWithEps(g0, 1e-4), "gradients " + at);
-            if (t == DataType.DOUBLE) {
-              InputGradientCheck.assertInputGradients(l, NetTestSupport.inLayout(x, in),
-                  NetTestSupport.inLayout(NetTestSupport.gaussian(6, t, 2, 4, 2, 2, 3), out), 1e-6);
+    NetTestSupport.DoubleSingleThreaded.run(
+        () -> {
+          LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+          for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            ComputationGraph ref =
+                net(
+                    new OneDnnConv3DConfig.Builder().kernel(3).stride(2).nIn(3).nOut(4).build(),
+                    3,
+                    t);
+            ref.params().assign(NetTestSupport.gaussian(3, t, ref.params().shape()));
+            INDArray x = NetTestSupport.gaussian(4, t, 2, 3, 4, 4, 6);
+            INDArray eps = NetTestSupport.gaussian(5, t, 2, 4, 2, 2, 3);
+            Layer rl = ref.getLayer("conv");
+            rl.setInput(x, mgr);
+            INDArray y0 = rl.activate(true, mgr).dup();
+            INDArray dx0 = rl.backpropGradient(eps, mgr).getSecond().dup();
+            INDArray g0 = rl.getGradientsViewArray().dup();
+            for (boolean in : new boolean[] {false, true}) {
+              for (boolean out : new boolean[] {false, true}) {
+                ComputationGraph cl =
+                    net(
+                        new OneDnnConv3DConfig.Builder()
+                            .kernel(3)
+                            .stride(2)
+                            .nIn(3)
+                            .nOut(4)
+                            .channelsLast(in, out)
+                            .build(),
+                        3,
+                        t);
+                cl.params().assign(ref.params());
+                Layer l = cl.getLayer("conv");
+                l.setInput(NetTestSupport.inLayout(x, in), mgr);
+                String at =
+                    t + " in " + (in ? "NDHWC" : "NCDHW") + " out " + (out ? "NDHWC" : "NCDHW");
+                INDArray y = l.activate(true, mgr);
+                assertTrue(NetTestSupport.toNcdhw(y, out).equalsWithEps(y0, 1e-5), "output " + at);
+                INDArray dx =
+                    l.backpropGradient(NetTestSupport.inLayout(eps, out), mgr).getSecond();
+                assertTrue(NetTestSupport.toNcdhw(dx, in).equalsWithEps(dx0, 1e-5), "dL/dx " + at);
+                assertTrue(l.getGradientsViewArray().equalsWithEps(g0, 1e-4), "gradients " + at);
+                if (t == DataType.DOUBLE) {
+                  InputGradientCheck.assertInputGradients(
+                      l,
+                      NetTestSupport.inLayout(x, in),
+                      NetTestSupport.inLayout(NetTestSupport.gaussian(6, t, 2, 4, 2, 2, 3), out),
+                      1e-6);
+                }
+              }
             }
           }
-        }
-      }
-    });
+        });
   }
 
   /**
@@ -239,27 +267,34 @@ class OneDnnConv3DTest {
    */
   @Test
   void layerWithoutInputGradientKeepsTheParameterGradients() {
-    NetTestSupport.DoubleSingleThreaded.run(() -> {
-      LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-      for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-        INDArray[] grads = new INDArray[2];
-        for (int i = 0; i < 2; i++) {
-          OneDnnConv3DConfig conf = new OneDnnConv3DConfig.Builder().kernel(3).nIn(3).nOut(4)
-              .channelsLast(false, true).inputGradient(i == 0).build();
-          ComputationGraph g = net(conf, 3, t);
-          g.params().assign(NetTestSupport.gaussian(3, t, g.params().shape()));
-          Layer l = g.getLayer("conv");
-          l.setInput(NetTestSupport.gaussian(4, t, 2, 3, 5, 4, 6), mgr);
-          l.activate(true, mgr);
-          INDArray dx = l.backpropGradient(NetTestSupport.gaussian(5, t, 2, 5, 4, 6, 4), mgr)
-              .getSecond();
-          assertEquals(i == 0, dx != null, t + " input gradient returned");
-          grads[i] = l.getGradientsViewArray().dup();
-        }
-        assertTrue(grads[0].amaxNumber().doubleValue() > 0, t + " gradients are all zero");
-        assertTrue(grads[1].equalsWithEps(grads[0], 1e-6), t + " parameter gradients");
-      }
-    });
+    NetTestSupport.DoubleSingleThreaded.run(
+        () -> {
+          LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+          for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray[] grads = new INDArray[2];
+            for (int i = 0; i < 2; i++) {
+              OneDnnConv3DConfig conf =
+                  new OneDnnConv3DConfig.Builder()
+                      .kernel(3)
+                      .nIn(3)
+                      .nOut(4)
+                      .channelsLast(false, true)
+                      .inputGradient(i == 0)
+                      .build();
+              ComputationGraph g = net(conf, 3, t);
+              g.params().assign(NetTestSupport.gaussian(3, t, g.params().shape()));
+              Layer l = g.getLayer("conv");
+              l.setInput(NetTestSupport.gaussian(4, t, 2, 3, 5, 4, 6), mgr);
+              l.activate(true, mgr);
+              INDArray dx =
+                  l.backpropGradient(NetTestSupport.gaussian(5, t, 2, 5, 4, 6, 4), mgr).getSecond();
+              assertEquals(i == 0, dx != null, t + " input gradient returned");
+              grads[i] = l.getGradientsViewArray().dup();
+            }
+            assertTrue(grads[0].amaxNumber().doubleValue() > 0, t + " gradients are all zero");
+            assertTrue(grads[1].equalsWithEps(grads[0], 1e-6), t + " parameter gradients");
+          }
+        });
   }
 
   @Test
@@ -303,17 +338,19 @@ class OneDnnConv3DTest {
       for (int t = 0; t < threads; t++) {
         final int seedBase = 100 * t + 7;
         final INDArray[] want = expected[t];
-        results.add(pool.submit(() -> {
-          for (int rep = 0; rep < 5; rep++) {
-            INDArray[] got = runPlan(plan, g, seedBase);
-            for (int k = 0; k < 3; k++) {
-              if (!got[k].equals(want[k])) {
-                return false;
-              }
-            }
-          }
-          return true;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  for (int rep = 0; rep < 5; rep++) {
+                    INDArray[] got = runPlan(plan, g, seedBase);
+                    for (int k = 0; k < 3; k++) {
+                      if (!got[k].equals(want[k])) {
+                        return false;
+                      }
+                    }
+                  }
+                  return true;
+                }));
       }
       for (int t = 0; t < threads; t++) {
         assertTrue(results.get(t).get(), "thread " + t + " got other results than alone");
@@ -330,11 +367,13 @@ class OneDnnConv3DTest {
     try {
       OneDnn.setScratchRetainBytes(1L << 30);
       INDArray[] kept = runPlan(plan, g, 51);
-      assertTrue(OneDnn.retainedScratchBytes() > 9 * 512 * 4,
+      assertTrue(
+          OneDnn.retainedScratchBytes() > 9 * 512 * 4,
           "buffers below the cap are kept for the next call");
       OneDnn.setScratchRetainBytes(1024);
       INDArray[] freed = runPlan(plan, g, 51);
-      assertTrue(OneDnn.retainedScratchBytes() <= 6 * 1024,
+      assertTrue(
+          OneDnn.retainedScratchBytes() <= 6 * 1024,
           "buffers above the cap are freed: " + OneDnn.retainedScratchBytes() + " bytes kept");
       for (int k = 0; k < 3; k++) {
         assertEquals(kept[k], freed[k], "same results with fresh buffers");
@@ -351,29 +390,41 @@ class OneDnnConv3DTest {
 
   @Test
   void doublePrecisionFallbackPassesGradientChecks() {
-    NetTestSupport.DoubleSingleThreaded.run(() -> {
-      for (int s : new int[] {1, 2}) {
-        OneDnnConv3DConfig conv = new OneDnnConv3DConfig.Builder().kernel(3).stride(s).nIn(3).nOut(2).build();
-        ComputationGraph g = net(conv, 3, DataType.DOUBLE);
-        INDArray x = NetTestSupport.gaussian(1, DataType.DOUBLE, 2, 3, 4, 4, 6);
-        long[] out = {2, 2, conv.outSize(4), conv.outSize(4), conv.outSize(6)};
-        INDArray y = NetTestSupport.gaussian(2, DataType.DOUBLE, out);
-        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
-            .inputs(new INDArray[] {x}).labels(new INDArray[] {y})
-            .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
-        assertTrue(ok, "parameter gradient check failed for stride " + s);
-        INDArray w = NetTestSupport.gaussian(7, DataType.DOUBLE, out);
-        InputGradientCheck.assertInputGradients(g.getLayer("conv"), x, w, 1e-6);
-      }
-    });
+    NetTestSupport.DoubleSingleThreaded.run(
+        () -> {
+          for (int s : new int[] {1, 2}) {
+            OneDnnConv3DConfig conv =
+                new OneDnnConv3DConfig.Builder().kernel(3).stride(s).nIn(3).nOut(2).build();
+            ComputationGraph g = net(conv, 3, DataType.DOUBLE);
+            INDArray x = NetTestSupport.gaussian(1, DataType.DOUBLE, 2, 3, 4, 4, 6);
+            long[] out = {2, 2, conv.outSize(4), conv.outSize(4), conv.outSize(6)};
+            INDArray y = NetTestSupport.gaussian(2, DataType.DOUBLE, out);
+            boolean ok =
+                GradientCheckUtil.checkGradients(
+                    new GradientCheckUtil.GraphConfig()
+                        .net(g)
+                        .inputs(new INDArray[] {x})
+                        .labels(new INDArray[] {y})
+                        .epsilon(1e-6)
+                        .maxRelError(1e-5)
+                        .minAbsoluteError(1e-9));
+            assertTrue(ok, "parameter gradient check failed for stride " + s);
+            INDArray w = NetTestSupport.gaussian(7, DataType.DOUBLE, out);
+            InputGradientCheck.assertInputGradients(g.getLayer("conv"), x, w, 1e-6);
+          }
+        });
   }
 
   @Test
   void floatLayerMatchesDoubleLayer() {
-    OneDnnConv3DConfig conv = new OneDnnConv3DConfig.Builder().kernel(3).stride(2).nIn(5).nOut(4).build();
+    OneDnnConv3DConfig conv =
+        new OneDnnConv3DConfig.Builder().kernel(3).stride(2).nIn(5).nOut(4).build();
     ComputationGraph f = net(conv, 5, DataType.FLOAT);
-    ComputationGraph d = net(new OneDnnConv3DConfig.Builder().kernel(3).stride(2).nIn(5).nOut(4).build(),
-        5, DataType.DOUBLE);
+    ComputationGraph d =
+        net(
+            new OneDnnConv3DConfig.Builder().kernel(3).stride(2).nIn(5).nOut(4).build(),
+            5,
+            DataType.DOUBLE);
     d.params().assign(f.params().castTo(DataType.DOUBLE));
     INDArray x = NetTestSupport.gaussian(5, DataType.DOUBLE, 2, 5, 4, 4, 6);
     INDArray eps = NetTestSupport.gaussian(8, DataType.DOUBLE, 2, 4, 2, 2, 3);
@@ -387,8 +438,14 @@ class OneDnnConv3DTest {
       l.setInput(x.castTo(t), mgr);
       INDArray y = l.activate(true, mgr);
       if (i == 1) {
-        assertEquals(y.castTo(DataType.FLOAT).sub(f.getLayer("conv").activate(true, mgr))
-            .amaxNumber().doubleValue(), 0.0, 1e-4, "outputs differ");
+        assertEquals(
+            y.castTo(DataType.FLOAT)
+                .sub(f.getLayer("conv").activate(true, mgr))
+                .amaxNumber()
+                .doubleValue(),
+            0.0,
+            1e-4,
+            "outputs differ");
         f.getLayer("conv").setInput(x.castTo(DataType.FLOAT), mgr);
       }
       dx[i] = l.backpropGradient(eps.castTo(t), mgr).getSecond().castTo(DataType.DOUBLE);
@@ -401,31 +458,59 @@ class OneDnnConv3DTest {
 
   @Test
   void configurationChecksShapesAndRoundTrips(@TempDir Path dir) throws Exception {
-    OneDnnConv3DConfig down = new OneDnnConv3DConfig.Builder().kernel(3).stride(2).padding(1).nIn(4).nOut(6)
-        .weightInit(WeightInit.ZERO).build();
+    OneDnnConv3DConfig down =
+        new OneDnnConv3DConfig.Builder()
+            .kernel(3)
+            .stride(2)
+            .padding(1)
+            .nIn(4)
+            .nOut(6)
+            .weightInit(WeightInit.ZERO)
+            .build();
     assertEquals(6 + 6 * 4 * 27, Conv3DParamInitializer.INSTANCE.numParams(down));
     assertEquals(32, down.outSize(64));
     assertEquals(1, new OneDnnConv3DConfig.Builder().kernel(3).build().getPadding());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new OneDnnConv3DConfig.Builder().kernel(2).nIn(1).nOut(1).build());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new OneDnnConv3DConfig.Builder().stride(0).nIn(1).nOut(1).build());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new OneDnnConv3DConfig.Builder().nIn(1).nOut(1).activation(Activation.RELU).build());
 
-    ComputationGraph g = net(new OneDnnConv3DConfig.Builder().kernel(3).stride(2).nIn(3).nOut(2)
-        .inputGradient(false).build(), 3, DataType.FLOAT);
+    ComputationGraph g =
+        net(
+            new OneDnnConv3DConfig.Builder()
+                .kernel(3)
+                .stride(2)
+                .nIn(3)
+                .nOut(2)
+                .inputGradient(false)
+                .build(),
+            3,
+            DataType.FLOAT);
     String json = g.getConfiguration().toJson();
     ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(json);
     assertEquals(json, back.toJson());
-    OneDnnConv3DConfig restored = assertInstanceOf(OneDnnConv3DConfig.class,
-        ((LayerVertex) back.getVertices().get("conv")).getLayerConf().getLayer());
+    OneDnnConv3DConfig restored =
+        assertInstanceOf(
+            OneDnnConv3DConfig.class,
+            ((LayerVertex) back.getVertices().get("conv")).getLayerConf().getLayer());
     assertEquals(2, restored.getStride());
     assertFalse(restored.isInputGradient());
     // configurations written before the property existed compute the input gradient
-    OneDnnConv3DConfig old = assertInstanceOf(OneDnnConv3DConfig.class, ((LayerVertex) ComputationGraphConfiguration
-        .fromJson(json.replace("\"inputGradient\" : false,", "")).getVertices().get("conv"))
-        .getLayerConf().getLayer());
+    OneDnnConv3DConfig old =
+        assertInstanceOf(
+            OneDnnConv3DConfig.class,
+            ((LayerVertex)
+                    ComputationGraphConfiguration.fromJson(
+                            json.replace("\"inputGradient\" : false,", ""))
+                        .getVertices()
+                        .get("conv"))
+                .getLayerConf()
+                .getLayer());
     assertTrue(old.isInputGradient());
     INDArray x = NetTestSupport.gaussian(9, DataType.FLOAT, 1, 3, 4, 4, 6);
     File file = dir.resolve("dnnl.zip").toFile();

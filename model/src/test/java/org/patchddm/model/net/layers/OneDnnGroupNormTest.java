@@ -19,9 +19,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.patchddm.model.kernels.OneDnnBinary;
 import org.patchddm.model.kernels.OneDnnGroupNorm;
 import org.patchddm.model.testing.NetTestSupport;
-import org.patchddm.model.kernels.OneDnnBinary;
 
 /**
  * The float32 GroupNorm layer on oneDNN's fused passes ({@link OneDnnGroupNorm}) against the same
@@ -41,21 +41,36 @@ class OneDnnGroupNormTest {
     return net(type, act, channels, groups, false);
   }
 
-  private static ComputationGraph net(DataType type, Activation act, int channels, int groups,
-      boolean last) {
-    ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(7).dataType(type).updater(new NoOp())
-        .graphBuilder()
-        .addInputs("in")
-        .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 5, 6, 7,
-            channels))
-        .addLayer("gn", new GroupNormConfig.Builder().numGroups(groups).nIn(channels)
-            .nOut(channels).channelsLast(last).activation(act).build(), "in")
-        .addLayer("out", new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
-            .lossFunction(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build(),
-            "gn")
-        .setOutputs("out")
-        .build();
+  private static ComputationGraph net(
+      DataType type, Activation act, int channels, int groups, boolean last) {
+    ComputationGraphConfiguration conf =
+        new NeuralNetConfiguration.Builder()
+            .seed(7)
+            .dataType(type)
+            .updater(new NoOp())
+            .graphBuilder()
+            .addInputs("in")
+            .setInputTypes(
+                InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 5, 6, 7, channels))
+            .addLayer(
+                "gn",
+                new GroupNormConfig.Builder()
+                    .numGroups(groups)
+                    .nIn(channels)
+                    .nOut(channels)
+                    .channelsLast(last)
+                    .activation(act)
+                    .build(),
+                "in")
+            .addLayer(
+                "out",
+                new Cnn3DLossLayer.Builder(Convolution3D.DataFormat.NCDHW)
+                    .lossFunction(LossFunctions.LossFunction.MSE)
+                    .activation(Activation.IDENTITY)
+                    .build(),
+                "gn")
+            .setOutputs("out")
+            .build();
     ComputationGraph g = new ComputationGraph(conf);
     g.init();
     g.initGradientsView();
@@ -63,8 +78,8 @@ class OneDnnGroupNormTest {
   }
 
   /** [output, dL/dx, dL/dγ, dL/dβ] of the layer for input x and upstream gradient eps. */
-  private static INDArray[] run(ComputationGraph g, INDArray gamma, INDArray beta, INDArray x,
-      INDArray eps) {
+  private static INDArray[] run(
+      ComputationGraph g, INDArray gamma, INDArray beta, INDArray x, INDArray eps) {
     GroupNormImpl layer = (GroupNormImpl) g.getLayer("gn");
     DataType t = x.dataType();
     layer.getParam(GroupNormParamInitializer.GAMMA).assign(gamma.castTo(t));
@@ -73,9 +88,12 @@ class OneDnnGroupNormTest {
     layer.setInput(x, mgr);
     INDArray y = layer.activate(true, mgr).dup();
     Pair<Gradient, INDArray> bp = layer.backpropGradient(eps, mgr);
-    return new INDArray[] {y, bp.getSecond().dup(),
-        bp.getFirst().getGradientFor(GroupNormParamInitializer.GAMMA).dup(),
-        bp.getFirst().getGradientFor(GroupNormParamInitializer.BETA).dup()};
+    return new INDArray[] {
+      y,
+      bp.getSecond().dup(),
+      bp.getFirst().getGradientFor(GroupNormParamInitializer.GAMMA).dup(),
+      bp.getFirst().getGradientFor(GroupNormParamInitializer.BETA).dup()
+    };
   }
 
   /** max |a − b| / (max |b| + 1e-3), in double. */
@@ -85,8 +103,8 @@ class OneDnnGroupNormTest {
     return ad.sub(bd).amaxNumber().doubleValue() / (bd.amaxNumber().doubleValue() + 1e-3);
   }
 
-  private static double[] compare(Activation act, int channels, int groups, boolean zeroGamma,
-      boolean onednn) {
+  private static double[] compare(
+      Activation act, int channels, int groups, boolean zeroGamma, boolean onednn) {
     return compare(act, channels, groups, zeroGamma, onednn, false, new long[] {5, 6, 7});
   }
 
@@ -94,22 +112,34 @@ class OneDnnGroupNormTest {
    * Relative errors of the float32 layer (oneDNN or ND4J passes; NCDHW or channels-last
    * activations) against the float64 NCDHW layer, for inputs of the given spatial size.
    */
-  private static double[] compare(Activation act, int channels, int groups, boolean zeroGamma,
-      boolean onednn, boolean last, long[] size) {
+  private static double[] compare(
+      Activation act,
+      int channels,
+      int groups,
+      boolean zeroGamma,
+      boolean onednn,
+      boolean last,
+      long[] size) {
     OneDnnGroupNorm.setEnabled(onednn);
-    INDArray x = NetTestSupport.gaussian(1, DataType.DOUBLE, 2, channels, size[0], size[1],
-        size[2]).muli(3).addi(1.5);
-    INDArray eps = NetTestSupport.gaussian(2, DataType.DOUBLE, 2, channels, size[0], size[1],
-        size[2]);
+    INDArray x =
+        NetTestSupport.gaussian(1, DataType.DOUBLE, 2, channels, size[0], size[1], size[2])
+            .muli(3)
+            .addi(1.5);
+    INDArray eps =
+        NetTestSupport.gaussian(2, DataType.DOUBLE, 2, channels, size[0], size[1], size[2]);
     INDArray gamma = NetTestSupport.gaussian(3, DataType.DOUBLE, 1, channels).addi(1);
     if (zeroGamma) {
       gamma.putScalar(0, 1, 0.0);
     }
     INDArray beta = NetTestSupport.gaussian(4, DataType.DOUBLE, 1, channels);
     INDArray[] ref = run(net(DataType.DOUBLE, act, channels, groups), gamma, beta, x, eps);
-    INDArray[] got = run(net(DataType.FLOAT, act, channels, groups, last), gamma, beta,
-        NetTestSupport.inLayout(x.castTo(DataType.FLOAT), last),
-        NetTestSupport.inLayout(eps.castTo(DataType.FLOAT), last));
+    INDArray[] got =
+        run(
+            net(DataType.FLOAT, act, channels, groups, last),
+            gamma,
+            beta,
+            NetTestSupport.inLayout(x.castTo(DataType.FLOAT), last),
+            NetTestSupport.inLayout(eps.castTo(DataType.FLOAT), last));
     got[0] = NetTestSupport.toNcdhw(got[0], last);
     got[1] = NetTestSupport.toNcdhw(got[1], last);
     double[] err = new double[4];
@@ -124,8 +154,18 @@ class OneDnnGroupNormTest {
     double[] nd4j = compare(act, channels, groups, zeroGamma, false);
     String[] what = {"output", "dL/dx", "dL/dgamma", "dL/dbeta"};
     for (int i = 0; i < 4; i++) {
-      String msg = what[i] + " " + act + " C=" + channels + " G=" + groups + ": oneDNN "
-          + fused[i] + ", ND4J float " + nd4j[i];
+      String msg =
+          what[i]
+              + " "
+              + act
+              + " C="
+              + channels
+              + " G="
+              + groups
+              + ": oneDNN "
+              + fused[i]
+              + ", ND4J float "
+              + nd4j[i];
       assertTrue(fused[i] < 2e-5, msg);
       // the ND4J float path is itself only float-accurate; the fused one is no worse than 10x it
       assertTrue(fused[i] <= Math.max(10 * nd4j[i], 1e-6), msg);
@@ -134,9 +174,9 @@ class OneDnnGroupNormTest {
 
   /**
    * Channels-last activations ([N, D, H, W, C], the U-Net's layout between oneDNN layers): same
-   * bounds, on the oneDNN path (statistics and reductions on [S, C], binaries on [S/T, T·C]) and
-   * on the ND4J path (NCDHW copies). 4·6·8 voxels let oneDNN see several rows as one
-   * ({@link OneDnnGroupNorm#tile}); 5·6·7 do not.
+   * bounds, on the oneDNN path (statistics and reductions on [S, C], binaries on [S/T, T·C]) and on
+   * the ND4J path (NCDHW copies). 4·6·8 voxels let oneDNN see several rows as one ({@link
+   * OneDnnGroupNorm#tile}); 5·6·7 do not.
    */
   @Test
   void channelsLast() {
@@ -151,9 +191,20 @@ class OneDnnGroupNormTest {
           double[] fused = compare(act, cg[0], cg[1], false, true, true, size);
           double[] nd4j = compare(act, cg[0], cg[1], false, false, true, size);
           for (int i = 0; i < 4; i++) {
-            String msg = what[i] + " channels-last " + act + " C=" + cg[0] + " G=" + cg[1]
-                + " size " + java.util.Arrays.toString(size) + ": oneDNN " + fused[i]
-                + ", ND4J " + nd4j[i];
+            String msg =
+                what[i]
+                    + " channels-last "
+                    + act
+                    + " C="
+                    + cg[0]
+                    + " G="
+                    + cg[1]
+                    + " size "
+                    + java.util.Arrays.toString(size)
+                    + ": oneDNN "
+                    + fused[i]
+                    + ", ND4J "
+                    + nd4j[i];
             assertTrue(fused[i] < 2e-5, msg);
             assertTrue(nd4j[i] < 2e-5, msg);
           }
@@ -206,7 +257,9 @@ class OneDnnGroupNormTest {
     INDArray x = NetTestSupport.gaussian(1, DataType.FLOAT, 1, 4, 2, 2, 2);
     assertTrue(OneDnnGroupNorm.usable(x, Activation.SWISH.getActivationFunction()));
     assertEquals(false, OneDnnGroupNorm.usable(x, Activation.TANH.getActivationFunction()));
-    assertEquals(false, OneDnnGroupNorm.usable(x.castTo(DataType.DOUBLE),
-        Activation.SWISH.getActivationFunction()));
+    assertEquals(
+        false,
+        OneDnnGroupNorm.usable(
+            x.castTo(DataType.DOUBLE), Activation.SWISH.getActivationFunction()));
   }
 }

@@ -20,15 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Synchronous parameter averaging on plain Spark, for any {@link WorkerSpec}: the driver side of a round.
+ * Synchronous parameter averaging on plain Spark, for any {@link WorkerSpec}: the driver side of a
+ * round.
  *
- * <p>A round broadcasts the {@link TrainState}, runs one {@link RoundWorker} per partition of {@code data} (k local
- * steps each), sums the workers' parameters and updater states with {@code treeAggregate} and divides by the number of
- * workers: θ ← (1/N) Σ_i θ_i, and likewise Adam's m and v when the updater state is averaged (dl4j-spark's
- * {@code ParameterAveragingTrainingMaster} with {@code saveUpdater}). The global step advances by k.
+ * <p>A round broadcasts the {@link TrainState}, runs one {@link RoundWorker} per partition of
+ * {@code data} (k local steps each), sums the workers' parameters and updater states with {@code
+ * treeAggregate} and divides by the number of workers: θ ← (1/N) Σ_i θ_i, and likewise Adam's m and
+ * v when the updater state is averaged (dl4j-spark's {@code ParameterAveragingTrainingMaster} with
+ * {@code saveUpdater}). The global step advances by k.
  *
- * <p>The data RDD keeps its partitions for the whole job: one per training slot. Workers cache their decoded
- * partition and their model per executor ({@link ExecutorCache}), so only parameters travel each round.
+ * <p>The data RDD keeps its partitions for the whole job: one per training slot. Workers cache
+ * their decoded partition and their model per executor ({@link ExecutorCache}), so only parameters
+ * travel each round.
  *
  * @param <T> the records of {@code data}
  * @param <D> a partition's decoded training data
@@ -47,11 +50,16 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
   private volatile List<TaskReport> lastReports = List.of();
 
   /**
-   * @param data the training records, one partition per training slot. Unless the caller persisted it, it is
-   *     persisted here (DISK_ONLY): the executor that first computes a partition then holds its block, Spark schedules
-   *     the partition's later tasks there (locality), and they find that executor's cached data and model.
+   * @param data the training records, one partition per training slot. Unless the caller persisted
+   *     it, it is persisted here (DISK_ONLY): the executor that first computes a partition then
+   *     holds its block, Spark schedules the partition's later tasks there (locality), and they
+   *     find that executor's cached data and model.
    */
-  public AveragingEngine(JavaSparkContext sc, JavaRDD<T> data, PartitionLoader<T, D> loader, WorkerSpec<D> spec,
+  public AveragingEngine(
+      JavaSparkContext sc,
+      JavaRDD<T> data,
+      PartitionLoader<T, D> loader,
+      WorkerSpec<D> spec,
       SparkTrainSettings settings) {
     this.sc = sc;
     this.persistedHere = data.getStorageLevel().equals(StorageLevel.NONE());
@@ -63,8 +71,9 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
   }
 
   /**
-   * A task resource profile asking for {@code gpus} GPUs per task when executors have GPUs and the application's
-   * per-task amount is lower (FullRes: two); null when the application's settings already fit.
+   * A task resource profile asking for {@code gpus} GPUs per task when executors have GPUs and the
+   * application's per-task amount is lower (FullRes: two); null when the application's settings
+   * already fit.
    */
   static ResourceProfile taskProfile(SparkConf conf, int gpus) {
     String executorGpus = "spark.executor.resource." + DeviceBinding.GPU + ".amount";
@@ -75,8 +84,10 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
     if (perTask >= gpus) {
       return null;
     }
-    TaskResourceRequests tasks = new TaskResourceRequests().cpus(conf.getInt("spark.task.cpus", 1))
-        .resource(DeviceBinding.GPU, gpus);
+    TaskResourceRequests tasks =
+        new TaskResourceRequests()
+            .cpus(conf.getInt("spark.task.cpus", 1))
+            .resource(DeviceBinding.GPU, gpus);
     return new ResourceProfileBuilder().require(tasks).build();
   }
 
@@ -102,35 +113,64 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
     Broadcast<TrainState> b = sc.broadcast(start);
     RoundSums total;
     try {
-      RoundWorker<T, D> worker = new RoundWorker<>(job, spec, loader, b, round, localSteps,
-          settings.averageUpdater(), FaultInjection.parse(settings.injectFailure()));
+      RoundWorker<T, D> worker =
+          new RoundWorker<>(
+              job,
+              spec,
+              loader,
+              b,
+              round,
+              localSteps,
+              settings.averageUpdater(),
+              FaultInjection.parse(settings.injectFailure()));
       JavaRDD<RoundSums> parts = data.mapPartitionsWithIndex(worker, false);
       if (profile != null) {
         parts = parts.withResources(profile);
       }
-      total = parts.treeAggregate(RoundSums.zero(), RoundSums::add, RoundSums::add, settings.aggregationDepth(),
-          settings.finalAggregateOnExecutor());
+      total =
+          parts.treeAggregate(
+              RoundSums.zero(),
+              RoundSums::add,
+              RoundSums::add,
+              settings.aggregationDepth(),
+              settings.finalAggregateOnExecutor());
     } finally {
       b.destroy();
     }
     lastReports = List.copyOf(total.reports);
     if (total.divergence != null) {
-      throw new TrainingDivergedException("training diverged in " + total.divergence.message()
-          + "; no state of round " + round + " is kept");
+      throw new TrainingDivergedException(
+          "training diverged in "
+              + total.divergence.message()
+              + "; no state of round "
+              + round
+              + " is kept");
     }
     if (total.workers != slots()) {
-      throw new IllegalStateException("round " + round + ": " + total.workers + " of " + slots()
-          + " training tasks returned a result");
+      throw new IllegalStateException(
+          "round "
+              + round
+              + ": "
+              + total.workers
+              + " of "
+              + slots()
+              + " training tasks returned a result");
     }
     float[] params = average(total.params, total.workers, round, "parameters");
-    float[] updater = settings.averageUpdater()
-        ? average(total.updater, total.workers, round, "updater state")
-        : new float[start.updaterState().length];
+    float[] updater =
+        settings.averageUpdater()
+            ? average(total.updater, total.workers, round, "updater state")
+            : new float[start.updaterState().length];
     TrainState next = new TrainState(params, updater, start.step() + localSteps);
     double wall = (System.nanoTime() - t0) / 1e9;
     double compute = total.maxComputeSeconds;
     double loss = total.lossCount == 0 ? Double.NaN : total.lossSum / total.lossCount;
-    LOG.debug("round {}: loss {}, {} samples, {} s compute, {} s sync", round, loss, total.samples, compute,
+    LOG.debug(
+        "round {}: loss {}, {} samples, {} s compute, {} s sync",
+        round,
+        loss,
+        total.samples,
+        compute,
         wall - compute);
     return new RoundResult(next, loss, total.samples, compute, Math.max(0, wall - compute));
   }
@@ -144,43 +184,75 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
     for (int i = 0; i < sum.length; i++) {
       float v = sum[i] / n;
       if (!Float.isFinite(v)) {
-        throw new TrainingDivergedException("training diverged in round " + round + ": the averaged " + what
-            + " hold " + v + " at index " + i + "; no state of this round is kept");
+        throw new TrainingDivergedException(
+            "training diverged in round "
+                + round
+                + ": the averaged "
+                + what
+                + " hold "
+                + v
+                + " at index "
+                + i
+                + "; no state of this round is kept");
       }
       out[i] = v;
     }
     return out;
   }
 
-  /** Fails before the first job when the driver may not receive one sum of parameters and updater state. */
+  /**
+   * Fails before the first job when the driver may not receive one sum of parameters and updater
+   * state.
+   */
   private void checkResultSize(TrainState start) {
     long bytes = 4L * (start.params().length + (long) start.updaterState().length);
     long limit = sc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
     long copies = settings.finalAggregateOnExecutor() ? 1 : Math.min(slots(), 64);
     if (limit > 0 && bytes * copies > limit) {
-      throw new IllegalStateException("spark.driver.maxResultSize = " + limit + " bytes is below the " + copies
-          + " sum(s) of parameters and updater state the driver receives per round (" + bytes + " bytes each);"
-          + " raise it (SparkTrainSettings.applyTo sets 4g) or enable " + SparkTrainSettings.PATH
-          + ".final-aggregate-on-executor");
+      throw new IllegalStateException(
+          "spark.driver.maxResultSize = "
+              + limit
+              + " bytes is below the "
+              + copies
+              + " sum(s) of parameters and updater state the driver receives per round ("
+              + bytes
+              + " bytes each);"
+              + " raise it (SparkTrainSettings.applyTo sets 4g) or enable "
+              + SparkTrainSettings.PATH
+              + ".final-aggregate-on-executor");
     }
   }
 
   /**
-   * Decodes every partition's data into its executor's cache before the first round, so that bad records fail
-   * before training and the first round's time is training; returns the tasks' reports.
+   * Decodes every partition's data into its executor's cache before the first round, so that bad
+   * records fail before training and the first round's time is training; returns the tasks'
+   * reports.
    */
   public List<TaskReport> warmUp() {
     String j = job;
     PartitionLoader<T, D> l = loader;
     int wanted = spec.devicesPerTask();
-    JavaRDD<TaskReport> reports = data.mapPartitionsWithIndex((p, it) -> {
-      DeviceBinding.Bound bound = DeviceBinding.bindTask(wanted);
-      ExecutorCache.Entry<D> e = ExecutorCache.data(j, p, () -> l.load(p, it));
-      TaskContext ctx = TaskContext.get();
-      int device = bound.devices().length > 0 ? bound.devices()[0] : -1;
-      return List.of(new TaskReport(p, ctx.attemptNumber(), SparkEnv.get().executorId(),
-          ProcessHandle.current().pid(), bound.addresses(), device, false, e.reused(), 0)).iterator();
-    }, false);
+    JavaRDD<TaskReport> reports =
+        data.mapPartitionsWithIndex(
+            (p, it) -> {
+              DeviceBinding.Bound bound = DeviceBinding.bindTask(wanted);
+              ExecutorCache.Entry<D> e = ExecutorCache.data(j, p, () -> l.load(p, it));
+              TaskContext ctx = TaskContext.get();
+              int device = bound.devices().length > 0 ? bound.devices()[0] : -1;
+              return List.of(
+                      new TaskReport(
+                          p,
+                          ctx.attemptNumber(),
+                          SparkEnv.get().executorId(),
+                          ProcessHandle.current().pid(),
+                          bound.addresses(),
+                          device,
+                          false,
+                          e.reused(),
+                          0))
+                  .iterator();
+            },
+            false);
     if (profile != null) {
       reports = reports.withResources(profile);
     }
@@ -189,8 +261,8 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
   }
 
   /**
-   * Drops this job's cached data in the driver's JVM (the executors' go with their JVMs) and the records' blocks if
-   * this engine persisted them.
+   * Drops this job's cached data in the driver's JVM (the executors' go with their JVMs) and the
+   * records' blocks if this engine persisted them.
    */
   @Override
   public void close() {

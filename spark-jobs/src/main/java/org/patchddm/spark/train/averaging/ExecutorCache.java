@@ -10,13 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a JVM keeps across the rounds of a training job: each partition's decoded data (keyed by job and partition)
- * and idle local models (keyed by model configuration and bound devices). Static, so it outlives Spark tasks; tasks of
- * the same executor find what earlier rounds left.
+ * What a JVM keeps across the rounds of a training job: each partition's decoded data (keyed by job
+ * and partition) and idle local models (keyed by model configuration and bound devices). Static, so
+ * it outlives Spark tasks; tasks of the same executor find what earlier rounds left.
  *
- * <p>Models are lent out: a task borrows one, trains it and gives it back, so two concurrent tasks of one JVM never
- * share a model (on the CPU backend all tasks have the same, empty, device set and get one model each). Only the
- * last {@value #KEEP} jobs' data and model keys are kept.
+ * <p>Models are lent out: a task borrows one, trains it and gives it back, so two concurrent tasks
+ * of one JVM never share a model (on the CPU backend all tasks have the same, empty, device set and
+ * get one model each). Only the last {@value #KEEP} jobs' data and model keys are kept.
  */
 final class ExecutorCache {
   static final int KEEP = 4;
@@ -24,8 +24,10 @@ final class ExecutorCache {
 
   /** job id -> (partition -> data); insertion order = age. */
   private static final LinkedHashMap<String, Map<Integer, Object>> DATA = new LinkedHashMap<>();
+
   /** model key -> idle models; access order = age. */
-  private static final LinkedHashMap<String, Deque<Object>> MODELS = new LinkedHashMap<>(16, 0.75f, true);
+  private static final LinkedHashMap<String, Deque<Object>> MODELS =
+      new LinkedHashMap<>(16, 0.75f, true);
 
   private ExecutorCache() {}
 
@@ -41,7 +43,8 @@ final class ExecutorCache {
         return new Entry<>((D) parts.get(partition), true);
       }
     }
-    // Loading (decoding volumes) runs outside the lock so that partitions of one JVM load in parallel; a partition
+    // Loading (decoding volumes) runs outside the lock so that partitions of one JVM load in
+    // parallel; a partition
     // is loaded by one task at a time, as Spark runs one attempt of it at a time (no speculation).
     D loaded = load.get();
     synchronized (DATA) {
@@ -72,7 +75,10 @@ final class ExecutorCache {
     }
   }
 
-  /** An idle model for {@code key}, or a new one from {@code build}. Give it back with {@link #giveBack}. */
+  /**
+   * An idle model for {@code key}, or a new one from {@code build}. Give it back with {@link
+   * #giveBack}.
+   */
   @SuppressWarnings("unchecked")
   static <M> Entry<M> borrow(String key, Supplier<M> build) {
     synchronized (MODELS) {

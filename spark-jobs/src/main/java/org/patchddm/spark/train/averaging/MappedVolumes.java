@@ -16,9 +16,10 @@ import org.patchddm.model.train.TrainingVolumes;
 import org.patchddm.prep.PreprocessedSubject;
 
 /**
- * Training volumes in an executor-local file, memory-mapped: per subject the MR channels [C, D, H, W] then the label
- * [1, D, H, W], float32 in native byte order, each subject in its own mapping. {@link #get} copies one subject into
- * new ND4J arrays, so the page cache, not the process, holds the partition. {@link #close} deletes the file.
+ * Training volumes in an executor-local file, memory-mapped: per subject the MR channels [C, D, H,
+ * W] then the label [1, D, H, W], float32 in native byte order, each subject in its own mapping.
+ * {@link #get} copies one subject into new ND4J arrays, so the page cache, not the process, holds
+ * the partition. {@link #close} deletes the file.
  */
 final class MappedVolumes implements TrainingVolumes, AutoCloseable {
   private final Path file;
@@ -26,7 +27,8 @@ final class MappedVolumes implements TrainingVolumes, AutoCloseable {
   private final List<long[]> shapes;
   private final List<MappedByteBuffer> maps;
 
-  private MappedVolumes(Path file, List<String> ids, List<long[]> shapes, List<MappedByteBuffer> maps) {
+  private MappedVolumes(
+      Path file, List<String> ids, List<long[]> shapes, List<MappedByteBuffer> maps) {
     this.file = file;
     this.ids = ids;
     this.shapes = shapes;
@@ -38,7 +40,8 @@ final class MappedVolumes implements TrainingVolumes, AutoCloseable {
     List<String> ids = new ArrayList<>();
     List<long[]> shapes = new ArrayList<>();
     List<long[]> spans = new ArrayList<>();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       long offset = 0;
       for (PreprocessedSubject s : subjects) {
         long[] d = SubjectLoader.spatial(s);
@@ -53,8 +56,10 @@ final class MappedVolumes implements TrainingVolumes, AutoCloseable {
     List<MappedByteBuffer> maps = new ArrayList<>();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       for (long[] span : spans) {
-        maps.add((MappedByteBuffer) ch.map(FileChannel.MapMode.READ_ONLY, span[0], span[1])
-            .order(ByteOrder.nativeOrder()));
+        maps.add(
+            (MappedByteBuffer)
+                ch.map(FileChannel.MapMode.READ_ONLY, span[0], span[1])
+                    .order(ByteOrder.nativeOrder()));
       }
     }
     file.toFile().deleteOnExit();
@@ -82,7 +87,8 @@ final class MappedVolumes implements TrainingVolumes, AutoCloseable {
     long labelLength = shape[1] * shape[2] * shape[3];
     ByteBuffer all = maps.get(index).duplicate().order(ByteOrder.nativeOrder());
     INDArray mr = array(all, 0, mrLength, shape);
-    INDArray label = array(all, mrLength, labelLength, new long[] {1, shape[1], shape[2], shape[3]});
+    INDArray label =
+        array(all, mrLength, labelLength, new long[] {1, shape[1], shape[2], shape[3]});
     return new Volume(ids.get(index), mr, label);
   }
 

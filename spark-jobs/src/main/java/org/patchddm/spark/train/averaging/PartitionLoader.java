@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.Iterator;
 
 /**
- * Turns one partition's records into the training data its task samples from. Runs once per partition and
- * executor; the result stays in {@link ExecutorCache} for the whole job.
+ * Turns one partition's records into the training data its task samples from. Runs once per
+ * partition and executor; the result stays in {@link ExecutorCache} for the whole job.
  *
  * @param <T> the records of the partitioned RDD (e.g. Parquet rows)
  * @param <D> the decoded data

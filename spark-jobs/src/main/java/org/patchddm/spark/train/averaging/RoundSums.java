@@ -6,10 +6,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The sum over tasks of a round's results, combined by {@code treeAggregate}: element-wise sums of the flat parameter
- * and updater-state vectors (float32, as the networks hold them), loss sums and counts, examples seen, the slowest
- * task's compute time, the task reports, and the first divergence by partition. {@link #add} sums into the receiver
- * and returns it, as Spark allows for aggregation buffers.
+ * The sum over tasks of a round's results, combined by {@code treeAggregate}: element-wise sums of
+ * the flat parameter and updater-state vectors (float32, as the networks hold them), loss sums and
+ * counts, examples seen, the slowest task's compute time, the task reports, and the first
+ * divergence by partition. {@link #add} sums into the receiver and returns it, as Spark allows for
+ * aggregation buffers.
  */
 final class RoundSums implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -22,6 +23,7 @@ final class RoundSums implements Serializable {
   int workers;
   double maxComputeSeconds;
   final List<TaskReport> reports = new ArrayList<>();
+
   /** The divergence of the lowest partition that diverged, or null. */
   Divergence divergence;
 
@@ -34,7 +36,12 @@ final class RoundSums implements Serializable {
   }
 
   /** One task's result. */
-  static RoundSums of(float[] params, float[] updater, double lossSum, long lossCount, long samples,
+  static RoundSums of(
+      float[] params,
+      float[] updater,
+      double lossSum,
+      long lossCount,
+      long samples,
       TaskReport report) {
     RoundSums s = new RoundSums();
     s.params = params;
@@ -69,7 +76,8 @@ final class RoundSums implements Serializable {
     maxComputeSeconds = Math.max(maxComputeSeconds, o.maxComputeSeconds);
     reports.addAll(o.reports);
     reports.sort(Comparator.comparingInt(TaskReport::partition));
-    if (o.divergence != null && (divergence == null || o.divergence.partition() < divergence.partition())) {
+    if (o.divergence != null
+        && (divergence == null || o.divergence.partition() < divergence.partition())) {
       divergence = o.divergence;
     }
     return this;
@@ -83,8 +91,13 @@ final class RoundSums implements Serializable {
       return from;
     }
     if (into.length != from.length) {
-      throw new IllegalStateException("workers returned " + what + " vectors of different lengths: " + into.length
-          + " and " + from.length);
+      throw new IllegalStateException(
+          "workers returned "
+              + what
+              + " vectors of different lengths: "
+              + into.length
+              + " and "
+              + from.length);
     }
     for (int i = 0; i < into.length; i++) {
       into[i] += from[i];

@@ -17,15 +17,20 @@ import org.patchddm.spark.train.TrainState;
 
 /**
  * One training task of a round, run on an executor for each partition:
+ *
  * <ol>
- *   <li>binds its thread to its GPU ({@link DeviceBinding}), before any ND4J array exists;</li>
- *   <li>takes the partition's decoded data from {@link ExecutorCache} (decoding the records on a miss);</li>
- *   <li>borrows the cached model for its devices and loads the broadcast parameters, updater state (or zeros when
- *       the updater state is not averaged) and global step into it in place;</li>
- *   <li>takes k steps, local step j on the batch of seed mix(seed, round, partition, j);</li>
- *   <li>returns its parameters and updater state (to be summed), its loss sum and its example count.</li>
+ *   <li>binds its thread to its GPU ({@link DeviceBinding}), before any ND4J array exists;
+ *   <li>takes the partition's decoded data from {@link ExecutorCache} (decoding the records on a
+ *       miss);
+ *   <li>borrows the cached model for its devices and loads the broadcast parameters, updater state
+ *       (or zeros when the updater state is not averaged) and global step into it in place;
+ *   <li>takes k steps, local step j on the batch of seed mix(seed, round, partition, j);
+ *   <li>returns its parameters and updater state (to be summed), its loss sum and its example
+ *       count.
  * </ol>
- * A non-finite loss ends the task's steps and is returned as a divergence naming round, partition and step.
+ *
+ * A non-finite loss ends the task's steps and is returned as a divergence naming round, partition
+ * and step.
  */
 final class RoundWorker<T, D> implements Function2<Integer, Iterator<T>, Iterator<RoundSums>> {
   private static final long serialVersionUID = 1L;
@@ -39,8 +44,15 @@ final class RoundWorker<T, D> implements Function2<Integer, Iterator<T>, Iterato
   private final boolean averageUpdater;
   private final FaultInjection fault;
 
-  RoundWorker(String job, WorkerSpec<D> spec, PartitionLoader<T, D> loader, Broadcast<TrainState> state, long round,
-      int localSteps, boolean averageUpdater, FaultInjection fault) {
+  RoundWorker(
+      String job,
+      WorkerSpec<D> spec,
+      PartitionLoader<T, D> loader,
+      Broadcast<TrainState> state,
+      long round,
+      int localSteps,
+      boolean averageUpdater,
+      FaultInjection fault) {
     this.job = job;
     this.spec = spec;
     this.loader = loader;
@@ -56,12 +68,16 @@ final class RoundWorker<T, D> implements Function2<Integer, Iterator<T>, Iterato
     TaskContext ctx = TaskContext.get();
     DeviceBinding.Bound bound = DeviceBinding.bindTask(spec.devicesPerTask());
     NativeThreads.limit(Math.max(1, ctx.cpus()));
-    ExecutorCache.Entry<D> data = ExecutorCache.data(job, partition, () -> loader.load(partition, records));
+    ExecutorCache.Entry<D> data =
+        ExecutorCache.data(job, partition, () -> loader.load(partition, records));
     int[] devices = bound.devices();
     String modelKey = spec.modelKey() + "@devices" + java.util.Arrays.toString(devices);
-    ExecutorCache.Entry<WorkerSpec.Model<D>> model = ExecutorCache.borrow(modelKey, () -> spec.create(devices));
-    // A model whose load or step threw may be half-updated or hold open workspaces: it is dropped. After any other
-    // failure (e.g. the injected one) it goes back to the pool; the next task loads a full state into it anyway.
+    ExecutorCache.Entry<WorkerSpec.Model<D>> model =
+        ExecutorCache.borrow(modelKey, () -> spec.create(devices));
+    // A model whose load or step threw may be half-updated or hold open workspaces: it is dropped.
+    // After any other
+    // failure (e.g. the injected one) it goes back to the pool; the next task loads a full state
+    // into it anyway.
     boolean[] broken = {true};
     try {
       return List.of(train(partition, ctx, bound, data, model, broken)).iterator();
@@ -72,14 +88,20 @@ final class RoundWorker<T, D> implements Function2<Integer, Iterator<T>, Iterato
     }
   }
 
-  private RoundSums train(int partition, TaskContext ctx, DeviceBinding.Bound bound, ExecutorCache.Entry<D> data,
-      ExecutorCache.Entry<WorkerSpec.Model<D>> model, boolean[] broken) {
+  private RoundSums train(
+      int partition,
+      TaskContext ctx,
+      DeviceBinding.Bound bound,
+      ExecutorCache.Entry<D> data,
+      ExecutorCache.Entry<WorkerSpec.Model<D>> model,
+      boolean[] broken) {
     TrainState start = state.value();
     Trainable net = model.value().trainable();
     INDArray params = Nd4j.createFromArray(start.params());
-    INDArray updater = averageUpdater
-        ? Nd4j.createFromArray(start.updaterState())
-        : Nd4j.zeros(DataType.FLOAT, net.updaterState().length());
+    INDArray updater =
+        averageUpdater
+            ? Nd4j.createFromArray(start.updaterState())
+            : Nd4j.zeros(DataType.FLOAT, net.updaterState().length());
     net.load(params, updater, start.step());
     double lossSum = 0;
     long samples = 0;
@@ -90,8 +112,17 @@ final class RoundWorker<T, D> implements Function2<Integer, Iterator<T>, Iterato
       MultiDataSet batch = model.value().batch(data.value(), seed);
       double loss = net.fit(batch);
       if (!Double.isFinite(loss)) {
-        diverged = "round " + round + ", partition " + partition + ", local step " + j + " (global step "
-            + (start.step() + j) + "): the loss is " + loss;
+        diverged =
+            "round "
+                + round
+                + ", partition "
+                + partition
+                + ", local step "
+                + j
+                + " (global step "
+                + (start.step() + j)
+                + "): the loss is "
+                + loss;
         break;
       }
       lossSum += loss;
@@ -103,8 +134,17 @@ final class RoundWorker<T, D> implements Function2<Integer, Iterator<T>, Iterato
       fault.check(round, partition, ctx.attemptNumber());
     }
     int device = bound.devices().length > 0 ? bound.devices()[0] : -1;
-    TaskReport report = new TaskReport(partition, ctx.attemptNumber(), SparkEnv.get().executorId(),
-        ProcessHandle.current().pid(), bound.addresses(), device, model.reused(), data.reused(), compute);
+    TaskReport report =
+        new TaskReport(
+            partition,
+            ctx.attemptNumber(),
+            SparkEnv.get().executorId(),
+            ProcessHandle.current().pid(),
+            bound.addresses(),
+            device,
+            model.reused(),
+            data.reused(),
+            compute);
     if (diverged != null) {
       return RoundSums.diverged(partition, diverged, report);
     }

@@ -24,13 +24,14 @@ import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
- * Data-parallel training of the diffusion U-Net on a preprocessed dataset: the {@link RoundTrainer} the training job
- * drives.
+ * Data-parallel training of the diffusion U-Net on a preprocessed dataset: the {@link RoundTrainer}
+ * the training job drives.
  *
- * <p>The training split's subjects, sorted by id, go round-robin to the training slots (subject i to slot i mod N):
- * one repartition of the Parquet rows at start-up, kept on the executors' local disks (DISK_ONLY) as the source of
- * their decoded caches. Every executor decodes its partitions once ({@link SubjectLoader}) and samples every batch
- * from them; per round only parameters and updater state travel ({@link AveragingEngine}).
+ * <p>The training split's subjects, sorted by id, go round-robin to the training slots (subject i
+ * to slot i mod N): one repartition of the Parquet rows at start-up, kept on the executors' local
+ * disks (DISK_ONLY) as the source of their decoded caches. Every executor decodes its partitions
+ * once ({@link SubjectLoader}) and samples every batch from them; per round only parameters and
+ * updater state travel ({@link AveragingEngine}).
  */
 public final class SparkRoundTrainer implements RoundTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkRoundTrainer.class);
@@ -39,7 +40,9 @@ public final class SparkRoundTrainer implements RoundTrainer {
   private final JavaRDD<Row> rows;
   private final List<List<String>> assignment;
 
-  private SparkRoundTrainer(AveragingEngine<Row, TrainingVolumes> engine, JavaRDD<Row> rows,
+  private SparkRoundTrainer(
+      AveragingEngine<Row, TrainingVolumes> engine,
+      JavaRDD<Row> rows,
       List<List<String>> assignment) {
     this.engine = engine;
     this.rows = rows;
@@ -47,37 +50,50 @@ public final class SparkRoundTrainer implements RoundTrainer {
   }
 
   /**
-   * Partitions the training split of the dataset at {@code datasetPath} over the training slots and decodes it on
-   * the executors.
+   * Partitions the training split of the dataset at {@code datasetPath} over the training slots and
+   * decodes it on the executors.
    *
    * @param spark a session whose context was configured with {@link SparkTrainSettings#applyTo}
    * @param run the run (network, diffusion, trainer settings; the mode picks the sampling)
    * @param settings the distributed-training settings
-   * @throws IllegalArgumentException for an empty training split or more slots than training subjects
+   * @throws IllegalArgumentException for an empty training split or more slots than training
+   *     subjects
    */
-  public static SparkRoundTrainer create(SparkSession spark, String datasetPath, RunSettings run,
-      SparkTrainSettings settings) {
+  public static SparkRoundTrainer create(
+      SparkSession spark, String datasetPath, RunSettings run, SparkTrainSettings settings) {
     Dataset<Row> train;
     try {
       train = PreprocessedDataset.read(spark, datasetPath, Split.TRAIN.label());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<String> ids = new ArrayList<>(train.select("subject_id").as(org.apache.spark.sql.Encoders.STRING())
-        .collectAsList());
+    List<String> ids =
+        new ArrayList<>(
+            train.select("subject_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     ids.sort(null);
     if (ids.isEmpty()) {
-      throw new IllegalArgumentException("dataset " + datasetPath + ": the training split is empty");
+      throw new IllegalArgumentException(
+          "dataset " + datasetPath + ": the training split is empty");
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<String> missing = SparkTrainSettings.missingProperties(sc.getConf());
     if (!missing.isEmpty()) {
-      LOG.warn("the Spark context was built without SparkTrainSettings.applyTo; training relies on {}", missing);
+      LOG.warn(
+          "the Spark context was built without SparkTrainSettings.applyTo; training relies on {}",
+          missing);
     }
     int slots = resolveSlots(settings.slots(), sc);
     if (slots > ids.size()) {
-      throw new IllegalArgumentException("dataset " + datasetPath + ": " + slots + " training slots ("
-          + SparkTrainSettings.PATH + ".slots) but only " + ids.size() + " training subjects; every slot needs one");
+      throw new IllegalArgumentException(
+          "dataset "
+              + datasetPath
+              + ": "
+              + slots
+              + " training slots ("
+              + SparkTrainSettings.PATH
+              + ".slots) but only "
+              + ids.size()
+              + " training subjects; every slot needs one");
     }
     Map<String, Integer> slotOf = new HashMap<>();
     List<List<String>> assignment = new ArrayList<>();
@@ -88,16 +104,26 @@ public final class SparkRoundTrainer implements RoundTrainer {
       slotOf.put(ids.get(i), i % slots);
       assignment.get(i % slots).add(ids.get(i));
     }
-    JavaRDD<Row> rows = train.javaRDD()
-        .mapToPair(r -> new Tuple2<>(slotOf.get(r.<String>getAs("subject_id")), r))
-        .partitionBy(new SlotPartitioner(slots))
-        .values()
-        .persist(StorageLevel.DISK_ONLY());
+    JavaRDD<Row> rows =
+        train
+            .javaRDD()
+            .mapToPair(r -> new Tuple2<>(slotOf.get(r.<String>getAs("subject_id")), r))
+            .partitionBy(new SlotPartitioner(slots))
+            .values()
+            .persist(StorageLevel.DISK_ONLY());
     rows.setName("patchddm training subjects (" + slots + " slots)");
-    AveragingEngine<Row, TrainingVolumes> engine = new AveragingEngine<>(sc, rows,
-        new SubjectLoader(settings.cacheBudgetBytes(), settings.cacheDir()), new UNetWorkerSpec(run), settings);
+    AveragingEngine<Row, TrainingVolumes> engine =
+        new AveragingEngine<>(
+            sc,
+            rows,
+            new SubjectLoader(settings.cacheBudgetBytes(), settings.cacheDir()),
+            new UNetWorkerSpec(run),
+            settings);
     List<TaskReport> warm = engine.warmUp();
-    LOG.info("training subjects: {} in {} slots; decoded on executors {}", ids.size(), slots,
+    LOG.info(
+        "training subjects: {} in {} slots; decoded on executors {}",
+        ids.size(),
+        slots,
         warm.stream().map(r -> r.partition() + "->" + r.executorId()).toList());
     return new SparkRoundTrainer(engine, rows, List.copyOf(assignment));
   }

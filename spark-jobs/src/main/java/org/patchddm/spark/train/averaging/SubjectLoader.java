@@ -19,11 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes a partition's Parquet rows ({@link SubjectRows}) into training volumes: MR [4, D, H, W] = [4, nz, ny, nx]
- * (the channels' x-fastest order is that tensor's C order) and the whole-tumour label [1, D, H, W] as float 0/1,
- * indexed in subject-id order.
- * Kept in native memory when the partition's volumes fit {@code budgetBytes}, else in an executor-local
- * memory-mapped file ({@link MappedVolumes}).
+ * Decodes a partition's Parquet rows ({@link SubjectRows}) into training volumes: MR [4, D, H, W] =
+ * [4, nz, ny, nx] (the channels' x-fastest order is that tensor's C order) and the whole-tumour
+ * label [1, D, H, W] as float 0/1, indexed in subject-id order. Kept in native memory when the
+ * partition's volumes fit {@code budgetBytes}, else in an executor-local memory-mapped file ({@link
+ * MappedVolumes}).
  */
 final class SubjectLoader implements PartitionLoader<Row, TrainingVolumes> {
   private static final long serialVersionUID = 1L;
@@ -44,7 +44,8 @@ final class SubjectLoader implements PartitionLoader<Row, TrainingVolumes> {
     while (rows.hasNext()) {
       PreprocessedSubject s = SubjectRows.decode(rows.next());
       if (s.wholeTumour() == null) {
-        throw new IllegalArgumentException("training subject " + s.subjectId() + " has no whole-tumour label");
+        throw new IllegalArgumentException(
+            "training subject " + s.subjectId() + " has no whole-tumour label");
       }
       subjects.add(s);
       bytes += 4L * (s.channels().length + 1) * s.channels()[0].length;
@@ -52,7 +53,8 @@ final class SubjectLoader implements PartitionLoader<Row, TrainingVolumes> {
     if (subjects.isEmpty()) {
       throw new IllegalStateException("training partition " + partition + " has no subjects");
     }
-    // The rows arrive in shuffle order, which varies between runs: index subjects by id so that a batch seed picks
+    // The rows arrive in shuffle order, which varies between runs: index subjects by id so that a
+    // batch seed picks
     // the same subject every time.
     subjects.sort(Comparator.comparing(PreprocessedSubject::subjectId));
     if (bytes > budgetBytes) {
@@ -60,14 +62,24 @@ final class SubjectLoader implements PartitionLoader<Row, TrainingVolumes> {
       try {
         Files.createDirectories(dir);
         Path file = Files.createTempFile(dir, "patchddm-train-p" + partition + "-", ".f32");
-        LOG.info("partition {}: {} subjects, {} MB decoded, over the {} MB budget: memory-mapped at {}", partition,
-            subjects.size(), bytes >> 20, budgetBytes >> 20, file);
+        LOG.info(
+            "partition {}: {} subjects, {} MB decoded, over the {} MB budget: memory-mapped at {}",
+            partition,
+            subjects.size(),
+            bytes >> 20,
+            budgetBytes >> 20,
+            file);
         return MappedVolumes.write(file, subjects);
       } catch (IOException e) {
-        throw new UncheckedIOException("partition " + partition + ": cannot write the volume cache under " + dir, e);
+        throw new UncheckedIOException(
+            "partition " + partition + ": cannot write the volume cache under " + dir, e);
       }
     }
-    LOG.info("partition {}: {} subjects, {} MB decoded, in memory", partition, subjects.size(), bytes >> 20);
+    LOG.info(
+        "partition {}: {} subjects, {} MB decoded, in memory",
+        partition,
+        subjects.size(),
+        bytes >> 20);
     List<TrainingVolumes.Volume> volumes = new ArrayList<>();
     for (PreprocessedSubject s : subjects) {
       volumes.add(new TrainingVolumes.Volume(s.subjectId(), mr(s), label(s)));

@@ -8,8 +8,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.patchddm.model.train.TrainingVolumes;
 
 /**
- * Benchmark data without a dataset: each record is a subject seed, loaded as a cube of edge {@code size} with MR
- * channels uniform in [0, 1) and a ball-shaped label. Training cost does not depend on the values.
+ * Benchmark data without a dataset: each record is a subject seed, loaded as a cube of edge {@code
+ * size} with MR channels uniform in [0, 1) and a ball-shaped label. Training cost does not depend
+ * on the values.
  */
 public final class SyntheticVolumes implements PartitionLoader<Long, TrainingVolumes> {
   private static final long serialVersionUID = 1L;
@@ -45,8 +46,11 @@ public final class SyntheticVolumes implements PartitionLoader<Long, TrainingVol
           }
         }
       }
-      out.add(new TrainingVolumes.Volume("synthetic-" + seed, Nd4j.create(mr, new long[] {channels, n, n, n}, 'c'),
-          Nd4j.create(label, new long[] {1, n, n, n}, 'c')));
+      out.add(
+          new TrainingVolumes.Volume(
+              "synthetic-" + seed,
+              Nd4j.create(mr, new long[] {channels, n, n, n}, 'c'),
+              Nd4j.create(label, new long[] {1, n, n, n}, 'c')));
     }
     return TrainingVolumes.of(out);
   }

@@ -16,8 +16,17 @@ import java.util.List;
  * @param dataReused whether the partition's decoded subjects came from this executor's cache
  * @param computeSeconds the wall time of the local steps
  */
-public record TaskReport(int partition, int attempt, String executorId, long pid, List<String> gpuAddresses,
-    int boundDevice, boolean modelReused, boolean dataReused, double computeSeconds) implements Serializable {
+public record TaskReport(
+    int partition,
+    int attempt,
+    String executorId,
+    long pid,
+    List<String> gpuAddresses,
+    int boundDevice,
+    boolean modelReused,
+    boolean dataReused,
+    double computeSeconds)
+    implements Serializable {
 
   public TaskReport {
     gpuAddresses = List.copyOf(gpuAddresses);

@@ -11,20 +11,25 @@ import org.patchddm.model.train.TrainingVolumes;
 
 /**
  * The diffusion U-Net of a run as a worker model, built per training mode:
+ *
  * <ul>
- *   <li>PATCH: centre-biased, coordinate-encoded patches of {@code train.patch-size} ({@link LocalTrainer#batch});</li>
- *   <li>HALF_RES: [::2] volumes without coordinates;</li>
- *   <li>FULL_RES: whole padded volumes without coordinates. Its tasks ask for two GPUs, meant for the network split
- *       into an encoder (device 0) and a decoder (device 1); until that {@link Trainable} is plugged in at
- *       {@link #fullRes}, the whole graph runs on the first device.</li>
+ *   <li>PATCH: centre-biased, coordinate-encoded patches of {@code train.patch-size} ({@link
+ *       LocalTrainer#batch});
+ *   <li>HALF_RES: [::2] volumes without coordinates;
+ *   <li>FULL_RES: whole padded volumes without coordinates. Its tasks ask for two GPUs, meant for
+ *       the network split into an encoder (device 0) and a decoder (device 1); until that {@link
+ *       Trainable} is plugged in at {@link #fullRes}, the whole graph runs on the first device.
  * </ul>
- * Batches are drawn exactly as {@link LocalTrainer} draws them, from an rng seeded with the step's seed.
+ *
+ * Batches are drawn exactly as {@link LocalTrainer} draws them, from an rng seeded with the step's
+ * seed.
  */
 public final class UNetWorkerSpec implements WorkerSpec<TrainingVolumes> {
   private static final long serialVersionUID = 1L;
 
   /** The run as HOCON (RunSettings is not Serializable); parsed again on the executors. */
   private final String hocon;
+
   private transient RunSettings run;
 
   public UNetWorkerSpec(RunSettings run) {
@@ -61,10 +66,11 @@ public final class UNetWorkerSpec implements WorkerSpec<TrainingVolumes> {
   public Model<TrainingVolumes> create(int[] devices) {
     RunSettings r = run();
     LocalTrainer single = new LocalTrainer(r, NetworkFactory.create(r), 0);
-    Trainable net = switch (r.train().mode()) {
-      case PATCH, HALF_RES -> single;
-      case FULL_RES -> fullRes(single, devices);
-    };
+    Trainable net =
+        switch (r.train().mode()) {
+          case PATCH, HALF_RES -> single;
+          case FULL_RES -> fullRes(single, devices);
+        };
     return new Model<>() {
       @Override
       public Trainable trainable() {
@@ -79,8 +85,8 @@ public final class UNetWorkerSpec implements WorkerSpec<TrainingVolumes> {
   }
 
   /**
-   * The FullRes network on the task's devices. The seam for the encoder/decoder split over {@code devices[0]} and
-   * {@code devices[1]}: for now the single graph on the thread's device.
+   * The FullRes network on the task's devices. The seam for the encoder/decoder split over {@code
+   * devices[0]} and {@code devices[1]}: for now the single graph on the thread's device.
    */
   static Trainable fullRes(LocalTrainer single, int[] devices) {
     return single;

@@ -6,27 +6,30 @@ import org.patchddm.model.train.StepSeeds;
 import org.patchddm.model.train.Trainable;
 
 /**
- * What a training task needs to build and feed its local model; shipped to the executors with every round's task.
+ * What a training task needs to build and feed its local model; shipped to the executors with every
+ * round's task.
  *
  * @param <D> a partition's training data, as its {@link PartitionLoader} returns it
  */
 public interface WorkerSpec<D> extends Serializable {
 
   /**
-   * Identifies the model's configuration: executors cache one model per (key, bound devices) across rounds and build
-   * a new one when the key changes.
+   * Identifies the model's configuration: executors cache one model per (key, bound devices) across
+   * rounds and build a new one when the key changes.
    */
   String modelKey();
 
-  /** The GPUs one task needs when GPUs are scheduled: 1, or 2 for a model split over two devices. */
+  /**
+   * The GPUs one task needs when GPUs are scheduled: 1, or 2 for a model split over two devices.
+   */
   int devicesPerTask();
 
   /** The root seed from which every batch seed derives. */
   long seed();
 
   /**
-   * The seed of local step {@code step} of {@code partition} in {@code round}: mix(seed, round, partition, step),
-   * never the attempt number, so that a retried task draws the same batches.
+   * The seed of local step {@code step} of {@code partition} in {@code round}: mix(seed, round,
+   * partition, step), never the attempt number, so that a retried task draws the same batches.
    */
   default long batchSeed(long round, int partition, int step) {
     return StepSeeds.mix(seed(), round, partition, step);
@@ -35,7 +38,8 @@ public interface WorkerSpec<D> extends Serializable {
   /**
    * Builds a model on the executor, after the task's thread was bound to {@code devices[0]}.
    *
-   * @param devices the task's ND4J device indices (empty on the CPU backend or without scheduled GPUs)
+   * @param devices the task's ND4J device indices (empty on the CPU backend or without scheduled
+   *     GPUs)
    */
   Model<D> create(int[] devices);
 
@@ -44,7 +48,8 @@ public interface WorkerSpec<D> extends Serializable {
     Trainable trainable();
 
     /**
-     * The batch of one local step; everything random is drawn from {@code seed} ({@link WorkerSpec#batchSeed}).
+     * The batch of one local step; everything random is drawn from {@code seed} ({@link
+     * WorkerSpec#batchSeed}).
      */
     MultiDataSet batch(D data, long seed);
   }

@@ -12,6 +12,11 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,19 +25,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.patchddm.model.train.GraphTrainable;
 import org.patchddm.model.train.StepSeeds;
 import org.patchddm.spark.train.RoundResult;
 import org.patchddm.spark.train.TrainState;
 
 /**
- * The averaging loop on local Spark with two task slots and up to 4 attempts per task, on a small standard-layer
- * graph: against local training, against itself with one worker, against injected failures and a diverging loss.
+ * The averaging loop on local Spark with two task slots and up to 4 attempts per task, on a small
+ * standard-layer graph: against local training, against itself with one worker, against injected
+ * failures and a diverging loss.
  */
 class AveragingEngineTest {
   static SparkSession spark;
@@ -40,8 +41,13 @@ class AveragingEngineTest {
 
   @BeforeAll
   static void start() {
-    SparkConf conf = SparkTrainSettings.applyTo(new SparkConf().setMaster("local[2,4]").setAppName("averaging-test")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+    SparkConf conf =
+        SparkTrainSettings.applyTo(
+            new SparkConf()
+                .setMaster("local[2,4]")
+                .setAppName("averaging-test")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1"));
     spark = SparkSession.builder().config(conf).getOrCreate();
     sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
   }
@@ -51,7 +57,10 @@ class AveragingEngineTest {
     spark.stop();
   }
 
-  /** {@code parts} partitions, partition p holding minibatches seeded (p * 100 + i) for i < perPartition. */
+  /**
+   * {@code parts} partitions, partition p holding minibatches seeded (p * 100 + i) for i <
+   * perPartition.
+   */
   static JavaRDD<MultiDataSet> data(int parts, int perPartition, int batch, boolean same) {
     List<MultiDataSet> all = new ArrayList<>();
     for (int p = 0; p < parts; p++) {
@@ -62,10 +71,17 @@ class AveragingEngineTest {
     return sc.parallelize(all, parts);
   }
 
-  static AveragingEngine<MultiDataSet, List<MultiDataSet>> engine(JavaRDD<MultiDataSet> rdd, IUpdater updater,
-      boolean partitionBlind, SparkTrainSettings settings) {
-    return new AveragingEngine<>(sc, rdd, new GraphFixtures.ListLoader(),
-        new GraphFixtures.Spec(updater, 7, 1, partitionBlind), settings);
+  static AveragingEngine<MultiDataSet, List<MultiDataSet>> engine(
+      JavaRDD<MultiDataSet> rdd,
+      IUpdater updater,
+      boolean partitionBlind,
+      SparkTrainSettings settings) {
+    return new AveragingEngine<>(
+        sc,
+        rdd,
+        new GraphFixtures.ListLoader(),
+        new GraphFixtures.Spec(updater, 7, 1, partitionBlind),
+        settings);
   }
 
   static TrainState start(IUpdater updater) {
@@ -99,8 +115,9 @@ class AveragingEngineTest {
   }
 
   /**
-   * Two workers, Adam, k = 2: the round equals the average of two local graphs, each trained from the same start on
-   * its own partition's batches (chosen by the step seeds), parameters and both moments.
+   * Two workers, Adam, k = 2: the round equals the average of two local graphs, each trained from
+   * the same start on its own partition's batches (chosen by the step seeds), parameters and both
+   * moments.
    */
   @Test
   void roundIsTheAverageOfIndependentLocalWorkers() {
@@ -155,11 +172,14 @@ class AveragingEngineTest {
       r1 = e.round(r0, 1, 2).state();
     }
     assertArrayEquals(new float[s0.updaterState().length], r0.updaterState(), 0f);
-    // Independent: a graph loaded with r0's parameters, zero moments, at step 2, trained on round 1's batches.
+    // Independent: a graph loaded with r0's parameters, zero moments, at step 2, trained on round
+    // 1's batches.
     List<MultiDataSet> part = rdd.collect();
     GraphTrainable t = new GraphTrainable(GraphFixtures.graph(adam, 7));
-    t.load(Nd4j.createFromArray(r0.params()), Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT,
-        s0.updaterState().length), 2);
+    t.load(
+        Nd4j.createFromArray(r0.params()),
+        Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, s0.updaterState().length),
+        2);
     for (int j = 0; j < 2; j++) {
       t.fit(part.get(new java.util.SplittableRandom(StepSeeds.mix(7, 1, 0, j)).nextInt(2)));
     }
@@ -182,8 +202,11 @@ class AveragingEngineTest {
         if (r == 1) {
           TaskReport retried = e.lastReports().get(1);
           assertEquals(1, retried.partition());
-          assertEquals(1, retried.attempt(), "partition 1 of round 1 should have run a second attempt");
-          assertTrue(retried.modelReused(), "the retry should train the model the failed attempt left behind");
+          assertEquals(
+              1, retried.attempt(), "partition 1 of round 1 should have run a second attempt");
+          assertTrue(
+              retried.modelReused(),
+              "the retry should train the model the failed attempt left behind");
         }
       }
     }
@@ -193,13 +216,17 @@ class AveragingEngineTest {
 
   @Test
   void aNonFiniteLossStopsTheRoundNamingPartitionAndStep() {
-    List<MultiDataSet> all = new ArrayList<>(List.of(GraphFixtures.minibatch(4, 1), GraphFixtures.minibatch(4, 2)));
+    List<MultiDataSet> all =
+        new ArrayList<>(List.of(GraphFixtures.minibatch(4, 1), GraphFixtures.minibatch(4, 2)));
     all.get(1).getFeatures(0).putScalar(new long[] {2, 1}, Float.NaN);
     JavaRDD<MultiDataSet> rdd = sc.parallelize(all, 2);
     IUpdater sgd = new Sgd(0.1);
     try (var e = engine(rdd, sgd, false, SparkTrainSettings.of(2, 3))) {
-      TrainingDivergedException ex = assertThrows(TrainingDivergedException.class, () -> e.round(start(sgd), 4, 3));
-      assertTrue(ex.getMessage().contains("round 4, partition 1, local step 0 (global step 0)"), ex.getMessage());
+      TrainingDivergedException ex =
+          assertThrows(TrainingDivergedException.class, () -> e.round(start(sgd), 4, 3));
+      assertTrue(
+          ex.getMessage().contains("round 4, partition 1, local step 0 (global step 0)"),
+          ex.getMessage());
       assertTrue(ex.getMessage().contains("NaN"), ex.getMessage());
     }
   }
@@ -219,8 +246,9 @@ class AveragingEngineTest {
   }
 
   /**
-   * The oracle: dl4j-spark's ParameterAveragingTrainingMaster and this engine, plain SGD, k = 1, two workers with one
-   * 4-example minibatch each, from the same initial graph, give the same parameters.
+   * The oracle: dl4j-spark's ParameterAveragingTrainingMaster and this engine, plain SGD, k = 1,
+   * two workers with one 4-example minibatch each, from the same initial graph, give the same
+   * parameters.
    */
   @Test
   void matchesDl4jSparkParameterAveraging() {
@@ -228,9 +256,16 @@ class AveragingEngineTest {
     ComputationGraph init = GraphFixtures.graph(sgd, 7);
     TrainState s0 = TrainStates.of(new GraphTrainable(init.clone()));
     JavaRDD<MultiDataSet> rdd = data(2, 1, 4, false);
-    ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(2, 4).batchSizePerWorker(4)
-        .averagingFrequency(1).workerPrefetchNumBatches(0).rddTrainingApproach(RDDTrainingApproach.Direct)
-        .repartionData(Repartition.Never).saveUpdater(true).collectTrainingStats(false).build();
+    ParameterAveragingTrainingMaster tm =
+        new ParameterAveragingTrainingMaster.Builder(2, 4)
+            .batchSizePerWorker(4)
+            .averagingFrequency(1)
+            .workerPrefetchNumBatches(0)
+            .rddTrainingApproach(RDDTrainingApproach.Direct)
+            .repartionData(Repartition.Never)
+            .saveUpdater(true)
+            .collectTrainingStats(false)
+            .build();
     SparkComputationGraph dl4j = new SparkComputationGraph(sc, init.clone(), tm);
     dl4j.fitMultiDataSet(rdd);
     float[] want = TrainStates.floats(dl4j.getNetwork().params());
@@ -248,7 +283,9 @@ class AveragingEngineTest {
       for (int i = 0; i < single.length; i++) {
         maxDiff = Math.max(maxDiff, Math.abs(single[i] - want[i]));
       }
-      assertTrue(maxDiff > 1e-3, "dl4j-spark's result equals one worker's step alone (max diff " + maxDiff + ")");
+      assertTrue(
+          maxDiff > 1e-3,
+          "dl4j-spark's result equals one worker's step alone (max diff " + maxDiff + ")");
     }
   }
 }

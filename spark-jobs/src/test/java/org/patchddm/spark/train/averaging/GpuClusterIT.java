@@ -28,9 +28,9 @@ import org.patchddm.model.train.GraphTrainable;
 import org.patchddm.spark.train.TrainState;
 
 /**
- * Two executor JVMs (local-cluster[2,1,1024]) with fake GPUs: a discovery script hands each Worker two addresses of
- * its own ("0","1" and "2","3"). Training tasks bind the addresses Spark assigned them, a task that asks for two
- * gets two, and executors keep their model and data between rounds.
+ * Two executor JVMs (local-cluster[2,1,1024]) with fake GPUs: a discovery script hands each Worker
+ * two addresses of its own ("0","1" and "2","3"). Training tasks bind the addresses Spark assigned
+ * them, a task that asks for two gets two, and executors keep their model and data between rounds.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class GpuClusterIT {
@@ -44,30 +44,39 @@ class GpuClusterIT {
     assertNotNull(home, "SPARK_HOME must be set (spark-jobs' surefire configuration sets it)");
     Files.createDirectories(Path.of(home, "jars"));
     Path script = dir.resolve("gpus.sh");
-    // Each call claims the next free index with an atomic mkdir, so concurrent Workers get distinct pairs.
-    Files.writeString(script, "#!/bin/sh\n"
-        + "i=0\n"
-        + "while ! mkdir \"" + dir + "/claim-$i\" 2>/dev/null; do i=$((i+1)); done\n"
-        + "echo \"{\\\"name\\\":\\\"gpu\\\",\\\"addresses\\\":[\\\"$((2*i))\\\",\\\"$((2*i+1))\\\"]}\"\n");
+    // Each call claims the next free index with an atomic mkdir, so concurrent Workers get distinct
+    // pairs.
+    Files.writeString(
+        script,
+        "#!/bin/sh\n"
+            + "i=0\n"
+            + "while ! mkdir \""
+            + dir
+            + "/claim-$i\" 2>/dev/null; do i=$((i+1)); done\n"
+            + "echo \"{\\\"name\\\":\\\"gpu\\\",\\\"addresses\\\":[\\\"$((2*i))\\\",\\\"$((2*i+1))\\\"]}\"\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-    SparkConf conf = SparkTrainSettings.applyTo(new SparkConf().setMaster("local-cluster[2,1,1024]")
-        .setAppName("gpu-cluster-test")
-        .set("spark.ui.enabled", "false")
-        .set("spark.driver.host", "127.0.0.1")
-        .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-        .set("spark.executorEnv.OMP_NUM_THREADS", "1")
-        .set("spark.worker.resource.gpu.amount", "2")
-        .set("spark.worker.resource.gpu.discoveryScript", script.toString())
-        .set("spark.executor.resource.gpu.amount", "2")
-        .set("spark.task.resource.gpu.amount", "1")
-        .set("spark.scheduler.maxRegisteredResourcesWaitingTime", "90s"));
+    SparkConf conf =
+        SparkTrainSettings.applyTo(
+            new SparkConf()
+                .setMaster("local-cluster[2,1,1024]")
+                .setAppName("gpu-cluster-test")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1")
+                .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+                .set("spark.executorEnv.OMP_NUM_THREADS", "1")
+                .set("spark.worker.resource.gpu.amount", "2")
+                .set("spark.worker.resource.gpu.discoveryScript", script.toString())
+                .set("spark.executor.resource.gpu.amount", "2")
+                .set("spark.task.resource.gpu.amount", "1")
+                .set("spark.scheduler.maxRegisteredResourcesWaitingTime", "90s"));
     spark = SparkSession.builder().config(conf).getOrCreate();
     sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (sc.sc().getExecutorMemoryStatus().size() < 3) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("executors did not register within 120 s: "
-            + sc.sc().getExecutorMemoryStatus().keySet());
+        throw new AssertionError(
+            "executors did not register within 120 s: "
+                + sc.sc().getExecutorMemoryStatus().keySet());
       }
       Thread.sleep(200);
     }
@@ -91,8 +100,13 @@ class GpuClusterIT {
   @Test
   void tasksBindTheirOwnGpusAndReuseTheirModels() {
     long driver = ProcessHandle.current().pid();
-    try (var e = new AveragingEngine<>(sc, data(), new GraphFixtures.ListLoader(),
-        new GraphFixtures.Spec(new Sgd(0.1), 7, 1, false), SparkTrainSettings.of(2, 1))) {
+    try (var e =
+        new AveragingEngine<>(
+            sc,
+            data(),
+            new GraphFixtures.ListLoader(),
+            new GraphFixtures.Spec(new Sgd(0.1), 7, 1, false),
+            SparkTrainSettings.of(2, 1))) {
       TrainState s = e.round(start(), 0, 1).state();
       List<TaskReport> first = e.lastReports();
       e.round(s, 1, 1);
@@ -111,7 +125,8 @@ class GpuClusterIT {
       assertEquals(2, pids.size(), "the two slots should run in two executor JVMs: " + first);
       for (int p = 0; p < 2; p++) {
         TaskReport r = second.get(p);
-        assertEquals(first.get(p).pid(), r.pid(), "partition " + p + " should stay on its executor");
+        assertEquals(
+            first.get(p).pid(), r.pid(), "partition " + p + " should stay on its executor");
         assertTrue(r.modelReused(), "executors should reuse their cached graph: " + r);
         assertTrue(r.dataReused(), "executors should reuse their cached data: " + r);
       }
@@ -120,8 +135,13 @@ class GpuClusterIT {
 
   @Test
   void aTwoDeviceTaskGetsTwoGpus() {
-    try (var e = new AveragingEngine<>(sc, data(), new GraphFixtures.ListLoader(),
-        new GraphFixtures.Spec(new Sgd(0.1), 7, 2, false), SparkTrainSettings.of(2, 1))) {
+    try (var e =
+        new AveragingEngine<>(
+            sc,
+            data(),
+            new GraphFixtures.ListLoader(),
+            new GraphFixtures.Spec(new Sgd(0.1), 7, 2, false),
+            SparkTrainSettings.of(2, 1))) {
       e.round(start(), 0, 1);
       List<String> all = new ArrayList<>();
       for (TaskReport r : e.lastReports()) {

@@ -19,7 +19,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.patchddm.model.train.GraphTrainable;
 import org.patchddm.model.train.Trainable;
 
-/** A small standard-layer graph (4 -> dense 8 tanh -> dense 3 identity, MSE) and minibatches for engine tests. */
+/**
+ * A small standard-layer graph (4 -> dense 8 tanh -> dense 3 identity, MSE) and minibatches for
+ * engine tests.
+ */
 final class GraphFixtures {
   static final int IN = 4;
   static final int OUT = 3;
@@ -27,12 +30,24 @@ final class GraphFixtures {
   private GraphFixtures() {}
 
   static ComputationGraphConfiguration conf(IUpdater updater, long seed) {
-    return new NeuralNetConfiguration.Builder().seed(seed).updater(updater).dataType(DataType.FLOAT)
-        .graphBuilder().addInputs("in")
-        .addLayer("h", new DenseLayer.Builder().nIn(IN).nOut(8).activation(Activation.TANH).build(), "in")
-        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(8).nOut(OUT)
-            .activation(Activation.IDENTITY).build(), "h")
-        .setOutputs("out").build();
+    return new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .updater(updater)
+        .dataType(DataType.FLOAT)
+        .graphBuilder()
+        .addInputs("in")
+        .addLayer(
+            "h", new DenseLayer.Builder().nIn(IN).nOut(8).activation(Activation.TANH).build(), "in")
+        .addLayer(
+            "out",
+            new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                .nIn(8)
+                .nOut(OUT)
+                .activation(Activation.IDENTITY)
+                .build(),
+            "h")
+        .setOutputs("out")
+        .build();
   }
 
   static ComputationGraph graph(IUpdater updater, long seed) {
@@ -41,7 +56,10 @@ final class GraphFixtures {
     return g;
   }
 
-  /** A minibatch of {@code n} examples with features and labels uniform in [-1, 1), drawn from {@code seed}. */
+  /**
+   * A minibatch of {@code n} examples with features and labels uniform in [-1, 1), drawn from
+   * {@code seed}.
+   */
   static MultiDataSet minibatch(int n, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     float[] x = new float[n * IN];
@@ -70,9 +88,9 @@ final class GraphFixtures {
   }
 
   /**
-   * The fixture graph as a worker model; a step's batch is minibatch nextInt(size) of the partition, chosen by an rng
-   * seeded with the step's seed. With {@code partitionBlind} the seed ignores the partition, so that partitions with
-   * the same data get the same batches.
+   * The fixture graph as a worker model; a step's batch is minibatch nextInt(size) of the
+   * partition, chosen by an rng seeded with the step's seed. With {@code partitionBlind} the seed
+   * ignores the partition, so that partitions with the same data get the same batches.
    */
   static final class Spec implements WorkerSpec<List<MultiDataSet>> {
     private static final long serialVersionUID = 1L;

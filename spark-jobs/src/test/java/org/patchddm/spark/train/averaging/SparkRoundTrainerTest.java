@@ -38,7 +38,10 @@ import org.patchddm.spark.dataset.SubjectRows;
 import org.patchddm.spark.train.RoundResult;
 import org.patchddm.spark.train.TrainState;
 
-/** The U-Net's round trainer on a real preprocessed dataset (3 synthetic subjects, 32³) in local Spark. */
+/**
+ * The U-Net's round trainer on a real preprocessed dataset (3 synthetic subjects, 32³) in local
+ * Spark.
+ */
 class SparkRoundTrainerTest extends LocalSparkTest {
   @TempDir static Path dir;
   static String dataset;
@@ -48,15 +51,28 @@ class SparkRoundTrainerTest extends LocalSparkTest {
     Path in = dir.resolve("cohort");
     TestCohorts.writeTraining(in, 21, 1, 3);
     dataset = dir.resolve("dataset").toString();
-    CommandRunner.Result r = CommandRunner.run(new PreprocessCommand(), "--input", in.toString(), "--output",
-        dataset, "--set", TestCohorts.TARGET, "--set", "patchddm.prep.split.train=1.0",
-        "--set", "patchddm.prep.split.val=0.0");
+    CommandRunner.Result r =
+        CommandRunner.run(
+            new PreprocessCommand(),
+            "--input",
+            in.toString(),
+            "--output",
+            dataset,
+            "--set",
+            TestCohorts.TARGET,
+            "--set",
+            "patchddm.prep.split.train=1.0",
+            "--set",
+            "patchddm.prep.split.val=0.0");
     assertEquals(0, r.exitCode(), r.err());
   }
 
   static RunSettings run(TrainingMode mode) {
-    UNetSettings net = new UNetSettings(8, List.of(1, 2), 1, 4, mode.inputChannels(4), 1, SkipMerge.AVERAGE, 8);
-    TrainSettings t = new TrainSettings(Optimizer.ADAM, 1e-3, 0.0, 1, 0.0, List.of(16, 16, 16), 3, 100, 0, 1, mode);
+    UNetSettings net =
+        new UNetSettings(8, List.of(1, 2), 1, 4, mode.inputChannels(4), 1, SkipMerge.AVERAGE, 8);
+    TrainSettings t =
+        new TrainSettings(
+            Optimizer.ADAM, 1e-3, 0.0, 1, 0.0, List.of(16, 16, 16), 3, 100, 0, 1, mode);
     return new RunSettings(net, DiffusionSettings.paper(), t);
   }
 
@@ -70,19 +86,25 @@ class SparkRoundTrainerTest extends LocalSparkTest {
   }
 
   /**
-   * One slot, Adam, k = 3, two rounds: the same parameters, Adam moments and step as a LocalTrainer on the driver
-   * stepping through the same batches (seeds mix(seed, round, 0, j), all subjects in id order), bit for bit.
+   * One slot, Adam, k = 3, two rounds: the same parameters, Adam moments and step as a LocalTrainer
+   * on the driver stepping through the same batches (seeds mix(seed, round, 0, j), all subjects in
+   * id order), bit for bit.
    */
   @Test
   void oneWorkerEqualsLocalTrainerBitForBit() throws Exception {
     RunSettings run = run(TrainingMode.PATCH);
     LocalTrainer local = new LocalTrainer(run, NetworkFactory.create(run), 0);
     TrainState s = TrainStates.of(local);
-    TrainingVolumes volumes = new SubjectLoader(Long.MAX_VALUE, "").load(0,
-        PreprocessedDataset.read(spark, dataset, "train").collectAsList().stream()
-            .sorted(Comparator.comparing(r -> r.<String>getAs("subject_id"))).iterator());
+    TrainingVolumes volumes =
+        new SubjectLoader(Long.MAX_VALUE, "")
+            .load(
+                0,
+                PreprocessedDataset.read(spark, dataset, "train").collectAsList().stream()
+                    .sorted(Comparator.comparing(r -> r.<String>getAs("subject_id")))
+                    .iterator());
     double lossSum = 0;
-    try (SparkRoundTrainer trainer = SparkRoundTrainer.create(spark, dataset, run, SparkTrainSettings.of(1, 3))) {
+    try (SparkRoundTrainer trainer =
+        SparkRoundTrainer.create(spark, dataset, run, SparkTrainSettings.of(1, 3))) {
       assertEquals(1, trainer.slots());
       assertEquals(3, trainer.assignment().get(0).size());
       RoundResult last = null;
@@ -92,7 +114,8 @@ class SparkRoundTrainerTest extends LocalSparkTest {
       }
       for (int round = 0; round < 2; round++) {
         for (int j = 0; j < 3; j++) {
-          double loss = local.fit(local.batch(volumes, new SplittableRandom(StepSeeds.mix(3, round, 0, j))));
+          double loss =
+              local.fit(local.batch(volumes, new SplittableRandom(StepSeeds.mix(3, round, 0, j))));
           if (round == 1) {
             lossSum += loss;
           }
@@ -100,7 +123,8 @@ class SparkRoundTrainerTest extends LocalSparkTest {
       }
       assertEquals(lossSum / 3, last.meanLoss(), 0.0);
       assertEquals(3, last.samples());
-      assertTrue(trainer.lastReports().get(0).modelReused() && trainer.lastReports().get(0).dataReused());
+      assertTrue(
+          trainer.lastReports().get(0).modelReused() && trainer.lastReports().get(0).dataReused());
     }
     TrainState want = TrainStates.of(local);
     assertEquals(6, s.step());
@@ -111,12 +135,21 @@ class SparkRoundTrainerTest extends LocalSparkTest {
 
   @Test
   void subjectsGoRoundRobinToSlots() throws Exception {
-    try (SparkRoundTrainer trainer = SparkRoundTrainer.create(spark, dataset, run(TrainingMode.HALF_RES),
-        SparkTrainSettings.of(2, 1))) {
+    try (SparkRoundTrainer trainer =
+        SparkRoundTrainer.create(
+            spark, dataset, run(TrainingMode.HALF_RES), SparkTrainSettings.of(2, 1))) {
       List<String> ids = subjects().stream().map(PreprocessedSubject::subjectId).toList();
-      assertEquals(List.of(List.of(ids.get(0), ids.get(2)), List.of(ids.get(1))), trainer.assignment());
-      RoundResult r = trainer.round(TrainStates.of(new LocalTrainer(run(TrainingMode.HALF_RES),
-          NetworkFactory.create(run(TrainingMode.HALF_RES)), 0)), 0, 1);
+      assertEquals(
+          List.of(List.of(ids.get(0), ids.get(2)), List.of(ids.get(1))), trainer.assignment());
+      RoundResult r =
+          trainer.round(
+              TrainStates.of(
+                  new LocalTrainer(
+                      run(TrainingMode.HALF_RES),
+                      NetworkFactory.create(run(TrainingMode.HALF_RES)),
+                      0)),
+              0,
+              1);
       assertEquals(2, r.samples());
       assertTrue(Double.isFinite(r.meanLoss()));
     }
@@ -124,18 +157,29 @@ class SparkRoundTrainerTest extends LocalSparkTest {
 
   @Test
   void moreSlotsThanSubjectsIsRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SparkRoundTrainer.create(spark, dataset, run(TrainingMode.PATCH), SparkTrainSettings.of(4, 1)));
-    assertTrue(e.getMessage().contains("4 training slots") && e.getMessage().contains("only 3 training subjects"),
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SparkRoundTrainer.create(
+                    spark, dataset, run(TrainingMode.PATCH), SparkTrainSettings.of(4, 1)));
+    assertTrue(
+        e.getMessage().contains("4 training slots")
+            && e.getMessage().contains("only 3 training subjects"),
         e.getMessage());
   }
 
-  /** MR [4, nz, ny, nx] and label [1, nz, ny, nx] read channel c at (x, y, z) from index x + nx (y + ny z). */
+  /**
+   * MR [4, nz, ny, nx] and label [1, nz, ny, nx] read channel c at (x, y, z) from index x + nx (y +
+   * ny z).
+   */
   @Test
   void decodedVolumesHaveTheModelLayoutInMemoryAndMapped() throws Exception {
     List<PreprocessedSubject> subjects = subjects();
-    List<Row> rows = PreprocessedDataset.read(spark, dataset, "train").collectAsList().stream()
-        .sorted(Comparator.comparing(r -> r.<String>getAs("subject_id"))).toList();
+    List<Row> rows =
+        PreprocessedDataset.read(spark, dataset, "train").collectAsList().stream()
+            .sorted(Comparator.comparing(r -> r.<String>getAs("subject_id")))
+            .toList();
     TrainingVolumes memory = new SubjectLoader(Long.MAX_VALUE, "").load(0, rows.iterator());
     Path cache = dir.resolve("mmap");
     TrainingVolumes mapped = new SubjectLoader(0, cache.toString()).load(0, rows.iterator());
@@ -163,7 +207,8 @@ class SparkRoundTrainerTest extends LocalSparkTest {
       assertEquals(v.label(), m.label());
     }
     INDArray label = memory.get(0).label();
-    assertTrue(label.sumNumber().doubleValue() > 0, "the synthetic subject should have tumour voxels");
+    assertTrue(
+        label.sumNumber().doubleValue() > 0, "the synthetic subject should have tumour voxels");
     ((MappedVolumes) mapped).close();
     assertFalse(Files.exists(((MappedVolumes) mapped).file()));
   }

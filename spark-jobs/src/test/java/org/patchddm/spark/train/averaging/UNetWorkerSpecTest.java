@@ -21,18 +21,24 @@ class UNetWorkerSpecTest {
       out.writeObject(new UNetWorkerSpec(run));
     }
     UNetWorkerSpec back;
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       back = (UNetWorkerSpec) in.readObject();
     }
     assertEquals(run, back.run());
     assertEquals(new UNetWorkerSpec(run).modelKey(), back.modelKey());
-    assertNotEquals(back.modelKey(), new UNetWorkerSpec(SparkRoundTrainerTest.run(TrainingMode.PATCH)).modelKey());
+    assertNotEquals(
+        back.modelKey(),
+        new UNetWorkerSpec(SparkRoundTrainerTest.run(TrainingMode.PATCH)).modelKey());
   }
 
   @Test
   void fullResTasksAskForTwoDevices() {
-    assertEquals(2, new UNetWorkerSpec(SparkRoundTrainerTest.run(TrainingMode.FULL_RES)).devicesPerTask());
-    assertEquals(1, new UNetWorkerSpec(SparkRoundTrainerTest.run(TrainingMode.PATCH)).devicesPerTask());
-    assertEquals(1, new UNetWorkerSpec(SparkRoundTrainerTest.run(TrainingMode.HALF_RES)).devicesPerTask());
+    assertEquals(
+        2, new UNetWorkerSpec(SparkRoundTrainerTest.run(TrainingMode.FULL_RES)).devicesPerTask());
+    assertEquals(
+        1, new UNetWorkerSpec(SparkRoundTrainerTest.run(TrainingMode.PATCH)).devicesPerTask());
+    assertEquals(
+        1, new UNetWorkerSpec(SparkRoundTrainerTest.run(TrainingMode.HALF_RES)).devicesPerTask());
   }
 }
