@@ -89,7 +89,7 @@ final class HeaderCodec {
     NiftiDataType type = datatype(name, b.getShort(70));
     checkDims(name, dims, type);
     double voxOffset = b.getFloat(108);
-    NiftiHeader.Builder h =
+    NiftiHeaderBuilder h =
         NiftiHeader.builder()
             .format(format)
             .byteOrder(b.order())

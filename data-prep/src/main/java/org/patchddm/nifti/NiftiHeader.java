@@ -31,7 +31,7 @@ public final class NiftiHeader {
   private final String descrip;
   private final int xyztUnits;
 
-  private NiftiHeader(Builder b) {
+  NiftiHeader(NiftiHeaderBuilder b) {
     if (b.dims == null || b.dims.length < 1 || b.dims.length > 7) {
       throw new IllegalArgumentException(
           "ndim must be 1..7, got " + (b.dims == null ? "none" : b.dims.length));
@@ -70,12 +70,12 @@ public final class NiftiHeader {
     this.xyztUnits = b.xyztUnits;
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static NiftiHeaderBuilder builder() {
+    return new NiftiHeaderBuilder();
   }
 
-  public Builder toBuilder() {
-    Builder b = new Builder();
+  public NiftiHeaderBuilder toBuilder() {
+    NiftiHeaderBuilder b = new NiftiHeaderBuilder();
     b.format = format;
     b.byteOrder = byteOrder;
     b.dims = dims.clone();
@@ -284,173 +284,5 @@ public final class NiftiHeader {
         + sformCode
         + " vox_offset="
         + voxOffset;
-  }
-
-  /**
-   * Mutable builder; defaults: NIfTI-1, little-endian, pixdim 1, no scaling, no transform codes.
-   */
-  public static final class Builder {
-    private NiftiFormat format = NiftiFormat.NIFTI1;
-    private ByteOrder byteOrder = ByteOrder.LITTLE_ENDIAN;
-    private long[] dims;
-    private double[] pixdim = {1, 1, 1, 1, 1, 1, 1, 1};
-    private NiftiDataType datatype;
-    private double sclSlope = 1.0;
-    private double sclInter = 0.0;
-    private int qformCode;
-    private int sformCode;
-    private double quaternB, quaternC, quaternD;
-    private double qoffsetX, qoffsetY, qoffsetZ;
-    private double[] srowX = {1, 0, 0, 0};
-    private double[] srowY = {0, 1, 0, 0};
-    private double[] srowZ = {0, 0, 1, 0};
-    private long voxOffset;
-    private String descrip = "";
-    private int xyztUnits = UNITS_MM_SEC;
-
-    private Builder() {}
-
-    public Builder format(NiftiFormat f) {
-      this.format = f;
-      return this;
-    }
-
-    public Builder byteOrder(ByteOrder o) {
-      this.byteOrder = o;
-      return this;
-    }
-
-    /** {@code dim[1..ndim]}. */
-    public Builder dims(long... d) {
-      this.dims = d.clone();
-      return this;
-    }
-
-    /** {@code dim[1..ndim]} from an int shape. */
-    public Builder shape(int... shape) {
-      this.dims = Arrays.stream(shape).asLongStream().toArray();
-      return this;
-    }
-
-    /** Sets {@code pixdim[1..n]} from {@code p[0..n-1]}; other entries keep their value. */
-    public Builder pixdim(double... p) {
-      if (p.length > 7) {
-        throw new IllegalArgumentException("at most 7 pixdim entries");
-      }
-      System.arraycopy(p, 0, pixdim, 1, p.length);
-      return this;
-    }
-
-    /** Sets all eight stored entries, {@code pixdim[0..7]}. */
-    public Builder rawPixdim(double[] p) {
-      if (p.length != 8) {
-        throw new IllegalArgumentException("raw pixdim must have 8 entries");
-      }
-      this.pixdim = p.clone();
-      return this;
-    }
-
-    public Builder qfac(double q) {
-      this.pixdim[0] = q;
-      return this;
-    }
-
-    public Builder datatype(NiftiDataType t) {
-      this.datatype = t;
-      return this;
-    }
-
-    public Builder scaling(double slope, double inter) {
-      this.sclSlope = slope;
-      this.sclInter = inter;
-      return this;
-    }
-
-    public Builder qformCode(int c) {
-      this.qformCode = c;
-      return this;
-    }
-
-    public Builder sformCode(int c) {
-      this.sformCode = c;
-      return this;
-    }
-
-    public Builder quatern(double b, double c, double d) {
-      this.quaternB = b;
-      this.quaternC = c;
-      this.quaternD = d;
-      return this;
-    }
-
-    public Builder qoffset(double x, double y, double z) {
-      this.qoffsetX = x;
-      this.qoffsetY = y;
-      this.qoffsetZ = z;
-      return this;
-    }
-
-    public Builder srow(double[] x, double[] y, double[] z) {
-      if (x.length != 4 || y.length != 4 || z.length != 4) {
-        throw new IllegalArgumentException("srow rows need 4 entries");
-      }
-      this.srowX = x.clone();
-      this.srowY = y.clone();
-      this.srowZ = z.clone();
-      return this;
-    }
-
-    public Builder voxOffset(long o) {
-      this.voxOffset = o;
-      return this;
-    }
-
-    public Builder descrip(String d) {
-      this.descrip = d;
-      return this;
-    }
-
-    public Builder xyztUnits(int u) {
-      this.xyztUnits = u;
-      return this;
-    }
-
-    /**
-     * Places the image with {@code affine}: sform = affine (sform_code 1 unless already > 0), qform
-     * = its quaternion decomposition with qfac (qform_code 1 unless already > 0, or 0 when the
-     * affine has a shear the qform cannot represent), pixdim[1..3] = column norms, pixdim[0] =
-     * qfac.
-     */
-    public Builder affine(double[][] affine) {
-      double[][] m = NiftiAffine.checked(affine);
-      srow(m[0], m[1], m[2]);
-      NiftiAffine.Quatern q = NiftiAffine.toQuatern(m);
-      quatern(q.b(), q.c(), q.d());
-      qoffset(q.qx(), q.qy(), q.qz());
-      pixdim[0] = q.qfac();
-      pixdim[1] = q.dx();
-      pixdim[2] = q.dy();
-      pixdim[3] = q.dz();
-      if (sformCode <= 0) {
-        sformCode = 1;
-      }
-      double scale = 1.0;
-      for (int i = 0; i < 3; i++) {
-        for (int j = 0; j < 4; j++) {
-          scale = Math.max(scale, Math.abs(m[i][j]));
-        }
-      }
-      boolean rigid = NiftiAffine.isRigid(m, 1e-6 * scale);
-      if (!rigid) {
-        qformCode = 0;
-      } else if (qformCode <= 0) {
-        qformCode = 1;
-      }
-      return this;
-    }
-
-    public NiftiHeader build() {
-      return new NiftiHeader(this);
-    }
   }
 }

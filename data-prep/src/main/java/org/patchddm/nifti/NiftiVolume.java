@@ -56,7 +56,7 @@ public final class NiftiVolume {
    */
   public static NiftiVolume of(
       NiftiDataType type, int[] shape, Object data, double[] pixdim, double[][] affine) {
-    NiftiHeader.Builder b = NiftiHeader.builder().shape(shape).datatype(type);
+    NiftiHeaderBuilder b = NiftiHeader.builder().shape(shape).datatype(type);
     double[] p = new double[shape.length];
     Arrays.fill(p, 1.0);
     if (pixdim != null) {

@@ -169,7 +169,7 @@ public final class NiftiWriter {
       }
     }
     NiftiDataType t = o.datatype() != null ? o.datatype() : src.datatype();
-    NiftiHeader.Builder b =
+    NiftiHeaderBuilder b =
         src.toBuilder()
             .format(o.format())
             .byteOrder(o.byteOrder())
