@@ -62,7 +62,8 @@ class InferJobTest extends LocalSparkTest {
     TestCohorts.writeTraining(raw, 11, 1, 4);
     CommandRunner.Result p = CommandRunner.run(new PreprocessCommand(), "--input", raw.toString(), "--output",
         data.toString(), "--set", TestCohorts.TARGET, "--set", "patchddm.prep.split.train=0.5",
-        "--set", "patchddm.prep.split.val=0.5", "--set", "patchddm.prep.split.min-train=0", "--set", "patchddm.prep.split.min-val=0",
+        "--set", "patchddm.prep.split.val=0.5",
+        "--set", "patchddm.prep.split.min-train=0", "--set", "patchddm.prep.split.min-val=0",
         "--set", "patchddm.prep.split.min-test=0");
     assertEquals(0, p.exitCode(), p.err());
     run = dir.resolve("run");

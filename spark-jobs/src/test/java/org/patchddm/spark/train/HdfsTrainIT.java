@@ -68,7 +68,8 @@ class HdfsTrainIT {
     String data = hdfs + "/datasets/tiny";
     CommandRunner.Result prep = CommandRunner.run(new PreprocessCommand(), "--input", "file://" + raw, "--output",
         data, "--set", TestCohorts.TARGET, "--set", "patchddm.prep.split.train=0.5",
-        "--set", "patchddm.prep.split.val=0.5", "--set", "patchddm.prep.split.min-train=0", "--set", "patchddm.prep.split.min-val=0",
+        "--set", "patchddm.prep.split.val=0.5",
+        "--set", "patchddm.prep.split.min-train=0", "--set", "patchddm.prep.split.min-val=0",
         "--set", "patchddm.prep.split.min-test=0");
     assertEquals(0, prep.exitCode(), prep.err());
 

@@ -27,7 +27,8 @@ final class TrainTestData {
     TestCohorts.writeTraining(raw, 11, 1, n);
     CommandRunner.Result r = CommandRunner.run(new PreprocessCommand(), "--input", raw.toString(), "--output",
         out.toString(), "--set", TestCohorts.TARGET, "--set", "patchddm.prep.split.train=" + train,
-        "--set", "patchddm.prep.split.val=" + val, "--set", "patchddm.prep.split.min-train=0", "--set", "patchddm.prep.split.min-val=0",
+        "--set", "patchddm.prep.split.val=" + val,
+        "--set", "patchddm.prep.split.min-train=0", "--set", "patchddm.prep.split.min-val=0",
         "--set", "patchddm.prep.split.min-test=0");
     assertEquals(0, r.exitCode(), r.err());
     return out;

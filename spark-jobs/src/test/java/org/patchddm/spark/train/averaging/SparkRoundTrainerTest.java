@@ -50,7 +50,8 @@ class SparkRoundTrainerTest extends LocalSparkTest {
     dataset = dir.resolve("dataset").toString();
     CommandRunner.Result r = CommandRunner.run(new PreprocessCommand(), "--input", in.toString(), "--output",
         dataset, "--set", TestCohorts.TARGET, "--set", "patchddm.prep.split.train=1.0",
-        "--set", "patchddm.prep.split.val=0.0", "--set", "patchddm.prep.split.min-train=0", "--set", "patchddm.prep.split.min-val=0",
+        "--set", "patchddm.prep.split.val=0.0",
+        "--set", "patchddm.prep.split.min-train=0", "--set", "patchddm.prep.split.min-val=0",
         "--set", "patchddm.prep.split.min-test=0");
     assertEquals(0, r.exitCode(), r.err());
   }
