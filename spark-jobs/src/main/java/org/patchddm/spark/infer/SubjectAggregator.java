@@ -11,8 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.patchddm.model.diffusion.EnsembleAccumulator;
 import org.patchddm.model.metrics.Masks;
 import org.patchddm.model.metrics.PrefixEnsembles;
+import org.patchddm.prep.GridMap;
 import org.patchddm.prep.OutputHeader;
-import org.patchddm.prep.PaddedToOriginal;
 import org.patchddm.prep.PreprocessedSubject;
 import org.patchddm.report.Slices;
 import org.patchddm.spark.dataset.SubjectRows;
@@ -105,7 +105,7 @@ final class SubjectAggregator implements Serializable {
     PreprocessedSubject s;
     int[] padded;
     boolean[] truth;
-    PaddedToOriginal toOriginal;
+    GridMap toOriginal; // padded grid -> the subject's own input grid (Geometry.paddedToInput)
     int figureZ = -1;
     int steps = -1;
     int next;
@@ -145,7 +145,7 @@ final class SubjectAggregator implements Serializable {
     private void info(Pieces.Piece p) {
       s = SubjectRows.decode(p.row());
       padded = s.geometry().paddedShape();
-      toOriginal = new PaddedToOriginal(s.geometry());
+      toOriginal = s.geometry().paddedToInput();
       if (s.hasLabels()) {
         truth = Masks.of(toOriginal.apply(s.wholeTumour()));
         figureZ = Slices.largestArea(s.wholeTumour(), padded);
@@ -166,8 +166,8 @@ final class SubjectAggregator implements Serializable {
                 ? null
                 : new PrefixEnsembles(
                     truth,
-                    s.geometry().originalShape(),
-                    s.geometry().pixdim(),
+                    toOriginal.targetShape(),
+                    inputPixdim(s),
                     m -> Masks.of(toOriginal.apply(m.dup('c').data().asFloat())));
       }
       if (k.member() != next) {
@@ -281,5 +281,14 @@ final class SubjectAggregator implements Serializable {
       b[i] = f[i] > 0.5f ? (byte) 1 : 0;
     }
     return b;
+  }
+
+  /**
+   * Voxel size of the subject's own input grid (the resampling's input for a resampled subject).
+   */
+  static double[] inputPixdim(PreprocessedSubject s) {
+    return s.geometry().resampling() == null
+        ? s.geometry().pixdim()
+        : s.geometry().resampling().inputPixdim();
   }
 }

@@ -86,7 +86,13 @@ class HdfsTrainIT {
             "--set",
             "patchddm.prep.split.train=0.5",
             "--set",
-            "patchddm.prep.split.val=0.5");
+            "patchddm.prep.split.val=0.5",
+            "--set",
+            "patchddm.prep.split.min-train=0",
+            "--set",
+            "patchddm.prep.split.min-val=0",
+            "--set",
+            "patchddm.prep.split.min-test=0");
     assertEquals(0, prep.exitCode(), prep.err());
 
     String run = hdfs + "/runs/r1";

@@ -50,7 +50,13 @@ final class TrainTestData {
             "--set",
             "patchddm.prep.split.train=" + train,
             "--set",
-            "patchddm.prep.split.val=" + val);
+            "patchddm.prep.split.val=" + val,
+            "--set",
+            "patchddm.prep.split.min-train=0",
+            "--set",
+            "patchddm.prep.split.min-val=0",
+            "--set",
+            "patchddm.prep.split.min-test=0");
     assertEquals(0, r.exitCode(), r.err());
     return out;
   }

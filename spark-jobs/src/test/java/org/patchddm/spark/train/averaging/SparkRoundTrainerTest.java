@@ -63,7 +63,13 @@ class SparkRoundTrainerTest extends LocalSparkTest {
             "--set",
             "patchddm.prep.split.train=1.0",
             "--set",
-            "patchddm.prep.split.val=0.0");
+            "patchddm.prep.split.val=0.0",
+            "--set",
+            "patchddm.prep.split.min-train=0",
+            "--set",
+            "patchddm.prep.split.min-val=0",
+            "--set",
+            "patchddm.prep.split.min-test=0");
     assertEquals(0, r.exitCode(), r.err());
   }
 
