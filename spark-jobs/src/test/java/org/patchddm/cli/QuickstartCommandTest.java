@@ -36,7 +36,8 @@ class QuickstartCommandTest extends LocalSparkTest {
             "patchddm.diffusion.sampling-steps = 2",
             "patchddm.train { patch-size = [16, 16, 16], learning-rate = 1e-3, steps = 4, checkpoint-every = 2,"
                 + " validation { every-rounds = 2, subjects = 1, sampling-steps = 2 } }",
-            "patchddm.spark.train.local-steps = 2",
+            // one training subject, so one training slot
+            "patchddm.spark.train { local-steps = 2, slots = 1 }",
             "patchddm.infer { ensemble = 3, steps = 2, figures = 2 }",
             ""));
     Path work = dir.resolve("qs");
@@ -113,7 +114,8 @@ class QuickstartCommandTest extends LocalSparkTest {
             "--conf",
             conf.toString());
     assertEquals(1, r.exitCode());
-    assertTrue(r.err().contains("0 test subject(s), at least 4"), r.err());
+    // split minimums give 3 subjects one of each split
+    assertTrue(r.err().contains("1 test subject(s), at least 4"), r.err());
   }
 
   private static JsonObject lastLineJson(String out) {
