@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,43 +58,11 @@ class KilledRunIT extends LocalSparkTest {
     Map<String, PreprocessedSubject> before = PreprocessJobTest.decodeAll(out);
 
     TestCohorts.writeTraining(in, 41, 3, 10);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.add("-Xmx1g");
-    cmd.addAll(JAVA17_OPENS);
-    cmd.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            PatchDdm.class.getName(),
-            "preprocess",
-            "--input",
-            in.toString(),
-            "--output",
-            out.toString(),
-            "--set",
-            TestCohorts.TARGET,
-            "--set",
-            "patchddm.spark.master=local[1]"));
     Path log = dir.resolve("child.log");
-    Process child =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process child = startPreprocess(in, out, log);
     Path runs = out.resolve(DatasetStore.RUNS);
     try {
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (!stagingAppeared(runs)) {
-        if (!child.isAlive()) {
-          fail(
-              "child exited ("
-                  + child.exitValue()
-                  + ") before its staging output appeared:\n"
-                  + Files.readString(log));
-        }
-        if (System.nanoTime() > deadline) {
-          fail("no staging output after 3 minutes:\n" + Files.readString(log));
-        }
-        Thread.sleep(5);
-      }
+      awaitStaging(child, runs, log);
     } finally {
       child.destroyForcibly();
       child.waitFor(60, TimeUnit.SECONDS);
@@ -141,43 +110,11 @@ class KilledRunIT extends LocalSparkTest {
     TestCohorts.writeTraining(in, 43, 1, 1);
     assertEquals(0, PreprocessJobTest.preprocess(in, out).exitCode());
     TestCohorts.writeTraining(in, 43, 2, 8);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.add("-Xmx1g");
-    cmd.addAll(JAVA17_OPENS);
-    cmd.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            PatchDdm.class.getName(),
-            "preprocess",
-            "--input",
-            in.toString(),
-            "--output",
-            out.toString(),
-            "--set",
-            TestCohorts.TARGET,
-            "--set",
-            "patchddm.spark.master=local[1]"));
     Path log = dir.resolve("child.log");
-    Process child =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process child = startPreprocess(in, out, log);
     Path runs = out.resolve(DatasetStore.RUNS);
     try {
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (!stagingAppeared(runs)) {
-        if (!child.isAlive()) {
-          fail(
-              "child exited ("
-                  + child.exitValue()
-                  + ") before its staging output appeared:\n"
-                  + Files.readString(log));
-        }
-        if (System.nanoTime() > deadline) {
-          fail("no staging output after 3 minutes:\n" + Files.readString(log));
-        }
-        Thread.sleep(5);
-      }
+      awaitStaging(child, runs, log);
       long mark = Files.size(log);
       new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor();
       assertTrue(child.waitFor(2, TimeUnit.MINUTES), "the child ends after Ctrl-C");
@@ -203,6 +140,49 @@ class KilledRunIT extends LocalSparkTest {
     }
     try (Stream<Path> s = Files.list(runs)) {
       return s.anyMatch(p -> p.getFileName().toString().startsWith("run-000002-"));
+    }
+  }
+
+  /** {@code patchddm preprocess} on local[1] in a child JVM, its output going to {@code log}. */
+  private static Process startPreprocess(Path in, Path out, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-Xmx1g");
+    cmd.addAll(JAVA17_OPENS);
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            PatchDdm.class.getName(),
+            "preprocess",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--set",
+            TestCohorts.TARGET,
+            "--set",
+            "patchddm.spark.master=local[1]"));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /**
+   * Waits up to 3 minutes for the child's staging run to appear; fails if the child exits first.
+   */
+  private static void awaitStaging(Process child, Path runs, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!stagingAppeared(runs)) {
+      if (!child.isAlive()) {
+        fail(
+            "child exited ("
+                + child.exitValue()
+                + ") before its staging output appeared:\n"
+                + Files.readString(log));
+      }
+      if (System.nanoTime() > deadline) {
+        fail("no staging output after 3 minutes:\n" + Files.readString(log));
+      }
+      Thread.sleep(5);
     }
   }
 }
