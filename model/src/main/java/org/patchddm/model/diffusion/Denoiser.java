@@ -9,7 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public interface Denoiser {
 
   /**
-   * Predicts the noise that was added to the label channel.
+   * The network's output for the label channel: the predicted noise ε̂, or x̂0 or v̂, by the
+   * model's {@link Prediction} (the name is from the paper's ε-prediction).
    *
    * @param xt the noisy label x_t, shape [N, 1, D, H, W]
    * @param t the timestep of each example, as an index 0..T-1 of the original (un-respaced)

@@ -11,10 +11,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>At every step the network is called with the ORIGINAL timestep k_i (the one it was trained on)
  * and with the condition c (MR channels, then coordinates), which the {@link Denoiser} concatenates
- * before x_t. Then x̂0 = (x_t - sqrt(1-ᾱ) ε̂) / sqrt(ᾱ) is clipped to [clip-x0-min, clip-x0-max]
- * (if enabled; paper [-1, 1]) and, as improved-diffusion does in {@code ddim_sample}, ε is
- * recomputed from the clipped x̂0 so the DDIM update stays on the line through x_t and x̂0. The
- * last step (ᾱ_prev = 1) therefore returns the clipped x̂0 itself.
+ * before x_t. Then x̂0 is computed from the network's output by the model's {@link Prediction} (for
+ * ε-prediction x̂0 = (x_t - sqrt(1-ᾱ) ε̂) / sqrt(ᾱ)) and clipped to [clip-x0-min, clip-x0-max] (if
+ * enabled; paper [-1, 1]) and, as improved-diffusion does in {@code ddim_sample}, ε is recomputed
+ * from the clipped x̂0 so the DDIM update stays on the line through x_t and x̂0. The last step
+ * (ᾱ_prev = 1) therefore returns the clipped x̂0 itself.
  *
  * <p>Randomness: the initial x_T and every DDPM/DDIM(η>0) noise come from one {@link
  * SplittableRandom} seeded by the caller, so a seed fixes the sample.
@@ -28,6 +29,7 @@ public final class DiffusionSampler {
   private final boolean clipX0;
   private final double clipMin;
   private final double clipMax;
+  private final Prediction prediction;
 
   /**
    * @param base the T-step training diffusion
@@ -48,6 +50,7 @@ public final class DiffusionSampler {
     this.clipX0 = settings.clipX0();
     this.clipMin = settings.clipMin();
     this.clipMax = settings.clipMax();
+    this.prediction = settings.prediction();
   }
 
   /** The respaced timesteps in use. */
@@ -86,15 +89,15 @@ public final class DiffusionSampler {
     for (int i = respacing.steps() - 1; i >= 0; i--) {
       int[] tOriginal = new int[n];
       Arrays.fill(tOriginal, respacing.originalTimestep(i));
-      INDArray epsHat = denoiser.predictEps(x, tOriginal, cond);
-      if (!Arrays.equals(epsHat.shape(), x.shape())) {
+      INDArray out = denoiser.predictEps(x, tOriginal, cond);
+      if (!Arrays.equals(out.shape(), x.shape())) {
         throw new IllegalStateException(
             "the denoiser returned "
-                + Arrays.toString(epsHat.shape())
+                + Arrays.toString(out.shape())
                 + " for x_t "
                 + Arrays.toString(x.shape()));
       }
-      x = kind == SamplerKind.DDIM ? ddimStep(x, i, epsHat, rng) : ddpmStep(x, i, epsHat, rng);
+      x = kind == SamplerKind.DDIM ? ddimStep(x, i, out, rng) : ddpmStep(x, i, out, rng);
     }
     return Sample.of(x);
   }
@@ -104,10 +107,10 @@ public final class DiffusionSampler {
    * x̂0 + sqrt(1 - ᾱ_{t-1} - σ_t²) ε + σ_t z, with eq. 16 σ_t = η sqrt((1 - ᾱ_{t-1}) / (1 - ᾱ_t))
    * sqrt(1 - ᾱ_t / ᾱ_{t-1}); ᾱ_{t-1} = 1 at i = 0, where no noise is added.
    */
-  INDArray ddimStep(INDArray xt, int i, INDArray epsHat, SplittableRandom rng) {
+  INDArray ddimStep(INDArray xt, int i, INDArray out, SplittableRandom rng) {
     int[] ts = new int[(int) xt.size(0)];
     Arrays.fill(ts, i);
-    INDArray x0 = clippedX0(xt, ts, epsHat);
+    INDArray x0 = clippedX0(xt, ts, out);
     // ε recomputed from the (clipped) x̂0, as improved-diffusion's ddim_sample does
     INDArray eps = spaced.epsFromX0(xt, ts, x0);
     double a = spaced.alphaCumprod(i);
@@ -125,10 +128,10 @@ public final class DiffusionSampler {
    * One DDPM ancestral step: x_{t-1} = μ̃_t(x_t, x̂0) + sqrt(β̃_t) z (DDPM eq. 6-7, fixed "small"
    * variance β̃_t), without noise at i = 0.
    */
-  INDArray ddpmStep(INDArray xt, int i, INDArray epsHat, SplittableRandom rng) {
+  INDArray ddpmStep(INDArray xt, int i, INDArray out, SplittableRandom rng) {
     int[] ts = new int[(int) xt.size(0)];
     Arrays.fill(ts, i);
-    INDArray x0 = clippedX0(xt, ts, epsHat);
+    INDArray x0 = clippedX0(xt, ts, out);
     INDArray mean =
         x0.muli(spaced.posteriorMeanCoef1(i)).addi(xt.mul(spaced.posteriorMeanCoef2(i)));
     if (i > 0) {
@@ -138,8 +141,8 @@ public final class DiffusionSampler {
     return mean;
   }
 
-  private INDArray clippedX0(INDArray xt, int[] ts, INDArray epsHat) {
-    INDArray x0 = spaced.predictX0(xt, ts, epsHat);
+  private INDArray clippedX0(INDArray xt, int[] ts, INDArray out) {
+    INDArray x0 = prediction.x0(spaced, xt, ts, out);
     return clipX0 ? Transforms.min(Transforms.max(x0, clipMin, false), clipMax, false) : x0;
   }
 }

@@ -15,6 +15,7 @@ import com.typesafe.config.Config;
  * @param clipMax upper clip bound of x̂0 (paper: 1)
  * @param samplingStart the largest kept timestep: respacing at {@code round(linspace(start, 0, S))}
  *     (paper: T - 1; -1 means T - 1)
+ * @param prediction what the network outputs (paper: EPSILON); a property of the trained model
  */
 public record DiffusionSettings(
     int timesteps,
@@ -25,7 +26,8 @@ public record DiffusionSettings(
     boolean clipX0,
     double clipMin,
     double clipMax,
-    int samplingStart) {
+    int samplingStart,
+    Prediction prediction) {
 
   /** The config path of this block. */
   public static final String PATH = "patchddm.diffusion";
@@ -55,6 +57,9 @@ public record DiffusionSettings(
               + " and "
               + clipMax);
     }
+    if (prediction == null) {
+      throw new IllegalArgumentException(PATH + ".prediction must be set");
+    }
     if (samplingStart != -1
         && (samplingStart < samplingSteps - 1 || samplingStart > timesteps - 1)) {
       throw new IllegalArgumentException(
@@ -66,6 +71,30 @@ public record DiffusionSettings(
               + " (sampling-steps - 1 .. timesteps - 1), got "
               + samplingStart);
     }
+  }
+
+  /** ε-prediction (the paper's). */
+  public DiffusionSettings(
+      int timesteps,
+      BetaSchedule betaSchedule,
+      SamplerKind sampler,
+      int samplingSteps,
+      double eta,
+      boolean clipX0,
+      double clipMin,
+      double clipMax,
+      int samplingStart) {
+    this(
+        timesteps,
+        betaSchedule,
+        sampler,
+        samplingSteps,
+        eta,
+        clipX0,
+        clipMin,
+        clipMax,
+        samplingStart,
+        Prediction.EPSILON);
   }
 
   /** The paper's clipping range [-1, 1] and first timestep T - 1. */
@@ -103,7 +132,8 @@ public record DiffusionSettings(
         c.getBoolean("clip-x0"),
         c.getDouble("clip-x0-min"),
         c.getDouble("clip-x0-max"),
-        c.getInt("sampling-start"));
+        c.getInt("sampling-start"),
+        c.getEnum(Prediction.class, "prediction"));
   }
 
   /** The paper's settings: T = 1000, linear β, DDIM η = 0 with 20 steps, x̂0 clipped. */
@@ -114,7 +144,25 @@ public record DiffusionSettings(
   /** A copy with another number of sampling steps. */
   public DiffusionSettings withSamplingSteps(int steps) {
     return new DiffusionSettings(
-        timesteps, betaSchedule, sampler, steps, eta, clipX0, clipMin, clipMax, samplingStart);
+        timesteps,
+        betaSchedule,
+        sampler,
+        steps,
+        eta,
+        clipX0,
+        clipMin,
+        clipMax,
+        samplingStart,
+        prediction);
+  }
+
+  /**
+   * A copy with other sampling choices (first timestep, x̂0 clipping range); the model's own
+   * properties (T, schedule, prediction) stay.
+   */
+  public DiffusionSettings withSampling(int start, boolean clip, double min, double max) {
+    return new DiffusionSettings(
+        timesteps, betaSchedule, sampler, samplingSteps, eta, clip, min, max, start, prediction);
   }
 
   /** The settings as a HOCON block under {@link #PATH}, for checkpoints and provenance. */
@@ -147,6 +195,9 @@ public record DiffusionSettings(
         + "\n"
         + "  sampling-start = "
         + samplingStart
+        + "\n"
+        + "  prediction = "
+        + prediction
         + "\n"
         + "}\n";
   }

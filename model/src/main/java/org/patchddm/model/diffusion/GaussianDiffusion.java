@@ -167,6 +167,31 @@ public final class GaussianDiffusion {
     return noise;
   }
 
+  /** v = sqrt(ᾱ_t) ε - sqrt(1 - ᾱ_t) x0, the {@link Prediction#V} target, as a new array. */
+  public INDArray velocity(INDArray x0, INDArray eps, int[] t) {
+    requireSameShape(x0, eps, "eps");
+    requireBatch(x0, t);
+    double[] s = gather(sqrtOneMinusAlphasCumprod, t);
+    for (int i = 0; i < s.length; i++) {
+      s[i] = -s[i];
+    }
+    return perExample(eps, gather(sqrtAlphasCumprod, t)).addi(perExample(x0, s));
+  }
+
+  /**
+   * x̂0 from x_t and a predicted v: x̂0 = sqrt(ᾱ_t) x_t - sqrt(1 - ᾱ_t) v̂ (as sqrt(ᾱ)² + (1 - ᾱ) =
+   * 1), as a new array.
+   */
+  public INDArray x0FromVelocity(INDArray xt, int[] t, INDArray v) {
+    requireSameShape(xt, v, "v");
+    requireBatch(xt, t);
+    double[] s = gather(sqrtOneMinusAlphasCumprod, t);
+    for (int i = 0; i < s.length; i++) {
+      s[i] = -s[i];
+    }
+    return perExample(xt, gather(sqrtAlphasCumprod, t)).addi(perExample(v, s));
+  }
+
   /** The simple loss of DDPM eq. 14: mean over all elements of (ε̂ - ε)². */
   public static double mseLoss(INDArray epsHat, INDArray eps) {
     requireSameShape(eps, epsHat, "epsHat");

@@ -60,8 +60,9 @@ public final class FullResTrainer implements Trainable, AutoCloseable {
   /** The batch of step k, drawn as the single-graph trainer draws it, as features and label. */
   public MultiDataSet batch(TrainingVolumes data, long k) {
     SplittableRandom rng = new SplittableRandom(StepSeeds.mix(run.train().seed(), k));
-    TrainingBatch b = TrainingBatch.draw(data, run.train(), diffusion, rng);
-    return net.trainingBatch(b.xt(), b.t(), b.cond(), b.eps());
+    TrainingBatch b =
+        TrainingBatch.draw(data, run.train(), run.diffusion().prediction(), diffusion, rng);
+    return net.trainingBatch(b.xt(), b.t(), b.cond(), b.target());
   }
 
   @Override

@@ -107,8 +107,9 @@ public final class LocalTrainer implements Trainable {
    * label.
    */
   public MultiDataSet batch(TrainingVolumes data, SplittableRandom rng) {
-    TrainingBatch b = TrainingBatch.draw(data, run.train(), diffusion, rng);
-    return denoiser.trainingBatch(b.xt(), b.t(), b.cond(), b.eps());
+    TrainingBatch b =
+        TrainingBatch.draw(data, run.train(), run.diffusion().prediction(), diffusion, rng);
+    return denoiser.trainingBatch(b.xt(), b.t(), b.cond(), b.target());
   }
 
   /**

@@ -30,12 +30,12 @@ public final class NetworkFactory {
   }
 
   /**
-   * Float32, Adam at the run's learning rate, its weight decay and clipping, weights seeded by
-   * {@code train.seed}.
+   * Float32, Adam with the run's learning-rate schedule, its weight decay and clipping, weights
+   * seeded by {@code train.seed}.
    */
   public static UNetBuildOptions options(TrainSettings t) {
     return new UNetBuildOptions(
-        DataType.FLOAT, new Adam(t.learningRate()), t.seed(), regularization(t), t.gradClip());
+        DataType.FLOAT, new Adam(t.lrSchedule()), t.seed(), regularization(t), t.gradClip());
   }
 
   private static List<Regularization> regularization(TrainSettings t) {

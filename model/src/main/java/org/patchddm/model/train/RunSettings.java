@@ -37,6 +37,18 @@ public record RunSettings(UNetSettings model, DiffusionSettings diffusion, Train
           DiffusionSettings.PATH + ".clip-x0-max",
           DiffusionSettings.PATH + ".sampling-start");
 
+  /**
+   * The values that checkpoints written before a key existed were trained with: reading a stored
+   * settings file falls back to these before the current defaults, so that a later change of a
+   * default never changes how an old checkpoint is read.
+   */
+  public static final Config LEGACY_VALUES =
+      ConfigFactory.parseString(
+          DiffusionSettings.PATH
+              + ".prediction = EPSILON\n"
+              + TrainSettings.PATH
+              + " { lr-warmup-steps = 0, lr-decay = CONSTANT, lr-min-fraction = 0.0 }");
+
   public RunSettings {
     if (model == null || diffusion == null || train == null) {
       throw new IllegalArgumentException("run settings need model, diffusion and train settings");
@@ -49,6 +61,14 @@ public record RunSettings(UNetSettings model, DiffusionSettings diffusion, Train
         UNetSettings.fromConfig(root),
         DiffusionSettings.fromConfig(root),
         TrainSettings.fromConfig(root));
+  }
+
+  /**
+   * Reads the settings stored with a checkpoint: {@code stored}, then {@link #LEGACY_VALUES}, then
+   * {@code defaults} (the reference configuration) for anything else.
+   */
+  public static RunSettings fromStored(Config stored, Config defaults) {
+    return fromConfig(stored.withFallback(LEGACY_VALUES).withFallback(defaults).resolve());
   }
 
   /** The three blocks as one HOCON document (parseable by {@link #fromConfig}). */
@@ -96,7 +116,7 @@ public record RunSettings(UNetSettings model, DiffusionSettings diffusion, Train
    */
   public List<String> incompatibilities(Config stored) {
     Map<String, Object> expected = flatten(ConfigFactory.parseString(toHocon()));
-    Map<String, Object> found = flatten(stored);
+    Map<String, Object> found = flatten(stored.withFallback(LEGACY_VALUES));
     TreeMap<String, Boolean> keys = new TreeMap<>();
     expected.keySet().forEach(k -> keys.put(k, true));
     found.keySet().forEach(k -> keys.put(k, true));

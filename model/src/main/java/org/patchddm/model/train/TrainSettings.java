@@ -19,6 +19,10 @@ import org.patchddm.model.patch.TrainingMode;
  * @param checkpointEvery write a checkpoint every this many steps (0: only at the end)
  * @param logEvery report progress every this many steps
  * @param mode PATCH (PatchDDM), FULL_RES or HALF_RES
+ * @param warmupSteps steps of linear learning-rate warm-up (0: none; paper: none)
+ * @param lrDecay CONSTANT (paper) or COSINE: a half cosine from the learning rate down to {@code
+ *     learningRate * lrMinFraction} at {@code steps}
+ * @param lrMinFraction the final learning rate of COSINE as a fraction of {@code learningRate}
  */
 public record TrainSettings(
     Optimizer optimizer,
@@ -31,10 +35,49 @@ public record TrainSettings(
     int steps,
     int checkpointEvery,
     int logEvery,
-    TrainingMode mode) {
+    TrainingMode mode,
+    int warmupSteps,
+    LrDecay lrDecay,
+    double lrMinFraction) {
 
   /** The config path of this block. */
   public static final String PATH = "patchddm.train";
+
+  /** How the learning rate evolves after the warm-up. */
+  public enum LrDecay {
+    CONSTANT,
+    COSINE
+  }
+
+  /** A constant learning rate without warm-up (the paper's). */
+  public TrainSettings(
+      Optimizer optimizer,
+      double learningRate,
+      double weightDecay,
+      int batchSize,
+      double gradClip,
+      List<Integer> patchSize,
+      long seed,
+      int steps,
+      int checkpointEvery,
+      int logEvery,
+      TrainingMode mode) {
+    this(
+        optimizer,
+        learningRate,
+        weightDecay,
+        batchSize,
+        gradClip,
+        patchSize,
+        seed,
+        steps,
+        checkpointEvery,
+        logEvery,
+        mode,
+        0,
+        LrDecay.CONSTANT,
+        0.0);
+  }
 
   public TrainSettings {
     patchSize = List.copyOf(patchSize);
@@ -54,8 +97,12 @@ public record TrainSettings(
     require(steps >= 0, "steps must be >= 0, got " + steps);
     require(checkpointEvery >= 0, "checkpoint-every must be >= 0, got " + checkpointEvery);
     require(logEvery >= 1, "log-every must be >= 1, got " + logEvery);
-    if (optimizer == null || mode == null) {
-      throw new IllegalArgumentException(PATH + ": optimizer and mode must be set");
+    require(warmupSteps >= 0, "lr-warmup-steps must be >= 0, got " + warmupSteps);
+    require(
+        lrMinFraction >= 0 && lrMinFraction <= 1,
+        "lr-min-fraction must be in [0, 1], got " + lrMinFraction);
+    if (optimizer == null || mode == null || lrDecay == null) {
+      throw new IllegalArgumentException(PATH + ": optimizer, mode and lr-decay must be set");
     }
   }
 
@@ -73,7 +120,16 @@ public record TrainSettings(
         c.getInt("steps"),
         c.getInt("checkpoint-every"),
         c.getInt("log-every"),
-        c.getEnum(TrainingMode.class, "mode"));
+        c.getEnum(TrainingMode.class, "mode"),
+        c.getInt("lr-warmup-steps"),
+        c.getEnum(LrDecay.class, "lr-decay"),
+        c.getDouble("lr-min-fraction"));
+  }
+
+  /** The learning rate against the global step. */
+  public WarmupCosineSchedule lrSchedule() {
+    return new WarmupCosineSchedule(
+        learningRate, warmupSteps, steps, lrDecay == LrDecay.COSINE, lrMinFraction);
   }
 
   /** The patch size as an array. */
@@ -94,7 +150,10 @@ public record TrainSettings(
         n,
         checkpointEvery,
         logEvery,
-        mode);
+        mode,
+        warmupSteps,
+        lrDecay,
+        lrMinFraction);
   }
 
   /** The settings as a HOCON block under {@link #PATH}. */
@@ -133,6 +192,15 @@ public record TrainSettings(
         + "\n"
         + "  mode = "
         + mode
+        + "\n"
+        + "  lr-warmup-steps = "
+        + warmupSteps
+        + "\n"
+        + "  lr-decay = "
+        + lrDecay
+        + "\n"
+        + "  lr-min-fraction = "
+        + lrMinFraction
         + "\n"
         + "}\n";
   }

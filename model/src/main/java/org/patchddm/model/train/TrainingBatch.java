@@ -6,25 +6,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.patchddm.model.diffusion.GaussianDiffusion;
 import org.patchddm.model.diffusion.GaussianNoise;
+import org.patchddm.model.diffusion.Prediction;
 import org.patchddm.model.patch.CenterBiasedPatchSampler;
 import org.patchddm.model.patch.ModelInputs;
 import org.patchddm.model.patch.TrainingMode;
 
 /**
  * One training step's inputs, before they are turned into network features: condition c [B, C_c, d,
- * h, w], the noised label x_t [B, 1, d, h, w], timesteps t [B] and the noise ε [B, 1, d, h, w] (the
- * ε-prediction target).
+ * h, w], the noised label x_t [B, 1, d, h, w], timesteps t [B] and the network's regression target
+ * [B, 1, d, h, w]: ε, x0 or v by the model's {@link Prediction}.
  */
-public record TrainingBatch(INDArray cond, INDArray xt, int[] t, INDArray eps) {
+public record TrainingBatch(INDArray cond, INDArray xt, int[] t, INDArray target) {
 
   /**
    * Draws a batch: per example a subject index (uniform, with replacement), a patch (PATCH mode,
    * centre-biased), then t ~ U{0..T-1} and ε ~ N(0, I) for the whole batch, and x_t = q_sample(x0,
    * t, ε). Every draw comes from {@code rng} in that order, so a seeded rng fixes the batch.
+   *
+   * @param prediction the target the network is trained on
    */
   public static TrainingBatch draw(
       TrainingVolumes data,
       TrainSettings settings,
+      Prediction prediction,
       GaussianDiffusion diffusion,
       SplittableRandom rng) {
     int b = settings.batchSize();
@@ -51,6 +55,6 @@ public record TrainingBatch(INDArray cond, INDArray xt, int[] t, INDArray eps) {
     int[] t = diffusion.sampleTimesteps(b, rng);
     INDArray eps = GaussianNoise.sample(rng, DataType.FLOAT, x0.shape());
     INDArray xt = diffusion.qSample(x0, t, eps);
-    return new TrainingBatch(cond, xt, t, diffusion.trainingTarget(eps));
+    return new TrainingBatch(cond, xt, t, prediction.target(diffusion, x0, eps, t));
   }
 }

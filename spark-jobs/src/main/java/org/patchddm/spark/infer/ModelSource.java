@@ -51,8 +51,8 @@ public record ModelSource(
   }
 
   static RunSettings settings(String hocon) {
-    return RunSettings.fromConfig(
-        ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve());
+    return RunSettings.fromStored(
+        ConfigFactory.parseString(hocon), ConfigFactory.defaultReference());
   }
 
   /** One line for logs and the report's provenance. */

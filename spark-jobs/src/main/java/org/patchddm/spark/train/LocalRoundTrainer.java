@@ -62,8 +62,10 @@ public final class LocalRoundTrainer implements RoundTrainer {
         long step = start.step() + j;
         SplittableRandom rng =
             new SplittableRandom(RoundSeeds.batch(run.train().seed(), round, p, j));
-        TrainingBatch b = TrainingBatch.draw(partitions.get(p), run.train(), diffusion, rng);
-        MultiDataSet batch = trainer.denoiser().trainingBatch(b.xt(), b.t(), b.cond(), b.eps());
+        TrainingBatch b =
+            TrainingBatch.draw(
+                partitions.get(p), run.train(), run.diffusion().prediction(), diffusion, rng);
+        MultiDataSet batch = trainer.denoiser().trainingBatch(b.xt(), b.t(), b.cond(), b.target());
         double loss = trainer.fit(batch);
         if (!Double.isFinite(loss)) {
           throw new NonFiniteLossException(

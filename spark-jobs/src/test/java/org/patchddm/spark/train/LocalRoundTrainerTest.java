@@ -97,9 +97,10 @@ class LocalRoundTrainerTest {
             TrainingBatch.draw(
                 data,
                 RUN.train(),
+                RUN.diffusion().prediction(),
                 diffusion,
                 new SplittableRandom(RoundSeeds.batch(SEED, r, p, j)));
-        t.fit(t.denoiser().trainingBatch(b.xt(), b.t(), b.cond(), b.eps()));
+        t.fit(t.denoiser().trainingBatch(b.xt(), b.t(), b.cond(), b.target()));
       }
     }
     return t;
