@@ -81,7 +81,8 @@ public final class InferJob {
     InferSettings settings = InferSettings.fromConfig(config);
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
     Path out = localDir(outDir);
-    ModelSource source = ModelSource.resolve(model, hconf, this.out);
+    ModelSource source =
+        ModelSource.resolve(model, hconf, this.out).withSampling(settings.sampling());
     RunSettings run = source.run();
     int mainSteps = settings.steps() > 0 ? settings.steps() : run.diffusion().samplingSteps();
     SubjectAggregator.Plan planNoFp =

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param progressInterval time between two progress lines
  * @param sweepSteps DDIM steps of sweep mode
  * @param sweepSizes ensemble sizes of sweep mode
+ * @param sampling sampling choices that replace the checkpoint's
  */
 public record InferSettings(
     int ensemble,
@@ -28,7 +29,8 @@ public record InferSettings(
     int figures,
     Duration progressInterval,
     List<Integer> sweepSteps,
-    List<Integer> sweepSizes)
+    List<Integer> sweepSizes,
+    SamplingOverrides sampling)
     implements Serializable {
 
   public static final String PATH = "patchddm.infer";
@@ -69,7 +71,8 @@ public record InferSettings(
         c.getInt("figures"),
         c.getDuration("progress-interval"),
         c.getIntList("sweep.steps"),
-        c.getIntList("sweep.sizes"));
+        c.getIntList("sweep.sizes"),
+        SamplingOverrides.fromConfig(root));
   }
 
   private static void require(boolean ok, String message) {

@@ -33,7 +33,8 @@ final class ModelCache {
 
   /** The model of {@code source} on {@code device}, loaded on first use in this JVM. */
   static synchronized Entry get(ModelSource source, String device, Configuration hconf) {
-    String key = source.checkpoint() + "@" + device;
+    // The settings are part of the key: a job with other sampling overrides gets its own entry.
+    String key = source.checkpoint() + "@" + device + "#" + source.settingsHocon().hashCode();
     Entry e = CACHE.get(key);
     if (e == null) {
       e = load(source, hconf);

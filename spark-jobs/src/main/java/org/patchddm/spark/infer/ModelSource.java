@@ -55,6 +55,23 @@ public record ModelSource(
         ConfigFactory.parseString(hocon), ConfigFactory.defaultReference());
   }
 
+  /**
+   * This model with sampling choices replaced: the overridden keys are appended to the settings, so
+   * every reader of {@link #run()} (the driver, the executors, the outputs' fingerprint) samples
+   * the same way. The stored checkpoint is not touched; sampling keys never block loading it.
+   *
+   * @throws IllegalArgumentException when the result is not valid diffusion settings
+   */
+  public ModelSource withSampling(SamplingOverrides o) {
+    if (o.isEmpty()) {
+      return this;
+    }
+    ModelSource m =
+        new ModelSource(checkpoint, runDir, settingsHocon + o.toHocon(), step, bestDice, runConf);
+    m.run();
+    return m;
+  }
+
   /** One line for logs and the report's provenance. */
   public String describe() {
     return checkpoint
