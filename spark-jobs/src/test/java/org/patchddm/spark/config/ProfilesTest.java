@@ -40,7 +40,8 @@ class ProfilesTest {
 
   /** The top-level keys of a profile, its includes resolved. */
   private static Set<String> roots(Path file) {
-    return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
+    return ConfigFactory.parseFile(
+            file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
         .root()
         .keySet();
   }
@@ -50,7 +51,10 @@ class ProfilesTest {
     assertEquals(Set.of(ConfigLoader.ROOT), roots(file), file + ": keys outside patchddm");
   }
 
-  /** A copy of conf/ in a fresh directory (so includes resolve), with {@code line} appended to {@code name}. */
+  /**
+   * A copy of conf/ in a fresh directory (so includes resolve), with {@code line} appended to
+   * {@code name}.
+   */
   private Path mutant(String name, String line) throws Exception {
     Path copy = Files.createTempDirectory(dir, "conf");
     try (Stream<Path> files = Files.list(CONF)) {

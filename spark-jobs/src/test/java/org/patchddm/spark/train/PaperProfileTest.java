@@ -63,7 +63,8 @@ class PaperProfileTest {
     assertEquals(0, t.steps() % job.localSteps(), "no short last round");
     assertEquals(28_000, t.steps() / job.localSteps());
     assertEquals(0, t.checkpointEvery() % job.localSteps());
-    assertEquals(0, (t.steps() / job.localSteps()) % job.validateEveryRounds(), "last round validated");
+    assertEquals(
+        0, (t.steps() / job.localSteps()) % job.validateEveryRounds(), "last round validated");
     assertEquals(0, job.validationSubjects(), "the whole validation split, as the paper");
   }
 
