@@ -108,23 +108,19 @@ public record SparkTrainSettings(
    * context starts.
    */
   public static SparkConf applyTo(SparkConf conf) {
-    // The driver receives the final sum of parameters and updater state: about 291 MB for the paper
-    // network with
-    // Adam, and one sum per tree branch when final-aggregate-on-executor is off. The default 1g
-    // fails at 4 branches.
+    // The driver receives the final sum of parameters and updater state: about 291 MB for the
+    // paper network with Adam, and one sum per tree branch when final-aggregate-on-executor is off.
+    // The default 1g fails at 4 branches.
     conf.setIfMissing("spark.driver.maxResultSize", "4g");
     // Seeds derive from (seed, round, partition, step), never the attempt, so a retried task redoes
-    // the same work:
-    // retries are safe, and a lost executor should not end a long run.
+    // the same work: retries are safe, and a lost executor should not end a long run.
     conf.setIfMissing("spark.task.maxFailures", "4");
     // Each task's subjects and graph are cached on the executor that ran its partition first; wait
-    // for that
-    // executor's slot rather than decoding the subjects again elsewhere (rounds start all tasks at
-    // once).
+    // for that executor's slot rather than decoding the subjects again elsewhere (rounds start all
+    // tasks at once).
     conf.setIfMissing("spark.locality.wait", "10s");
     // The one-time repartition of the subjects: spread the partitions over the executors instead of
-    // preferring
-    // the executors that hold most of the Parquet rows.
+    // preferring the executors that hold most of the Parquet rows.
     conf.setIfMissing("spark.shuffle.reduceLocality.enabled", "false");
     // Start only when every executor is there, so that the partitions (and their caches) spread
     // over all of them.
