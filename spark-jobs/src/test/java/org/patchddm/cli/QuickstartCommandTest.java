@@ -77,6 +77,13 @@ class QuickstartCommandTest extends LocalSparkTest {
     double mean =
         rows.stream().mapToDouble(l -> Double.parseDouble(l.split(",")[3])).average().orElseThrow();
     assertEquals(mean, dice, 1e-4);
+    double single =
+        Files.readAllLines(work.resolve("infer/metrics.csv")).stream()
+            .filter(l -> l.contains(",2,1,"))
+            .mapToDouble(l -> Double.parseDouble(l.split(",")[3]))
+            .average()
+            .orElseThrow();
+    assertEquals(single, j.get("test_dice_single").getAsDouble(), 1e-4);
 
     Map<String, String> raw = TestCohorts.snapshot(work.resolve("raw"));
     Map<String, String> dataset = TestCohorts.snapshot(work.resolve("dataset"));
