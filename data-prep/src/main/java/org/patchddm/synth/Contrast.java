@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
  *   <li>bias field: multiplication by {@code exp(A * (0.8 * common + 0.35 * own_c))}, two smooth
  *       fields with values in [-1, 1], {@code A} in [0.10, 0.22] per subject;
  *   <li>Rician noise {@code sqrt((s + n1)^2 + n2^2)} with {@code n1, n2 ~ N(0, (sigma_c *
- *       scale_c)^2)}; FLAIR's sigma is drawn so that edema lies about 3-5 noise sd above the mean
- *       healthy parenchyma;
+ *       scale_c)^2)}; FLAIR's sigma is drawn so that edema lies 3.2-5 noise sd above the mean of
+ *       grey and white matter;
  *   <li>rounding and clamping to [1, 32767].
  * </ol>
  *
@@ -60,9 +60,11 @@ final class Contrast {
       }
       // necrosis is heterogeneous in FLAIR (fluid to proteinaceous)
       level[3][Tissue.NECROSIS.ordinal()] *= rng.nextDouble(0.7, 1.2);
-      // FLAIR: edema 3-5 noise sd above the healthy parenchyma mean (about 1.08 x WM)
-      double contrast = (Tissue.EDEMA.mean(3) - 1.08) * scale[3];
-      sigma[3] = contrast / rng.nextDouble(3.2, 5.0) / scale[3];
+      // FLAIR: edema 3.2-5 noise sd above the mean of grey and white matter
+      double[] flair = level[3];
+      double healthy =
+          0.5 * (flair[Tissue.GREY_MATTER.ordinal()] + flair[Tissue.WHITE_MATTER.ordinal()]);
+      sigma[3] = (flair[Tissue.EDEMA.ordinal()] - healthy) / rng.nextDouble(3.2, 5.0) / scale[3];
       return new Params(scale, sigma, level, rng.nextDouble(0.10, 0.22));
     }
 

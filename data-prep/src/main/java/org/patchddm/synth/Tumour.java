@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  *       in white matter than in grey matter and never into CSF. About one lesion in five is
  *       low-grade-like: a non-enhancing core (label 1) instead of rim and necrosis; small
  *       high-grade cores may have no necrosis.
- *   <li>Multifocal: about one subject in five has a second, smaller lesion, separate from the
+ *   <li>Multifocal: about one subject in four has a second, smaller lesion, separate from the
  *       first.
  * </ul>
  */
@@ -43,14 +43,16 @@ final class Tumour {
             rng.nextDouble(-0.3, 0.4));
     Lesion main = Lesion.draw(rng, centre, core, edema, necrosis, lowGrade);
     Lesion second = null;
-    if (rng.nextDouble() < 0.2) {
+    if (rng.nextDouble() < 0.25) {
       double r2 = core * rng.nextDouble(0.45, 0.7);
       double reach = (core + r2) * (1 + edema) * 1.2 + 2;
-      double[] dir = unit(rng);
-      double[] c2 = new double[3];
-      for (int k = 0; k < 3; k++) c2[k] = centre[k] + reach * dir[k];
-      if (insideBrain(c2, frame, 0.75)) {
-        second = Lesion.draw(rng, c2, r2, edema, lowGrade ? 0 : rng.nextDouble(0, 0.4), lowGrade);
+      for (int attempt = 0; attempt < 12 && second == null; attempt++) {
+        double[] dir = unit(rng);
+        double[] c2 = new double[3];
+        for (int k = 0; k < 3; k++) c2[k] = centre[k] + reach * dir[k];
+        if (insideBrain(c2, frame, 0.8)) {
+          second = Lesion.draw(rng, c2, r2, edema, lowGrade ? 0 : rng.nextDouble(0, 0.4), lowGrade);
+        }
       }
     }
     SmoothField coarse = new SmoothField(rng, shape, new int[] {8, 8, 6});
