@@ -14,11 +14,9 @@ import java.util.SplittableRandom;
  *       perturbation. Normalised radius {@code rho} = 1 is the brain surface.
  *   <li>Outer CSF rim ({@code rho > 0.94}), cortical grey matter with a wavy inner boundary and CSF
  *       sulci, white matter inside, deep grey nuclei, two lateral ventricles (size varies per
- *       subject) and an interhemispheric fissure.
- *   <li>Tumour: the union of 2-5 overlapping ellipsoidal blobs with a lobulated boundary. With the
- *       normalised blob distance {@code t} (min over blobs): necrosis for {@code t < tn}, enhancing
- *       rim for {@code tn <= t < 1}, edema for {@code 1 <= t < 1 + E} (reaching further in white
- *       matter than in grey matter, never into CSF). All of it stays inside the brain.
+ *       subject) with a choroid plexus each, and an interhemispheric fissure.
+ *   <li>0-6 small healthy white-matter hyperintensities ({@link Tissue#WM_LESION}, label 0).
+ *   <li>The tumour, drawn by {@link Tumour}. All of it stays inside the brain.
  * </ul>
  */
 final class Phantom {
@@ -94,13 +92,16 @@ final class Phantom {
             t = Tissue.GREY_MATTER;
           }
           if (inside(au, v, w, 0.09, -0.02, 0.12, 0.055 * ventricle, 0.32, 0.10 * ventricle)) {
-            t = Tissue.CSF;
+            boolean plexus = inside(au, v, w, 0.09, -0.24, 0.10, 0.05 * ventricle, 0.09, 0.07);
+            t = plexus ? Tissue.CHOROID : Tissue.CSF;
           }
           tissue[x + nx * (y + ny * z)] = (byte) t.ordinal();
         }
       }
     }
-    addTumour(rng, shape, tissue, a, c, cos, sin);
+    BrainFrame frame = new BrainFrame(a, c, cos, sin);
+    addWhiteMatterLesions(rng, shape, tissue, frame);
+    Tumour.add(rng, shape, tissue, frame);
     return tissue;
   }
 
@@ -120,75 +121,34 @@ final class Phantom {
     return p * p + q * q + r * r < 1;
   }
 
-  private static void addTumour(
-      SplittableRandom rng,
-      int[] shape,
-      byte[] tissue,
-      double[] a,
-      double[] c,
-      double cos,
-      double sin) {
+  /** 0-6 small white-matter hyperintensities (healthy), mostly periventricular. */
+  private static void addWhiteMatterLesions(
+      SplittableRandom rng, int[] shape, byte[] tissue, BrainFrame frame) {
+    int count = rng.nextInt(7);
     int nx = shape[0];
     int ny = shape[1];
-    double side = rng.nextBoolean() ? 1 : -1;
-    double u0 = side * rng.nextDouble(0.15, 0.45);
-    double v0 = rng.nextDouble(-0.45, 0.35);
-    double w0 = rng.nextDouble(-0.25, 0.40);
-    // back from normalised brain coordinates to voxels (inverse of the in-plane rotation)
-    double du = u0 * a[0];
-    double dv = v0 * a[1];
-    double[] centre = {c[0] + cos * du - sin * dv, c[1] + sin * du + cos * dv, c[2] + w0 * a[2]};
-    double meanAxis = (a[0] + a[1] + a[2]) / 3;
-    double radius = Math.max(3.5, meanAxis * rng.nextDouble(0.14, 0.28));
-    int blobs = 2 + rng.nextInt(4);
-    double[][] bc = new double[blobs][3];
-    double[][] br = new double[blobs][3];
-    for (int b = 0; b < blobs; b++) {
-      double r = b == 0 ? radius : radius * rng.nextDouble(0.45, 0.8);
-      double dist = b == 0 ? 0 : radius * rng.nextDouble(0.35, 0.8);
-      double[] dir = {rng.nextDouble(-1, 1), rng.nextDouble(-1, 1), rng.nextDouble(-1, 1)};
-      double norm = Math.max(1e-9, Math.sqrt(dir[0] * dir[0] + dir[1] * dir[1] + dir[2] * dir[2]));
-      for (int k = 0; k < 3; k++) {
-        bc[b][k] = centre[k] + dist * dir[k] / norm;
-        br[b][k] = r * rng.nextDouble(0.85, 1.15);
-      }
-    }
-    double necrosis = rng.nextDouble(0.40, 0.62);
-    double edema = rng.nextDouble(0.6, 1.2);
-    SmoothField lobes = new SmoothField(rng, shape, new int[] {10, 10, 8});
-    int[] lo = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
-    int[] hi = {Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE};
-    for (int b = 0; b < blobs; b++) {
-      for (int k = 0; k < 3; k++) {
-        double reach = br[b][k] * (1 + edema + 0.15);
-        lo[k] = Math.min(lo[k], Math.max(0, (int) Math.floor(bc[b][k] - reach)));
-        hi[k] = Math.max(hi[k], Math.min(shape[k] - 1, (int) Math.ceil(bc[b][k] + reach)));
-      }
-    }
-    for (int z = lo[2]; z <= hi[2]; z++) {
-      for (int y = lo[1]; y <= hi[1]; y++) {
-        for (int x = lo[0]; x <= hi[0]; x++) {
-          int i = x + nx * (y + ny * z);
-          Tissue cur = Tissue.ALL[tissue[i]];
-          if (cur == Tissue.BACKGROUND) continue;
-          double t2 = Double.MAX_VALUE;
-          for (int b = 0; b < blobs; b++) {
-            double p = (x - bc[b][0]) / br[b][0];
-            double q = (y - bc[b][1]) / br[b][1];
-            double r = (z - bc[b][2]) / br[b][2];
-            t2 = Math.min(t2, p * p + q * q + r * r);
+    for (int l = 0; l < count; l++) {
+      double[] p =
+          frame.toVoxel(
+              rng.nextDouble(-0.35, 0.35), rng.nextDouble(-0.5, 0.5), rng.nextDouble(-0.1, 0.45));
+      double r = Math.max(0.9, frame.meanAxis() * rng.nextDouble(0.04, 0.09));
+      for (int z = (int) Math.max(0, Math.floor(p[2] - r));
+          z <= Math.min(shape[2] - 1, p[2] + r);
+          z++) {
+        for (int y = (int) Math.max(0, Math.floor(p[1] - r));
+            y <= Math.min(ny - 1, p[1] + r);
+            y++) {
+          for (int x = (int) Math.max(0, Math.floor(p[0] - r));
+              x <= Math.min(nx - 1, p[0] + r);
+              x++) {
+            double dx = x - p[0];
+            double dy = y - p[1];
+            double dz = z - p[2];
+            int i = x + nx * (y + ny * z);
+            if (dx * dx + dy * dy + dz * dz < r * r && tissue[i] == Tissue.WHITE_MATTER.ordinal()) {
+              tissue[i] = (byte) Tissue.WM_LESION.ordinal();
+            }
           }
-          if (t2 > (2 + edema) * (2 + edema)) continue;
-          double t = Math.sqrt(t2) + 0.1 * lobes.at(x, y, z);
-          Tissue next = cur;
-          if (t < necrosis) {
-            next = Tissue.NECROSIS;
-          } else if (t < 1) {
-            next = Tissue.ENHANCING;
-          } else if (cur != Tissue.CSF && t < 1 + edema * (cur == Tissue.WHITE_MATTER ? 1 : 0.45)) {
-            next = Tissue.EDEMA;
-          }
-          tissue[i] = (byte) next.ordinal();
         }
       }
     }

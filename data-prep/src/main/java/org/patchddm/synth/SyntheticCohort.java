@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 
 /**
  * A deterministic synthetic BraTS-like cohort: a head phantom with a lobulated tumour rendered in
- * four MR contrasts ({@link Phantom}, {@link Contrast}).
+ * four MR contrasts ({@link Phantom}, {@link Tumour}, {@link Contrast}).
  *
  * <p>Determinism: subject {@code k} (1-based) draws everything from its own {@code
  * SplittableRandom} seeded by a mix of (cohort seed, kind, k), so it is identical whatever the
@@ -77,6 +77,11 @@ public final class SyntheticCohort {
   /** BraTS-like voxel-to-world affine: diag(-1, -1, 1) with the y origin at ny - 1. */
   public double[][] affine() {
     return new double[][] {{-1, 0, 0, 0}, {0, -1, 0, shape[1] - 1}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+  }
+
+  /** The tissue map ({@link Tissue} ordinals) of training subject {@code k}, for tests. */
+  byte[] trainingTissues(int k) {
+    return Phantom.tissues(rng(0, k), shape);
   }
 
   private SyntheticSubject generate(String id, SplittableRandom rng) {
