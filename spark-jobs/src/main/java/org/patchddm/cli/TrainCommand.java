@@ -60,7 +60,8 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--mode",
       paramLabel = "MODE",
       description =
-          "patchddm (coordinate-encoded patches), fullres or halfres; sets patchddm.train.mode and the"
+          "patchddm (coordinate-encoded patches), fullres, halfres, or patchddm-nocoords (patches"
+              + " without coordinates, the paper's ablation); sets patchddm.train.mode and the"
               + " network's input channels. Default: the configured mode.")
   String mode;
 

@@ -125,7 +125,7 @@ public final class ResourceBench {
     b.append("\"what\":\"").append(kind.label()).append('"');
     b.append(",\"mode\":\"").append(ResourceBenchSettings.label(mode)).append('"');
     b.append(",\"size\":").append(s.volume());
-    b.append(",\"patch\":").append(mode == TrainingMode.PATCH ? String.valueOf(s.patch()) : "null");
+    b.append(",\"patch\":").append(mode.usesPatches() ? String.valueOf(s.patch()) : "null");
     b.append(",\"input\":").append(edge);
     b.append(",\"in_channels\":").append(net.inChannels());
     b.append(",\"channels\":").append(net.modelChannels());

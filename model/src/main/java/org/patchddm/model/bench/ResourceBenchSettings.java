@@ -125,7 +125,7 @@ public record ResourceBenchSettings(
     return switch (mode) {
       case FULL_RES -> volume;
       case HALF_RES -> volume / 2;
-      case PATCH -> kind == Kind.TRAIN ? patch : volume;
+      case PATCH, PATCH_NO_COORDS -> kind == Kind.TRAIN ? patch : volume;
     };
   }
 
@@ -135,6 +135,7 @@ public record ResourceBenchSettings(
       case FULL_RES -> "fullres";
       case HALF_RES -> "halfres";
       case PATCH -> "patchddm";
+      case PATCH_NO_COORDS -> "patchddm-nocoords";
     };
   }
 
@@ -145,6 +146,7 @@ public record ResourceBenchSettings(
       case "fullres", "full_res" -> TrainingMode.FULL_RES;
       case "halfres", "half_res" -> TrainingMode.HALF_RES;
       case "patchddm", "patch" -> TrainingMode.PATCH;
+      case "patchddm-nocoords", "patch_no_coords" -> TrainingMode.PATCH_NO_COORDS;
       default ->
           throw new IllegalArgumentException(
               "unknown mode '" + label + "': expected fullres, halfres or patchddm");

@@ -32,7 +32,7 @@ public final class ModelInputs {
     INDArray scaled = InputScaling.mrToModel(mr);
     return switch (mode) {
       case PATCH -> CoordinateEncoding.append(scaled);
-      case FULL_RES -> scaled;
+      case FULL_RES, PATCH_NO_COORDS -> scaled;
       case HALF_RES -> HalfRes.downsample(scaled);
     };
   }
@@ -42,8 +42,8 @@ public final class ModelInputs {
    *
    * @param mr the MR channels [C_mr, D, H, W] in [0, 1]
    * @param label [1, D, H, W] in {0, 1}
-   * @param sampler the patch positions (PATCH mode only; may be null otherwise)
-   * @param rng draws the patch start (PATCH mode only)
+   * @param sampler the patch positions (patch modes only; may be null otherwise)
+   * @param rng draws the patch start (patch modes only)
    */
   public static Pair trainingExample(
       TrainingMode mode,
@@ -65,7 +65,7 @@ public final class ModelInputs {
     }
     INDArray cond = condition(mode, mr);
     return switch (mode) {
-      case PATCH -> {
+      case PATCH, PATCH_NO_COORDS -> {
         int[] start = sampler.sampleStart(rng);
         int[] size = sampler.patchSize();
         yield new Pair(Patches.crop(cond, start, size), Patches.crop(label, start, size));

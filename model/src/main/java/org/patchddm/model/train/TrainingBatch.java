@@ -9,7 +9,6 @@ import org.patchddm.model.diffusion.GaussianNoise;
 import org.patchddm.model.diffusion.Prediction;
 import org.patchddm.model.patch.CenterBiasedPatchSampler;
 import org.patchddm.model.patch.ModelInputs;
-import org.patchddm.model.patch.TrainingMode;
 
 /**
  * One training step's inputs, before they are turned into network features: condition c [B, C_c, d,
@@ -37,7 +36,7 @@ public record TrainingBatch(INDArray cond, INDArray xt, int[] t, INDArray target
     for (int i = 0; i < b; i++) {
       TrainingVolumes.Volume v = data.get(rng.nextInt(data.size()));
       CenterBiasedPatchSampler sampler = null;
-      if (settings.mode() == TrainingMode.PATCH) {
+      if (settings.mode().usesPatches()) {
         int[] dims = {(int) v.mr().size(1), (int) v.mr().size(2), (int) v.mr().size(3)};
         try {
           sampler = new CenterBiasedPatchSampler(dims, settings.patchSizeArray());

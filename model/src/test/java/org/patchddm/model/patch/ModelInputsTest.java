@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class ModelInputsTest {
 
@@ -17,6 +18,27 @@ class ModelInputsTest {
     assertEquals(5, TrainingMode.FULL_RES.inputChannels(4));
     assertEquals(5, TrainingMode.HALF_RES.inputChannels(4));
     assertEquals(7, TrainingMode.PATCH.conditionChannels(4));
+    assertEquals(5, TrainingMode.PATCH_NO_COORDS.inputChannels(4));
+  }
+
+  /** The ablation crops the same patch as PATCH for the same draw, without coordinate channels. */
+  @Test
+  void ablationPatchesAreThePatchesWithoutCoordinates() {
+    INDArray mr = Nd4j.rand(DataType.FLOAT, 2, 8, 8, 8);
+    INDArray label = Nd4j.rand(DataType.FLOAT, 1, 8, 8, 8);
+    CenterBiasedPatchSampler sampler =
+        new CenterBiasedPatchSampler(new int[] {8, 8, 8}, new int[] {4, 4, 4});
+    ModelInputs.Pair with =
+        ModelInputs.trainingExample(
+            TrainingMode.PATCH, mr, label, sampler, new SplittableRandom(5));
+    ModelInputs.Pair without =
+        ModelInputs.trainingExample(
+            TrainingMode.PATCH_NO_COORDS, mr, label, sampler, new SplittableRandom(5));
+    assertArrayEquals(new long[] {2, 4, 4, 4}, without.cond().shape());
+    assertEquals(with.cond().get(NDArrayIndex.interval(0, 2)), without.cond());
+    assertEquals(with.label(), without.label());
+    assertArrayEquals(
+        new long[] {2, 8, 8, 8}, ModelInputs.condition(TrainingMode.PATCH_NO_COORDS, mr).shape());
   }
 
   @Test

@@ -4,7 +4,8 @@ import java.util.Locale;
 import org.patchddm.model.patch.TrainingMode;
 
 /**
- * The command line's mode names: patchddm, fullres and halfres for PATCH, FULL_RES and HALF_RES.
+ * The command line's mode names: patchddm, fullres and halfres for PATCH, FULL_RES and HALF_RES,
+ * and patchddm-nocoords for the ablation PATCH_NO_COORDS.
  */
 public final class ModeNames {
 
@@ -14,11 +15,14 @@ public final class ModeNames {
   public static TrainingMode parse(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "patchddm", "patch" -> TrainingMode.PATCH;
+      case "patchddm-nocoords", "patch_no_coords" -> TrainingMode.PATCH_NO_COORDS;
       case "fullres", "full_res" -> TrainingMode.FULL_RES;
       case "halfres", "half_res" -> TrainingMode.HALF_RES;
       default ->
           throw new IllegalArgumentException(
-              "unknown mode '" + name + "': use patchddm, fullres or halfres");
+              "unknown mode '"
+                  + name
+                  + "': use patchddm, fullres, halfres or patchddm-nocoords (the ablation)");
     };
   }
 
@@ -26,6 +30,7 @@ public final class ModeNames {
   public static String cliName(String mode) {
     return switch (TrainingMode.valueOf(mode)) {
       case PATCH -> "patchddm";
+      case PATCH_NO_COORDS -> "patchddm-nocoords";
       case FULL_RES -> "fullres";
       case HALF_RES -> "halfres";
     };

@@ -148,7 +148,7 @@ public final class TrainPreflight {
               + mode
               + "; change patchddm.prep.target-shape or patchddm.model.channel-mult)");
     }
-    if (mode == TrainingMode.PATCH) {
+    if (mode.usesPatches()) {
       int[] patch = run.train().patchSizeArray();
       try {
         new CenterBiasedPatchSampler(dhw, patch);

@@ -52,7 +52,7 @@ public final class UNetWorkerSpec implements WorkerSpec<TrainingVolumes> {
   @Override
   public int devicesPerTask() {
     return switch (run().train().mode()) {
-      case PATCH, HALF_RES -> 1;
+      case PATCH, PATCH_NO_COORDS, HALF_RES -> 1;
       case FULL_RES -> 2;
     };
   }
@@ -68,7 +68,7 @@ public final class UNetWorkerSpec implements WorkerSpec<TrainingVolumes> {
     LocalTrainer single = new LocalTrainer(r, NetworkFactory.create(r), 0);
     Trainable net =
         switch (r.train().mode()) {
-          case PATCH, HALF_RES -> single;
+          case PATCH, PATCH_NO_COORDS, HALF_RES -> single;
           case FULL_RES -> fullRes(single, devices);
         };
     return new Model<>() {
