@@ -161,7 +161,7 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
         settings.averageUpdater()
             ? average(total.updater, total.workers, round, "updater state")
             : new float[start.updaterState().length];
-    TrainState next = new TrainState(params, updater, start.step() + localSteps);
+    TrainState next = start.with(params, updater, start.step() + localSteps);
     double wall = (System.nanoTime() - t0) / 1e9;
     double compute = total.maxComputeSeconds;
     double loss = total.lossCount == 0 ? Double.NaN : total.lossSum / total.lossCount;
@@ -247,6 +247,7 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
                           ProcessHandle.current().pid(),
                           bound.addresses(),
                           device,
+                          List.of(),
                           false,
                           e.reused(),
                           0))
