@@ -61,7 +61,8 @@ public final class ReportWriter {
       h.append("<p>")
           .append(data.mainSteps())
           .append(" sampling steps; mean ± sd over subjects. ")
-          .append("The ensemble of size k is the majority vote of the first k members.</p>\n");
+          .append(
+              "The ensemble of size k is the mean of the first k members' soft samples, thresholded at mean &gt; 0.5.</p>\n");
       sizeTable(h, main);
       for (Metric m : Metric.values()) {
         img(

@@ -5,10 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * An ensemble of samples from different initial noise (the paper evaluates 1, 3, 5, 7 ... samples):
- * the soft result is the mean of the soft samples, the mask the majority vote of the masks (a voxel
- * is in when more than half of the samples put it in; use an odd count to avoid ties, which count
- * as out). The voxel-wise variance and the ensembles of every size on the way to N come from {@link
- * EnsembleAccumulator}.
+ * the soft result is the mean of the soft samples, the mask that mean thresholded: {@code mean >
+ * 0.5} (strictly), the majority vote for odd N where the samples are 0 or 1. The voxel-wise
+ * variance and the ensembles of every size on the way to N come from {@link EnsembleAccumulator}.
  */
 public final class Ensemble {
 

@@ -16,10 +16,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>{@link #mean()}: the mean of the soft samples, (1/k) sum x_i;
  *   <li>{@link #variance()}: the population variance (1/k) sum (x_i - mean)^2, 0 for k = 1
  *       (Welford's update, stable in float32);
- *   <li>{@link #mask()}: the majority vote of the members' masks {@code x_i > 0.5}: a voxel is in
- *       when more than k/2 members put it in, i.e. when the mean of the binary masks is {@code >
- *       0.5}. For odd k there are no ties; for even k a tie is out. Thresholding the soft mean
- *       instead can differ where members are not exactly 0 or 1.
+ *   <li>{@link #mask()}: the mean of the soft samples thresholded at {@link Sample#THRESHOLD}: a
+ *       voxel is in when {@code mean > 0.5} (strictly; a mean of exactly 0.5 is out). Where the
+ *       members are exactly 0 or 1 this is the majority vote of their masks (for odd k); where they
+ *       are not, the two can differ: members 1.0, 0.4, 0.4 have mean 0.6 (in) although only one of
+ *       three exceeds 0.5, and 0.6, 0.6, -1.0 have mean 0.067 (out) although two of three do.
  * </ul>
  *
  * Arrays keep the first member's data type. The result depends on the order of the members only
@@ -29,33 +30,24 @@ public final class EnsembleAccumulator {
 
   private INDArray mean;
   private INDArray m2; // sum of squared deviations from the running mean
-  private INDArray votes;
   private int count;
 
-  /** Adds one soft sample, thresholded at {@link Sample#THRESHOLD} for its vote. */
+  /** Adds one soft sample to the mean and variance. */
   public EnsembleAccumulator add(INDArray soft) {
-    return add(Sample.of(soft));
-  }
-
-  /** Adds one sample: its soft values to the mean and variance, its mask to the vote. */
-  public EnsembleAccumulator add(Sample s) {
-    INDArray x = s.soft();
+    INDArray x = soft;
     if (count == 0) {
       mean = x.dup('c');
       m2 = Nd4j.zerosLike(mean);
-      votes = s.mask().castTo(mean.dataType()).dup('c');
       count = 1;
       return this;
     }
-    if (!Arrays.equals(x.shape(), mean.shape()) || !Arrays.equals(s.mask().shape(), mean.shape())) {
+    if (!Arrays.equals(x.shape(), mean.shape())) {
       throw new IllegalArgumentException(
           "ensemble member "
               + count
               + " has shape "
               + Arrays.toString(x.shape())
-              + " (mask "
-              + Arrays.toString(s.mask().shape())
-              + "), member 0 "
+              + ", member 0 "
               + Arrays.toString(mean.shape()));
     }
     count++;
@@ -63,8 +55,12 @@ public final class EnsembleAccumulator {
     INDArray delta = xd.sub(mean);
     mean.addi(delta.div(count));
     m2.addi(delta.muli(xd.sub(mean)));
-    votes.addi(s.mask().castTo(mean.dataType()));
     return this;
+  }
+
+  /** Adds one sample's soft values (its own mask plays no part in the ensemble's). */
+  public EnsembleAccumulator add(Sample s) {
+    return add(s.soft());
   }
 
   /** Number of members added. */
@@ -84,19 +80,13 @@ public final class EnsembleAccumulator {
     return m2.div(count);
   }
 
-  /** The majority-vote mask as 0/1 in the members' data type (a new array). */
+  /** The mask {@code mean > 0.5} as 0/1 in the members' data type (a new array). */
   public INDArray mask() {
     check();
-    return votes.gt(count / 2.0).castTo(mean.dataType());
+    return mean.gt(Sample.THRESHOLD).castTo(mean.dataType());
   }
 
-  /** How many members put each voxel in (a copy). */
-  public INDArray votes() {
-    check();
-    return votes.dup();
-  }
-
-  /** The ensemble as a {@link Sample}: soft = the mean, mask = the majority vote. */
+  /** The ensemble as a {@link Sample}: soft = the mean, mask = {@code mean > 0.5}. */
   public Sample toSample() {
     return new Sample(mean(), mask());
   }

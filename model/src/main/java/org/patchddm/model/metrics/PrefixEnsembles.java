@@ -8,8 +8,9 @@ import org.patchddm.model.diffusion.EnsembleAccumulator;
 
 /**
  * Dice and HD95 of the ensembles of every size 1..N of one subject, reusing the same members: the
- * ensemble of size k is made of the first k members ({@link EnsembleAccumulator}: majority vote of
- * their masks), so N samplings give N scores instead of needing 1 + 2 + ... + N.
+ * ensemble of size k is made of the first k members ({@link EnsembleAccumulator}: the mask is the
+ * mean of their soft values {@code > 0.5}), so N samplings give N scores instead of needing 1 + 2 +
+ * ... + N.
  *
  * <p>The masks are compared with the truth on the truth's grid: {@code toTruthGrid} maps an
  * ensemble mask (0/1, the members' shape, e.g. {@code [1, 1, D, H, W]} on the padded network grid)

@@ -17,10 +17,12 @@ import org.patchddm.model.train.TrainingVolumes;
  * FullRes training with the U-Net split over two devices ({@link SplitUNet}), as a {@link
  * Trainable} for the parameter-averaging loop.
  *
- * <p>The flat vectors are the encoder part's followed by the decoder part's. Unlike the
- * single-graph trainer's, they span two devices, so {@link #params()} and {@link #updaterState()}
- * return new arrays (on the calling thread's device) rather than live views: read them again after
- * {@link #fit}, and write through {@link #load}.
+ * <p>The flat vectors are in the <b>unsplit</b> graph's layout ({@link SplitLayout}): the same
+ * parameter and updater-state order as the single-graph trainer of the same run, so that averaged
+ * states and checkpoints are interchangeable between the two. Unlike the single-graph trainer's,
+ * they span two devices, so {@link #params()} and {@link #updaterState()} return new arrays (on the
+ * calling thread's device) rather than live views: read them again after {@link #fit}, and write
+ * through {@link #load}.
  */
 public final class FullResTrainer implements Trainable, AutoCloseable {
 
@@ -59,20 +61,32 @@ public final class FullResTrainer implements Trainable, AutoCloseable {
 
   /** The batch of step k, drawn as the single-graph trainer draws it, as features and label. */
   public MultiDataSet batch(TrainingVolumes data, long k) {
-    SplittableRandom rng = new SplittableRandom(StepSeeds.mix(run.train().seed(), k));
+    return batch(data, new SplittableRandom(StepSeeds.mix(run.train().seed(), k)));
+  }
+
+  /** A batch drawn from {@code rng} as the single-graph trainer draws it, as features and label. */
+  public MultiDataSet batch(TrainingVolumes data, SplittableRandom rng) {
     TrainingBatch b =
         TrainingBatch.draw(data, run.train(), run.diffusion().prediction(), diffusion, rng);
     return net.trainingBatch(b.xt(), b.t(), b.cond(), b.target());
   }
 
+  /** The parameters in the unsplit graph's order, a new array [1, P]. */
   @Override
   public INDArray params() {
-    return net.params();
+    return net.layout().paramsToUnsplit(net.params());
   }
 
+  /** The updater state in the unsplit graph's order, a new array [1, S]. */
   @Override
   public INDArray updaterState() {
-    return net.updaterState();
+    return net.layout().stateToUnsplit(net.updaterState());
+  }
+
+  /** The unsplit graph's layout id: the states of this trainer are in that layout. */
+  @Override
+  public String layout() {
+    return net.layout().unsplitId();
   }
 
   @Override
@@ -80,9 +94,11 @@ public final class FullResTrainer implements Trainable, AutoCloseable {
     return net.iteration();
   }
 
+  /** Loads parameters and updater state given in the unsplit graph's order. */
   @Override
   public void load(INDArray params, INDArray updaterState, long step) {
-    net.load(params, updaterState, step);
+    SplitLayout l = net.layout();
+    net.load(l.paramsToSplit(params), l.stateToSplit(updaterState), step);
   }
 
   /**
@@ -102,5 +118,17 @@ public final class FullResTrainer implements Trainable, AutoCloseable {
   @Override
   public void close() {
     net.close();
+  }
+
+  @Override
+  public String toString() {
+    int[] d = net.devices();
+    return "FullResTrainer[split after "
+        + net.threshold()
+        + " decoder blocks, encoder on device "
+        + d[0]
+        + ", decoder on device "
+        + d[1]
+        + "]";
   }
 }

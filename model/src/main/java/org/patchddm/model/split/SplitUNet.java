@@ -14,6 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.patchddm.model.diffusion.Denoiser;
 import org.patchddm.model.net.TimestepEmbedding;
 import org.patchddm.model.net.UNetSettings;
+import org.patchddm.model.runtime.FlatLayout;
 import org.patchddm.model.runtime.GraphWorkspaces;
 import org.patchddm.model.runtime.InPlaceUpdater;
 
@@ -29,7 +30,8 @@ import org.patchddm.model.runtime.InPlaceUpdater;
  *
  * <p>Parameters and optimiser state are those of the unsplit graph it was made from, parameter by
  * parameter; the flat vectors ({@link #params()}, {@link #updaterState()}) are the encoder's
- * followed by the decoder's.
+ * followed by the decoder's (split order), and {@link #layout()} maps them to and from the unsplit
+ * graph's order.
  */
 public final class SplitUNet implements Denoiser, AutoCloseable {
 
@@ -40,6 +42,7 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
   private final PartGraph encoder;
   private final PartGraph decoder;
   private final DataType type;
+  private final SplitLayout layout;
   private long boundaryBytes;
 
   private SplitUNet(
@@ -56,6 +59,11 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
     Map<String, INDArray> source = full.paramTable();
     this.encoder = enc.call(() -> create(parts.encoder(), source, device0));
     this.decoder = dec.call(() -> create(parts.decoder(), source, device1));
+    this.layout =
+        SplitLayout.of(
+            FlatLayout.of(full),
+            enc.call(() -> FlatLayout.of(encoder)),
+            dec.call(() -> FlatLayout.of(decoder)));
   }
 
   /**
@@ -96,6 +104,19 @@ public final class SplitUNet implements Denoiser, AutoCloseable {
 
   public UNetSettings settings() {
     return settings;
+  }
+
+  /**
+   * The map between this network's flat vectors (split order: encoder part, then decoder part) and
+   * those of the unsplit graph it was made from.
+   */
+  public SplitLayout layout() {
+    return layout;
+  }
+
+  /** The devices of the encoder and the decoder part. */
+  public int[] devices() {
+    return new int[] {enc.device(), dec.device()};
   }
 
   /** The decoder blocks kept with the encoder. */

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.patchddm.model.runtime.FlatLayout;
 import org.patchddm.model.runtime.InPlaceUpdater;
 
 /**
@@ -20,6 +21,7 @@ import org.patchddm.model.runtime.InPlaceUpdater;
 public final class GraphTrainable implements Trainable {
 
   private final ComputationGraph graph;
+  private String layout;
 
   /**
    * Wraps {@code graph}, installing an {@link InPlaceUpdater} that keeps the updater state it has.
@@ -42,6 +44,15 @@ public final class GraphTrainable implements Trainable {
     ComputationGraphUpdater u = graph.getUpdater(true);
     INDArray state = u == null ? null : u.getStateViewArray();
     return state == null ? Nd4j.create(graph.params().dataType(), 1, 0) : state;
+  }
+
+  /** The graph's {@link FlatLayout} id, computed on first use. */
+  @Override
+  public String layout() {
+    if (layout == null) {
+      layout = FlatLayout.of(graph).id();
+    }
+    return layout;
   }
 
   @Override

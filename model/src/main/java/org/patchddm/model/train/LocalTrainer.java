@@ -70,6 +70,11 @@ public final class LocalTrainer implements Trainable {
   }
 
   @Override
+  public String layout() {
+    return trainable.layout();
+  }
+
+  @Override
   public INDArray params() {
     return trainable.params();
   }

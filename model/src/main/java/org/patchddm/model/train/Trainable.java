@@ -20,6 +20,14 @@ public interface Trainable {
    */
   INDArray updaterState();
 
+  /**
+   * Identifies the layout of {@link #params()} and {@link #updaterState()} ({@link
+   * org.patchddm.model.runtime.FlatLayout#id()}): vectors of two trainables mean the same
+   * parameters at the same indices only when their layouts are equal. Every U-Net trainer reports
+   * the unsplit graph's layout, whatever device split it runs.
+   */
+  String layout();
+
   /** The optimiser steps taken so far (the iteration count the updater's bias correction uses). */
   long step();
 

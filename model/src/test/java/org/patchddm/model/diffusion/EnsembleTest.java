@@ -15,15 +15,18 @@ class EnsembleTest {
   }
 
   @Test
-  void majorityVoteAndMeanByHand() {
-    // masks: {1,0,1,0}, {1,1,0,0}, {0,1,1,0} -> votes 2,2,2,0 of 3 -> {1,1,1,0}
+  void maskIsTheMeanAboveOneHalfByHand() {
+    // means 0.6, 0.567, 0.633, -0.2 -> {1,1,1,0}
     Sample e =
         Ensemble.combine(
             List.of(of(0.9, 0.1, 0.8, -1), of(0.7, 0.6, 0.2, 0), of(0.2, 1.0, 0.9, 0.4)));
     assertArrayEquals(new double[] {1, 1, 1, 0}, e.mask().data().asDouble(), 0.0);
     assertArrayEquals(
         new double[] {1.8 / 3, 1.7 / 3, 1.9 / 3, -0.6 / 3}, e.soft().data().asDouble(), 1e-12);
-    // two samples: a tie (1 of 2) is out
+    // two samples: a mean of exactly 0.5 is out
+    // and where members are not 0 or 1 the mean decides, not the count: 1.0, 0.4, 0.4 -> 0.6, in
+    Sample m = Ensemble.combine(List.of(of(1.0), of(0.4), of(0.4)));
+    assertArrayEquals(new double[] {1}, m.mask().data().asDouble(), 0.0);
     Sample t = Ensemble.combine(List.of(of(1, 1), of(0, 1)));
     assertArrayEquals(new double[] {0, 1}, t.mask().data().asDouble(), 0.0);
     assertThrows(IllegalArgumentException.class, () -> Ensemble.combine(List.of()));

@@ -6,8 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.resource.ResourceProfile;
+import org.apache.spark.resource.ResourceProfileBuilder;
+import org.apache.spark.resource.TaskResourceRequests;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,6 +149,25 @@ public final class DeviceBinding {
   /** The device the calling thread was bound to through this class; empty when none. */
   public static int[] boundDevices() {
     return BOUND.get().clone();
+  }
+
+  /**
+   * A task resource profile asking for {@code gpus} GPUs per task when executors have GPUs and the
+   * application's per-task amount is lower (FullRes: two, for its encoder and decoder parts); null
+   * when the application's settings already fit or executors have no GPUs.
+   */
+  public static ResourceProfile taskProfile(SparkConf conf, int gpus) {
+    String executorGpus = "spark.executor.resource." + GPU + ".amount";
+    if (!conf.contains(executorGpus)) {
+      return null;
+    }
+    double perTask = conf.getDouble("spark.task.resource." + GPU + ".amount", 0);
+    if (perTask >= gpus) {
+      return null;
+    }
+    TaskResourceRequests tasks =
+        new TaskResourceRequests().cpus(conf.getInt("spark.task.cpus", 1)).resource(GPU, gpus);
+    return new ResourceProfileBuilder().require(tasks).build();
   }
 
   /** Whether ND4J runs on the CPU backend. */

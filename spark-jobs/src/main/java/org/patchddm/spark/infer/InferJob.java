@@ -22,14 +22,18 @@ import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
+import org.patchddm.model.patch.TrainingMode;
+import org.patchddm.model.split.SplitSettings;
 import org.patchddm.model.train.RunSettings;
 import org.patchddm.spark.HadoopConf;
 import org.patchddm.spark.dataset.DatasetStore;
 import org.patchddm.spark.dataset.PreprocessedDataset;
+import org.patchddm.spark.gpu.DeviceBinding;
 import org.patchddm.spark.prep.PreprocessJob;
 import org.patchddm.spark.prep.PreprocessOutcome;
 
@@ -235,6 +239,14 @@ public final class InferJob {
       Configuration hconf,
       long totalMembers) {
     HadoopConf shipped = new HadoopConf(hconf);
+    SplitSettings split = SplitSettings.fromConfig(config);
+    RunSettings run = source.run();
+    if (run.train().mode() == TrainingMode.FULL_RES) {
+      split.threshold(run.model()); // fails here, naming the key, when beyond the decoder blocks
+    }
+    int thresh = split.decoderDeviceThresh(); // SplitSettings is not Serializable
+    ResourceProfile gpus =
+        DeviceBinding.taskProfile(spark.sparkContext().getConf(), ModelCache.devicesPerTask(run));
     LongAccumulator membersDone = spark.sparkContext().longAccumulator("patchddm.infer.members");
     int batch = settings.memberBatch();
     long seed = settings.seed();
@@ -246,14 +258,18 @@ public final class InferJob {
     int totalItems = items * todo.size();
     JavaRDD<Pieces.WorkItem> work =
         rows.javaRDD().flatMap(row -> workItems(row, plan, batch).iterator());
+    JavaRDD<Pieces.WorkItem> spread = work.repartition(Math.max(1, totalItems));
+    if (gpus != null) {
+      spread = spread.withResources(gpus); // FullRes: two GPUs per task
+    }
     JavaPairRDD<Pieces.Key, Pieces.Piece> pieces =
-        work.repartition(Math.max(1, totalItems))
-            .flatMapToPair(
-                item -> {
-                  var r = MemberSampler.run(item, source, seed, shipped.get());
-                  membersDone.add(item.to() - item.from());
-                  return r.iterator();
-                });
+        spread.flatMapToPair(
+            item -> {
+              var r =
+                  MemberSampler.run(item, source, new SplitSettings(thresh), seed, shipped.get());
+              membersDone.add(item.to() - item.from());
+              return r.iterator();
+            });
     SubjectAggregator aggregator = new SubjectAggregator(plan);
     try (InferProgress p =
         new InferProgress(totalMembers, membersDone::value, settings.progressInterval(), out)) {

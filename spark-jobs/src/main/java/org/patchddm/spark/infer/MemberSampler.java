@@ -20,17 +20,20 @@ import org.patchddm.model.diffusion.SamplerKind;
 import org.patchddm.model.patch.HalfRes;
 import org.patchddm.model.patch.ModelInputs;
 import org.patchddm.model.patch.TrainingMode;
+import org.patchddm.model.split.SplitSettings;
 import org.patchddm.model.train.RunSettings;
 import org.patchddm.prep.PreprocessedSubject;
 import org.patchddm.spark.dataset.SubjectRows;
+import org.patchddm.spark.gpu.DeviceBinding;
 import scala.Tuple2;
 
 /**
  * The sampling stage, on an executor: members [from, to) of one subject, each one DDIM (or DDPM)
- * sampling with S steps on the whole padded volume at once. The condition is {@link
- * ModelInputs#condition}: for PATCH the MR channels with the coordinate channels of the whole
- * volume, for FULL_RES the MR channels, for HALF_RES the MR channels at [::2] (the sample is then
- * upsampled to the padded grid by nearest neighbour).
+ * sampling with S steps on the whole padded volume at once, on the task's GPU (FULL_RES: its two
+ * GPUs, the network split into encoder and decoder part, {@link ModelCache}). The condition is
+ * {@link ModelInputs#condition}: for PATCH the MR channels with the coordinate channels of the
+ * whole volume, for FULL_RES the MR channels, for HALF_RES the MR channels at [::2] (the sample is
+ * then upsampled to the padded grid by nearest neighbour).
  *
  * <p>Member m starts from x_T drawn from {@code new SplittableRandom(MemberSeeds.of(seed, subject,
  * m))}, exactly the draw {@link DiffusionSampler#sample(org.patchddm.model.diffusion.Denoiser,
@@ -47,7 +50,11 @@ final class MemberSampler {
    * reason.
    */
   static List<Tuple2<Pieces.Key, Pieces.Piece>> run(
-      Pieces.WorkItem item, ModelSource source, long seed, Configuration hconf) {
+      Pieces.WorkItem item,
+      ModelSource source,
+      SplitSettings split,
+      long seed,
+      Configuration hconf) {
     List<Tuple2<Pieces.Key, Pieces.Piece>> out = new ArrayList<>();
     if (item.withInfo()) {
       out.add(
@@ -55,8 +62,8 @@ final class MemberSampler {
               new Pieces.Key(item.subject(), -1, Pieces.INFO), Pieces.Piece.info(item.row())));
     }
     try {
-      String device = InferDevice.bindTask();
-      ModelCache.Entry model = ModelCache.get(source, device, hconf);
+      DeviceBinding.Bound bound = DeviceBinding.bindTask(ModelCache.devicesPerTask(source.run()));
+      ModelCache.Entry model = ModelCache.get(source, bound.devices(), split, hconf);
       PreprocessedSubject s = SubjectRows.decode(item.row());
       INDArray cond = condition(s, model.run());
       int[] padded = s.geometry().paddedShape();

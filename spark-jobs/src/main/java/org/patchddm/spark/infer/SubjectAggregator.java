@@ -25,8 +25,8 @@ import scala.Tuple2;
  * <ul>
  *   <li>scores the prefix ensembles 1..n of every steps value against the whole-tumour label on the
  *       input grid ({@link PrefixEnsembles}; Dice and HD95 in mm from the input's voxel spacing);
- *   <li>at the main steps value, after N members: the mean, the voxel-wise variance and the
- *       majority-vote mask ({@link EnsembleAccumulator}), mapped back to the input grid and written
+ *   <li>at the main steps value, after N members: the mean, the voxel-wise variance and the mask
+ *       {@code mean > 0.5} ({@link EnsembleAccumulator}), mapped back to the input grid and written
  *       atomically with {@link org.patchddm.prep.SubjectOutputs} after the subject's {@link
  *       ResultStore} entry;
  *   <li>the qualitative figure's slices, for the subjects the report shows.

@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.patchddm.model.runtime.FlatLayout;
 
 /**
  * {@link TrainState} to and from a {@link ComputationGraph}: the flat parameter view [1, P], the
@@ -22,15 +23,17 @@ public final class GraphStates {
     INDArray state = updaterState(graph);
     float[] updater =
         state == null ? new float[0] : state.castTo(DataType.FLOAT).dup('c').data().asFloat();
-    return new TrainState(params, updater, step);
+    return new TrainState(params, updater, step, FlatLayout.of(graph).id());
   }
 
   /**
    * Loads {@code s} into the graph in place and sets its iteration count to {@code s.step()}.
    *
-   * @throws IllegalArgumentException naming both lengths when the state does not fit this graph
+   * @throws IllegalArgumentException when the state's layout is not the graph's ({@link
+   *     FlatLayout}), naming both, or when the lengths differ, naming both lengths
    */
   public static void load(ComputationGraph graph, TrainState s) {
+    s.requireLayout(FlatLayout.of(graph).id(), "the network");
     INDArray params = graph.params();
     if (params.length() != s.params().length) {
       throw new IllegalArgumentException(

@@ -92,7 +92,7 @@ public final class LocalRoundTrainer implements RoundTrainer {
     TrainState next =
         only != null
             ? only
-            : new TrainState(
+            : start.with(
                 average(paramSum, partitions.size()),
                 average(stateSum, partitions.size()),
                 start.step() + localSteps);

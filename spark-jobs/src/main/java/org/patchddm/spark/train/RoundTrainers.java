@@ -7,10 +7,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.patchddm.model.split.SplitSettings;
 import org.patchddm.model.train.RunSettings;
 import org.patchddm.spark.dataset.PreprocessedDataset;
 import org.patchddm.spark.train.averaging.SparkRoundTrainer;
 import org.patchddm.spark.train.averaging.SparkTrainSettings;
+import org.patchddm.spark.train.averaging.UNetWorkerSpec;
 
 /**
  * The engines behind {@code patchddm.spark.train.engine}: each name maps to a {@link Factory} that
@@ -79,7 +81,10 @@ public final class RoundTrainers {
   /** Parameter averaging over the executors; the subjects are decoded and cached there. */
   private static RoundTrainer spark(Context c) {
     return SparkRoundTrainer.create(
-        c.spark(), c.dataset(), c.run(), SparkTrainSettings.fromConfig(c.config()));
+        c.spark(),
+        c.dataset(),
+        new UNetWorkerSpec(c.run(), SplitSettings.fromConfig(c.config())),
+        SparkTrainSettings.fromConfig(c.config()));
   }
 
   /** Every slot in the driver JVM: decodes the training split on the driver. */

@@ -4,7 +4,49 @@ import java.io.Serializable;
 
 /**
  * What every worker starts a round from: the flat parameters, the flat updater state (empty when
- * the updater has none) and the global step. Plain float arrays so that it broadcasts without ND4J
- * on the wire.
+ * the updater has none), the global step, and the layout of both vectors. Plain float arrays so
+ * that it broadcasts without ND4J on the wire.
+ *
+ * @param layout the {@link org.patchddm.model.runtime.FlatLayout#id()} of the unsplit network the
+ *     vectors are laid out for, whatever device split trained them; a network of another layout
+ *     refuses to load the state ({@link GraphStates#load}, {@link
+ *     org.patchddm.spark.train.averaging.TrainStates#load})
  */
-public record TrainState(float[] params, float[] updaterState, long step) implements Serializable {}
+public record TrainState(float[] params, float[] updaterState, long step, String layout)
+    implements Serializable {
+
+  public TrainState {
+    if (layout == null || layout.isEmpty()) {
+      throw new IllegalArgumentException("a training state needs its layout id");
+    }
+  }
+
+  /** The same state with other vectors (e.g. averaged) and step, in the same layout. */
+  public TrainState with(float[] newParams, float[] newUpdaterState, long newStep) {
+    return new TrainState(newParams, newUpdaterState, newStep, layout);
+  }
+
+  /**
+   * Fails unless this state is in layout {@code expected}.
+   *
+   * @param what the network that is to load it, for the message
+   */
+  public void requireLayout(String expected, String what) {
+    if (!layout.equals(expected)) {
+      throw new IllegalArgumentException(
+          "the training state is laid out as "
+              + layout
+              + " but "
+              + what
+              + " expects "
+              + expected
+              + " ("
+              + params.length
+              + " parameters, "
+              + updaterState.length
+              + " updater-state values): the flat vectors hold other parameters at the same"
+              + " indices; states must be in the unsplit U-Net's order (a FullRes split worker"
+              + " maps its parts with SplitLayout)");
+    }
+  }
+}

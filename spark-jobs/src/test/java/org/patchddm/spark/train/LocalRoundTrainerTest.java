@@ -169,7 +169,7 @@ class LocalRoundTrainerTest {
 
   @Test
   void nonFiniteLossOrStateIsRejectedNamingTheRoundAndIndex() {
-    TrainState ok = new TrainState(new float[] {1, 2}, new float[] {0, 0}, 4);
+    TrainState ok = new TrainState(new float[] {1, 2}, new float[] {0, 0}, 4, "layout");
     TrainJob.checkFinite(new RoundResult(ok, 0.5, 2, 1, 0), 2);
     NonFiniteLossException nanLoss =
         assertThrows(
@@ -177,13 +177,14 @@ class LocalRoundTrainerTest {
             () -> TrainJob.checkFinite(new RoundResult(ok, Double.NaN, 2, 1, 0), 2));
     assertTrue(nanLoss.getMessage().contains("round 2: mean loss is NaN"), nanLoss.getMessage());
     TrainState infParam =
-        new TrainState(new float[] {1, Float.POSITIVE_INFINITY}, new float[] {0, 0}, 4);
+        new TrainState(new float[] {1, Float.POSITIVE_INFINITY}, new float[] {0, 0}, 4, "layout");
     NonFiniteLossException e =
         assertThrows(
             NonFiniteLossException.class,
             () -> TrainJob.checkFinite(new RoundResult(infParam, 0.5, 2, 1, 0), 3));
     assertTrue(e.getMessage().contains("round 3: parameter 1 is Infinity"), e.getMessage());
-    TrainState nanState = new TrainState(new float[] {1, 2}, new float[] {Float.NaN, 0}, 4);
+    TrainState nanState =
+        new TrainState(new float[] {1, 2}, new float[] {Float.NaN, 0}, 4, "layout");
     NonFiniteLossException u =
         assertThrows(
             NonFiniteLossException.class,

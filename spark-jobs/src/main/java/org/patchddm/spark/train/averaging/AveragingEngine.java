@@ -2,15 +2,12 @@ package org.patchddm.spark.train.averaging;
 
 import java.util.List;
 import java.util.UUID;
-import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.resource.ResourceProfile;
-import org.apache.spark.resource.ResourceProfileBuilder;
-import org.apache.spark.resource.TaskResourceRequests;
 import org.apache.spark.storage.StorageLevel;
 import org.patchddm.spark.gpu.DeviceBinding;
 import org.patchddm.spark.train.RoundResult;
@@ -67,28 +64,7 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
     this.loader = loader;
     this.spec = spec;
     this.settings = settings;
-    this.profile = taskProfile(sc.getConf(), spec.devicesPerTask());
-  }
-
-  /**
-   * A task resource profile asking for {@code gpus} GPUs per task when executors have GPUs and the
-   * application's per-task amount is lower (FullRes: two); null when the application's settings
-   * already fit.
-   */
-  static ResourceProfile taskProfile(SparkConf conf, int gpus) {
-    String executorGpus = "spark.executor.resource." + DeviceBinding.GPU + ".amount";
-    if (!conf.contains(executorGpus)) {
-      return null;
-    }
-    double perTask = conf.getDouble("spark.task.resource." + DeviceBinding.GPU + ".amount", 0);
-    if (perTask >= gpus) {
-      return null;
-    }
-    TaskResourceRequests tasks =
-        new TaskResourceRequests()
-            .cpus(conf.getInt("spark.task.cpus", 1))
-            .resource(DeviceBinding.GPU, gpus);
-    return new ResourceProfileBuilder().require(tasks).build();
+    this.profile = DeviceBinding.taskProfile(sc.getConf(), spec.devicesPerTask());
   }
 
   @Override
@@ -161,7 +137,7 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
         settings.averageUpdater()
             ? average(total.updater, total.workers, round, "updater state")
             : new float[start.updaterState().length];
-    TrainState next = new TrainState(params, updater, start.step() + localSteps);
+    TrainState next = start.with(params, updater, start.step() + localSteps);
     double wall = (System.nanoTime() - t0) / 1e9;
     double compute = total.maxComputeSeconds;
     double loss = total.lossCount == 0 ? Double.NaN : total.lossSum / total.lossCount;
@@ -247,6 +223,7 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
                           ProcessHandle.current().pid(),
                           bound.addresses(),
                           device,
+                          List.of(),
                           false,
                           e.reused(),
                           0))

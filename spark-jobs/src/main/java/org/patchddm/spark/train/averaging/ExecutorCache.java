@@ -95,9 +95,10 @@ final class ExecutorCache {
     synchronized (MODELS) {
       MODELS.computeIfAbsent(key, k -> new ArrayDeque<>()).push(model);
       while (MODELS.size() > KEEP) {
-        Iterator<String> it = MODELS.keySet().iterator();
-        it.next();
+        Iterator<Map.Entry<String, Deque<Object>>> it = MODELS.entrySet().iterator();
+        Deque<Object> evicted = it.next().getValue();
         it.remove();
+        evicted.forEach(ExecutorCache::close);
       }
     }
   }
@@ -107,7 +108,7 @@ final class ExecutorCache {
       try {
         c.close();
       } catch (Exception e) {
-        LOG.warn("closing cached training data failed: {}", e.toString());
+        LOG.warn("closing cached training data or model failed: {}", e.toString());
       }
     }
   }

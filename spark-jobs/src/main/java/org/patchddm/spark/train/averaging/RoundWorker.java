@@ -84,6 +84,8 @@ final class RoundWorker<T, D> implements Function2<Integer, Iterator<T>, Iterato
     } finally {
       if (!broken[0]) {
         ExecutorCache.giveBack(modelKey, model.value());
+      } else {
+        model.value().close();
       }
     }
   }
@@ -97,6 +99,7 @@ final class RoundWorker<T, D> implements Function2<Integer, Iterator<T>, Iterato
       boolean[] broken) {
     TrainState start = state.value();
     Trainable net = model.value().trainable();
+    start.requireLayout(net.layout(), "round " + round + ", partition " + partition + ": " + net);
     INDArray params = Nd4j.createFromArray(start.params());
     INDArray updater =
         averageUpdater
@@ -142,6 +145,7 @@ final class RoundWorker<T, D> implements Function2<Integer, Iterator<T>, Iterato
             ProcessHandle.current().pid(),
             bound.addresses(),
             device,
+            model.value().devices(),
             model.reused(),
             data.reused(),
             compute);

@@ -61,6 +61,16 @@ public final class SparkRoundTrainer implements RoundTrainer {
    */
   public static SparkRoundTrainer create(
       SparkSession spark, String datasetPath, RunSettings run, SparkTrainSettings settings) {
+    return create(spark, datasetPath, new UNetWorkerSpec(run), settings);
+  }
+
+  /**
+   * As {@link #create(SparkSession, String, RunSettings, SparkTrainSettings)}, with the worker
+   * model given (e.g. FullRes split at {@value org.patchddm.model.split.SplitSettings#KEY}, or as
+   * one graph).
+   */
+  public static SparkRoundTrainer create(
+      SparkSession spark, String datasetPath, UNetWorkerSpec spec, SparkTrainSettings settings) {
     Dataset<Row> train;
     try {
       train = PreprocessedDataset.read(spark, datasetPath, Split.TRAIN.label());
@@ -117,7 +127,7 @@ public final class SparkRoundTrainer implements RoundTrainer {
             sc,
             rows,
             new SubjectLoader(settings.cacheBudgetBytes(), settings.cacheDir()),
-            new UNetWorkerSpec(run),
+            spec,
             settings);
     List<TaskReport> warm = engine.warmUp();
     LOG.info(

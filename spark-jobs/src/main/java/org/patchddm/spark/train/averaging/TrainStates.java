@@ -10,13 +10,14 @@ import org.patchddm.spark.train.TrainState;
 public final class TrainStates {
   private TrainStates() {}
 
-  /** The trainable's parameters, updater state and step. */
+  /** The trainable's parameters, updater state, step and layout. */
   public static TrainState of(Trainable t) {
-    return new TrainState(floats(t.params()), floats(t.updaterState()), t.step());
+    return new TrainState(floats(t.params()), floats(t.updaterState()), t.step(), t.layout());
   }
 
-  /** Loads {@code s} into {@code t} in place. */
+  /** Loads {@code s} into {@code t} in place, after checking that its layout is {@code t}'s. */
   public static void load(Trainable t, TrainState s) {
+    s.requireLayout(t.layout(), t.toString());
     t.load(Nd4j.createFromArray(s.params()), Nd4j.createFromArray(s.updaterState()), s.step());
   }
 

@@ -43,9 +43,23 @@ public interface WorkerSpec<D> extends Serializable {
    */
   Model<D> create(int[] devices);
 
-  /** A local model: the trainable network and how it draws a batch from its partition's data. */
-  interface Model<D> {
+  /**
+   * A local model: the trainable network and how it draws a batch from its partition's data.
+   * Closing it frees what it holds beyond its arrays (e.g. the split network's device threads).
+   */
+  interface Model<D> extends AutoCloseable {
     Trainable trainable();
+
+    /**
+     * The ND4J devices the model's parts were placed on, in part order (the split FullRes network:
+     * encoder, decoder); empty when the task has no GPUs and one graph runs on the task thread.
+     */
+    default java.util.List<Integer> devices() {
+      return java.util.List.of();
+    }
+
+    @Override
+    default void close() {}
 
     /**
      * The batch of one local step; everything random is drawn from {@code seed} ({@link

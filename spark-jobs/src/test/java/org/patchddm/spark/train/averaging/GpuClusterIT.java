@@ -24,13 +24,19 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.patchddm.model.patch.TrainingMode;
+import org.patchddm.model.split.SplitSettings;
 import org.patchddm.model.train.GraphTrainable;
+import org.patchddm.model.train.LocalTrainer;
+import org.patchddm.model.train.NetworkFactory;
+import org.patchddm.model.train.RunSettings;
 import org.patchddm.spark.train.TrainState;
 
 /**
  * Two executor JVMs (local-cluster[2,1,1024]) with fake GPUs: a discovery script hands each Worker
  * two addresses of its own ("0","1" and "2","3"). Training tasks bind the addresses Spark assigned
- * them, a task that asks for two gets two, and executors keep their model and data between rounds.
+ * them, a task that asks for two gets two (and a FullRes task puts its encoder and decoder parts on
+ * them), and executors keep their model and data between rounds.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class GpuClusterIT {
@@ -147,6 +153,36 @@ class GpuClusterIT {
       for (TaskReport r : e.lastReports()) {
         assertEquals(2, r.gpuAddresses().size(), "a FullRes-style task should get two GPUs: " + r);
         assertEquals(Integer.parseInt(r.gpuAddresses().get(0)), r.boundDevice());
+        all.addAll(r.gpuAddresses());
+      }
+      assertEquals(4, new HashSet<>(all).size(), "each executor's two GPUs: " + all);
+    }
+  }
+
+  /**
+   * A FullRes round on the tiny U-Net (8^3 synthetic volumes): each task's split network puts its
+   * encoder part on the task's first GPU address and its decoder part on the second (the CPU
+   * backend only records them), and returns its state in the unsplit layout.
+   */
+  @Test
+  void aFullResTaskPutsItsEncoderAndDecoderPartsOnItsTwoGpus() {
+    RunSettings run = SparkRoundTrainerTest.run(TrainingMode.FULL_RES);
+    TrainState start = TrainStates.of(new LocalTrainer(run, NetworkFactory.create(run), 0));
+    try (var e =
+        new AveragingEngine<>(
+            sc,
+            sc.parallelize(List.of(1L, 2L), 2),
+            new SyntheticVolumes(4, 8),
+            new UNetWorkerSpec(run, new SplitSettings(1)),
+            SparkTrainSettings.of(2, 1))) {
+      TrainState s = e.round(start, 0, 1).state();
+      assertEquals(start.layout(), s.layout());
+      List<String> all = new ArrayList<>();
+      for (TaskReport r : e.lastReports()) {
+        List<Integer> gpus = r.gpuAddresses().stream().map(Integer::parseInt).toList();
+        assertEquals(2, gpus.size(), "a FullRes task should get two GPUs: " + r);
+        assertEquals(
+            gpus, r.modelDevices(), "encoder part on the first GPU, decoder on the second: " + r);
         all.addAll(r.gpuAddresses());
       }
       assertEquals(4, new HashSet<>(all).size(), "each executor's two GPUs: " + all);

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ import org.patchddm.model.diffusion.DiffusionSettings;
 import org.patchddm.model.net.SkipMerge;
 import org.patchddm.model.net.UNetSettings;
 import org.patchddm.model.patch.TrainingMode;
+import org.patchddm.model.split.SplitSettings;
 import org.patchddm.model.train.LocalTrainer;
 import org.patchddm.model.train.NetworkFactory;
 import org.patchddm.model.train.Optimizer;
@@ -35,6 +37,7 @@ import org.patchddm.spark.LocalSparkTest;
 import org.patchddm.spark.TestCohorts;
 import org.patchddm.spark.dataset.PreprocessedDataset;
 import org.patchddm.spark.dataset.SubjectRows;
+import org.patchddm.spark.train.GraphStates;
 import org.patchddm.spark.train.RoundResult;
 import org.patchddm.spark.train.TrainState;
 
@@ -137,6 +140,67 @@ class SparkRoundTrainerTest extends LocalSparkTest {
     assertEquals(6, want.step());
     assertArrayEquals(want.params(), s.params(), 0f);
     assertArrayEquals(want.updaterState(), s.updaterState(), 0f);
+  }
+
+  /**
+   * FullRes, two slots, k = 2: a round of the split worker (encoder and decoder parts, flat vectors
+   * mapped to the unsplit layout) ends with the parameters and Adam moments of the same round of
+   * the single-graph worker on the same batches, to float32 rounding (on this machine they are
+   * bit-identical; the tolerance is 1e-3 of what the round moves them), and its state loads into
+   * the unsplit network (as checkpoints and inference use it). A split worker that returned its
+   * parts' vectors concatenated instead differs by about 4e-3.
+   */
+  @Test
+  void fullResSplitWorkersEqualSingleGraphWorkersAndShareTheirLayout() throws Exception {
+    RunSettings run = run(TrainingMode.FULL_RES);
+    TrainState start = TrainStates.of(new LocalTrainer(run, NetworkFactory.create(run), 0));
+    TrainState single;
+    try (SparkRoundTrainer t =
+        SparkRoundTrainer.create(
+            spark, dataset, UNetWorkerSpec.singleGraph(run), SparkTrainSettings.of(2, 2))) {
+      single = t.round(start, 0, 2).state();
+    }
+    TrainState split;
+    try (SparkRoundTrainer t =
+        SparkRoundTrainer.create(
+            spark,
+            dataset,
+            new UNetWorkerSpec(run, new SplitSettings(1)),
+            SparkTrainSettings.of(2, 2))) {
+      split = t.round(start, 0, 2).state();
+      for (TaskReport r : t.lastReports()) {
+        assertEquals(2, r.modelDevices().size(), "encoder and decoder part: " + r);
+      }
+    }
+    assertEquals(start.layout(), split.layout());
+    assertEquals(2, split.step(), "the global step counts local steps");
+    float moved = maxAbsDiff(start.params(), single.params());
+    assertTrue(moved > 1e-3f, "the round should move the parameters: " + moved);
+    float dp = maxAbsDiff(single.params(), split.params());
+    assertTrue(dp <= 2e-6f, "max |split - single| parameter difference " + dp);
+    float scale = maxAbs(single.updaterState());
+    float du = maxAbsDiff(single.updaterState(), split.updaterState());
+    assertTrue(du <= 1e-4f * scale, "max updater-state difference " + du + " of " + scale);
+    ComputationGraph unsplit = NetworkFactory.create(run);
+    GraphStates.load(unsplit, split);
+    assertArrayEquals(split.params(), GraphStates.snapshot(unsplit, 2).params(), 0f);
+  }
+
+  static float maxAbsDiff(float[] a, float[] b) {
+    assertEquals(a.length, b.length);
+    float m = 0;
+    for (int i = 0; i < a.length; i++) {
+      m = Math.max(m, Math.abs(a[i] - b[i]));
+    }
+    return m;
+  }
+
+  static float maxAbs(float[] a) {
+    float m = 0;
+    for (float v : a) {
+      m = Math.max(m, Math.abs(v));
+    }
+    return m;
   }
 
   @Test

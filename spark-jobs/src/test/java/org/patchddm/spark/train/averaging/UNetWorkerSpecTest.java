@@ -2,6 +2,8 @@ package org.patchddm.spark.train.averaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +11,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import org.junit.jupiter.api.Test;
 import org.patchddm.model.patch.TrainingMode;
+import org.patchddm.model.split.SplitSettings;
 import org.patchddm.model.train.RunSettings;
 
 class UNetWorkerSpecTest {
@@ -40,5 +43,19 @@ class UNetWorkerSpecTest {
         1, new UNetWorkerSpec(SparkRoundTrainerTest.run(TrainingMode.PATCH)).devicesPerTask());
     assertEquals(
         1, new UNetWorkerSpec(SparkRoundTrainerTest.run(TrainingMode.HALF_RES)).devicesPerTask());
+    RunSettings fullRes = SparkRoundTrainerTest.run(TrainingMode.FULL_RES);
+    assertEquals(1, UNetWorkerSpec.singleGraph(fullRes).devicesPerTask(), "one graph, one GPU");
+    assertNotEquals(
+        new UNetWorkerSpec(fullRes).modelKey(), UNetWorkerSpec.singleGraph(fullRes).modelKey());
+  }
+
+  @Test
+  void aSplitPointBeyondTheDecoderBlocksFailsOnTheDriverNamingTheKey() {
+    RunSettings fullRes = SparkRoundTrainerTest.run(TrainingMode.FULL_RES);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new UNetWorkerSpec(fullRes, new SplitSettings(5)));
+    assertTrue(e.getMessage().contains(SplitSettings.KEY), e.getMessage());
   }
 }
