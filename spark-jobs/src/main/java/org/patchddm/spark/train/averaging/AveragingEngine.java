@@ -109,7 +109,7 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
               RoundSums::add,
               RoundSums::add,
               settings.aggregationDepth(),
-              settings.finalAggregateOnExecutor());
+              foldOnExecutor());
     } finally {
       b.destroy();
     }
@@ -177,13 +177,22 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
   }
 
   /**
+   * Whether treeAggregate folds its last level on an executor. That costs one more stage, a shuffle
+   * of every branch's sum through disk; with at most 2 slots the driver receives at most 2 sums
+   * anyway, so the extra stage only adds time.
+   */
+  boolean foldOnExecutor() {
+    return settings.finalAggregateOnExecutor() && slots() > 2;
+  }
+
+  /**
    * Fails before the first job when the driver may not receive one sum of parameters and updater
    * state.
    */
   private void checkResultSize(TrainState start) {
     long bytes = 4L * (start.params().length + (long) start.updaterState().length);
     long limit = sc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
-    long copies = settings.finalAggregateOnExecutor() ? 1 : Math.min(slots(), 64);
+    long copies = foldOnExecutor() ? 1 : Math.min(slots(), 64);
     if (limit > 0 && bytes * copies > limit) {
       throw new IllegalStateException(
           "spark.driver.maxResultSize = "
