@@ -3,6 +3,7 @@ package org.patchddm.spark.train.averaging;
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.patchddm.model.patch.TrainingMode;
@@ -114,20 +115,34 @@ public final class UNetWorkerSpec implements WorkerSpec<TrainingVolumes> {
     }
     LocalTrainer single = new LocalTrainer(r, NetworkFactory.create(r), 0);
     List<Integer> where = devices.length > 0 ? List.of(devices[0]) : List.of();
+    return model(single, single::batch, where, () -> {});
+  }
+
+  /** A worker model: its trainable, how it draws a batch from a seeded RNG, its devices. */
+  private static Model<TrainingVolumes> model(
+      Trainable t,
+      BiFunction<TrainingVolumes, SplittableRandom, MultiDataSet> batch,
+      List<Integer> where,
+      Runnable close) {
     return new Model<>() {
       @Override
       public Trainable trainable() {
-        return single;
+        return t;
       }
 
       @Override
       public MultiDataSet batch(TrainingVolumes data, long seed) {
-        return single.batch(data, new SplittableRandom(seed));
+        return batch.apply(data, new SplittableRandom(seed));
       }
 
       @Override
       public List<Integer> devices() {
         return where;
+      }
+
+      @Override
+      public void close() {
+        close.run();
       }
     };
   }
@@ -161,27 +176,6 @@ public final class UNetWorkerSpec implements WorkerSpec<TrainingVolumes> {
           d1,
           assigned ? "" : " (the task has no GPUs assigned: both on the task thread's device)");
     }
-    List<Integer> where = List.of(d0, d1);
-    return new Model<>() {
-      @Override
-      public Trainable trainable() {
-        return t;
-      }
-
-      @Override
-      public MultiDataSet batch(TrainingVolumes data, long seed) {
-        return t.batch(data, new SplittableRandom(seed));
-      }
-
-      @Override
-      public List<Integer> devices() {
-        return where;
-      }
-
-      @Override
-      public void close() {
-        t.close();
-      }
-    };
+    return model(t, t::batch, List.of(d0, d1), t::close);
   }
 }
