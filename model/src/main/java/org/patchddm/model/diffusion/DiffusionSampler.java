@@ -30,6 +30,7 @@ public final class DiffusionSampler {
   private final double clipMin;
   private final double clipMax;
   private final Prediction prediction;
+  private final double noiseScale;
 
   /**
    * @param base the T-step training diffusion
@@ -51,6 +52,7 @@ public final class DiffusionSampler {
     this.clipMin = settings.clipMin();
     this.clipMax = settings.clipMax();
     this.prediction = settings.prediction();
+    this.noiseScale = settings.noiseScale();
   }
 
   /** The respaced timesteps in use. */
@@ -80,12 +82,12 @@ public final class DiffusionSampler {
   /**
    * Runs the reverse chain from a given x_T.
    *
-   * @param xT the initial noise [N, 1, D, H, W]
+   * @param xT the initial noise [N, 1, D, H, W], before the settings' noise scale
    * @param rng the source of the step noise (unused for DDIM with η = 0)
    */
   public Sample sample(Denoiser denoiser, INDArray cond, INDArray xT, SplittableRandom rng) {
     int n = (int) xT.size(0);
-    INDArray x = xT.dup();
+    INDArray x = noiseScale == 1.0 ? xT.dup() : xT.mul(noiseScale);
     for (int i = respacing.steps() - 1; i >= 0; i--) {
       int[] tOriginal = new int[n];
       Arrays.fill(tOriginal, respacing.originalTimestep(i));

@@ -16,6 +16,8 @@ import com.typesafe.config.Config;
  * @param samplingStart the largest kept timestep: respacing at {@code round(linspace(start, 0, S))}
  *     (paper: T - 1; -1 means T - 1)
  * @param prediction what the network outputs (paper: EPSILON); a property of the trained model
+ * @param noiseScale the factor on the initial noise x_T (paper: 1); below 1 samples at a lower
+ *     temperature, closer to the posterior's mode, with less spread between ensemble members
  */
 public record DiffusionSettings(
     int timesteps,
@@ -27,7 +29,8 @@ public record DiffusionSettings(
     double clipMin,
     double clipMax,
     int samplingStart,
-    Prediction prediction) {
+    Prediction prediction,
+    double noiseScale) {
 
   /** The config path of this block. */
   public static final String PATH = "patchddm.diffusion";
@@ -60,6 +63,10 @@ public record DiffusionSettings(
     if (prediction == null) {
       throw new IllegalArgumentException(PATH + ".prediction must be set");
     }
+    if (!(noiseScale >= 0.0) || Double.isInfinite(noiseScale)) {
+      throw new IllegalArgumentException(
+          PATH + ".sampling-noise-scale must be a finite number >= 0, got " + noiseScale);
+    }
     if (samplingStart != -1
         && (samplingStart < samplingSteps - 1 || samplingStart > timesteps - 1)) {
       throw new IllegalArgumentException(
@@ -71,6 +78,32 @@ public record DiffusionSettings(
               + " (sampling-steps - 1 .. timesteps - 1), got "
               + samplingStart);
     }
+  }
+
+  /** Full-temperature sampling (noise scale 1, the paper's). */
+  public DiffusionSettings(
+      int timesteps,
+      BetaSchedule betaSchedule,
+      SamplerKind sampler,
+      int samplingSteps,
+      double eta,
+      boolean clipX0,
+      double clipMin,
+      double clipMax,
+      int samplingStart,
+      Prediction prediction) {
+    this(
+        timesteps,
+        betaSchedule,
+        sampler,
+        samplingSteps,
+        eta,
+        clipX0,
+        clipMin,
+        clipMax,
+        samplingStart,
+        prediction,
+        1.0);
   }
 
   /** ε-prediction (the paper's). */
@@ -133,7 +166,8 @@ public record DiffusionSettings(
         c.getDouble("clip-x0-min"),
         c.getDouble("clip-x0-max"),
         c.getInt("sampling-start"),
-        c.getEnum(Prediction.class, "prediction"));
+        c.getEnum(Prediction.class, "prediction"),
+        c.getDouble("sampling-noise-scale"));
   }
 
   /** The paper's settings: T = 1000, linear β, DDIM η = 0 with 20 steps, x̂0 clipped. */
@@ -153,16 +187,33 @@ public record DiffusionSettings(
         clipMin,
         clipMax,
         samplingStart,
-        prediction);
+        prediction,
+        noiseScale);
   }
 
   /**
    * A copy with other sampling choices (first timestep, x̂0 clipping range); the model's own
-   * properties (T, schedule, prediction) stay.
+   * properties (T, schedule, prediction) and the noise scale stay.
    */
   public DiffusionSettings withSampling(int start, boolean clip, double min, double max) {
+    return withSampling(start, clip, min, max, noiseScale);
+  }
+
+  /** A copy with other sampling choices, the initial noise's scale included. */
+  public DiffusionSettings withSampling(
+      int start, boolean clip, double min, double max, double scale) {
     return new DiffusionSettings(
-        timesteps, betaSchedule, sampler, samplingSteps, eta, clip, min, max, start, prediction);
+        timesteps,
+        betaSchedule,
+        sampler,
+        samplingSteps,
+        eta,
+        clip,
+        min,
+        max,
+        start,
+        prediction,
+        scale);
   }
 
   /** The settings as a HOCON block under {@link #PATH}, for checkpoints and provenance. */
@@ -198,6 +249,9 @@ public record DiffusionSettings(
         + "\n"
         + "  prediction = "
         + prediction
+        + "\n"
+        + "  sampling-noise-scale = "
+        + noiseScale
         + "\n"
         + "}\n";
   }

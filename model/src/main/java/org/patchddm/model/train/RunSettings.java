@@ -35,7 +35,8 @@ public record RunSettings(UNetSettings model, DiffusionSettings diffusion, Train
           DiffusionSettings.PATH + ".clip-x0",
           DiffusionSettings.PATH + ".clip-x0-min",
           DiffusionSettings.PATH + ".clip-x0-max",
-          DiffusionSettings.PATH + ".sampling-start");
+          DiffusionSettings.PATH + ".sampling-start",
+          DiffusionSettings.PATH + ".sampling-noise-scale");
 
   /**
    * The values that checkpoints written before a key existed were trained with: reading a stored
@@ -46,6 +47,8 @@ public record RunSettings(UNetSettings model, DiffusionSettings diffusion, Train
       ConfigFactory.parseString(
           DiffusionSettings.PATH
               + ".prediction = EPSILON\n"
+              + DiffusionSettings.PATH
+              + ".sampling-noise-scale = 1.0\n"
               + TrainSettings.PATH
               + " { lr-warmup-steps = 0, lr-decay = CONSTANT, lr-min-fraction = 0.0 }");
 

@@ -3,6 +3,7 @@ package org.patchddm.model.diffusion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -121,6 +122,35 @@ class DiffusionSamplerTest {
             1000, BetaSchedule.LINEAR, SamplerKind.DDIM, 4, 0.0, true, -1.0, 1.0, 900);
     new DiffusionSampler(base, s).sample(recording, Nd4j.zeros(DataType.DOUBLE, 1, 1, 2, 2, 2), 3L);
     assertEquals(java.util.List.of(900, 600, 300, 0), seen);
+  }
+
+  @Test
+  void noiseScaleMultipliesTheInitialNoise() {
+    GaussianDiffusion base = GaussianDiffusion.of(BetaSchedule.LINEAR, 1000);
+    java.util.List<INDArray> firstSeen = new java.util.ArrayList<>();
+    Denoiser recording =
+        (xt, t, cond) -> {
+          if (t[0] == 999) {
+            firstSeen.add(xt.dup());
+          }
+          return xt.mul(0.3);
+        };
+    INDArray cond = Nd4j.zeros(DataType.DOUBLE, 1, 1, 2, 2, 2);
+    DiffusionSettings full = settings(1000, SamplerKind.DDIM, 3, 0.0, false);
+    DiffusionSettings cool = full.withSampling(-1, false, -1.0, 1.0, 0.25);
+    new DiffusionSampler(base, full).sample(recording, cond, 5L);
+    new DiffusionSampler(base, cool).sample(recording, cond, 5L);
+    assertArrayEquals(
+        firstSeen.get(0).mul(0.25).data().asDouble(), firstSeen.get(1).data().asDouble(), 1e-15);
+    // scale 0: x_T = 0, so DDIM (eta = 0) gives the same sample whatever the seed
+    DiffusionSettings cold = full.withSampling(-1, false, -1.0, 1.0, 0.0);
+    Denoiser affine = (xt, t, c) -> xt.mul(0.5).addi(0.1);
+    assertArrayEquals(
+        new DiffusionSampler(base, cold).sample(affine, cond, 1L).soft().data().asDouble(),
+        new DiffusionSampler(base, cold).sample(affine, cond, 2L).soft().data().asDouble(),
+        0.0);
+    assertThrows(
+        IllegalArgumentException.class, () -> full.withSampling(-1, false, -1.0, 1.0, -0.5));
   }
 
   @Test

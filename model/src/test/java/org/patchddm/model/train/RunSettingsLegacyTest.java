@@ -8,13 +8,14 @@ import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.patchddm.model.diffusion.Prediction;
 
-/** Settings stored before the prediction and learning-rate keys existed. */
+/** Settings stored before the prediction, learning-rate and noise-scale keys existed. */
 class RunSettingsLegacyTest {
 
   /** The stored settings of a checkpoint from before the keys: the current file minus them. */
   private static Config older(RunSettings run) {
     return ConfigFactory.parseString(run.toHocon())
         .withoutPath("patchddm.diffusion.prediction")
+        .withoutPath("patchddm.diffusion.sampling-noise-scale")
         .withoutPath("patchddm.train.lr-warmup-steps")
         .withoutPath("patchddm.train.lr-decay")
         .withoutPath("patchddm.train.lr-min-fraction");
@@ -25,11 +26,13 @@ class RunSettingsLegacyTest {
     RunSettings current = RunSettings.fromConfig(ConfigFactory.load());
     Config otherDefaults =
         ConfigFactory.parseString(
-                "patchddm.diffusion.prediction = V\npatchddm.train.lr-decay = COSINE")
+                "patchddm.diffusion.prediction = V\npatchddm.train.lr-decay = COSINE\n"
+                    + "patchddm.diffusion.sampling-noise-scale = 0.5")
             .withFallback(ConfigFactory.defaultReference());
     RunSettings read = RunSettings.fromStored(older(current), otherDefaults);
     assertEquals(Prediction.EPSILON, read.diffusion().prediction());
     assertEquals(TrainSettings.LrDecay.CONSTANT, read.train().lrDecay());
+    assertEquals(1.0, read.diffusion().noiseScale());
     assertEquals(current, read);
   }
 

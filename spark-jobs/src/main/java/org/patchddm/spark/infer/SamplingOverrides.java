@@ -9,17 +9,19 @@ import org.patchddm.model.diffusion.DiffusionSettings;
 
 /**
  * Sampling choices of {@code patchddm infer} that replace the checkpoint's own ({@code
- * patchddm.infer.sampling}): the first timestep and the x̂0 clipping. Each is either the word
- * {@code checkpoint} (keep the value the model was trained and validated with) or a value; a null
- * component means {@code checkpoint}. The model's own properties (T, schedule, prediction) cannot
- * be overridden.
+ * patchddm.infer.sampling}): the first timestep, the x̂0 clipping and the initial noise's scale.
+ * Each is either the word {@code checkpoint} (keep the value the model was trained and validated
+ * with) or a value; a null component means {@code checkpoint}. The model's own properties (T,
+ * schedule, prediction) cannot be overridden.
  *
  * @param start the largest kept timestep (-1 = T - 1), or null
  * @param clip whether x̂0 is clipped, or null
  * @param clipMin the lower clip bound, or null
  * @param clipMax the upper clip bound, or null
+ * @param noiseScale the factor on the initial noise, or null
  */
-public record SamplingOverrides(Integer start, Boolean clip, Double clipMin, Double clipMax)
+public record SamplingOverrides(
+    Integer start, Boolean clip, Double clipMin, Double clipMax, Double noiseScale)
     implements Serializable {
 
   public static final String PATH = InferSettings.PATH + ".sampling";
@@ -27,7 +29,7 @@ public record SamplingOverrides(Integer start, Boolean clip, Double clipMin, Dou
 
   /** No override. */
   public static SamplingOverrides none() {
-    return new SamplingOverrides(null, null, null, null);
+    return new SamplingOverrides(null, null, null, null, null);
   }
 
   /** Reads {@code patchddm.infer.sampling}; a value that is neither a number nor the word fails. */
@@ -53,7 +55,8 @@ public record SamplingOverrides(Integer start, Boolean clip, Double clipMin, Dou
         start == null ? null : start.intValue(),
         clip,
         number(c, "clip-x0-min"),
-        number(c, "clip-x0-max"));
+        number(c, "clip-x0-max"),
+        number(c, "noise-scale"));
   }
 
   private static boolean isKeep(Config c, String key) {
@@ -79,7 +82,11 @@ public record SamplingOverrides(Integer start, Boolean clip, Double clipMin, Dou
 
   /** Whether nothing is overridden. */
   public boolean isEmpty() {
-    return start == null && clip == null && clipMin == null && clipMax == null;
+    return start == null
+        && clip == null
+        && clipMin == null
+        && clipMax == null
+        && noiseScale == null;
   }
 
   /**
@@ -100,6 +107,9 @@ public record SamplingOverrides(Integer start, Boolean clip, Double clipMin, Dou
     }
     if (clipMax != null) {
       lines.add(p + "clip-x0-max = " + clipMax);
+    }
+    if (noiseScale != null) {
+      lines.add(p + "sampling-noise-scale = " + noiseScale);
     }
     return lines.isEmpty() ? "" : "\n" + String.join("\n", lines) + "\n";
   }

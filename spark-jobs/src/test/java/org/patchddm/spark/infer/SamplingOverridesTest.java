@@ -37,7 +37,7 @@ class SamplingOverridesTest {
         InferSettings.fromConfig(
                 with("patchddm.infer.sampling { start = 900, clip-x0-min = 0, clip-x0-max = 1.0 }"))
             .sampling();
-    assertEquals(new SamplingOverrides(900, null, 0.0, 1.0), o);
+    assertEquals(new SamplingOverrides(900, null, 0.0, 1.0, null), o);
     DiffusionSettings d = source("").withSampling(o).run().diffusion();
     assertEquals(900, d.firstTimestep());
     assertEquals(0.0, d.clipMin());
@@ -53,6 +53,23 @@ class SamplingOverridesTest {
             .diffusion();
     assertEquals(false, off.clipX0());
     assertEquals(999, off.firstTimestep());
+    assertEquals(1.0, off.noiseScale());
+    DiffusionSettings cool =
+        source("patchddm.diffusion.sampling-noise-scale = 0.8")
+            .withSampling(
+                InferSettings.fromConfig(with("patchddm.infer.sampling.noise-scale = 0.25"))
+                    .sampling())
+            .run()
+            .diffusion();
+    assertEquals(0.25, cool.noiseScale());
+    assertEquals(
+        0.8,
+        source("patchddm.diffusion.sampling-noise-scale = 0.8")
+            .withSampling(SamplingOverrides.none())
+            .run()
+            .diffusion()
+            .noiseScale(),
+        "the checkpoint's own scale is kept by default");
   }
 
   @Test
@@ -72,8 +89,17 @@ class SamplingOverridesTest {
             IllegalArgumentException.class,
             () -> InferSettings.fromConfig(with("patchddm.infer.sampling.clip-x0 = 1")));
     assertTrue(e.getMessage().contains("patchddm.infer.sampling.clip-x0"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                source("")
+                    .withSampling(
+                        InferSettings.fromConfig(with("patchddm.infer.sampling.noise-scale = -1"))
+                            .sampling()));
+    assertTrue(e.getMessage().contains("sampling-noise-scale"), e.getMessage());
     // start beyond T - 1 is refused by the diffusion settings themselves, naming their key
-    SamplingOverrides late = new SamplingOverrides(5000, null, null, null);
+    SamplingOverrides late = new SamplingOverrides(5000, null, null, null, null);
     e = assertThrows(IllegalArgumentException.class, () -> source("").withSampling(late));
     assertTrue(e.getMessage().contains("sampling-start"), e.getMessage());
   }

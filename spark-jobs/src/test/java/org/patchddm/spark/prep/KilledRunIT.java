@@ -116,7 +116,9 @@ class KilledRunIT extends LocalSparkTest {
     try {
       awaitStaging(child, runs, log);
       long mark = Files.size(log);
-      new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor();
+      // SIGTERM, which runs the same shutdown hooks as Ctrl-C: a JVM started from a non-interactive
+      // shell's background job inherits SIGINT as ignored and would never see "kill -INT".
+      new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor();
       assertTrue(child.waitFor(2, TimeUnit.MINUTES), "the child ends after Ctrl-C");
       String after = Files.readString(log).substring((int) mark);
       assertTrue(after.contains("interrupted; the last committed version is 1"), after);
