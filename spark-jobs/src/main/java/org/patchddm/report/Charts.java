@@ -99,7 +99,10 @@ public final class Charts {
    */
   public static HeatMapChart heatMap(ScoreSummary summary, Metric metric) {
     List<Integer> steps = summary.steps();
-    List<Integer> sizes = summary.sizes();
+    List<Integer> sizes = completeRows(summary, metric);
+    // XChart prints the legend's min and max unformatted, so the values are rounded to what the
+    // cells show
+    double scale = metric == Metric.DICE ? 1000 : 10;
     List<Number[]> heat = new ArrayList<>();
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
@@ -107,7 +110,7 @@ public final class Charts {
       for (int j = 0; j < sizes.size(); j++) {
         ScoreSummary.Cell c = summary.cell(steps.get(i), sizes.get(j));
         if (c != null && !Double.isNaN(metric.of(c).mean())) {
-          double v = metric.of(c).mean();
+          double v = Math.round(metric.of(c).mean() * scale) / scale;
           heat.add(new Number[] {i, j, v});
           min = Math.min(min, v);
           max = Math.max(max, v);
@@ -120,7 +123,7 @@ public final class Charts {
     HeatMapChart chart =
         new HeatMapChartBuilder()
             .width(Math.max(WIDTH, 70 * steps.size() + 160))
-            .height(HEIGHT)
+            .height(Math.max(HEIGHT, 40 * sizes.size() + 160))
             .title("mean " + metric.label() + ": sampling steps x ensemble size")
             .xAxisTitle("sampling steps")
             .yAxisTitle("ensemble size")
@@ -141,6 +144,26 @@ public final class Charts {
             metric.higherIsBetter ? new Color[] {bad, mid, good} : new Color[] {good, mid, bad});
     chart.getStyler().setMin(min == max ? min - 1e-9 : min).setMax(min == max ? max + 1e-9 : max);
     return chart;
+  }
+
+  /**
+   * The ensemble sizes scored at every number of steps (the sweep's grid): the default run's own
+   * prefix sizes at its one step count would leave rows with holes. All sizes when none is
+   * complete.
+   */
+  static List<Integer> completeRows(ScoreSummary summary, Metric metric) {
+    List<Integer> complete = new ArrayList<>();
+    for (int size : summary.sizes()) {
+      boolean all = true;
+      for (int st : summary.steps()) {
+        ScoreSummary.Cell c = summary.cell(st, size);
+        all &= c != null && !Double.isNaN(metric.of(c).mean());
+      }
+      if (all) {
+        complete.add(size);
+      }
+    }
+    return complete.isEmpty() ? summary.sizes() : complete;
   }
 
   /** A chart as PNG bytes. */

@@ -47,18 +47,37 @@ class ChartsTest {
   }
 
   @Test
-  void heatMapCellsAreTheMeans() {
+  void heatMapCellsAreTheMeansOfTheCompleteRows() {
     HeatMapChart chart = Charts.heatMap(ScoreSummary.of(ROWS), Charts.Metric.DICE);
     List<Number[]> heat = new java.util.ArrayList<>(chart.getHeatMapSeries().getHeatData());
-    // cells (steps index, size index, mean): (5,1) 0.6, (5,3) 0.8, (20,1) 0.9; (20,3) has no rows
-    assertEquals(3, heat.size());
+    // size 3 has no score at 20 steps, so only size 1 is drawn: (5,1) 0.6 and (20,1) 0.9
+    assertEquals(List.of(1), chart.getHeatMapSeries().getYData());
+    assertEquals(2, heat.size());
     assertEquals(
         List.of(0, 0, 0.6), List.of(heat.get(0)[0], heat.get(0)[1], round(heat.get(0)[2])));
     assertEquals(
-        List.of(0, 1, 0.8), List.of(heat.get(1)[0], heat.get(1)[1], round(heat.get(1)[2])));
-    assertEquals(
-        List.of(1, 0, 0.9), List.of(heat.get(2)[0], heat.get(2)[1], round(heat.get(2)[2])));
+        List.of(1, 0, 0.9), List.of(heat.get(1)[0], heat.get(1)[1], round(heat.get(1)[2])));
     assertEquals(true, Charts.png(chart).length > 1000);
+  }
+
+  @Test
+  void heatMapWithoutACompleteRowShowsEveryCellRounded() {
+    List<ScoreRow> rows =
+        List.of(
+            new ScoreRow("a", 5, 1, 0.5, 10),
+            new ScoreRow("b", 5, 1, 0.8, 11),
+            new ScoreRow("c", 5, 1, 0.7, 12),
+            new ScoreRow("a", 20, 3, 0.9, 2));
+    HeatMapChart chart = Charts.heatMap(ScoreSummary.of(rows), Charts.Metric.DICE);
+    assertEquals(List.of(1, 3), chart.getHeatMapSeries().getYData());
+    List<Number[]> heat = new java.util.ArrayList<>(chart.getHeatMapSeries().getHeatData());
+    assertEquals(2, heat.size());
+    // (0.5 + 0.8 + 0.7) / 3 = 0.6667 is shown, and held, as 0.667
+    assertEquals(0.667, heat.get(0)[2].doubleValue(), 0.0);
+    assertEquals(List.of(1, 1), List.of(heat.get(1)[0], heat.get(1)[1]));
+    HeatMapChart hd = Charts.heatMap(ScoreSummary.of(rows), Charts.Metric.HD95);
+    List<Number[]> hdHeat = new java.util.ArrayList<>(hd.getHeatMapSeries().getHeatData());
+    assertEquals(11.0, hdHeat.get(0)[2].doubleValue(), 0.0);
   }
 
   private static double round(Number n) {
