@@ -135,6 +135,8 @@ public final class Charts {
         .setChartBackgroundColor(Color.WHITE)
         .setLocale(Locale.ROOT);
     chart.getStyler().setHeatMapValueDecimalPattern(metric == Metric.DICE ? "0.000" : "0.0");
+    // XChart skips category labels closer than its 74-pixel hint; every row and column is labelled
+    chart.getStyler().setXAxisTickMarkSpacingHint(20).setYAxisTickMarkSpacingHint(20);
     Color bad = new Color(0xD7, 0x30, 0x27);
     Color mid = new Color(0xFF, 0xFF, 0xBF);
     Color good = new Color(0x1A, 0x98, 0x50);
