@@ -2,9 +2,7 @@ package org.patchddm.spark.train;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.patchddm.model.runtime.FlatLayout;
 
 /**
@@ -19,10 +17,9 @@ public final class GraphStates {
 
   /** A copy of the graph's parameters and updater state, labelled with {@code step}. */
   public static TrainState snapshot(ComputationGraph graph, long step) {
-    float[] params = graph.params().castTo(DataType.FLOAT).dup('c').data().asFloat();
+    float[] params = FloatArrays.toFloats(graph.params());
     INDArray state = updaterState(graph);
-    float[] updater =
-        state == null ? new float[0] : state.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    float[] updater = state == null ? new float[0] : FloatArrays.toFloats(state);
     return new TrainState(params, updater, step, FlatLayout.of(graph).id());
   }
 
@@ -43,7 +40,7 @@ public final class GraphStates {
               + params.length());
     }
     params.assign(
-        Nd4j.createFromArray(s.params()).reshape(params.shape()).castTo(params.dataType()));
+        FloatArrays.toArray(s.params()).reshape(params.shape()).castTo(params.dataType()));
     INDArray state = updaterState(graph);
     long have = state == null ? 0 : state.length();
     if (have != s.updaterState().length) {
@@ -55,7 +52,7 @@ public final class GraphStates {
     }
     if (have > 0) {
       state.assign(
-          Nd4j.createFromArray(s.updaterState()).reshape(state.shape()).castTo(state.dataType()));
+          FloatArrays.toArray(s.updaterState()).reshape(state.shape()).castTo(state.dataType()));
     }
     if (s.step() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(

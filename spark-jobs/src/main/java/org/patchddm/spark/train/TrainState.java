@@ -1,11 +1,16 @@
 package org.patchddm.spark.train;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serial;
 import java.io.Serializable;
 
 /**
  * What every worker starts a round from: the flat parameters, the flat updater state (empty when
  * the updater has none), the global step, and the layout of both vectors. Plain float arrays so
- * that it broadcasts without ND4J on the wire.
+ * that it broadcasts without ND4J on the wire; Java serialisation goes through {@link Wire}, which
+ * writes the vectors in bulk.
  *
  * @param layout the {@link org.patchddm.model.runtime.FlatLayout#id()} of the unsplit network the
  *     vectors are laid out for, whatever device split trained them; a network of another layout
@@ -18,6 +23,42 @@ public record TrainState(float[] params, float[] updaterState, long step, String
   public TrainState {
     if (layout == null || layout.isEmpty()) {
       throw new IllegalArgumentException("a training state needs its layout id");
+    }
+  }
+
+  /** Serialised as a {@link Wire}: a record's own form would write the floats one at a time. */
+  @Serial
+  private Object writeReplace() {
+    return new Wire(this);
+  }
+
+  /** The serialised form of a {@link TrainState}. */
+  private static final class Wire implements Serializable {
+    @Serial private static final long serialVersionUID = 1L;
+    private transient TrainState state;
+
+    Wire(TrainState state) {
+      this.state = state;
+    }
+
+    @Serial
+    private void writeObject(ObjectOutputStream out) throws IOException {
+      out.writeLong(state.step());
+      out.writeUTF(state.layout());
+      FloatArrays.write(out, state.params());
+      FloatArrays.write(out, state.updaterState());
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream in) throws IOException {
+      long step = in.readLong();
+      String layout = in.readUTF();
+      state = new TrainState(FloatArrays.read(in), FloatArrays.read(in), step, layout);
+    }
+
+    @Serial
+    private Object readResolve() {
+      return state;
     }
   }
 

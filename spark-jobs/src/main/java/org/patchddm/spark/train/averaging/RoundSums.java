@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.patchddm.spark.train.FloatArrays;
 
 /**
  * The sum over tasks of a round's results, combined by {@code treeAggregate}: element-wise sums of
@@ -15,8 +16,9 @@ import java.util.List;
 final class RoundSums implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  float[] params;
-  float[] updater;
+  // written in bulk by writeObject (Java's own form writes floats one at a time)
+  transient float[] params;
+  transient float[] updater;
   double lossSum;
   long lossCount;
   long samples;
@@ -29,6 +31,21 @@ final class RoundSums implements Serializable {
 
   /** Where a task met a non-finite loss. */
   record Divergence(int partition, String message) implements Serializable {}
+
+  @java.io.Serial
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    out.defaultWriteObject();
+    FloatArrays.write(out, params);
+    FloatArrays.write(out, updater);
+  }
+
+  @java.io.Serial
+  private void readObject(java.io.ObjectInputStream in)
+      throws java.io.IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    params = FloatArrays.read(in);
+    updater = FloatArrays.read(in);
+  }
 
   /** The neutral element (nothing summed yet). */
   static RoundSums zero() {

@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.patchddm.model.runtime.NativeThreads;
 import org.patchddm.model.train.Trainable;
 import org.patchddm.spark.gpu.DeviceBinding;
+import org.patchddm.spark.train.FloatArrays;
 import org.patchddm.spark.train.TrainState;
 
 /**
@@ -100,10 +101,10 @@ final class RoundWorker<T, D> implements Function2<Integer, Iterator<T>, Iterato
     TrainState start = state.value();
     Trainable net = model.value().trainable();
     start.requireLayout(net.layout(), "round " + round + ", partition " + partition + ": " + net);
-    INDArray params = Nd4j.createFromArray(start.params());
+    INDArray params = FloatArrays.toArray(start.params());
     INDArray updater =
         averageUpdater
-            ? Nd4j.createFromArray(start.updaterState())
+            ? FloatArrays.toArray(start.updaterState())
             : Nd4j.zeros(DataType.FLOAT, net.updaterState().length());
     net.load(params, updater, start.step());
     double lossSum = 0;
