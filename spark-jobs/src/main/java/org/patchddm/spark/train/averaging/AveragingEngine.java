@@ -151,12 +151,16 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
     return new RoundResult(next, loss, total.samples, compute, Math.max(0, wall - compute));
   }
 
-  /** Sum / n, rejecting non-finite results with the first bad index. */
+  /**
+   * Sum / n in place (the sums are this round's deserialised results, owned here; a second array of
+   * the state's size per round only fed the garbage collector), rejecting non-finite results with
+   * the first bad index.
+   */
   private static float[] average(float[] sum, int n, long round, String what) {
     if (sum == null) {
       throw new IllegalStateException("round " + round + ": no worker returned " + what);
     }
-    float[] out = new float[sum.length];
+    float[] out = sum;
     for (int i = 0; i < sum.length; i++) {
       float v = sum[i] / n;
       if (!Float.isFinite(v)) {
