@@ -49,6 +49,25 @@ public final class FloatArrays {
     return out;
   }
 
+  /**
+   * Copies {@code values} into {@code target}, a float32 C-order array of the same length, reusing
+   * it; returns it. Allocating an ND4J array of the averaged state's size costs far more than the
+   * copy on the CPU backend, so round-to-round buffers are kept (BENCHMARKS.md).
+   *
+   * @param target the array to reuse, or null (or one of another length or layout) for a new one
+   */
+  public static INDArray copyInto(float[] values, INDArray target) {
+    if (target == null || target.length() != values.length || !contiguousFloat(target)) {
+      return toArray(values);
+    }
+    if (values.length > 0) {
+      try (FloatPointer p = new FloatPointer(target.data().addressPointer())) {
+        p.put(values, 0, values.length);
+      }
+    }
+    return target;
+  }
+
   private static boolean contiguousFloat(INDArray a) {
     return a.dataType() == DataType.FLOAT
         && !a.isView()

@@ -2,7 +2,9 @@ package org.patchddm.spark.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -61,6 +63,24 @@ class FloatArraysTest {
     }
     assertArrayEquals(v, elementwise(a), 0f);
     assertEquals(0, FloatArrays.toArray(new float[0]).length());
+  }
+
+  @Test
+  void copyIntoReusesAMatchingArrayOnly() {
+    INDArray target = FloatArrays.toArray(new float[1000]);
+    float[] v = random(1000, 8);
+    assertSame(target, FloatArrays.copyInto(v, target));
+    assertArrayEquals(v, elementwise(target), 0f);
+    INDArray shorter = FloatArrays.copyInto(random(999, 9), target);
+    assertNotSame(target, shorter);
+    assertEquals(999, shorter.length());
+    INDArray big = FloatArrays.toArray(new float[2000]);
+    INDArray view = big.get(NDArrayIndex.interval(500, 1500));
+    INDArray fresh = FloatArrays.copyInto(v, view);
+    assertNotSame(view, fresh);
+    assertArrayEquals(v, elementwise(fresh), 0f);
+    assertArrayEquals(new float[2000], elementwise(big), 0f, "a view is never written through");
+    assertNotSame(target, FloatArrays.copyInto(v, null));
   }
 
   @Test

@@ -130,6 +130,9 @@ public record SparkTrainSettings(
     conf.setIfMissing("spark.dynamicAllocation.enabled", "false");
     // A speculative copy of a training task would double its work for an identical result.
     conf.setIfMissing("spark.speculation", "false");
+    // The broadcast state is float32 weights and moments, which LZ4 barely shrinks: compressing
+    // 291 MB each round cost CPU at both ends for no smaller transfer.
+    conf.setIfMissing("spark.broadcast.compress", "false");
     return conf;
   }
 
