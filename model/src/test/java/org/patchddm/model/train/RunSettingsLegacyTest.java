@@ -47,5 +47,14 @@ class RunSettingsLegacyTest {
     java.util.List<String> diff = v.incompatibilities(older(current));
     assertEquals(1, diff.size(), diff.toString());
     assertTrue(diff.get(0).startsWith("patchddm.diffusion.prediction: expected V, found EPSILON"));
+    Config cooler =
+        ConfigFactory.parseString(current.toHocon())
+            .withValue(
+                "patchddm.diffusion.sampling-noise-scale",
+                com.typesafe.config.ConfigValueFactory.fromAnyRef(0.25));
+    assertEquals(
+        java.util.List.of(),
+        current.incompatibilities(cooler),
+        "the noise scale is a sampling choice and never blocks resuming");
   }
 }

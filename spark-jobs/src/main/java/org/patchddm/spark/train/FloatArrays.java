@@ -9,6 +9,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.patchddm.model.runtime.Backend;
 
 /**
  * Bulk moves of the averaged state's float vectors: between Java arrays and ND4J's off-heap
@@ -16,6 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * toFloatVector}, and {@code ObjectOutputStream}'s float arrays, go one element at a time; at 73M
  * values per round (the paper network with Adam) that was most of the averaging sync
  * (BENCHMARKS.md).
+ *
+ * <p>The pointer copies touch host memory only, so on the CUDA backend, where an array's current
+ * values may be on the device, the ND4J methods (which synchronise) are used instead.
  */
 public final class FloatArrays {
   /** Bytes per serialised chunk: small enough to stay out of G1's humongous regions. */
@@ -30,6 +34,9 @@ public final class FloatArrays {
     if (n == 0) {
       return out;
     }
+    if (Backend.isCuda()) {
+      return a.castTo(DataType.FLOAT).reshape(a.length()).toFloatVector();
+    }
     INDArray c = contiguousFloat(a) ? a : a.castTo(DataType.FLOAT).dup('c');
     try (FloatPointer p = new FloatPointer(c.data().addressPointer())) {
       p.get(out, 0, n);
@@ -41,6 +48,9 @@ public final class FloatArrays {
   public static INDArray toArray(float[] values) {
     if (values.length == 0) {
       return Nd4j.create(DataType.FLOAT, 0);
+    }
+    if (Backend.isCuda()) {
+      return Nd4j.createFromArray(values);
     }
     INDArray out = Nd4j.createUninitialized(DataType.FLOAT, values.length);
     try (FloatPointer p = new FloatPointer(out.data().addressPointer())) {
@@ -57,7 +67,10 @@ public final class FloatArrays {
    * @param target the array to reuse, or null (or one of another length or layout) for a new one
    */
   public static INDArray copyInto(float[] values, INDArray target) {
-    if (target == null || target.length() != values.length || !contiguousFloat(target)) {
+    if (target == null
+        || target.length() != values.length
+        || !contiguousFloat(target)
+        || Backend.isCuda()) {
       return toArray(values);
     }
     if (values.length > 0) {

@@ -39,8 +39,9 @@ import org.patchddm.spark.train.TrainState;
 final class RoundWorker<T, D> implements Function2<Integer, Iterator<T>, Iterator<RoundSums>> {
   /**
    * Per cached model, the float32 vectors a round's state is staged in before it loads into the
-   * model: reused across rounds, since allocating them cost about 0.5 s per 200 MB each round. A
-   * model is borrowed by one task at a time; an entry goes when its model is collected.
+   * model: reused across rounds, since allocating ND4J arrays of the state's size costs far more
+   * than filling them (BENCHMARKS.md). A model is borrowed by one task at a time; an entry goes
+   * when its model is collected.
    */
   private static final Map<Object, INDArray[]> STAGING =
       Collections.synchronizedMap(new WeakHashMap<>());

@@ -134,8 +134,7 @@ public record SparkTrainSettings(
     // 291 MB each round cost CPU at both ends for no smaller transfer.
     conf.setIfMissing("spark.broadcast.compress", "false");
     // A task's sums (291 MB) return in its status message instead of through the block manager,
-    // which fetched results above 200 MB via a temporary file: about 0.8 s less sync per round.
-    // Results above 1 GB still take the block-manager path.
+    // which fetches results above 200 MB via a temporary file. Results above 1 GB still do.
     conf.setIfMissing("spark.rpc.message.maxSize", "1024");
     conf.setIfMissing("spark.task.maxDirectResultSize", "1g");
     return conf;
