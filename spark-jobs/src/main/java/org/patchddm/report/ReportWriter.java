@@ -236,9 +236,12 @@ public final class ReportWriter {
   }
 
   private static void atomically(Path file, byte[] bytes) throws IOException {
+    // Not Files.createTempFile: its 0600 would survive the rename, and a report is made to be
+    // shared (served, mailed, opened by the group); this one follows the umask.
     Path tmp =
-        Files.createTempFile(
-            file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".tmp");
+        file.toAbsolutePath()
+            .getParent()
+            .resolve("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
     try {
       Files.write(tmp, bytes);
       try {

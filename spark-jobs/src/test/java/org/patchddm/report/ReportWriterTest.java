@@ -64,6 +64,20 @@ class ReportWriterTest {
   }
 
   @Test
+  void reportHonoursTheUmask() throws Exception {
+    // A file created without explicit permissions gets 0666 & ~umask; a temporary file's 0600 must
+    // not survive the rename into report.html.
+    var expected = Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain.bin")));
+    ReportWriter.Written w = ReportWriter.write(ReportFixtures.sweep(), dir);
+    assertEquals(expected, Files.getPosixFilePermissions(w.report()));
+    try (Stream<Path> files = Files.list(dir)) {
+      assertFalse(
+          files.anyMatch(f -> f.getFileName().toString().endsWith(".tmp")),
+          "temporary files left behind");
+    }
+  }
+
+  @Test
   void tablesShowTheCohortSummary() throws Exception {
     String html = Files.readString(ReportWriter.write(ReportFixtures.sweep(), dir).report());
     // 20 steps, size 5: Dice 0.75 + 0.02 s for s = 0, 1, 2 -> mean 0.77, sd 0.02; HD95 4, 5, 6 ->

@@ -105,7 +105,11 @@ public final class Checkpoints {
     try {
       Files.createDirectories(dir);
       Path target = dir.resolve(name(step));
-      Path tmp = Files.createTempDirectory(dir, "." + name(step) + ".tmp-");
+      // Not Files.createTempDirectory: its 0700 would survive the rename and hide the checkpoint
+      // from the rest of a shared group; this one follows the umask.
+      Path tmp =
+          Files.createDirectory(
+              dir.resolve("." + name(step) + ".tmp-" + java.util.UUID.randomUUID()));
       ModelSerializer.writeModel(graph, tmp.resolve(MODEL).toFile(), true);
       Files.writeString(tmp.resolve(SETTINGS), run.toHocon(), StandardCharsets.UTF_8);
       Properties state = new Properties();

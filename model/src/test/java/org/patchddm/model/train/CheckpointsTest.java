@@ -41,6 +41,15 @@ class CheckpointsTest {
   }
 
   @Test
+  void checkpointDirectoryHonoursTheUmask() throws IOException {
+    // A directory created without explicit permissions gets 0777 & ~umask; a temporary directory's
+    // 0700 must not survive the rename into the checkpoint.
+    var expected = Files.getPosixFilePermissions(Files.createDirectory(dir.resolve("plain")));
+    Path p = trainedCheckpoint();
+    assertEquals(expected, Files.getPosixFilePermissions(p));
+  }
+
+  @Test
   void roundTripKeepsParametersUpdaterAndStep() {
     LocalTrainer t = LocalTrainer.create(RUN);
     t.step(TrainingVolumes.of(TrainTestSupport.blobs(2, 8, 1)));
