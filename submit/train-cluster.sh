@@ -42,55 +42,9 @@ case "$mode" in
   *) echo "train-cluster.sh: unknown --mode '$mode' (patchddm, fullres or halfres)" >&2; exit 1 ;;
 esac
 
-executors="${EXECUTORS:-2}"
-gpus_per_executor="${GPUS_PER_EXECUTOR:-$gpus_per_task}"
-if (( gpus_per_executor % gpus_per_task != 0 )); then
-  echo "train-cluster.sh: GPUS_PER_EXECUTOR=$gpus_per_executor is not a multiple of the $gpus_per_task GPUs per $mode task" >&2
-  exit 1
-fi
-tasks_per_executor=$((gpus_per_executor / gpus_per_task))
-cpus_per_task="${CPUS_PER_TASK:-4}"
-slots=$((executors * tasks_per_executor))
-
-conf=(
-  # Resource scheduling: the executor owns its GPUs, each task gets gpus_per_task of them
-  # (TaskContext.resources().get("gpu")); CPU cores are sized so that GPUs, not cores, limit the tasks.
-  --conf "spark.executor.resource.gpu.amount=$gpus_per_executor"
-  --conf "spark.task.resource.gpu.amount=$gpus_per_task"
-  --conf "spark.executor.cores=$((tasks_per_executor * cpus_per_task))"
-  --conf "spark.task.cpus=$cpus_per_task"
-  --conf "spark.executorEnv.OMP_NUM_THREADS=$cpus_per_task"
-  # CUDA ordinals in nvidia-smi's order, so that the discovery script's addresses name the right devices.
-  --conf "spark.executorEnv.CUDA_DEVICE_ORDER=PCI_BUS_ID"
-  # A fixed set of executors, one task per slot and round (parameter averaging needs them all each round).
-  --conf "spark.dynamicAllocation.enabled=false"
-  --conf "spark.executor.instances=$executors"
-  # ND4J's native memory lives outside the heap: the container must hold it (off-heap limit + 4 GB).
-  --conf "spark.executor.memoryOverhead=$((${OFFHEAP_GB:-48} + 4))g"
-)
-case "$cluster" in
-  standalone)
-    [[ -n "${MASTER:-}" ]] || { echo "train-cluster.sh: set MASTER=spark://HOST:7077" >&2; exit 1; }
-    conf+=(--conf "spark.cores.max=$((executors * tasks_per_executor * cpus_per_task))")
-    ;;
-  yarn)
-    export MASTER=yarn DEPLOY_MODE="${DEPLOY_MODE:-cluster}"
-    # YARN maps Spark's "gpu" to its yarn.io/gpu resource; the script travels with the application.
-    conf+=(--files "$here/gpu-discovery.sh"
-           --conf "spark.executor.resource.gpu.discoveryScript=${DISCOVERY:-./gpu-discovery.sh}")
-    ;;
-  k8s)
-    [[ -n "${MASTER:-}" && -n "${IMAGE:-}" ]] || { echo "train-cluster.sh: set MASTER=k8s://https://HOST:PORT and IMAGE" >&2; exit 1; }
-    export DEPLOY_MODE="${DEPLOY_MODE:-cluster}"
-    conf+=(--conf "spark.kubernetes.container.image=$IMAGE"
-           --conf "spark.executor.resource.gpu.vendor=nvidia.com"
-           --conf "spark.executor.resource.gpu.discoveryScript=${DISCOVERY:-/opt/patchddm/submit/gpu-discovery.sh}")
-    ;;
-  *)
-    echo "train-cluster.sh: unknown cluster '$cluster' (standalone, yarn or k8s)" >&2
-    exit 1
-    ;;
-esac
+# shellcheck source=submit/gpu-cluster.sh
+source "$here/gpu-cluster.sh"
+gpu_cluster_conf train-cluster.sh "$cluster" "$gpus_per_task" || exit 1
 
 export EXECUTOR_MEMORY="${EXECUTOR_MEMORY:-32g}" OFFHEAP="${OFFHEAP_GB:-48}G"
 # spark-submit.sh splits SPARK_EXTRA on spaces: none of these values has one
