@@ -22,7 +22,7 @@ import scala.Tuple2;
  *     executor-local memory-mapped file instead of native memory
  * @param cacheDir where those files go; empty = the application's Spark local directory
  * @param injectFailure test hook: "round:partition:attempt" makes that task attempt fail after its
- *     local steps; empty = off
+ *     local steps, "round:partition:attempt:exit" ends its executor's JVM there; empty = off
  */
 public record SparkTrainSettings(
     int slots,

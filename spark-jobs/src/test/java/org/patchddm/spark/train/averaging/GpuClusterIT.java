@@ -1,5 +1,6 @@
 package org.patchddm.spark.train.averaging;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -38,7 +39,7 @@ import org.patchddm.spark.train.TrainState;
  * them, a task that asks for two gets two (and a FullRes task puts its encoder and decoder parts on
  * them), and executors keep their model and data between rounds.
  */
-@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class GpuClusterIT {
   @TempDir static Path dir;
   static SparkSession spark;
@@ -77,15 +78,7 @@ class GpuClusterIT {
                 .set("spark.scheduler.maxRegisteredResourcesWaitingTime", "90s"));
     spark = SparkSession.builder().config(conf).getOrCreate();
     sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (sc.sc().getExecutorMemoryStatus().size() < 3) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "executors did not register within 120 s: "
-                + sc.sc().getExecutorMemoryStatus().keySet());
-      }
-      Thread.sleep(200);
-    }
+    awaitExecutors();
   }
 
   @AfterAll
@@ -136,6 +129,64 @@ class GpuClusterIT {
         assertTrue(r.modelReused(), "executors should reuse their cached graph: " + r);
         assertTrue(r.dataReused(), "executors should reuse their cached data: " + r);
       }
+    }
+  }
+
+  /**
+   * A dead executor: partition 0's first attempt of round 1 ends its executor JVM after its local
+   * steps. Spark runs the task again elsewhere, where the partition's records are recomputed and
+   * decoded again and a model is built afresh; the run ends with the same parameters, to the bit,
+   * as one without the death.
+   */
+  @Test
+  void aDeadExecutorChangesNothing() throws Exception {
+    var spec = new GraphFixtures.Spec(new Sgd(0.1), 7, 1, false);
+    TrainState clean = start();
+    try (var e =
+        new AveragingEngine<>(
+            sc, data(), new GraphFixtures.ListLoader(), spec, SparkTrainSettings.of(2, 2))) {
+      for (int r = 0; r < 3; r++) {
+        clean = e.round(clean, r, 2).state();
+      }
+    }
+    TrainState s = start();
+    List<TaskReport> before;
+    List<TaskReport> after;
+    try (var e =
+        new AveragingEngine<>(
+            sc,
+            data(),
+            new GraphFixtures.ListLoader(),
+            spec,
+            SparkTrainSettings.of(2, 2).withInjectFailure("1:0:0:exit"))) {
+      s = e.round(s, 0, 2).state();
+      before = e.lastReports();
+      for (int r = 1; r < 3; r++) {
+        s = e.round(s, r, 2).state();
+        if (r == 1) {
+          after = e.lastReports();
+          TaskReport retried = after.get(0);
+          assertEquals(1, retried.attempt(), "partition 0 should have run again: " + after);
+          assertNotEquals(before.get(0).pid(), retried.pid(), "the first executor died: " + after);
+          assertTrue(!retried.dataReused(), "the retry decodes its records again: " + retried);
+        }
+      }
+    }
+    assertArrayEquals(clean.params(), s.params(), 0f);
+    assertArrayEquals(clean.updaterState(), s.updaterState(), 0f);
+    assertEquals(clean.step(), s.step());
+    awaitExecutors(); // a replacement for the next test
+  }
+
+  static void awaitExecutors() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (sc.sc().getExecutorMemoryStatus().size() < 3) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "executors did not register within 120 s: "
+                + sc.sc().getExecutorMemoryStatus().keySet());
+      }
+      Thread.sleep(200);
     }
   }
 

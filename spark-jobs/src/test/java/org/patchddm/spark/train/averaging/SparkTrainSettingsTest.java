@@ -31,6 +31,8 @@ class SparkTrainSettingsTest {
                 Map.of()));
     assertEquals(new SparkTrainSettings(4, 16, false, 2, true, 512L << 20, "", "2:1:0"), s);
     assertEquals(new FaultInjection(2, 1, 0), FaultInjection.parse(s.injectFailure()));
+    assertEquals(new FaultInjection(2, 1, 0, true), FaultInjection.parse("2:1:0:exit"));
+    assertThrows(IllegalArgumentException.class, () -> FaultInjection.parse("2:1:0:boom"));
   }
 
   @Test
