@@ -1,7 +1,10 @@
 package org.patchddm.spark.train.averaging;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -15,16 +18,18 @@ import org.patchddm.spark.train.RoundTrainer;
 import org.patchddm.spark.train.TrainState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * Synchronous parameter averaging on plain Spark, for any {@link WorkerSpec}: the driver side of a
  * round.
  *
  * <p>A round broadcasts the {@link TrainState}, runs one {@link RoundWorker} per partition of
- * {@code data} (k local steps each), sums the workers' parameters and updater states with {@code
- * treeAggregate} and divides by the number of workers: θ ← (1/N) Σ_i θ_i, and likewise Adam's m and
- * v when the updater state is averaged (dl4j-spark's {@code ParameterAveragingTrainingMaster} with
- * {@code saveUpdater}). The global step advances by k.
+ * {@code data} (k local steps each), sums the workers' parameters and updater states over a tree
+ * like {@code treeAggregate}'s, in a fixed order ({@link #sumInOrder}), and divides by the number
+ * of workers: θ ← (1/N) Σ_i θ_i, and likewise Adam's m and v when the updater state is averaged
+ * (dl4j-spark's {@code ParameterAveragingTrainingMaster} with {@code saveUpdater}). The global step
+ * advances by k.
  *
  * <p>The data RDD keeps its partitions for the whole job: one per training slot. Workers cache
  * their decoded partition and their model per executor ({@link ExecutorCache}), so only parameters
@@ -103,13 +108,7 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
       if (profile != null) {
         parts = parts.withResources(profile);
       }
-      total =
-          parts.treeAggregate(
-              RoundSums.zero(),
-              RoundSums::add,
-              RoundSums::add,
-              settings.aggregationDepth(),
-              foldOnExecutor());
+      total = sumInOrder(parts);
     } finally {
       b.destroy();
     }
@@ -152,6 +151,72 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
   }
 
   /**
+   * The tasks' results summed in an order fixed by their partition indices, never by which task
+   * finished first: float addition is not associative, and Spark's treeAggregate folds in arrival
+   * order, so with more than two slots a rerun or a resumed run could differ in the last bits.
+   *
+   * <p>While more than {@link #fanIn} sums are left, each run of {@code fanIn} consecutive ones is
+   * summed left to right on an executor (a shuffle level, as treeAggregate's depth makes); with
+   * {@code final-aggregate-on-executor} the remaining ones are summed there too; the driver sums
+   * what it receives in partition order. No task holds more than {@code fanIn} sums at once.
+   */
+  RoundSums sumInOrder(JavaRDD<RoundSums> parts) {
+    int fanIn = fanIn();
+    JavaRDD<RoundSums> level = parts;
+    int count = slots();
+    while (count > fanIn) {
+      count = (count + fanIn - 1) / fanIn;
+      level = foldRuns(level, fanIn, count);
+    }
+    if (foldOnExecutor() && count > 1) {
+      level = foldRuns(level, count, 1);
+    }
+    RoundSums total = RoundSums.zero();
+    for (RoundSums s : level.collect()) { // in partition order
+      total = total.add(s);
+    }
+    return total;
+  }
+
+  /** How many sums one aggregation task adds up: treeAggregate's scale for the depth. */
+  int fanIn() {
+    return Math.max(2, (int) Math.ceil(Math.pow(slots(), 1.0 / settings.aggregationDepth())));
+  }
+
+  /**
+   * One level: partition i's sum goes to group i / run; group g (partition g of the result) adds
+   * its sums in partition order.
+   */
+  private static JavaRDD<RoundSums> foldRuns(JavaRDD<RoundSums> level, int run, int groups) {
+    return level
+        .mapPartitionsWithIndex(
+            (i, it) -> {
+              List<Tuple2<Integer, Tuple2<Integer, RoundSums>>> out = new ArrayList<>();
+              it.forEachRemaining(v -> out.add(new Tuple2<>(i / run, new Tuple2<>(i, v))));
+              return out.iterator();
+            },
+            true)
+        .mapToPair(t -> t)
+        .groupByKey(new HashPartitioner(groups))
+        .mapPartitions(
+            it -> {
+              List<RoundSums> out = new ArrayList<>();
+              while (it.hasNext()) {
+                List<Tuple2<Integer, RoundSums>> sums = new ArrayList<>();
+                it.next()._2().forEach(sums::add);
+                sums.sort(Comparator.comparingInt(Tuple2::_1));
+                RoundSums acc = RoundSums.zero();
+                for (Tuple2<Integer, RoundSums> v : sums) {
+                  acc = acc.add(v._2());
+                }
+                out.add(acc);
+              }
+              return out.iterator();
+            },
+            true);
+  }
+
+  /**
    * Sum / n in place (the sums are this round's deserialised results, owned here; a second array of
    * the state's size per round only fed the garbage collector), rejecting non-finite results with
    * the first bad index.
@@ -181,12 +246,21 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
   }
 
   /**
-   * Whether treeAggregate folds its last level on an executor. That costs one more stage, a shuffle
-   * of every branch's sum through disk; with at most 2 slots the driver receives at most 2 sums
-   * anyway, so the extra stage only adds time.
+   * Whether the last level is summed on an executor. That costs one more stage, a shuffle of every
+   * branch's sum through disk; with at most 2 slots the driver receives at most 2 sums anyway, so
+   * the extra stage only adds time.
    */
   boolean foldOnExecutor() {
     return settings.finalAggregateOnExecutor() && slots() > 2;
+  }
+
+  /** How many sums the driver receives when the last level is not folded on an executor. */
+  private int driverSums() {
+    int count = slots();
+    while (count > fanIn()) {
+      count = (count + fanIn() - 1) / fanIn();
+    }
+    return count;
   }
 
   /**
@@ -196,7 +270,7 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
   private void checkResultSize(TrainState start) {
     long bytes = 4L * (start.params().length + (long) start.updaterState().length);
     long limit = sc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
-    long copies = foldOnExecutor() ? 1 : Math.min(slots(), 64);
+    long copies = foldOnExecutor() ? 1 : driverSums();
     if (limit > 0 && bytes * copies > limit) {
       throw new IllegalStateException(
           "spark.driver.maxResultSize = "

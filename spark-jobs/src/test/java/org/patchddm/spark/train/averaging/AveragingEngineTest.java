@@ -160,6 +160,50 @@ class AveragingEngineTest {
     assertFalse(java.util.Arrays.equals(p[0], p[1]), "the workers' batches should differ");
   }
 
+  /**
+   * Five workers, depth 2: the sums are added in a fixed order, whatever order the tasks finish in.
+   * The fan-in is ceil(sqrt(5)) = 3, so partitions {0, 1, 2} and {3, 4} are summed left to right on
+   * executors, then the two sums: ((p0 + p1) + p2) + (p3 + p4). The same round computed by hand in
+   * that order must match to the bit, with the last level on an executor and on the driver.
+   */
+  @Test
+  void fiveWorkersSumInAFixedOrder() {
+    IUpdater sgd = new Sgd(0.1);
+    TrainState s0 = start(sgd);
+    JavaRDD<MultiDataSet> rdd = data(5, 2, 4, false);
+    List<List<MultiDataSet>> parts = rdd.glom().collect();
+    float[][] p = new float[5][];
+    for (int w = 0; w < 5; w++) {
+      GraphTrainable t = new GraphTrainable(GraphFixtures.graph(sgd, 7));
+      TrainStates.load(t, s0);
+      long seed = StepSeeds.mix(7, 3, w, 0);
+      t.fit(parts.get(w).get(new java.util.SplittableRandom(seed).nextInt(2)));
+      p[w] = TrainStates.of(t).params();
+    }
+    float[] want = new float[p[0].length];
+    float[] sequential = new float[p[0].length];
+    for (int i = 0; i < want.length; i++) {
+      float left = (p[0][i] + p[1][i]) + p[2][i];
+      float right = p[3][i] + p[4][i];
+      want[i] = (left + right) / 5;
+      sequential[i] = ((((p[0][i] + p[1][i]) + p[2][i]) + p[3][i]) + p[4][i]) / 5;
+    }
+    assertFalse(
+        java.util.Arrays.equals(want, sequential),
+        "the fixture should make the summation order visible");
+    for (boolean onExecutor : new boolean[] {true, false}) {
+      SparkTrainSettings settings =
+          new SparkTrainSettings(5, 1, true, 2, onExecutor, 8L << 30, "", "");
+      try (var e = engine(rdd, sgd, false, settings)) {
+        assertEquals(3, e.fanIn());
+        for (int rep = 0; rep < 2; rep++) {
+          RoundResult r = e.round(s0, 3, 1);
+          assertArrayEquals(want, r.state().params(), 0f, "on executor: " + onExecutor);
+        }
+      }
+    }
+  }
+
   @Test
   void withoutUpdaterAveragingTheMomentsRestartEveryRound() {
     IUpdater adam = new Adam(0.01);
