@@ -48,8 +48,11 @@ class ClusterScriptsTest {
     }
   }
 
-  private Run run(Map<String, String> env, String... args) throws Exception {
-    return run(SCRIPT, env, args);
+  /** train-cluster.sh on YARN with data d and output o, then {@code more} arguments. */
+  private Run yarn(Map<String, String> env, String... more) throws Exception {
+    List<String> args = new ArrayList<>(List.of("yarn", "--data", "d", "--out", "o"));
+    args.addAll(List.of(more));
+    return run(SCRIPT, env, args.toArray(String[]::new));
   }
 
   private Run run(Path script, Map<String, String> env, String... args) throws Exception {
@@ -75,56 +78,25 @@ class ClusterScriptsTest {
 
   @Test
   void onePatchTaskPerGpuAndTwoGpusPerFullResTask() throws Exception {
-    Run patch =
-        run(
-            Map.of("EXECUTORS", "3", "GPUS_PER_EXECUTOR", "4"),
-            "yarn",
-            "--data",
-            "d",
-            "--out",
-            "o");
+    Run patch = yarn(Map.of("EXECUTORS", "3", "GPUS_PER_EXECUTOR", "4"));
     assertEquals(0, patch.code(), patch.err());
     assertEquals(List.of("4"), patch.conf("spark.executor.resource.gpu.amount"));
     assertEquals(List.of("1"), patch.conf("spark.task.resource.gpu.amount"));
     assertTrue(patch.args().contains("patchddm.spark.train.slots=12"), patch.args().toString());
 
-    Run full =
-        run(
-            Map.of("EXECUTORS", "3", "GPUS_PER_EXECUTOR", "4"),
-            "yarn",
-            "--data",
-            "d",
-            "--out",
-            "o",
-            "--mode",
-            "fullres");
+    Run full = yarn(Map.of("EXECUTORS", "3", "GPUS_PER_EXECUTOR", "4"), "--mode", "fullres");
     assertEquals(0, full.code(), full.err());
     assertEquals(List.of("2"), full.conf("spark.task.resource.gpu.amount"));
     assertTrue(full.args().contains("patchddm.spark.train.slots=6"), full.args().toString());
 
-    Run odd =
-        run(
-            Map.of("GPUS_PER_EXECUTOR", "3"),
-            "yarn",
-            "--data",
-            "d",
-            "--out",
-            "o",
-            "--mode=fullres");
+    Run odd = yarn(Map.of("GPUS_PER_EXECUTOR", "3"), "--mode=fullres");
     assertNotEquals(0, odd.code());
     assertTrue(odd.err().contains("GPUS_PER_EXECUTOR=3"), odd.err());
   }
 
   @Test
   void filesFromSparkExtraJoinTheDiscoveryScriptInOneList() throws Exception {
-    Run r =
-        run(
-            Map.of("SPARK_EXTRA", "--files a.txt,b.txt --conf x=y --files=c.txt"),
-            "yarn",
-            "--data",
-            "d",
-            "--out",
-            "o");
+    Run r = yarn(Map.of("SPARK_EXTRA", "--files a.txt,b.txt --conf x=y --files=c.txt"));
     assertEquals(0, r.code(), r.err());
     List<String> files = r.after("--files");
     assertEquals(1, files.size(), "spark-submit keeps only the last --files: " + files);

@@ -165,7 +165,7 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
     JavaRDD<RoundSums> level = parts;
     int count = slots();
     while (count > fanIn) {
-      count = (count + fanIn - 1) / fanIn;
+      count = nextLevel(count);
       level = foldRuns(level, fanIn, count);
     }
     if (foldOnExecutor() && count > 1) {
@@ -176,6 +176,11 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
       total = total.add(s);
     }
     return total;
+  }
+
+  /** How many sums are left after one level sums runs of {@link #fanIn} of {@code count}. */
+  private int nextLevel(int count) {
+    return (count + fanIn() - 1) / fanIn();
   }
 
   /** How many sums one aggregation task adds up: treeAggregate's scale for the depth. */
@@ -258,7 +263,7 @@ public final class AveragingEngine<T, D> implements RoundTrainer {
   private int driverSums() {
     int count = slots();
     while (count > fanIn()) {
-      count = (count + fanIn() - 1) / fanIn();
+      count = nextLevel(count);
     }
     return count;
   }

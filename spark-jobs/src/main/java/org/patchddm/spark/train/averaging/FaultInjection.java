@@ -7,7 +7,8 @@ import java.io.Serializable;
  * Given as "round:partition:attempt" ({@code patchddm.spark.train.inject-failure}); the matching
  * attempt throws after its local steps, when its cached graph has already been trained away from
  * the round's start. With a fourth field, "round:partition:attempt:exit", it ends its executor's
- * JVM at once instead (a dead executor: its cached data, model and blocks go with it).
+ * JVM at once instead (a dead executor: its cached data, model and blocks go with it; in local mode
+ * that JVM is the driver).
  */
 record FaultInjection(long round, int partition, int attempt, boolean exit)
     implements Serializable {
